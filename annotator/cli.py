@@ -1,0 +1,148 @@
+"""The command line: the same store and formats functions the app uses.
+
+Exit status: 0 on success, 2 on a usage error, 1 on a failure, with a short message on
+stderr (file and line where there is one) and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+
+from sqlalchemy.engine import Engine
+
+from annotator import __version__
+from annotator.core.errors import AnnotatorError
+from annotator.formats.importing import import_paths
+from annotator.settings import default_database
+from annotator.store import open_store
+from annotator.store.documents import document_summaries
+from annotator.store.stats import corpus_stats
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _engine(args: argparse.Namespace) -> Engine:
+    return open_store(args.db or default_database())
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from annotator.ui.app import run_app
+
+    return run_app(db=args.db or default_database(), annotator=args.annotator)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    summary = import_paths(
+        engine,
+        args.paths,
+        annotator=args.annotator or "imported",
+        format_name=args.format,
+        add_missing_labels=args.add_labels,
+    )
+    print("\n".join(summary.lines()))
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    rows = document_summaries(_engine(args), annotator=args.annotator)
+    if args.json:
+        print(json.dumps([asdict(row) for row in rows], ensure_ascii=False))
+        return 0
+    if not rows:
+        print("no documents")
+        return 0
+    print(f"{'id':>6}  {'date':10}  {'status':11}  {'spans':>5}  title")
+    for row in rows:
+        title = row.title if len(row.title) <= 70 else row.title[:69] + "…"
+        print(f"{row.id:>6}  {row.date or '':10}  {row.status:11}  {row.spans:>5}  {title}")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    stats = corpus_stats(_engine(args))
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False))
+        return 0
+    print(f"documents: {stats['documents']}")
+    print(f"spans: {stats['spans']}")
+    for title, key in (("per label", "labels"), ("per annotator", "annotators")):
+        print(f"{title}:")
+        for name, count in stats[key].items():
+            print(f"  {name:20} {count:>8}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="database file or URL (default: $ANNOTATOR_DB, else annotator.db in your data folder)",
+    )
+    common.add_argument(
+        "--annotator",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="whose spans to show or store",
+    )
+    parser = argparse.ArgumentParser(
+        prog="annotator",
+        description="Annotate news articles with actor, agency, location, figure and quote "
+        "spans; keep them in SQLite; export JSONL training data.",
+        parents=[common],
+    )
+    parser.set_defaults(db=None, annotator=None)
+    parser.add_argument("--version", action="version", version=f"annotator {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    gui = commands.add_parser("gui", parents=[common], help="start the desktop app (the default)")
+    gui.set_defaults(handler=cmd_gui)
+
+    imp = commands.add_parser(
+        "import",
+        parents=[common],
+        help="import .txt articles, folders of them, or JSONL files",
+        description="Import documents (and their spans) all or nothing: on any error the "
+        "database is left as it was. Texts already stored are not copied again.",
+    )
+    imp.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    imp.add_argument("--format", help="read as this format instead of guessing from the file")
+    imp.add_argument(
+        "--add-labels", action="store_true", help="add labels the files use that the schema lacks"
+    )
+    imp.set_defaults(handler=cmd_import)
+
+    docs = commands.add_parser(
+        "docs", parents=[common], help="list documents with status and span counts"
+    )
+    docs.add_argument("--json", action="store_true", help="print JSON for scripts")
+    docs.set_defaults(handler=cmd_docs)
+
+    stats = commands.add_parser(
+        "stats", parents=[common], help="documents, spans per label and per annotator"
+    )
+    stats.add_argument("--json", action="store_true", help="print JSON for scripts")
+    stats.set_defaults(handler=cmd_stats)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = getattr(args, "handler", cmd_gui)
+    try:
+        return handler(args)
+    except AnnotatorError as exc:
+        print(f"annotator: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("annotator: interrupted; nothing partial was written", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

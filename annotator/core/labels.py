@@ -1,0 +1,95 @@
+"""The label schema: names, colours, hotkeys and guidelines."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from annotator.core.errors import InvalidSpan
+
+_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    name: str
+    color: str
+    hotkey: str = ""
+    guideline: str = ""
+
+
+def check_label(label: Label) -> None:
+    """Raise ``InvalidSpan`` if the label's name, colour or hotkey is unusable."""
+    if not _NAME.match(label.name):
+        raise InvalidSpan(
+            f"label name {label.name!r} must be lowercase letters, digits, '-' or '_', "
+            "starting with a letter, at most 32 characters"
+        )
+    if not _COLOR.match(label.color):
+        raise InvalidSpan(f"label {label.name!r}: colour {label.color!r} is not #rrggbb")
+    if len(label.hotkey) > 1:
+        raise InvalidSpan(f"label {label.name!r}: hotkey {label.hotkey!r} must be one key")
+
+
+class LabelSchema:
+    """An ordered set of labels with unique names and hotkeys."""
+
+    def __init__(self, labels: Iterable[Label]) -> None:
+        self._labels: dict[str, Label] = {}
+        hotkeys: dict[str, str] = {}
+        for label in labels:
+            check_label(label)
+            if label.name in self._labels:
+                raise InvalidSpan(f"label {label.name!r} is defined twice")
+            if label.hotkey and label.hotkey in hotkeys:
+                raise InvalidSpan(
+                    f"hotkey {label.hotkey!r} is used by both {hotkeys[label.hotkey]!r} "
+                    f"and {label.name!r}"
+                )
+            if label.hotkey:
+                hotkeys[label.hotkey] = label.name
+            self._labels[label.name] = label
+
+    def __iter__(self) -> Iterator[Label]:
+        return iter(self._labels.values())
+
+    def __len__(self) -> int:
+        return len(self._labels)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._labels
+
+    def __getitem__(self, name: str) -> Label:
+        return self._labels[name]
+
+    @property
+    def names(self) -> list[str]:
+        return list(self._labels)
+
+    def by_hotkey(self, key: str) -> Label | None:
+        return next((label for label in self if label.hotkey == key), None)
+
+
+def resources_dir() -> Path:
+    """The repository's ``resources/`` folder (the package is installed from the checkout)."""
+    return Path(__file__).resolve().parents[2] / "resources"
+
+
+def load_schema(path: Path | None = None) -> LabelSchema:
+    """Read a label schema from a TOML file (default: ``resources/labels.toml``)."""
+    path = path or resources_dir() / "labels.toml"
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    return LabelSchema(
+        Label(
+            name=entry["name"],
+            color=entry["color"],
+            hotkey=str(entry.get("hotkey", "")),
+            guideline=entry.get("guideline", ""),
+        )
+        for entry in data.get("labels", [])
+    )

@@ -1,0 +1,18 @@
+"""Where things live: the default database and the user's settings folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "annotator"
+
+
+def default_database() -> Path:
+    """``ANNOTATOR_DB`` if set, otherwise ``annotator.db`` in the user's data folder."""
+    env = os.environ.get("ANNOTATOR_DB")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "annotator.db"

@@ -1,0 +1,45 @@
+"""Annotators: the people (or models) whose spans are kept apart."""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection, Engine
+
+from annotator.core.errors import InvalidSpan
+from annotator.store.engine import reading, writing
+from annotator.store.tables import ANNOTATOR
+
+NAME_MAX = 128
+
+
+def clean_name(name: str) -> str:
+    """An annotator name as stored: trimmed, non-empty, one line."""
+    cleaned = " ".join(str(name).split())
+    if not cleaned:
+        raise InvalidSpan("an annotator name cannot be empty")
+    if len(cleaned) > NAME_MAX:
+        raise InvalidSpan(f"an annotator name is at most {NAME_MAX} characters")
+    return cleaned
+
+
+def annotator_id(connection: Connection, name: str, create: bool = True) -> int | None:
+    """The id of annotator ``name``, created on first use when ``create``."""
+    name = clean_name(name)
+    found = connection.execute(
+        select(ANNOTATOR.c.id).where(ANNOTATOR.c.name == name)
+    ).scalar_one_or_none()
+    if found is not None or not create:
+        return found
+    return connection.execute(insert(ANNOTATOR).values(name=name)).inserted_primary_key[0]
+
+
+def ensure_annotator(engine: Engine, name: str) -> int:
+    with writing(engine) as connection:
+        return annotator_id(connection, name)
+
+
+def list_annotators(engine: Engine) -> list[str]:
+    with reading(engine) as connection:
+        return list(
+            connection.execute(select(ANNOTATOR.c.name).order_by(ANNOTATOR.c.name)).scalars()
+        )

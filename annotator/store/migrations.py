@@ -1,0 +1,96 @@
+"""Schema versions and the ordered migrations between them.
+
+A new database gets the current tables and the default label schema. An older one is backed
+up next to itself, then migrated one version at a time, each step in its own transaction.
+A database from a newer version of the app is refused rather than damaged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import insert, inspect, select
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import SQLModel
+
+from annotator.core.errors import StoreError
+from annotator.core.labels import load_schema
+from annotator.store import sqlite
+from annotator.store.meta import set_meta
+from annotator.store.tables import LABEL, META
+
+SCHEMA_VERSION = 1
+
+# MIGRATIONS[n] upgrades a database from version n - 1 to version n.
+Migration = Callable[[Connection], None]
+MIGRATIONS: dict[int, Migration] = {}
+
+
+def read_version(connection: Connection) -> int | None:
+    """The recorded schema version, or ``None`` for an empty database."""
+    if not inspect(connection).has_table(META.name):
+        return None
+    value = connection.execute(
+        select(META.c.value).where(META.c.key == "schema_version")
+    ).scalar_one_or_none()
+    return int(value) if value is not None else None
+
+
+def _create(connection: Connection) -> None:
+    SQLModel.metadata.create_all(connection)
+    schema = load_schema()
+    connection.execute(
+        insert(LABEL),
+        [
+            {
+                "name": label.name,
+                "color": label.color,
+                "hotkey": label.hotkey,
+                "guideline": label.guideline,
+                "position": position,
+            }
+            for position, label in enumerate(schema)
+        ],
+    )
+    set_meta(connection, "schema_version", str(SCHEMA_VERSION))
+
+
+def _backup_before_migration(engine: Engine, version: int) -> None:
+    path = sqlite.database_path(engine)
+    if path is None or not path.exists():
+        return
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    sqlite.backup(path, path.with_name(f"{path.name}.v{version}-{stamp}.bak"))
+
+
+def migrate(
+    engine: Engine, target: int = SCHEMA_VERSION, migrations: dict[int, Migration] | None = None
+) -> int:
+    """Bring the database at ``engine`` to ``target``; return the version it had (0 if new)."""
+    steps = MIGRATIONS if migrations is None else migrations
+    with engine.connect() as connection:
+        connection = connection.execution_options(sqlite_begin="IMMEDIATE")
+        with connection.begin():
+            found = read_version(connection)
+            if found is None:
+                if inspect(connection).get_table_names():
+                    raise StoreError("the file holds tables but is not an annotator database")
+                _create(connection)
+                return 0
+    if found > target:
+        raise StoreError(
+            f"the database was written by a newer version of annotator (schema {found}, "
+            f"this version reads up to {target}); update annotator to open it"
+        )
+    if found < target:
+        _backup_before_migration(engine, found)
+    for version in range(found + 1, target + 1):
+        if version not in steps:
+            raise StoreError(f"no migration from schema {version - 1} to {version}")
+        with engine.connect() as connection:
+            connection = connection.execution_options(sqlite_begin="IMMEDIATE")
+            with connection.begin():
+                steps[version](connection)
+                set_meta(connection, "schema_version", str(version))
+    return found

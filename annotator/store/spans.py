@@ -1,0 +1,175 @@
+"""Spans in the store: each command validates, writes, commits and says what changed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection, Engine
+
+from annotator.core.errors import InvalidSpan, StoreError
+from annotator.core.spans import Origin, Span, check_span
+from annotator.store.annotators import annotator_id
+from annotator.store.changes import Change
+from annotator.store.engine import reading, writing
+from annotator.store.labels import label_ids
+from annotator.store.status import mark_started
+from annotator.store.tables import ANNOTATOR, DOCUMENT, LABEL, SPAN, utcnow
+
+_SPAN_COLUMNS = (
+    SPAN.c.id,
+    SPAN.c.document_id,
+    SPAN.c.start,
+    SPAN.c.end,
+    LABEL.c.name.label("label"),
+    ANNOTATOR.c.name.label("annotator"),
+    SPAN.c.origin,
+)
+_SPAN_FROM = SPAN.join(LABEL, SPAN.c.label_id == LABEL.c.id).join(
+    ANNOTATOR, SPAN.c.annotator_id == ANNOTATOR.c.id
+)
+
+
+def _to_span(row) -> Span:
+    return Span(
+        start=row.start,
+        end=row.end,
+        label=row.label,
+        id=row.id,
+        annotator=row.annotator,
+        origin=Origin(row.origin),
+    )
+
+
+def spans_of(connection: Connection, document_id: int, annotator: str | None = None) -> list[Span]:
+    query = select(*_SPAN_COLUMNS).select_from(_SPAN_FROM).where(SPAN.c.document_id == document_id)
+    if annotator is not None:
+        query = query.where(ANNOTATOR.c.name == annotator)
+    return sorted(_to_span(row) for row in connection.execute(query))
+
+
+def document_spans(engine: Engine, document_id: int, annotator: str | None = None) -> list[Span]:
+    """The spans of one document, in span order; only ``annotator``'s when given."""
+    with reading(engine) as connection:
+        return spans_of(connection, document_id, annotator)
+
+
+def _text_length(connection: Connection, document_id: int) -> int:
+    length = connection.execute(
+        select(DOCUMENT.c.length).where(DOCUMENT.c.id == document_id)
+    ).scalar_one_or_none()
+    if length is None:
+        raise StoreError(f"document {document_id} no longer exists")
+    return length
+
+
+def _span_row(connection: Connection, span_id: int):
+    row = connection.execute(
+        select(*_SPAN_COLUMNS).select_from(_SPAN_FROM).where(SPAN.c.id == span_id)
+    ).one_or_none()
+    if row is None:
+        raise StoreError("that span no longer exists: it was deleted elsewhere")
+    return row
+
+
+def _owned_row(connection: Connection, span_id: int, annotator: str):
+    row = _span_row(connection, span_id)
+    if row.annotator != annotator:
+        raise InvalidSpan(f"that span belongs to {row.annotator}; annotators change only their own")
+    return row
+
+
+def _duplicate_id(connection: Connection, document_id: int, who: int, label: int, span: Span):
+    return connection.execute(
+        select(SPAN.c.id).where(
+            (SPAN.c.document_id == document_id)
+            & (SPAN.c.annotator_id == who)
+            & (SPAN.c.label_id == label)
+            & (SPAN.c.start == span.start)
+            & (SPAN.c.end == span.end)
+        )
+    ).scalar_one_or_none()
+
+
+def add_span(
+    engine: Engine, document_id: int, annotator: str, span: Span
+) -> tuple[Span | None, Change]:
+    """Store ``span`` for ``annotator``; an exact duplicate is refused quietly (``None``).
+
+    A span given with an id (an undone deletion coming back) keeps that id.
+    """
+    with writing(engine) as connection:
+        labels = label_ids(connection)
+        check_span(span, _text_length(connection, document_id), labels)
+        who = annotator_id(connection, annotator)
+        if _duplicate_id(connection, document_id, who, labels[span.label], span) is not None:
+            return None, Change()
+        values = {
+            "document_id": document_id,
+            "annotator_id": who,
+            "label_id": labels[span.label],
+            "start": span.start,
+            "end": span.end,
+            "origin": span.origin,
+        }
+        if span.id is not None:
+            values["id"] = span.id
+        new_id = connection.execute(insert(SPAN).values(**values)).inserted_primary_key[0]
+        started = mark_started(connection, document_id, who)
+        stored = _to_span(_span_row(connection, new_id))
+    return stored, Change(
+        documents=frozenset({document_id}),
+        spans=frozenset({new_id}),
+        statuses=frozenset({document_id}) if started else frozenset(),
+    )
+
+
+def delete_span(engine: Engine, span_id: int, annotator: str) -> tuple[Span, Change]:
+    """Delete one of ``annotator``'s spans; returns it as it was, for undo."""
+    with writing(engine) as connection:
+        row = _owned_row(connection, span_id, annotator)
+        connection.execute(SPAN.delete().where(SPAN.c.id == span_id))
+    return _to_span(row), Change(documents=frozenset({row.document_id}), spans=frozenset({span_id}))
+
+
+def update_span(
+    engine: Engine,
+    span_id: int,
+    annotator: str,
+    *,
+    start: int | None = None,
+    end: int | None = None,
+    label: str | None = None,
+) -> tuple[Span, Change]:
+    """Move or relabel one of ``annotator``'s spans; returns the span as now stored."""
+    with writing(engine) as connection:
+        row = _owned_row(connection, span_id, annotator)
+        labels = label_ids(connection)
+        moved = Span(
+            start=row.start if start is None else start,
+            end=row.end if end is None else end,
+            label=row.label if label is None else label,
+        )
+        check_span(moved, _text_length(connection, row.document_id), labels)
+        who = annotator_id(connection, annotator)
+        clash = _duplicate_id(connection, row.document_id, who, labels[moved.label], moved)
+        if clash is not None and clash != span_id:
+            raise InvalidSpan("an identical span is already there")
+        connection.execute(
+            SPAN.update()
+            .where(SPAN.c.id == span_id)
+            .values(
+                start=moved.start, end=moved.end, label_id=labels[moved.label], updated=utcnow()
+            )
+        )
+        stored = _to_span(_span_row(connection, span_id))
+    return stored, Change(documents=frozenset({row.document_id}), spans=frozenset({span_id}))
+
+
+def insert_span_rows(connection: Connection, rows: Sequence[dict]) -> None:
+    """Bulk insert of prepared span rows (document_id, annotator_id, label_id, start, end,
+    origin), for imports and generators: one executemany, no ORM objects."""
+    now = utcnow()
+    for i in range(0, len(rows), 5000):
+        chunk = [{"created": now, "updated": now, **row} for row in rows[i : i + 5000]]
+        connection.execute(insert(SPAN), chunk)

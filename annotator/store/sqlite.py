@@ -1,0 +1,66 @@
+"""Everything specific to SQLite lives here, so another database can serve a team later.
+
+- pragmas: foreign keys, WAL journal, a busy timeout, full sync on commit;
+- transactions: pysqlite's own implicit BEGIN is turned off and we emit BEGIN ourselves,
+  IMMEDIATE for writes, so two writers queue on the busy timeout instead of failing with
+  "database is locked" when a read transaction tries to upgrade;
+- online backups with SQLite's backup API.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def database_path(engine: Engine) -> Path | None:
+    """The file behind a SQLite engine; ``None`` for memory databases and other backends."""
+    if not is_sqlite(engine):
+        return None
+    name = engine.url.database
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    return Path(name)
+
+
+def configure(engine: Engine) -> None:
+    """Install the connection pragmas and explicit transaction control on ``engine``."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if database_path(engine) is not None:
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def backup(source: Path, target: Path) -> None:
+    """Copy a live database consistently with SQLite's online backup API."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()

@@ -1,0 +1,61 @@
+"""Each annotator's progress through each document."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection, Engine
+
+from annotator.store.annotators import annotator_id
+from annotator.store.changes import Change
+from annotator.store.engine import reading, writing
+from annotator.store.tables import STATUS, utcnow
+
+
+class Status(StrEnum):
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    SKIPPED = "skipped"
+
+
+def write_status(connection: Connection, document_id: int, annotator: int, status: Status) -> None:
+    where = (STATUS.c.document_id == document_id) & (STATUS.c.annotator_id == annotator)
+    updated = connection.execute(
+        STATUS.update().where(where).values(status=status, updated=utcnow())
+    )
+    if updated.rowcount == 0:
+        connection.execute(
+            insert(STATUS).values(document_id=document_id, annotator_id=annotator, status=status)
+        )
+
+
+def mark_started(connection: Connection, document_id: int, annotator: int) -> bool:
+    """Move a new document to in progress for ``annotator``; True if the status changed."""
+    current = connection.execute(
+        select(STATUS.c.status).where(
+            (STATUS.c.document_id == document_id) & (STATUS.c.annotator_id == annotator)
+        )
+    ).scalar_one_or_none()
+    if current not in (None, Status.NEW):
+        return False
+    write_status(connection, document_id, annotator, Status.IN_PROGRESS)
+    return True
+
+
+def set_status(engine: Engine, document_id: int, annotator: str, status: Status) -> Change:
+    with writing(engine) as connection:
+        write_status(connection, document_id, annotator_id(connection, annotator), Status(status))
+    return Change(statuses=frozenset({document_id}))
+
+
+def get_status(engine: Engine, document_id: int, annotator: str) -> Status:
+    with reading(engine) as connection:
+        who = annotator_id(connection, annotator, create=False)
+        value = connection.execute(
+            select(STATUS.c.status).where(
+                (STATUS.c.document_id == document_id) & (STATUS.c.annotator_id == who)
+            )
+        ).scalar_one_or_none()
+    return Status(value or Status.NEW)

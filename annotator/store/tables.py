@@ -1,0 +1,88 @@
+"""The database tables (SQLModel). Rows never leave the store: queries map them to core types."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class MetaRow(SQLModel, table=True):
+    """Key/value facts about the database itself (schema version, seeding)."""
+
+    __tablename__ = "meta"
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(default="", max_length=256)
+
+
+class DocumentRow(SQLModel, table=True):
+    __tablename__ = "document"
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(default="", max_length=512)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    length: int = Field(description="len(text) in code points")
+    sha256: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    source: str = Field(default="", max_length=1024)
+    meta: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created: datetime = Field(default_factory=utcnow)
+
+
+class AnnotatorRow(SQLModel, table=True):
+    __tablename__ = "annotator"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=128, sa_column_kwargs={"unique": True})
+    created: datetime = Field(default_factory=utcnow)
+
+
+class LabelRow(SQLModel, table=True):
+    __tablename__ = "label"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=32, sa_column_kwargs={"unique": True})
+    color: str = Field(max_length=7)
+    hotkey: str = Field(default="", max_length=1)
+    guideline: str = Field(default="", max_length=1024)
+    position: int = Field(default=0)
+
+
+class SpanRow(SQLModel, table=True):
+    __tablename__ = "span"
+    __table_args__ = (
+        UniqueConstraint("document_id", "annotator_id", "label_id", "start", "end"),
+        Index("ix_span_document_annotator", "document_id", "annotator_id", "start"),
+        Index("ix_span_label", "label_id"),
+        CheckConstraint('start >= 0 AND "end" > start', name="ck_span_range"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE")
+    annotator_id: int = Field(foreign_key="annotator.id")
+    label_id: int = Field(foreign_key="label.id")
+    start: int
+    end: int
+    origin: str = Field(default="manual", max_length=16)
+    created: datetime = Field(default_factory=utcnow)
+    updated: datetime = Field(default_factory=utcnow)
+
+
+class StatusRow(SQLModel, table=True):
+    """An annotator's progress on one document."""
+
+    __tablename__ = "document_status"
+    __table_args__ = (Index("ix_status_annotator", "annotator_id", "status"),)
+    document_id: int = Field(foreign_key="document.id", primary_key=True, ondelete="CASCADE")
+    annotator_id: int = Field(foreign_key="annotator.id", primary_key=True)
+    status: str = Field(default="new", max_length=16)
+    updated: datetime = Field(default_factory=utcnow)
+
+
+META = MetaRow.__table__
+DOCUMENT = DocumentRow.__table__
+ANNOTATOR = AnnotatorRow.__table__
+LABEL = LabelRow.__table__
+SPAN = SpanRow.__table__
+STATUS = StatusRow.__table__
