@@ -97,7 +97,6 @@ def build_parser() -> argparse.ArgumentParser:
         "spans; keep them in SQLite; export JSONL training data.",
         parents=[common],
     )
-    parser.set_defaults(db=None, annotator=None)
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -135,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    for name in ("db", "annotator"):
+        setattr(args, name, getattr(args, name, None))
     handler: Handler = getattr(args, "handler", cmd_gui)
     try:
         return handler(args)
