@@ -6,14 +6,14 @@ import os
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
-from sqlalchemy.engine import Engine  # noqa: E402
+import pytest
+from sqlalchemy.engine import Engine
 
-from annotator.core.documents import Document, document_from_article  # noqa: E402
-from annotator.store import open_store  # noqa: E402
+from annotator.core.documents import Document, document_from_article
+from annotator.store import open_store
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_e45a074a2e800fce.txt"
 
