@@ -1,0 +1,427 @@
+"""Inter-annotator agreement: span F1 (exact and overlap), Cohen's kappa, Krippendorff's alpha.
+
+Definitions (what every figure in the app and the CLI means)
+-------------------------------------------------------------
+Spans, for a pair of annotators (a, b): a's spans are the reference, b's the candidates;
+precision = matched / |b|, recall = matched / |a|, F1 = 2·matched / (|a| + |b|), so F1 does not
+depend on which annotator is named first.
+
+- exact match: same start, same end, same label.
+- overlap match: the largest one-to-one pairing of spans with the same label that share at
+  least one character (a maximum bipartite matching, computed per document and label). Every
+  exact match is an overlap match, so overlap F1 >= exact F1.
+
+Tokens: a document's text is cut into tokens, each a run of word characters or a single other
+non-space character (``\\w+|[^\\w\\s]``). Nested spans are flattened by one rule, used for every
+token figure: a token takes the label of the *innermost* span that shares a character with it
+(the shortest; between equal lengths the label first in alphabetical order), and ``O`` when no
+span touches it. Every token of a document counts, ``O`` included.
+
+- kappa: Cohen's kappa over the two annotators' token labels.
+- alpha: Krippendorff's alpha, nominal, with tokens as units and every annotator who worked on
+  the document as a coder (so it is defined for two or more annotators, and a document only
+  some of them annotated still counts for those who did).
+- per label, kappa and alpha look at the same token labels as "this label" against
+  "anything else".
+
+Documents take part for the annotators who worked on them (the caller passes only those);
+a document with fewer than two of the chosen annotators is left out. Corpus figures sum the
+counts over documents first (micro average). With more than two annotators, ``pairs`` holds
+each pair and the overall and per-label F1 and kappa are the mean over pairs; alpha is
+computed over all chosen annotators at once. A figure with nothing to measure (no spans of a
+label on either side, or every token in one category) is ``None``: shown as "–", never 0.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from itertools import combinations
+from statistics import fmean
+from typing import Any
+
+from annotator.core.spans import Span
+
+OUTSIDE = "O"
+TOKEN = re.compile(r"\w+|[^\w\s]")
+
+Range = tuple[int, int]
+
+
+def token_starts(text: str) -> list[int]:
+    """Where each token of ``text`` begins, in order."""
+    return [match.start() for match in TOKEN.finditer(text)]
+
+
+def token_range(text: str, starts: Sequence[int], start: int, end: int) -> range:
+    """Indices of the tokens sharing at least one character with ``text[start:end]``."""
+    last = bisect_left(starts, end)
+    first = bisect_right(starts, start) - 1
+    if first < 0 or (starts[first] < start and TOKEN.match(text, starts[first]).end() <= start):
+        first += 1
+    return range(first, max(first, last))
+
+
+def token_labels(text: str, starts: Sequence[int], spans: Iterable[Span]) -> list[str]:
+    """Each token's label under the innermost-span rule (``O`` outside every span)."""
+    labels = [OUTSIDE] * len(starts)
+    ordered = sorted(spans, key=lambda s: s.label, reverse=True)
+    ordered.sort(key=lambda s: s.start - s.end)
+    for span in ordered:
+        covered = token_range(text, starts, span.start, span.end)
+        labels[covered.start : covered.stop] = [span.label] * len(covered)
+    return labels
+
+
+def exact_matches(first: set[Range], second: set[Range]) -> int:
+    return len(first & second)
+
+
+def overlap_matches(first: Iterable[Range], second: Iterable[Range]) -> int:
+    """Size of a maximum one-to-one pairing of ranges that share at least one character."""
+    left = sorted(first)
+    right = sorted(second)
+    if not left or not right:
+        return 0
+    right_starts = [start for start, _ in right]
+    adjacent = [
+        [j for j in range(bisect_left(right_starts, end)) if right[j][1] > start]
+        for start, end in left
+    ]
+    return _maximum_matching(adjacent, len(right))
+
+
+def _maximum_matching(adjacent: list[list[int]], right_size: int) -> int:
+    """Maximum bipartite matching by augmenting paths (iterative, no recursion limit)."""
+    match_left = [-1] * len(adjacent)
+    match_right = [-1] * right_size
+    size = 0
+    for root, neighbours in enumerate(adjacent):
+        free = next((j for j in neighbours if match_right[j] < 0), None)
+        if free is not None:
+            match_left[root], match_right[free] = free, root
+            size += 1
+        elif neighbours and _augment(root, adjacent, match_left, match_right):
+            size += 1
+    return size
+
+
+def _augment(root: int, adjacent: list[list[int]], match_left: list[int], match_right: list[int]):
+    reached_from: dict[int, int] = {}
+    stack = [root]
+    while stack:
+        i = stack.pop()
+        for j in adjacent[i]:
+            if j in reached_from:
+                continue
+            reached_from[j] = i
+            if match_right[j] < 0:
+                while True:
+                    owner = reached_from[j]
+                    previous = match_left[owner]
+                    match_left[owner], match_right[j] = j, owner
+                    if owner == root:
+                        return True
+                    j = previous
+            stack.append(match_right[j])
+    return False
+
+
+@dataclass(slots=True)
+class SpanTally:
+    """Span counts for one pair and one label: |a|, |b| and the matches of each kind."""
+
+    first: int = 0
+    second: int = 0
+    exact: int = 0
+    overlap: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """The agreement figures for one label (or all labels) and one pair (or the mean)."""
+
+    f1_exact: float | None = None
+    f1_overlap: float | None = None
+    precision_exact: float | None = None
+    recall_exact: float | None = None
+    precision_overlap: float | None = None
+    recall_overlap: float | None = None
+    kappa: float | None = None
+    alpha: float | None = None
+    spans: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class PairAgreement:
+    annotators: tuple[str, str]
+    overall: Figures
+    labels: dict[str, Figures]
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementReport:
+    """Agreement among ``annotators`` over ``documents`` documents."""
+
+    annotators: tuple[str, ...]
+    documents: int
+    overall: Figures
+    labels: dict[str, Figures]
+    pairs: list[PairAgreement] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``annotator agreement --json``."""
+        return {
+            "annotators": list(self.annotators),
+            "documents": self.documents,
+            "overall": self.overall.as_dict(),
+            "labels": {name: figures.as_dict() for name, figures in self.labels.items()},
+            "pairs": [
+                {
+                    "annotators": list(pair.annotators),
+                    "overall": pair.overall.as_dict(),
+                    "labels": {name: f.as_dict() for name, f in pair.labels.items()},
+                }
+                for pair in self.pairs
+            ],
+        }
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+def _span_figures(tally: SpanTally) -> dict[str, float | None]:
+    total = tally.first + tally.second
+    return {
+        "f1_exact": _ratio(2 * tally.exact, total),
+        "f1_overlap": _ratio(2 * tally.overlap, total),
+        "precision_exact": _ratio(tally.exact, tally.second),
+        "recall_exact": _ratio(tally.exact, tally.first),
+        "precision_overlap": _ratio(tally.overlap, tally.second),
+        "recall_overlap": _ratio(tally.overlap, tally.first),
+    }
+
+
+def cohen_kappa(confusion: Mapping[tuple[str, str], float], label: str | None = None):
+    """Cohen's kappa of a confusion table {(a's label, b's label): tokens}.
+
+    With ``label``, the table is first collapsed to "label" against "anything else".
+    """
+    if label is not None:
+        confusion = _collapse(confusion, label)
+    total = sum(confusion.values())
+    if not total:
+        return None
+    rows: Counter[str] = Counter()
+    columns: Counter[str] = Counter()
+    agreed = 0.0
+    for (a, b), n in confusion.items():
+        rows[a] += n
+        columns[b] += n
+        if a == b:
+            agreed += n
+    observed = agreed / total
+    expected = sum(rows[c] * columns[c] for c in rows) / (total * total)
+    if expected >= 1.0:
+        return None
+    return (observed - expected) / (1.0 - expected)
+
+
+def krippendorff_alpha(coincidence: Mapping[tuple[str, str], float], label: str | None = None):
+    """Nominal Krippendorff's alpha of a coincidence table {(value, value): pairable count}."""
+    if label is not None:
+        coincidence = _collapse(coincidence, label)
+    marginals: Counter[str] = Counter()
+    disagreeing = 0.0
+    for (c, k), n in coincidence.items():
+        marginals[c] += n
+        if c != k:
+            disagreeing += n
+    total = sum(marginals.values())
+    expected = total * total - sum(n * n for n in marginals.values())
+    if total <= 1 or expected <= 0:
+        return None
+    return 1.0 - (total - 1) * disagreeing / expected
+
+
+def _collapse(table: Mapping[tuple[str, str], float], label: str) -> dict[tuple[bool, bool], float]:
+    collapsed: dict[tuple[bool, bool], float] = defaultdict(float)
+    for (a, b), n in table.items():
+        collapsed[(a == label, b == label)] += n
+    return collapsed
+
+
+def coincidences(values_counts: Mapping[tuple[str, ...], int]) -> dict[tuple[str, str], float]:
+    """Krippendorff's coincidence table from {(each coder's value for a unit): units}."""
+    table: dict[tuple[str, str], float] = defaultdict(float)
+    for values, units in values_counts.items():
+        if len(values) < 2:
+            continue
+        weight = units / (len(values) - 1)
+        for i, c in enumerate(values):
+            for j, k in enumerate(values):
+                if i != j:
+                    table[(c, k)] += weight
+    return table
+
+
+def _mean(values: Iterable[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return fmean(present) if present else None
+
+
+class AgreementCounter:
+    """Accumulates agreement counts document by document; ``report()`` gives the figures.
+
+    Memory holds counts only, never documents, so a corpus can stream through it.
+    """
+
+    def __init__(self, annotators: Sequence[str], labels: Sequence[str] | None = None) -> None:
+        if len(set(annotators)) < 2:
+            raise ValueError("agreement needs at least two different annotators")
+        self.annotators = tuple(dict.fromkeys(annotators))
+        self._order = {name: i for i, name in enumerate(self.annotators)}
+        self._only = set(labels) if labels is not None else None
+        self._labels = list(labels or [])
+        self.documents = 0
+        self._pairs = list(combinations(self.annotators, 2))
+        self._tallies: dict[tuple[str, str], dict[str, SpanTally]] = {
+            pair: defaultdict(SpanTally) for pair in self._pairs
+        }
+        self._confusion: dict[tuple[str, str], Counter] = {pair: Counter() for pair in self._pairs}
+        self._units: Counter[tuple[str, ...]] = Counter()
+        self._spans: Counter[str] = Counter()
+
+    def add_document(self, text: str, layers: Mapping[str, Iterable[Span]]) -> None:
+        """Count one document; ``layers`` maps each annotator who worked on it to their spans.
+
+        Annotators not in ``layers`` did not annotate this document (their tokens are
+        missing, not ``O``); layers of annotators not chosen are ignored.
+        """
+        coders = sorted((a for a in layers if a in self._order), key=self._order.__getitem__)
+        if len(coders) < 2:
+            return
+        self.documents += 1
+        kept = {
+            a: [s for s in layers[a] if self._only is None or s.label in self._only] for a in coders
+        }
+        by_label: dict[str, dict[str, set[Range]]] = {}
+        for a in coders:
+            groups: dict[str, set[Range]] = defaultdict(set)
+            for span in kept[a]:
+                groups[span.label].add((span.start, span.end))
+            by_label[a] = groups
+            for label, ranges in groups.items():
+                self._spans[label] += len(ranges)
+        for a, b in combinations(coders, 2):
+            tallies = self._tallies[(a, b)]
+            for label in by_label[a].keys() | by_label[b].keys():
+                first, second = by_label[a].get(label, set()), by_label[b].get(label, set())
+                tally = tallies[label]
+                tally.first += len(first)
+                tally.second += len(second)
+                exact = exact_matches(first, second)
+                tally.exact += exact
+                if exact == min(len(first), len(second)):
+                    tally.overlap += exact
+                else:
+                    tally.overlap += overlap_matches(first, second)
+        starts = token_starts(text)
+        if not starts:
+            return
+        columns = [token_labels(text, starts, kept[a]) for a in coders]
+        for values, n in Counter(zip(*columns, strict=True)).items():
+            self._units[tuple(sorted(values))] += n
+            for (i, a), (j, b) in combinations(enumerate(coders), 2):
+                self._confusion[(a, b)][(values[i], values[j])] += n
+
+    def labels(self) -> list[str]:
+        """Labels to report: those asked for, in that order, then any others seen, sorted."""
+        seen = set(self._spans)
+        for confusion in self._confusion.values():
+            for pair in confusion:
+                seen.update(pair)
+        seen.discard(OUTSIDE)
+        if self._only is not None:
+            return list(self._labels)
+        return self._labels + sorted(seen - set(self._labels))
+
+    def _pair_figures(self, pair: tuple[str, str], labels: list[str]) -> PairAgreement:
+        tallies, confusion = self._tallies[pair], self._confusion[pair]
+        coincidence = _pair_coincidence(confusion)
+        per_label = {}
+        total = SpanTally()
+        for label in labels:
+            tally = tallies.get(label, SpanTally())
+            for name in ("first", "second", "exact", "overlap"):
+                setattr(total, name, getattr(total, name) + getattr(tally, name))
+            per_label[label] = Figures(
+                **_span_figures(tally),
+                kappa=cohen_kappa(confusion, label),
+                alpha=krippendorff_alpha(coincidence, label),
+                spans=tally.first + tally.second,
+            )
+        overall = Figures(
+            **_span_figures(total),
+            kappa=cohen_kappa(confusion),
+            alpha=krippendorff_alpha(coincidence),
+            spans=total.first + total.second,
+        )
+        return PairAgreement(pair, overall, per_label)
+
+    def report(self) -> AgreementReport:
+        labels = self.labels()
+        pairs = [self._pair_figures(pair, labels) for pair in self._pairs]
+        joint = coincidences(self._units)
+
+        def mean_of(select, alpha, spans) -> Figures:
+            chosen = [select(pair) for pair in pairs]
+            means = {
+                name: _mean(getattr(f, name) for f in chosen)
+                for name in Figures.__slots__
+                if name not in ("alpha", "spans")
+            }
+            return Figures(**means, alpha=alpha, spans=spans)
+
+        overall = mean_of(
+            lambda p: p.overall,
+            krippendorff_alpha(joint),
+            sum(self._spans[label] for label in labels),
+        )
+        per_label = {
+            label: mean_of(
+                lambda p, label=label: p.labels[label],
+                krippendorff_alpha(joint, label),
+                self._spans[label],
+            )
+            for label in labels
+        }
+        return AgreementReport(self.annotators, self.documents, overall, per_label, pairs)
+
+
+def _pair_coincidence(confusion: Mapping[tuple[str, str], int]) -> dict[tuple[str, str], float]:
+    """Two coders who both labelled every unit: each unit adds both ordered pairs once."""
+    table: dict[tuple[str, str], float] = defaultdict(float)
+    for (a, b), n in confusion.items():
+        table[(a, b)] += n
+        table[(b, a)] += n
+    return table
+
+
+def agreement(
+    documents: Iterable[tuple[str, Mapping[str, Iterable[Span]]]],
+    annotators: Sequence[str],
+    labels: Sequence[str] | None = None,
+) -> AgreementReport:
+    """Agreement over ``(text, {annotator: spans})`` documents; see the module docstring."""
+    counter = AgreementCounter(annotators, labels)
+    for text, layers in documents:
+        counter.add_document(text, layers)
+    return counter.report()
