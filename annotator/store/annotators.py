@@ -6,6 +6,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
 
 from annotator.core.errors import InvalidSpan
+from annotator.core.review import GOLD
 from annotator.store.engine import reading, writing
 from annotator.store.tables import ANNOTATOR
 
@@ -30,7 +31,25 @@ def annotator_id(connection: Connection, name: str, create: bool = True) -> int 
     ).scalar_one_or_none()
     if found is not None or not create:
         return found
+    if name == GOLD:
+        raise InvalidSpan(f"{GOLD!r} names the reviewed layer; choose another annotator name")
     return connection.execute(insert(ANNOTATOR).values(name=name)).inserted_primary_key[0]
+
+
+def gold_id(connection: Connection) -> int:
+    """The id of the gold layer's reserved annotator, created on first use."""
+    found = connection.execute(
+        select(ANNOTATOR.c.id).where(ANNOTATOR.c.name == GOLD)
+    ).scalar_one_or_none()
+    if found is not None:
+        return found
+    return connection.execute(insert(ANNOTATOR).values(name=GOLD)).inserted_primary_key[0]
+
+
+def refuse_gold(name: str) -> None:
+    """Gold spans change only through review commands, which record their provenance."""
+    if name == GOLD:
+        raise InvalidSpan("the gold layer changes only in review")
 
 
 def ensure_annotator(engine: Engine, name: str) -> int:
@@ -38,8 +57,10 @@ def ensure_annotator(engine: Engine, name: str) -> int:
         return annotator_id(connection, name)
 
 
-def list_annotators(engine: Engine) -> list[str]:
+def list_annotators(engine: Engine, include_gold: bool = False) -> list[str]:
+    """Annotator names in order; the gold layer only when asked for."""
+    query = select(ANNOTATOR.c.name).order_by(ANNOTATOR.c.name)
+    if not include_gold:
+        query = query.where(ANNOTATOR.c.name != GOLD)
     with reading(engine) as connection:
-        return list(
-            connection.execute(select(ANNOTATOR.c.name).order_by(ANNOTATOR.c.name)).scalars()
-        )
+        return list(connection.execute(query).scalars())

@@ -12,6 +12,7 @@ class Change:
     documents: frozenset[int] = field(default_factory=frozenset)
     spans: frozenset[int] = field(default_factory=frozenset)
     statuses: frozenset[int] = field(default_factory=frozenset)
+    notes: frozenset[int] = field(default_factory=frozenset)
     labels: bool = False
     annotators: bool = False
     document_list: bool = False
@@ -21,6 +22,7 @@ class Change:
             documents=self.documents | other.documents,
             spans=self.spans | other.spans,
             statuses=self.statuses | other.statuses,
+            notes=self.notes | other.notes,
             labels=self.labels or other.labels,
             annotators=self.annotators or other.annotators,
             document_list=self.document_list or other.document_list,
@@ -31,6 +33,7 @@ class Change:
             self.documents
             or self.spans
             or self.statuses
+            or self.notes
             or self.labels
             or self.annotators
             or self.document_list

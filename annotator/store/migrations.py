@@ -16,15 +16,34 @@ from sqlmodel import SQLModel
 
 from annotator.core.errors import StoreError
 from annotator.core.labels import load_schema
+from annotator.core.review import GOLD
 from annotator.store import sqlite
 from annotator.store.meta import set_meta
-from annotator.store.tables import LABEL, META
+from annotator.store.tables import ANNOTATOR, LABEL, META, NOTE, SPAN_SOURCE
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+Migration = Callable[[Connection], None]
+
+
+def _add_review(connection: Connection) -> None:
+    """v2: notes, and the provenance of gold spans.
+
+    The gold layer is the spans of an annotator named ``gold``; a person already called that
+    is renamed "gold (annotator)" so their spans stay theirs and never pass for reviewed ones.
+    """
+    taken = set(connection.execute(select(ANNOTATOR.c.name)).scalars())
+    if GOLD in taken:
+        renamed, n = "gold (annotator)", 2
+        while renamed in taken:
+            renamed, n = f"gold (annotator {n})", n + 1
+        connection.execute(ANNOTATOR.update().where(ANNOTATOR.c.name == GOLD).values(name=renamed))
+    NOTE.create(connection)
+    SPAN_SOURCE.create(connection)
+
 
 # MIGRATIONS[n] upgrades a database from version n - 1 to version n.
-Migration = Callable[[Connection], None]
-MIGRATIONS: dict[int, Migration] = {}
+MIGRATIONS: dict[int, Migration] = {2: _add_review}
 
 
 def read_version(connection: Connection) -> int | None:

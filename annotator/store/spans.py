@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from annotator.core.errors import InvalidSpan, StoreError
 from annotator.core.spans import Origin, Span, check_span
-from annotator.store.annotators import annotator_id
+from annotator.store.annotators import annotator_id, refuse_gold
 from annotator.store.changes import Change
 from annotator.store.engine import reading, writing
 from annotator.store.labels import label_ids
@@ -54,7 +54,7 @@ def document_spans(engine: Engine, document_id: int, annotator: str | None = Non
         return spans_of(connection, document_id, annotator)
 
 
-def _text_length(connection: Connection, document_id: int) -> int:
+def text_length(connection: Connection, document_id: int) -> int:
     length = connection.execute(
         select(DOCUMENT.c.length).where(DOCUMENT.c.id == document_id)
     ).scalar_one_or_none()
@@ -73,6 +73,7 @@ def _span_row(connection: Connection, span_id: int):
 
 
 def _owned_row(connection: Connection, span_id: int, annotator: str):
+    refuse_gold(annotator)
     row = _span_row(connection, span_id)
     if row.annotator != annotator:
         raise InvalidSpan(f"that span belongs to {row.annotator}; annotators change only their own")
@@ -98,9 +99,10 @@ def add_span(
 
     A span given with an id (an undone deletion coming back) keeps that id.
     """
+    refuse_gold(annotator)
     with writing(engine) as connection:
         labels = label_ids(connection)
-        check_span(span, _text_length(connection, document_id), labels)
+        check_span(span, text_length(connection, document_id), labels)
         who = annotator_id(connection, annotator)
         if _duplicate_id(connection, document_id, who, labels[span.label], span) is not None:
             return None, Change()
@@ -150,7 +152,7 @@ def update_span(
             end=row.end if end is None else end,
             label=row.label if label is None else label,
         )
-        check_span(moved, _text_length(connection, row.document_id), labels)
+        check_span(moved, text_length(connection, row.document_id), labels)
         who = annotator_id(connection, annotator)
         clash = _duplicate_id(connection, row.document_id, who, labels[moved.label], moved)
         if clash is not None and clash != span_id:

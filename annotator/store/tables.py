@@ -80,9 +80,33 @@ class StatusRow(SQLModel, table=True):
     updated: datetime = Field(default_factory=utcnow)
 
 
+class NoteRow(SQLModel, table=True):
+    """A short comment by an annotator or reviewer on a document, or on one span of it."""
+
+    __tablename__ = "note"
+    __table_args__ = (Index("ix_note_document", "document_id", "span_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE")
+    span_id: int | None = Field(default=None, foreign_key="span.id", ondelete="CASCADE")
+    annotator_id: int = Field(foreign_key="annotator.id")
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created: datetime = Field(default_factory=utcnow)
+    updated: datetime = Field(default_factory=utcnow)
+
+
+class SpanSourceRow(SQLModel, table=True):
+    """Provenance of a gold span: one row for each annotator who had exactly that span."""
+
+    __tablename__ = "span_source"
+    span_id: int = Field(foreign_key="span.id", primary_key=True, ondelete="CASCADE")
+    annotator_id: int = Field(foreign_key="annotator.id", primary_key=True)
+
+
 META = MetaRow.__table__
 DOCUMENT = DocumentRow.__table__
 ANNOTATOR = AnnotatorRow.__table__
 LABEL = LabelRow.__table__
 SPAN = SpanRow.__table__
 STATUS = StatusRow.__table__
+NOTE = NoteRow.__table__
+SPAN_SOURCE = SpanSourceRow.__table__

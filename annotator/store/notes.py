@@ -1,0 +1,111 @@
+"""Notes: short comments on a document or a span, each by one annotator, who alone edits it."""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection, Engine
+
+from annotator.core.errors import InvalidSpan, StoreError
+from annotator.core.review import Note, clean_note
+from annotator.store.annotators import annotator_id
+from annotator.store.changes import Change
+from annotator.store.engine import reading, writing
+from annotator.store.tables import ANNOTATOR, NOTE, SPAN, utcnow
+
+_NOTE_COLUMNS = (
+    NOTE.c.id,
+    NOTE.c.document_id,
+    NOTE.c.span_id,
+    ANNOTATOR.c.name.label("annotator"),
+    NOTE.c.text,
+    NOTE.c.created,
+    NOTE.c.updated,
+)
+_NOTE_FROM = NOTE.join(ANNOTATOR, ANNOTATOR.c.id == NOTE.c.annotator_id)
+
+
+def _to_note(row) -> Note:
+    return Note(*row)
+
+
+def notes_of(connection: Connection, document_id: int) -> list[Note]:
+    query = (
+        select(*_NOTE_COLUMNS)
+        .select_from(_NOTE_FROM)
+        .where(NOTE.c.document_id == document_id)
+        .order_by(NOTE.c.created, NOTE.c.id)
+    )
+    return [_to_note(row) for row in connection.execute(query)]
+
+
+def document_notes(engine: Engine, document_id: int) -> list[Note]:
+    """The document's notes (on it and on its spans), oldest first."""
+    with reading(engine) as connection:
+        return notes_of(connection, document_id)
+
+
+def _note_row(connection: Connection, note_id: int):
+    row = connection.execute(
+        select(*_NOTE_COLUMNS).select_from(_NOTE_FROM).where(NOTE.c.id == note_id)
+    ).one_or_none()
+    if row is None:
+        raise StoreError("that note no longer exists: it was deleted elsewhere")
+    return row
+
+
+def _change(note: Note) -> Change:
+    return Change(documents=frozenset({note.document_id}), notes=frozenset({note.id}))
+
+
+def add_note(
+    engine: Engine, document_id: int, annotator: str, text: str, span_id: int | None = None
+) -> tuple[Note, Change]:
+    """Attach ``text`` to the document, or to one of its spans when ``span_id`` is given."""
+    text = clean_note(text)
+    with writing(engine) as connection:
+        if span_id is not None:
+            owner = connection.execute(
+                select(SPAN.c.document_id).where(SPAN.c.id == span_id)
+            ).scalar_one_or_none()
+            if owner != document_id:
+                raise StoreError("that span no longer exists: it was deleted elsewhere")
+        now = utcnow()
+        new_id = connection.execute(
+            insert(NOTE).values(
+                document_id=document_id,
+                span_id=span_id,
+                annotator_id=annotator_id(connection, annotator),
+                text=text,
+                created=now,
+                updated=now,
+            )
+        ).inserted_primary_key[0]
+        note = _to_note(_note_row(connection, new_id))
+    return note, _change(note)
+
+
+def _owned(connection: Connection, note_id: int, annotator: str) -> Note:
+    note = _to_note(_note_row(connection, note_id))
+    if note.annotator != annotator:
+        raise InvalidSpan(f"that note is {note.annotator}'s; only its author changes it")
+    return note
+
+
+def edit_note(engine: Engine, note_id: int, annotator: str, text: str) -> tuple[Note, Change]:
+    """Change the text of one of ``annotator``'s notes; returns the note as now stored."""
+    text = clean_note(text)
+    with writing(engine) as connection:
+        _owned(connection, note_id, annotator)
+        connection.execute(
+            NOTE.update().where(NOTE.c.id == note_id).values(text=text, updated=utcnow())
+        )
+        note = _to_note(_note_row(connection, note_id))
+    return note, _change(note)
+
+
+def delete_note(engine: Engine, note_id: int, annotator: str) -> tuple[Note, Change]:
+    """Delete one of ``annotator``'s notes; returns it as it was."""
+    with writing(engine) as connection:
+        note = _owned(connection, note_id, annotator)
+        connection.execute(NOTE.delete().where(NOTE.c.id == note_id))
+    return note, _change(note)

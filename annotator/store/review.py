@@ -1,0 +1,270 @@
+"""Review commands: building the gold layer (with provenance) and reviewed status.
+
+Every gold edit is one ``swap``: some gold spans go, others come, in one transaction. Each
+command returns a ``GoldEdit`` naming both sides, so undo is the opposite swap, restoring the
+recorded provenance exactly.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, insert, select
+from sqlalchemy.engine import Connection, Engine
+
+from annotator.core.errors import InvalidSpan, StoreError
+from annotator.core.review import GOLD, Gold, agreed_spans, provenance
+from annotator.core.spans import Origin, Span, check_span
+from annotator.store.annotators import gold_id
+from annotator.store.changes import Change
+from annotator.store.engine import reading, writing
+from annotator.store.labels import label_ids
+from annotator.store.spans import spans_of, text_length
+from annotator.store.status import Status, mark_started, write_status
+from annotator.store.tables import ANNOTATOR, SPAN, SPAN_SOURCE, STATUS, utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class GoldEdit:
+    """What a gold command did: ``removed`` and ``added`` gold spans (as stored)."""
+
+    document_id: int
+    removed: list[Gold]
+    added: list[Gold]
+    change: Change
+
+
+def annotator_layers(connection: Connection, document_id: int) -> dict[str, list[Span]]:
+    """Every annotator's spans on the document except the gold layer's, by name."""
+    layers: dict[str, list[Span]] = defaultdict(list)
+    for span in spans_of(connection, document_id):
+        if span.annotator != GOLD:
+            layers[span.annotator].append(span)
+    return dict(layers)
+
+
+def gold_of(connection: Connection, document_id: int) -> list[Gold]:
+    spans = spans_of(connection, document_id, GOLD)
+    sources: dict[int, list[str]] = defaultdict(list)
+    rows = connection.execute(
+        select(SPAN_SOURCE.c.span_id, ANNOTATOR.c.name)
+        .select_from(
+            SPAN_SOURCE.join(SPAN, SPAN.c.id == SPAN_SOURCE.c.span_id).join(
+                ANNOTATOR, ANNOTATOR.c.id == SPAN_SOURCE.c.annotator_id
+            )
+        )
+        .where(SPAN.c.document_id == document_id)
+        .order_by(ANNOTATOR.c.name)
+    )
+    for span_id, name in rows:
+        sources[span_id].append(name)
+    return [Gold(span, tuple(sources.get(span.id, ()))) for span in spans]
+
+
+def gold_layer(engine: Engine, document_id: int) -> list[Gold]:
+    """The document's gold spans in span order, each with the annotators who had it."""
+    with reading(engine) as connection:
+        return gold_of(connection, document_id)
+
+
+def _swap(
+    connection: Connection, document_id: int, remove: Iterable[int], add: Sequence[Gold]
+) -> GoldEdit:
+    current = {g.span.id: g for g in gold_of(connection, document_id)}
+    remove = list(dict.fromkeys(remove))
+    missing = [i for i in remove if i not in current]
+    if missing:
+        raise StoreError("that gold span no longer exists: it was changed elsewhere")
+    removed = [current.pop(i) for i in remove]
+    if remove:
+        connection.execute(SPAN.delete().where(SPAN.c.id.in_(remove)))
+    labels = label_ids(connection)
+    length = text_length(connection, document_id)
+    who = gold_id(connection)
+    layers = annotator_layers(connection, document_id)
+    names = dict(connection.execute(select(ANNOTATOR.c.name, ANNOTATOR.c.id)).all())
+    present = {g.span.key for g in current.values()}
+    added: list[Gold] = []
+    now = utcnow()
+    for item in add:
+        span = item.span
+        check_span(span, length, labels)
+        if span.key in present:
+            continue
+        present.add(span.key)
+        sources = item.sources if item.sources is not None else provenance(span, layers)
+        new_id = connection.execute(
+            insert(SPAN).values(
+                document_id=document_id,
+                annotator_id=who,
+                label_id=labels[span.label],
+                start=span.start,
+                end=span.end,
+                origin=Origin.REVIEW,
+                created=now,
+                updated=now,
+            )
+        ).inserted_primary_key[0]
+        kept = [name for name in sources if name in names]
+        if kept:
+            connection.execute(
+                insert(SPAN_SOURCE), [{"span_id": new_id, "annotator_id": names[n]} for n in kept]
+            )
+        stored = Span(span.start, span.end, span.label, new_id, GOLD, Origin.REVIEW)
+        added.append(Gold(stored, tuple(kept)))
+    if removed or added:
+        mark_started(connection, document_id, who)
+    touched = frozenset(g.span.id for g in removed + added)
+    change = Change(documents=frozenset({document_id}), spans=touched) if touched else Change()
+    return GoldEdit(document_id, removed, added, change)
+
+
+def swap_gold(
+    engine: Engine, document_id: int, remove: Iterable[int], add: Sequence[Gold]
+) -> GoldEdit:
+    """Delete the gold spans ``remove`` and store ``add``; ``swap_gold(added ids, removed)``
+    undoes it. A gold span given without sources gets the annotators who have it exactly."""
+    with writing(engine) as connection:
+        return _swap(connection, document_id, remove, add)
+
+
+def _plain(span: Span) -> Gold:
+    return Gold(Span(span.start, span.end, span.label, origin=Origin.REVIEW))
+
+
+def _gold_in(connection: Connection, document_id: int, start: int, end: int) -> list[int]:
+    return [
+        g.span.id for g in gold_of(connection, document_id) if g.span.overlaps(Span(start, end, ""))
+    ]
+
+
+def accept_version(
+    engine: Engine, document_id: int, start: int, end: int, annotator: str
+) -> GoldEdit:
+    """Make ``annotator``'s spans in ``[start, end)`` the gold there, replacing what was."""
+    with writing(engine) as connection:
+        layers = annotator_layers(connection, document_id)
+        if annotator not in layers:
+            raise InvalidSpan(f"{annotator} has no spans on this document")
+        region = Span(start, end, "")
+        chosen = [_plain(s) for s in layers[annotator] if s.overlaps(region)]
+        return _swap(connection, document_id, _gold_in(connection, document_id, start, end), chosen)
+
+
+def reject_all(engine: Engine, document_id: int, start: int, end: int) -> GoldEdit:
+    """No gold span in ``[start, end)``: every version there is rejected."""
+    with writing(engine) as connection:
+        return _swap(connection, document_id, _gold_in(connection, document_id, start, end), [])
+
+
+def accept_agreed(
+    engine: Engine, document_id: int, annotators: Sequence[str] | None = None
+) -> GoldEdit:
+    """Add to gold every span all ``annotators`` (default: all who have spans here) share."""
+    with writing(engine) as connection:
+        layers = annotator_layers(connection, document_id)
+        if annotators is not None:
+            layers = {name: layers.get(name, []) for name in annotators}
+        if len(layers) < 2:
+            return GoldEdit(document_id, [], [], Change())
+        return _swap(connection, document_id, [], [_plain(s) for s in agreed_spans(layers)])
+
+
+def add_gold(engine: Engine, document_id: int, span: Span) -> GoldEdit:
+    """The reviewer's own gold span (its provenance: the annotators who had it exactly)."""
+    with writing(engine) as connection:
+        return _swap(connection, document_id, [], [_plain(span)])
+
+
+def edit_gold(
+    engine: Engine,
+    span_id: int,
+    *,
+    start: int | None = None,
+    end: int | None = None,
+    label: str | None = None,
+) -> GoldEdit:
+    """Move or relabel a gold span; its provenance becomes who had the new span exactly."""
+    with writing(engine) as connection:
+        row = connection.execute(
+            select(SPAN.c.document_id, SPAN.c.start, SPAN.c.end, SPAN.c.annotator_id).where(
+                SPAN.c.id == span_id
+            )
+        ).one_or_none()
+        if row is None or row.annotator_id != gold_id(connection):
+            raise StoreError("that gold span no longer exists: it was changed elsewhere")
+        old = next(g for g in gold_of(connection, row.document_id) if g.span.id == span_id)
+        moved = Span(
+            old.span.start if start is None else start,
+            old.span.end if end is None else end,
+            old.span.label if label is None else label,
+        )
+        return _swap(connection, row.document_id, [span_id], [_plain(moved)])
+
+
+def mark_reviewed(engine: Engine, document_id: int, reviewed: bool = True) -> Change:
+    """Record that the document's review is finished (or reopen it)."""
+    with writing(engine) as connection:
+        status = Status.DONE if reviewed else Status.IN_PROGRESS
+        write_status(connection, document_id, gold_id(connection), status)
+    return Change(statuses=frozenset({document_id}), document_list=True)
+
+
+def _gold_or_none(connection: Connection) -> int:
+    """The gold annotator's id, or -1 (no row has it) before anything was reviewed."""
+    found = connection.execute(select(ANNOTATOR.c.id).where(ANNOTATOR.c.name == GOLD))
+    return found.scalar_one_or_none() or -1
+
+
+def reviewed_documents(engine: Engine) -> set[int]:
+    """Documents whose review is marked finished."""
+    with reading(engine) as connection:
+        gold = _gold_or_none(connection)
+        return set(
+            connection.execute(
+                select(STATUS.c.document_id).where(
+                    and_(STATUS.c.annotator_id == gold, STATUS.c.status == Status.DONE)
+                )
+            ).scalars()
+        )
+
+
+def disagreement_documents(engine: Engine) -> set[int]:
+    """Documents where at least two annotators worked and some span is not everyone's.
+
+    An annotator worked on a document when they have spans there or a status other than new.
+    """
+    with reading(engine) as connection:
+        gold = _gold_or_none(connection)
+        people = SPAN.c.annotator_id != gold
+        worked = (
+            select(SPAN.c.document_id, SPAN.c.annotator_id)
+            .where(people)
+            .union(
+                select(STATUS.c.document_id, STATUS.c.annotator_id).where(
+                    and_(STATUS.c.status != Status.NEW, STATUS.c.annotator_id != gold)
+                )
+            )
+            .subquery()
+        )
+        workers = (
+            select(worked.c.document_id, func.count().label("n"))
+            .group_by(worked.c.document_id)
+            .having(func.count() >= 2)
+            .subquery()
+        )
+        shared = (
+            select(SPAN.c.document_id, func.count().label("n"))
+            .where(people)
+            .group_by(SPAN.c.document_id, SPAN.c.label_id, SPAN.c.start, SPAN.c.end)
+            .subquery()
+        )
+        query = (
+            select(shared.c.document_id)
+            .join(workers, workers.c.document_id == shared.c.document_id)
+            .where(shared.c.n < workers.c.n)
+            .distinct()
+        )
+        return set(connection.execute(query).scalars())
