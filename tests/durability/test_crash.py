@@ -1,0 +1,140 @@
+"""SIGKILL a process in the middle of editing spans: nothing acknowledged may be lost.
+
+The quick versions run in CI; ``--run-slow`` runs the long ones (hundreds of kills) and
+prints the figures (run with ``-s`` to see them).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from pathlib import Path
+
+import pytest
+
+from annotator.core.documents import Document
+from annotator.store import open_store
+from annotator.store.documents import add_documents
+from annotator.store.spans import document_spans
+from tests.durability.generate import write_spans_jsonl
+from tests.durability.harness import (
+    Log,
+    count_rows,
+    integrity,
+    kill,
+    matches,
+    spans_in,
+    spawn,
+    spawn_child,
+    wait_for_line,
+)
+
+
+def prepared_database(db: Path, document: Document) -> int:
+    engine = open_store(db)
+    try:
+        return add_documents(engine, [document]).ids[0]
+    finally:
+        engine.dispose()
+
+
+def kill_editors(db: Path, document_id: int, kills: int, seed: int, logs: Path) -> dict[str, int]:
+    """Start an editing child ``kills`` times and SIGKILL it at a random moment each time,
+    checking after each kill that the database holds exactly what was acknowledged."""
+    rng = random.Random(seed)
+    figures = {"kills": 0, "acknowledged": 0, "killed_mid_edit": 0, "killed_starting": 0}
+    for round_ in range(kills):
+        before = spans_in(db)
+        log_path = logs / f"editor-{round_}.log"
+        child = spawn_child(["edits", db, document_id, rng.randrange(1 << 30)], log_path)
+        if rng.random() < 0.1:
+            time.sleep(rng.uniform(0, 0.6))
+        else:
+            wait_for_line(child, log_path, "ready")
+            time.sleep(rng.uniform(0, 0.3))
+        kill(child)
+        log = Log.read(log_path)
+        assert integrity(db) == "ok", f"round {round_}"
+        found = spans_in(db)
+        assert matches(before, log, found), f"round {round_}: acknowledged edits lost"
+        engine = open_store(db)
+        try:
+            assert {s.id for s in document_spans(engine, document_id)} == set(found)
+        finally:
+            engine.dispose()
+        figures["kills"] += 1
+        figures["acknowledged"] += len(log.acks)
+        figures["killed_mid_edit"] += log.pending is not None
+        figures["killed_starting"] += "ready" not in log_path.read_text()
+    return figures
+
+
+def test_killed_editor_keeps_every_acknowledged_edit(
+    tmp_path: Path, seed_document: Document
+) -> None:
+    db = tmp_path / "crash.db"
+    document_id = prepared_database(db, seed_document)
+    figures = kill_editors(db, document_id, kills=5, seed=1, logs=tmp_path)
+    assert figures["kills"] == 5
+    assert figures["acknowledged"] > 0
+
+
+@pytest.mark.slow
+def test_many_kills_lose_nothing(tmp_path: Path, seed_document: Document) -> None:
+    db = tmp_path / "crash.db"
+    document_id = prepared_database(db, seed_document)
+    figures = kill_editors(db, document_id, kills=150, seed=2026, logs=tmp_path)
+    print(f"\ncrash durability: {figures}")
+    assert figures["killed_mid_edit"] > 50
+
+
+def kill_imports(db: Path, rounds: int, documents: int, seed: int, work: Path) -> dict[str, int]:
+    """Run ``annotator import`` on a big file and SIGKILL it at a random moment, ``rounds``
+    times; each import must be entirely in the database or entirely absent."""
+    rng = random.Random(seed)
+    figures = {"kills": 0, "absent": 0, "complete": 0, "absent_after_writing_began": 0}
+    wal = db.with_name(db.name + "-wal")
+    duration = None
+    for round_ in range(rounds + 1):
+        source = work / "big.jsonl"
+        span_total = write_spans_jsonl(source, documents, salt=f"round {round_}", seed=round_)
+        before = (count_rows(db, "document"), count_rows(db, "span"))
+        wal_before = wal.stat().st_size if wal.exists() else 0
+        started = time.monotonic()
+        child = spawn(["-m", "annotator", "--db", str(db), "import", str(source)], work / "out")
+        if duration is None:
+            assert child.wait() == 0, child.stderr.read().decode()
+            child.stderr.close()
+            duration = time.monotonic() - started
+            continue
+        time.sleep(rng.uniform(0.4, 1.05) * duration)
+        kill(child)
+        wal_after = wal.stat().st_size if wal.exists() else 0
+        assert integrity(db) == "ok", f"round {round_}"
+        after = (count_rows(db, "document"), count_rows(db, "span"))
+        complete = (before[0] + documents, before[1] + span_total)
+        assert after in (before, complete), f"round {round_}: partial import {before} -> {after}"
+        figures["kills"] += 1
+        if after == before:
+            figures["absent"] += 1
+            figures["absent_after_writing_began"] += wal_after > wal_before
+        else:
+            figures["complete"] += 1
+        open_store(db).dispose()
+    return figures
+
+
+def test_killed_import_is_all_or_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "import.db"
+    open_store(db).dispose()
+    figures = kill_imports(db, rounds=2, documents=400, seed=3, work=tmp_path)
+    assert figures["kills"] == 2
+
+
+@pytest.mark.slow
+def test_many_killed_imports_are_all_or_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "import.db"
+    open_store(db).dispose()
+    figures = kill_imports(db, rounds=40, documents=2000, seed=2026, work=tmp_path)
+    print(f"\nkilled imports: {figures}")
+    assert figures["absent"] > 0 and figures["complete"] > 0
