@@ -1,0 +1,32 @@
+"""A plain-text layout that leaves a gap above every line for span captions.
+
+QPlainTextDocumentLayout ignores QTextBlockFormat's line height, so after Qt lays out a
+block we move its lines down, ``gap`` pixels apart. QPlainTextEdit paints, hit-tests and
+scrolls from the line positions and from ``blockBoundingRect``, which is derived from them,
+so the caret, mouse selection and scrolling all follow the spaced lines.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QTextBlock, QTextDocument
+from PySide6.QtWidgets import QPlainTextDocumentLayout
+
+
+class SpacedLayout(QPlainTextDocumentLayout):
+    def __init__(self, document: QTextDocument, gap: float = 0.0) -> None:
+        super().__init__(document)
+        self.gap = gap
+
+    def blockBoundingRect(self, block: QTextBlock) -> QRectF:  # noqa: N802 (Qt override)
+        rect = super().blockBoundingRect(block)
+        layout = block.layout()
+        count = layout.lineCount()
+        if not count or layout.lineAt(0).y() == self.gap:
+            return rect
+        y = self.gap
+        for i in range(count):
+            line = layout.lineAt(i)
+            line.setPosition(QPointF(line.x(), y))
+            y += line.height() + self.gap
+        return super().blockBoundingRect(block)

@@ -1,0 +1,62 @@
+"""How spans look: tints by nesting level, underlines, caption colours.
+
+Backgrounds are the label colour with alpha, painted over the palette's base colour, so the
+same mid-tone label colours read on light and dark palettes without a second set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtGui import QColor, QTextCharFormat
+
+FALLBACK_COLOR = "#8a8a8a"
+# Background alpha for spans at nesting level 0, 1 and 2 or deeper.
+_TINT_ALPHA = (60, 120, 170)
+
+
+def readable_on(color: QColor) -> QColor:
+    """Black or white, whichever reads better on a solid ``color``."""
+    luminance = 0.2126 * color.redF() + 0.7152 * color.greenF() + 0.0722 * color.blueF()
+    return QColor("#111111") if luminance > 0.5 else QColor("#ffffff")
+
+
+class SpanStyle:
+    """Label colours and the character formats derived from them (cached)."""
+
+    def __init__(self, colors: Mapping[str, str] | None = None) -> None:
+        self._colors: dict[str, QColor] = {}
+        self._formats: dict[tuple[str, int], QTextCharFormat] = {}
+        self.set_colors(colors or {})
+
+    def set_colors(self, colors: Mapping[str, str]) -> None:
+        self._colors = {name: QColor(value) for name, value in colors.items()}
+        self._formats.clear()
+
+    def color(self, label: str) -> QColor:
+        return QColor(self._colors.get(label) or QColor(FALLBACK_COLOR))
+
+    def char_format(self, label: str, level: int) -> QTextCharFormat:
+        """The format of text whose innermost span has ``label`` at nesting ``level``.
+
+        Level 0 is a light tint; level 1 a stronger tint with a solid underline in the inner
+        label's colour; level 2 and deeper a stronger tint again with a wavy underline.
+        """
+        level = min(level, len(_TINT_ALPHA) - 1)
+        cached = self._formats.get((label, level))
+        if cached is not None:
+            return cached
+        color = self.color(label)
+        tint = QColor(color)
+        tint.setAlpha(_TINT_ALPHA[level])
+        fmt = QTextCharFormat()
+        fmt.setBackground(tint)
+        if level >= 1:
+            fmt.setUnderlineStyle(
+                QTextCharFormat.UnderlineStyle.SingleUnderline
+                if level == 1
+                else QTextCharFormat.UnderlineStyle.WaveUnderline
+            )
+            fmt.setUnderlineColor(color)
+        self._formats[(label, level)] = fmt
+        return fmt

@@ -1,0 +1,397 @@
+"""AnnotatedTextView: the article text with its spans, read-only and selectable.
+
+All offsets in this API are code points into the Python ``str`` given to ``set_document``;
+conversion to Qt's UTF-16 positions happens here and nowhere else. The view never edits
+spans: it shows them, reports selections and clicks, and the window decides what to do.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping, Sequence
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QFont,
+    QFontMetricsF,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QTextBlock,
+    QTextCursor,
+    QTextDocument,
+    QTextLine,
+)
+from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
+
+from annotator.core.spans import Span
+from annotator.ui.text.highlighter import SpanHighlighter
+from annotator.ui.text.index import SpanIndex
+from annotator.ui.text.layout import SpacedLayout
+from annotator.ui.text.offsets import OffsetMap
+from annotator.ui.text.style import SpanStyle, readable_on
+
+TOOLTIP_TEXT_MAX = 300
+_CAPTION_SCALE = 0.72
+
+
+class AnnotatedTextView(QPlainTextEdit):
+    """Shows a document's text with its spans; offsets are code points throughout."""
+
+    currentSpanChanged = Signal(object)  # noqa: N815 (Qt signal naming)
+    rangeSelected = Signal(int, int)  # noqa: N815
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        document = QTextDocument(self)
+        document.setUndoRedoEnabled(False)
+        self._layout = SpacedLayout(document)
+        document.setDocumentLayout(self._layout)
+        self.setDocument(document)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setCursorWidth(2)
+        self.setMouseTracking(True)
+
+        self._text = ""
+        self._offsets = OffsetMap("")
+        self._index = SpanIndex("")
+        self._style = SpanStyle()
+        self._highlighter = SpanHighlighter(document, self._style)
+        self._current: int | None = None
+        self._last_click: int | None = None
+        self._last_emitted: tuple[int, int] | None = None
+        self._press_point: QPointF | None = None
+        self._captions: list[tuple[QRectF, int]] = []
+
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF() * 1.2, 12.0))
+        self.setFont(font)
+        self.selectionChanged.connect(self._forget_empty_selection)
+
+    # ----- document and spans -------------------------------------------------------------
+
+    def set_document(
+        self, text: str, spans: Sequence[Span], colors: Mapping[str, str]
+    ) -> None:
+        """Show ``text`` (as plain text, always) with ``spans`` coloured by label."""
+        # "\r\n" would become one block break in Qt and shift every later offset by one.
+        shown = text.replace("\r\n", " \n")
+        self._text = text
+        self._offsets = OffsetMap(text)
+        self._index = SpanIndex(shown)
+        self._index.add(spans)
+        self._style.set_colors(colors)
+        self._highlighter.set_source(self._index, self._offsets)
+        self._current = None
+        self._last_click = None
+        self._last_emitted = None
+        self.setPlainText(shown)
+
+    def text(self) -> str:
+        return self._text
+
+    def set_spans(self, spans: Sequence[Span]) -> None:
+        """Replace every span; re-highlights only blocks that had or now have spans."""
+        touched = self._index.clear()
+        touched |= self._index.add(spans)
+        self._highlighter.rehighlight_blocks(touched)
+        self._drop_current_if_gone()
+        self.viewport().update()
+
+    def update_spans(self, added: Sequence[Span] = (), removed: Sequence[int] = ()) -> None:
+        """Remove spans by id, then add spans (an added id replaces the span it names)."""
+        touched = self._index.remove(removed)
+        touched |= self._index.add(added)
+        self._highlighter.rehighlight_blocks(touched)
+        self._drop_current_if_gone()
+        self.viewport().update()
+
+    def set_colors(self, colors: Mapping[str, str]) -> None:
+        self._style.set_colors(colors)
+        self._highlighter.rehighlight()
+        self.viewport().update()
+
+    def span_at(self, offset: int) -> Span | None:
+        """The innermost span containing character ``offset``."""
+        hits = self._index.at(offset)
+        return hits[0][1] if hits else None
+
+    # ----- selection ------------------------------------------------------------------------
+
+    def selected_range(self) -> tuple[int, int] | None:
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start = self._offsets.from_qt(cursor.selectionStart())
+        end = self._offsets.from_qt(cursor.selectionEnd())
+        return (start, end) if end > start else None
+
+    def select_range(self, start: int, end: int) -> None:
+        """Select code points ``[start, end)`` and scroll them into view."""
+        start = max(0, min(start, len(self._text)))
+        end = max(start, min(end, len(self._text)))
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._offsets.to_qt(start))
+        cursor.setPosition(self._offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self._reveal(start)
+
+    def clear_selection(self) -> None:
+        """Clear both the text selection and the current span."""
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
+        self.set_current_span(None)
+
+    # ----- current span ---------------------------------------------------------------------
+
+    def current_span_id(self) -> int | None:
+        return self._current
+
+    def set_current_span(self, span_id: int | None) -> None:
+        """Outline a span (or none) and scroll it into view; clears the text selection."""
+        span = self._index.get(span_id) if span_id is not None else None
+        if span is None:
+            span_id = None
+        else:
+            cursor = self.textCursor()
+            cursor.setPosition(self._offsets.to_qt(span.start))
+            self.setTextCursor(cursor)
+            self._reveal(span.start)
+        self._set_current(span_id)
+
+    def _set_current(self, key: int | None) -> None:
+        if key == self._current:
+            return
+        self._current = key
+        self.viewport().update()
+        self.currentSpanChanged.emit(key)
+
+    def _drop_current_if_gone(self) -> None:
+        if self._current is not None and self._index.get(self._current) is None:
+            self._set_current(None)
+
+    def _reveal(self, offset: int) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._offsets.to_qt(offset))
+        if not self.viewport().rect().contains(self.cursorRect(cursor)):
+            saved = self.textCursor()
+            self.setTextCursor(cursor)
+            self.centerCursor()
+            self.setTextCursor(saved)
+
+    # ----- user input -----------------------------------------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
+        self._press_point = event.position()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
+        super().mouseReleaseEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        if self._report_selection():
+            return
+        press = self._press_point
+        if press is not None and (event.position() - press).manhattanLength() < 4:
+            self._click(event.position().toPoint())
+
+    def keyReleaseEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().keyReleaseEvent(event)
+        self._report_selection()
+
+    def _report_selection(self) -> bool:
+        """Emit ``rangeSelected`` for a new non-empty selection; True if there is one."""
+        selected = self.selected_range()
+        if selected is None:
+            return False
+        if selected != self._last_emitted:
+            self._last_emitted = selected
+            self._set_current(None)
+            self.rangeSelected.emit(*selected)
+        return True
+
+    def _forget_empty_selection(self) -> None:
+        if not self.textCursor().hasSelection():
+            self._last_emitted = None
+
+    def _click(self, point: QPoint) -> None:
+        """Make the innermost span under ``point`` current; again on the same spot, its parent."""
+        caption = self._caption_at(point)
+        if caption is not None:
+            self._last_click = None
+            self._set_current(caption)
+            return
+        offset = self._char_at(point)
+        hits = [key for key, _ in self._index.at(offset)] if offset is not None else []
+        if not hits:
+            self._last_click = None
+            self._set_current(None)
+            return
+        chosen = hits[0]
+        if offset == self._last_click and self._current in hits:
+            chosen = hits[(hits.index(self._current) + 1) % len(hits)]
+        self._last_click = offset
+        self._set_current(chosen)
+
+    def _caption_at(self, point: QPoint) -> int | None:
+        for rect, key in self._captions:
+            if rect.contains(QPointF(point)):
+                return key
+        return None
+
+    def _char_at(self, point: QPoint) -> int | None:
+        """Code-point offset of the character drawn under viewport ``point``, if any."""
+        block = self.cursorForPosition(point).block()
+        if not block.isValid():
+            return None
+        origin = self.blockBoundingGeometry(block).translated(self.contentOffset()).topLeft()
+        local = QPointF(point) - origin
+        layout = block.layout()
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            rect = line.naturalTextRect()
+            if rect.top() <= local.y() < rect.bottom():
+                if not rect.left() <= local.x() < rect.right():
+                    return None
+                position = line.xToCursor(local.x(), QTextLine.CursorPosition.CursorOnCharacter)
+                return self._offsets.from_qt(block.position() + position)
+        return None
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.ToolTip:
+            self._show_tooltip(event)
+            return True
+        return super().viewportEvent(event)
+
+    def _show_tooltip(self, event) -> None:
+        point = event.pos()
+        caption = self._caption_at(point)
+        if caption is not None:
+            spans = [self._index.get(caption)]
+        else:
+            offset = self._char_at(point)
+            spans = [span for _, span in self._index.at(offset)] if offset is not None else []
+        if not spans:
+            QToolTip.hideText()
+            event.ignore()
+            return
+        QToolTip.showText(event.globalPos(), self._tooltip_html(spans), self.viewport())
+
+    def _tooltip_html(self, spans: Sequence[Span]) -> str:
+        rows = []
+        for span in spans:
+            words = self._text[span.start : span.end]
+            if len(words) > TOOLTIP_TEXT_MAX:
+                words = words[: TOOLTIP_TEXT_MAX - 1] + "…"
+            color = self._style.color(span.label).name()
+            rows.append(
+                f"<p style='margin:2px 0'><b style='color:{color}'>{html.escape(span.label)}</b>"
+                f" {html.escape(words)}</p>"
+            )
+        return "<qt>" + "".join(rows) + "</qt>"
+
+    # ----- painting -------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._update_gap()
+
+    def _caption_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(self.font().pointSizeF() * _CAPTION_SCALE)
+        font.setWeight(QFont.Weight.DemiBold)
+        return font
+
+    def _update_gap(self) -> None:
+        height = QFontMetricsF(self._caption_font()).height()
+        self._layout.gap = float(math.ceil(height + 4))
+        self.document().markContentsDirty(0, self.document().characterCount())
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+        super().paintEvent(event)
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        captions: list[tuple[QRectF, int]] = []
+        bottom = event.rect().bottom()
+        block = self.firstVisibleBlock()
+        offset = self.contentOffset()
+        caption_font = self._caption_font()
+        metrics = QFontMetricsF(caption_font)
+        painter.setFont(caption_font)
+        while block.isValid():
+            geometry = self.blockBoundingGeometry(block).translated(offset)
+            if geometry.top() > bottom:
+                break
+            if block.isVisible():
+                self._paint_block(painter, block, geometry.topLeft(), metrics, captions)
+            block = block.next()
+        painter.end()
+        self._captions = captions
+
+    def _paint_block(
+        self,
+        painter: QPainter,
+        block: QTextBlock,
+        origin: QPointF,
+        metrics: QFontMetricsF,
+        captions: list[tuple[QRectF, int]],
+    ) -> None:
+        pairs = self._index.in_block(block.blockNumber())
+        if not pairs:
+            return
+        layout = block.layout()
+        base = block.position()
+        block_start, _ = self._index.block_range(block.blockNumber())
+        right_edges: dict[int, float] = {}
+        for key, span in pairs:
+            if key == self._current:
+                self._paint_outline(painter, block, origin, span)
+            if span.start < block_start:
+                continue
+            position = self._offsets.to_qt(span.start) - base
+            line = layout.lineForTextPosition(position)
+            if not line.isValid():
+                continue
+            x = origin.x() + line.cursorToX(position)[0]
+            x = max(x, right_edges.get(line.lineNumber(), x))
+            width = metrics.horizontalAdvance(span.label) + 8
+            height = metrics.height() + 1
+            rect = QRectF(x, origin.y() + line.y() - height - 1, width, height)
+            right_edges[line.lineNumber()] = rect.right() + 2
+            color = self._style.color(span.label)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(color)
+            painter.drawRoundedRect(rect, 3, 3)
+            painter.setPen(readable_on(color))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, span.label)
+            captions.append((rect, key))
+
+    def _paint_outline(
+        self, painter: QPainter, block: QTextBlock, origin: QPointF, span: Span
+    ) -> None:
+        layout = block.layout()
+        base = block.position()
+        start = self._offsets.to_qt(span.start) - base
+        end = self._offsets.to_qt(span.end) - base
+        pen = QPen(self.palette().text().color(), 2)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            line_start = line.textStart()
+            line_end = line_start + line.textLength()
+            if end <= line_start or start >= line_end:
+                continue
+            x1 = line.cursorToX(max(start, line_start))[0]
+            x2 = line.cursorToX(min(end, line_end))[0]
+            rect = QRectF(origin.x() + x1, origin.y() + line.y(), x2 - x1, line.height())
+            painter.drawRoundedRect(rect.adjusted(-1.5, -0.5, 1.5, 0.5), 3, 3)
