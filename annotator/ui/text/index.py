@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from annotator.core.spans import Span
 
@@ -12,13 +12,11 @@ from annotator.core.spans import Span
 _BLOCK_BREAK = re.compile("[\n\r\u2029]")
 
 
-def span_key(span: Span, fallback: int) -> int:
-    """The id a span is known by in the view: its database id, or ``fallback`` if unsaved."""
-    return span.id if span.id is not None else fallback
-
-
 class SpanIndex:
-    """The spans of one text, addressable by key and by block number."""
+    """The spans of one text, addressable by key and by block number.
+
+    A span's key is its database id; spans without one get negative keys of their own.
+    """
 
     def __init__(self, text: str) -> None:
         self._block_starts = [0, *(m.end() for m in _BLOCK_BREAK.finditer(text))]
@@ -32,15 +30,6 @@ class SpanIndex:
 
     def get(self, key: int) -> Span | None:
         return self._spans.get(key)
-
-    def key_of(self, span: Span) -> int | None:
-        """The key of a span in the index, found by identity of id or content."""
-        if span.id is not None:
-            return span.id if span.id in self._spans else None
-        for key, held in self._spans.items():
-            if held is span:
-                return key
-        return None
 
     def block_range(self, number: int) -> tuple[int, int]:
         """Code-point range of block ``number``'s text, without its line break."""
@@ -109,6 +98,3 @@ class SpanIndex:
         hits = [pair for pair in hits if offset < pair[1].end]
         hits.sort(key=lambda pair: (pair[1].end - pair[1].start, -pair[1].start, pair[1].label))
         return hits
-
-    def spans(self) -> Sequence[Span]:
-        return list(self._spans.values())

@@ -18,7 +18,7 @@ class SpacedLayout(QPlainTextDocumentLayout):
         super().__init__(document)
         self.gap = gap
 
-    def blockBoundingRect(self, block: QTextBlock) -> QRectF:  # noqa: N802 (Qt override)
+    def blockBoundingRect(self, block: QTextBlock) -> QRectF:
         rect = super().blockBoundingRect(block)
         layout = block.layout()
         count = layout.lineCount()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -40,8 +40,8 @@ _CAPTION_SCALE = 0.72
 class AnnotatedTextView(QPlainTextEdit):
     """Shows a document's text with its spans; offsets are code points throughout."""
 
-    currentSpanChanged = Signal(object)  # noqa: N815 (Qt signal naming)
-    rangeSelected = Signal(int, int)  # noqa: N815
+    currentSpanChanged = Signal(object)
+    rangeSelected = Signal(int, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,9 +77,7 @@ class AnnotatedTextView(QPlainTextEdit):
 
     # ----- document and spans -------------------------------------------------------------
 
-    def set_document(
-        self, text: str, spans: Sequence[Span], colors: Mapping[str, str]
-    ) -> None:
+    def set_document(self, text: str, spans: Sequence[Span], colors: Mapping[str, str]) -> None:
         """Show ``text`` (as plain text, always) with ``spans`` coloured by label."""
         # "\r\n" would become one block break in Qt and shift every later offset by one.
         shown = text.replace("\r\n", " \n")
@@ -101,7 +99,7 @@ class AnnotatedTextView(QPlainTextEdit):
         """Replace every span; re-highlights only blocks that had or now have spans."""
         touched = self._index.clear()
         touched |= self._index.add(spans)
-        self._highlighter.rehighlight_blocks(touched)
+        self._highlighter.refresh(touched)
         self._drop_current_if_gone()
         self.viewport().update()
 
@@ -109,13 +107,13 @@ class AnnotatedTextView(QPlainTextEdit):
         """Remove spans by id, then add spans (an added id replaces the span it names)."""
         touched = self._index.remove(removed)
         touched |= self._index.add(added)
-        self._highlighter.rehighlight_blocks(touched)
+        self._highlighter.refresh(touched)
         self._drop_current_if_gone()
         self.viewport().update()
 
     def set_colors(self, colors: Mapping[str, str]) -> None:
         self._style.set_colors(colors)
-        self._highlighter.rehighlight()
+        self._highlighter.refresh_all()
         self.viewport().update()
 
     def span_at(self, offset: int) -> Span | None:
@@ -189,11 +187,11 @@ class AnnotatedTextView(QPlainTextEdit):
 
     # ----- user input -----------------------------------------------------------------------
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         self._press_point = event.position()
         super().mousePressEvent(event)
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
         if event.button() != Qt.MouseButton.LeftButton:
             return
@@ -203,7 +201,7 @@ class AnnotatedTextView(QPlainTextEdit):
         if press is not None and (event.position() - press).manhattanLength() < 4:
             self._click(event.position().toPoint())
 
-    def keyReleaseEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def keyReleaseEvent(self, event) -> None:
         super().keyReleaseEvent(event)
         self._report_selection()
 
@@ -265,7 +263,7 @@ class AnnotatedTextView(QPlainTextEdit):
                 return self._offsets.from_qt(block.position() + position)
         return None
 
-    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+    def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip:
             self._show_tooltip(event)
             return True
@@ -300,7 +298,7 @@ class AnnotatedTextView(QPlainTextEdit):
 
     # ----- painting -------------------------------------------------------------------------
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+    def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self._update_gap()
@@ -316,24 +314,31 @@ class AnnotatedTextView(QPlainTextEdit):
         self._layout.gap = float(math.ceil(height + 4))
         self.document().markContentsDirty(0, self.document().characterCount())
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+    def _visible_blocks(self) -> Iterator[tuple[QTextBlock, QPointF]]:
+        """Blocks on screen, with their top-left corner in viewport coordinates."""
+        bottom = self.viewport().rect().bottom()
+        offset = self.contentOffset()
+        block = self.firstVisibleBlock()
+        while block.isValid():
+            geometry = self.blockBoundingGeometry(block).translated(offset)
+            if geometry.top() > bottom:
+                return
+            if block.isVisible():
+                yield block, geometry.topLeft()
+            block = block.next()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        for block, _ in self._visible_blocks():
+            self._highlighter.ensure(block)
         super().paintEvent(event)
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         captions: list[tuple[QRectF, int]] = []
-        bottom = event.rect().bottom()
-        block = self.firstVisibleBlock()
-        offset = self.contentOffset()
         caption_font = self._caption_font()
         metrics = QFontMetricsF(caption_font)
         painter.setFont(caption_font)
-        while block.isValid():
-            geometry = self.blockBoundingGeometry(block).translated(offset)
-            if geometry.top() > bottom:
-                break
-            if block.isVisible():
-                self._paint_block(painter, block, geometry.topLeft(), metrics, captions)
-            block = block.next()
+        for block, origin in self._visible_blocks():
+            self._paint_block(painter, block, origin, metrics, captions)
         painter.end()
         self._captions = captions
 

@@ -1,0 +1,184 @@
+"""The article text view, driven like a user would: mouse, keys, signals, what is drawn."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QHelpEvent, QTextCursor
+from PySide6.QtWidgets import QToolTip
+from pytestqt.qtbot import QtBot
+
+from annotator.core.spans import Span
+from annotator.ui.text import AnnotatedTextView
+from annotator.ui.text.offsets import OffsetMap
+
+COLORS = {"actor": "#e8833a", "agency": "#3d8fd6", "quote": "#d4a017"}
+EMOJI_TEXT = "Protest 🚨🙂 today: the mayor of Paramount spoke to reporters."
+
+
+def utf16(text: str, offset: int) -> int:
+    return len(text[:offset].encode("utf-16-le")) // 2
+
+
+def make_view(qtbot: QtBot, text: str, spans: list[Span] = ()) -> AnnotatedTextView:
+    view = AnnotatedTextView()
+    qtbot.addWidget(view)
+    view.resize(700, 400)
+    view.set_document(text, spans, COLORS)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def char_point(view: AnnotatedTextView, offset: int) -> QPoint:
+    """Viewport point over the middle of character ``offset``."""
+    text = view.text()
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(utf16(text, offset))
+    left = view.cursorRect(cursor)
+    cursor.setPosition(utf16(text, offset + 1))
+    right = view.cursorRect(cursor)
+    return QPoint((left.x() + right.x()) // 2, left.center().y())
+
+
+def gap_point(view: AnnotatedTextView, offset: int) -> QPoint:
+    """Viewport point on the boundary before character ``offset``."""
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(utf16(view.text(), offset))
+    rect = view.cursorRect(cursor)
+    return QPoint(rect.x(), rect.center().y())
+
+
+@given(st.text(alphabet=st.sampled_from("ab \n\u00e9\u4e2d🙂🚨\U0001d400"), max_size=60))
+def test_offsets_round_trip_through_utf16(text: str) -> None:
+    offsets = OffsetMap(text)
+    assert offsets.qt_length == len(text.encode("utf-16-le")) // 2
+    for i in range(len(text) + 1):
+        qt = offsets.to_qt(i)
+        assert qt == utf16(text, i)
+        assert offsets.from_qt(qt) == i
+        if i < len(text) and ord(text[i]) > 0xFFFF:
+            assert offsets.from_qt(qt + 1) == i
+
+
+def test_mouse_drag_after_an_emoji_reports_code_points(qtbot: QtBot) -> None:
+    view = make_view(qtbot, EMOJI_TEXT)
+    start = EMOJI_TEXT.index("the mayor")
+    end = start + len("the mayor")
+    with qtbot.waitSignal(view.rangeSelected) as signal:
+        qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=gap_point(view, start))
+        qtbot.mouseMove(view.viewport(), gap_point(view, end))
+        qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=gap_point(view, end))
+    assert signal.args == [start, end]
+    assert view.selected_range() == (start, end)
+
+
+def test_double_click_selects_a_word_after_an_emoji(qtbot: QtBot) -> None:
+    view = make_view(qtbot, EMOJI_TEXT)
+    start = EMOJI_TEXT.index("Paramount")
+    point = char_point(view, start + 3)
+    with qtbot.waitSignal(view.rangeSelected) as signal:
+        qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+        qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert signal.args == [start, start + len("Paramount")]
+
+
+def test_shift_arrows_select_from_the_keyboard(qtbot: QtBot) -> None:
+    view = make_view(qtbot, EMOJI_TEXT)
+    start = EMOJI_TEXT.index("today")
+    view.select_range(start, start)
+    view.setFocus()
+    with qtbot.waitSignal(view.rangeSelected) as signal:
+        for _ in range(5):
+            qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    assert view.selected_range() == (start, start + 5)
+    assert EMOJI_TEXT[slice(*view.selected_range())] == "today"
+    assert signal.args[0] == start
+    view.clear_selection()
+    assert view.selected_range() is None
+
+
+def test_select_range_round_trips_across_emoji(qtbot: QtBot) -> None:
+    view = make_view(qtbot, EMOJI_TEXT)
+    view.select_range(8, 12)
+    assert view.selected_range() == (8, 12)
+    assert view.textCursor().selectedText() == EMOJI_TEXT[8:12]
+
+
+def test_clicking_a_nested_span_picks_the_inner_one_then_the_outer(qtbot: QtBot) -> None:
+    text = "“ICE out of Paramount,” a woman said."
+    quote = Span(1, text.index("”"), "quote", id=1)
+    ice = Span(1, 4, "agency", id=2)
+    view = make_view(qtbot, text, [quote, ice])
+    point = char_point(view, 2)
+    with qtbot.waitSignal(view.currentSpanChanged) as signal:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert signal.args == [2]
+    assert view.current_span_id() == 2
+    with qtbot.waitSignal(view.currentSpanChanged) as signal:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert signal.args == [1]
+    with qtbot.waitSignal(view.currentSpanChanged) as signal:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=char_point(view, 30))
+    assert signal.args == [None]
+
+
+def test_span_at_and_set_current_span(qtbot: QtBot) -> None:
+    start = EMOJI_TEXT.index("the mayor")
+    actor = Span(start, start + 9, "actor", id=7)
+    view = make_view(qtbot, EMOJI_TEXT, [actor])
+    assert view.span_at(start + 4) == actor
+    assert view.span_at(start + 9) is None
+    with qtbot.waitSignal(view.currentSpanChanged) as signal:
+        view.set_current_span(7)
+    assert signal.args == [7]
+    view.update_spans(removed=[7])
+    assert view.current_span_id() is None
+    assert view.span_at(start + 4) is None
+
+
+def test_html_looking_text_shows_literally(qtbot: QtBot) -> None:
+    text = "<b>bold</b> <img src=x> &amp; more"
+    view = make_view(qtbot, text, [Span(0, 11, "actor", id=1)])
+    assert view.toPlainText() == text
+    assert view.document().blockCount() == 1
+    assert not any(f.isImageFormat() for f in view.document().allFormats())
+    point = char_point(view, 2)
+    hover = QHelpEvent(QEvent.Type.ToolTip, point, view.viewport().mapToGlobal(point))
+    view.viewportEvent(hover)
+    assert "&lt;b&gt;bold&lt;/b&gt;" in QToolTip.text()
+
+
+def formats_of_block(view: AnnotatedTextView, number: int = 0) -> list[tuple[int, int, str]]:
+    """The highlighting of block ``number`` as drawn (the view formats blocks as it paints)."""
+    view.grab()
+    layout = view.document().findBlockByNumber(number).layout()
+    return sorted(
+        (r.start, r.length, r.format.background().color().name()) for r in layout.formats()
+    )
+
+
+def test_update_spans_rehighlights_what_changed(qtbot: QtBot) -> None:
+    start = EMOJI_TEXT.index("the mayor")
+    view = make_view(qtbot, EMOJI_TEXT, [Span(0, 7, "agency", id=1)])
+    assert formats_of_block(view) == [(0, 7, COLORS["agency"])]
+    view.update_spans(added=[Span(start, start + 9, "actor", id=2)], removed=[1])
+    qt_start = utf16(EMOJI_TEXT, start)
+    assert formats_of_block(view) == [(qt_start, 9, COLORS["actor"])]
+    view.set_spans([])
+    assert formats_of_block(view) == []
+
+
+def test_nested_spans_look_different_from_their_parent(qtbot: QtBot) -> None:
+    text = "“ICE out of Paramount,” a woman said."
+    view = make_view(qtbot, text, [Span(1, 21, "quote", id=1), Span(1, 4, "agency", id=2)])
+    view.grab()
+    layout = view.document().firstBlock().layout()
+    ranges = layout.formats()
+    by_start = {r.start: r.format for r in ranges}
+    inner, outer = by_start[1], by_start[4]
+    assert inner.underlineStyle() != outer.underlineStyle()
+    assert inner.background().color().alpha() > outer.background().color().alpha()
+    assert inner.background().color().name() == COLORS["agency"]
+    assert outer.background().color().name() == COLORS["quote"]
