@@ -19,6 +19,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.formats.importing import import_paths
 from annotator.settings import default_database
 from annotator.store import open_store
+from annotator.store.agreement import corpus_agreement
 from annotator.store.documents import document_summaries
 from annotator.store.stats import corpus_stats
 
@@ -77,6 +78,36 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _names(values: Sequence[str] | None) -> list[str] | None:
+    """``a,b c`` -> ``[a, b, c]``: lists may be given with commas, spaces or both."""
+    if values is None:
+        return None
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+
+
+def _figure(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    report = corpus_agreement(
+        _engine(args), annotators=_names(args.annotators), labels=_names(args.labels)
+    )
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False))
+        return 0
+    pairs = len(report.pairs)
+    how = f"mean over {pairs} pairs; alpha over all" if pairs > 1 else "one pair"
+    print(f"agreement of {', '.join(report.annotators)} over {report.documents} documents ({how})")
+    columns = ("spans", "F1 exact", "F1 overlap", "kappa", "alpha")
+    print(f"{'label':16}" + "".join(f"{c:>12}" for c in columns))
+    rows = [*report.labels.items(), ("overall", report.overall)]
+    for name, f in rows:
+        cells = [str(f.spans), *map(_figure, (f.f1_exact, f.f1_overlap, f.kappa, f.alpha))]
+        print(f"{name:16}" + "".join(f"{c:>12}" for c in cells))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -128,6 +159,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stats.add_argument("--json", action="store_true", help="print JSON for scripts")
     stats.set_defaults(handler=cmd_stats)
+
+    agree = commands.add_parser(
+        "agreement",
+        parents=[common],
+        help="how far annotators agree: span F1, token kappa and alpha, per label",
+        description="Span F1 (exact and overlap), Cohen's kappa and Krippendorff's alpha over "
+        "tokens, per label and overall. With more than two annotators the figures are the "
+        "mean over pairs (alpha: all at once) and --json also lists each pair.",
+    )
+    agree.add_argument(
+        "--annotators",
+        nargs="+",
+        metavar="NAME",
+        help="whose work to compare, e.g. ana,ben (default: everyone who annotated)",
+    )
+    agree.add_argument(
+        "--labels", nargs="+", metavar="LABEL", help="only these labels, e.g. actor,agency"
+    )
+    agree.add_argument("--json", action="store_true", help="print JSON for scripts")
+    agree.set_defaults(handler=cmd_agreement)
     return parser
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from itertools import permutations
 
 import krippendorff
@@ -15,7 +16,6 @@ from annotator.core.agreement import (
     agreement,
     overlap_matches,
     token_labels,
-    token_starts,
 )
 from annotator.core.spans import Span
 
@@ -70,13 +70,13 @@ def test_token_kappa_and_alpha_by_hand() -> None:
 def test_innermost_span_labels_nested_tokens() -> None:
     text = "the Los Angeles Police Department said"
     spans = [Span(4, 33, "agency"), Span(4, 15, "location")]
-    labels = token_labels(text, token_starts(text), spans)
+    labels = token_labels(text, spans)
     assert labels == [OUTSIDE, "location", "location", "agency", "agency", OUTSIDE]
 
 
 def test_span_partly_covering_a_token_labels_the_whole_token() -> None:
     text = "Bass's office"
-    labels = token_labels(text, token_starts(text), [Span(2, 4, "actor")])
+    labels = token_labels(text, [Span(2, 4, "actor")])
     assert labels == ["actor", OUTSIDE, OUTSIDE, OUTSIDE]
 
 
@@ -110,7 +110,7 @@ def test_three_annotators_mean_over_pairs_and_joint_alpha() -> None:
     assert [p.annotators for p in report.pairs] == [("ana", "ben"), ("ana", "cy"), ("ben", "cy")]
     assert report.overall.f1_exact == pytest.approx((0.25 + 1.0 + 0.25) / 3)
     assert report.overall.kappa == pytest.approx((7 / 17 + 1.0 + 7 / 17) / 3)
-    ana, ben = (token_labels(TEXT, token_starts(TEXT), s) for s in (ANA, BEN))
+    ana, ben = (token_labels(TEXT, s) for s in (ANA, BEN))
     assert report.overall.alpha == pytest.approx(_reference_alpha([ana, ben, ana]))
 
 
@@ -139,7 +139,9 @@ def test_json_shape() -> None:
 # -- random data against independent computations -------------------------------------------
 
 LABELS = ["actor", "agency", "location"]
-WORDS = st.lists(st.sampled_from(["Bass", "ICE", "said", ",", "L.A.", "44"]), max_size=30)
+WORDS = st.lists(
+    st.sampled_from(["Bass", "ICE", "said", ",", "L.A.", "44", "Zoë", "🚨", "“no”"]), max_size=30
+)
 
 
 @st.composite
@@ -158,6 +160,23 @@ def documents(draw, coders: int):
         if draw(st.booleans()) or i < 2:
             layers[f"a{i}"] = sorted(spans)
     return text, layers
+
+
+def _reference_token_labels(text: str, spans: list[Span]) -> list[str]:
+    """Token by token: the shortest overlapping span's label, ties to the first label by name."""
+    labels = []
+    for match in re.finditer(r"\w+|[^\w\s]", text):
+        touching = [s for s in spans if s.start < match.end() and match.start() < s.end]
+        best = min(touching, key=lambda s: (s.end - s.start, s.label), default=None)
+        labels.append(best.label if best else OUTSIDE)
+    return labels
+
+
+@settings(max_examples=200, deadline=None)
+@given(documents(coders=1))
+def test_token_labels_match_token_by_token_reference(doc) -> None:
+    text, layers = doc
+    assert token_labels(text, layers["a0"]) == _reference_token_labels(text, layers["a0"])
 
 
 def _reference_alpha(columns: list[list[str | None]]) -> float:
@@ -186,13 +205,10 @@ def test_alpha_matches_krippendorff_library(docs) -> None:
     report = agreement(docs, ["a0", "a1", "a2"])
     columns: list[list[str | None]] = [[], [], []]
     for text, layers in docs:
-        starts = token_starts(text)
         for i, column in enumerate(columns):
             name = f"a{i}"
-            if name in layers:
-                column.extend(token_labels(text, starts, layers[name]))
-            else:
-                column.extend([None] * len(starts))
+            labels = _reference_token_labels(text, layers.get(name, []))
+            column.extend(labels if name in layers else [None] * len(labels))
     pooled = [v for column in columns for v in column if v is not None]
     if len(set(pooled)) < 2:
         assert report.overall.alpha is None
@@ -206,9 +222,8 @@ def test_kappa_matches_independent_computation(docs) -> None:
     report = agreement(docs, ["a0", "a1"])
     first, second = [], []
     for text, layers in docs:
-        starts = token_starts(text)
-        first.extend(token_labels(text, starts, layers["a0"]))
-        second.extend(token_labels(text, starts, layers["a1"]))
+        first.extend(_reference_token_labels(text, layers["a0"]))
+        second.extend(_reference_token_labels(text, layers["a1"]))
     if not first or len(set(first) | set(second)) < 2:
         assert report.overall.kappa is None
         return

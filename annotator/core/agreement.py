@@ -51,29 +51,51 @@ TOKEN = re.compile(r"\w+|[^\w\s]")
 Range = tuple[int, int]
 
 
-def token_starts(text: str) -> list[int]:
-    """Where each token of ``text`` begins, in order."""
-    return [match.start() for match in TOKEN.finditer(text)]
+_INSIDE_WORD = re.compile(r"\w\w")  # at offset - 1: the offset splits a word token
 
 
-def token_range(text: str, starts: Sequence[int], start: int, end: int) -> range:
-    """Indices of the tokens sharing at least one character with ``text[start:end]``."""
-    last = bisect_left(starts, end)
-    first = bisect_right(starts, start) - 1
-    if first < 0 or (starts[first] < start and TOKEN.match(text, starts[first]).end() <= start):
-        first += 1
-    return range(first, max(first, last))
+class Tokens:
+    """The tokens of one text, located only at the offsets that spans use.
+
+    Counting matches between consecutive span boundaries (``findall`` runs in C) avoids a
+    Python step per token: a long article with a few dozen spans costs a few dozen calls.
+    """
+
+    def __init__(self, text: str, offsets: Iterable[int] = ()) -> None:
+        self._before: dict[int, int] = {}
+        self._first: dict[int, int] = {}
+        count = previous = 0
+        inside_previous = 0
+        for offset in sorted({*offsets, 0, len(text)}):
+            inside = 1 if offset > 0 and _INSIDE_WORD.match(text, offset - 1) else 0
+            if offset > previous:
+                count += len(TOKEN.findall(text, previous, offset)) - inside_previous
+            self._before[offset] = count
+            self._first[offset] = count - inside
+            previous, inside_previous = offset, inside
+        self.count = count
+
+    def covered(self, start: int, end: int) -> range:
+        """Indices of the tokens sharing a character with ``text[start:end]`` (both offsets
+        must have been given to the constructor)."""
+        first = self._first[start]
+        return range(first, max(first, self._before[end]))
+
+    def labels(self, spans: Iterable[Span]) -> list[str]:
+        """Each token's label under the innermost-span rule (``O`` outside every span)."""
+        labels = [OUTSIDE] * self.count
+        ordered = sorted(spans, key=lambda s: s.label, reverse=True)
+        ordered.sort(key=lambda s: s.start - s.end)
+        for span in ordered:
+            covered = self.covered(span.start, span.end)
+            labels[covered.start : covered.stop] = [span.label] * len(covered)
+        return labels
 
 
-def token_labels(text: str, starts: Sequence[int], spans: Iterable[Span]) -> list[str]:
-    """Each token's label under the innermost-span rule (``O`` outside every span)."""
-    labels = [OUTSIDE] * len(starts)
-    ordered = sorted(spans, key=lambda s: s.label, reverse=True)
-    ordered.sort(key=lambda s: s.start - s.end)
-    for span in ordered:
-        covered = token_range(text, starts, span.start, span.end)
-        labels[covered.start : covered.stop] = [span.label] * len(covered)
-    return labels
+def token_labels(text: str, spans: Sequence[Span]) -> list[str]:
+    """The token labels of one annotator's spans on ``text``."""
+    offsets = [offset for span in spans for offset in (span.start, span.end)]
+    return Tokens(text, offsets).labels(spans)
 
 
 def exact_matches(first: set[Range], second: set[Range]) -> int:
@@ -87,8 +109,15 @@ def overlap_matches(first: Iterable[Range], second: Iterable[Range]) -> int:
     if not left or not right:
         return 0
     right_starts = [start for start, _ in right]
+    longest = max(end - start for start, end in right)
     adjacent = [
-        [j for j in range(bisect_left(right_starts, end)) if right[j][1] > start]
+        [
+            j
+            for j in range(
+                bisect_right(right_starts, start - longest), bisect_left(right_starts, end)
+            )
+            if right[j][1] > start
+        ]
         for start, end in left
     ]
     return _maximum_matching(adjacent, len(right))
@@ -283,13 +312,20 @@ class AgreementCounter:
     Memory holds counts only, never documents, so a corpus can stream through it.
     """
 
-    def __init__(self, annotators: Sequence[str], labels: Sequence[str] | None = None) -> None:
+    def __init__(
+        self,
+        annotators: Sequence[str],
+        labels: Sequence[str] | None = None,
+        order: Sequence[str] = (),
+    ) -> None:
+        """``labels`` restricts every figure to those labels; without it every label seen
+        is reported, those in ``order`` (the schema) first, in that order."""
         if len(set(annotators)) < 2:
             raise ValueError("agreement needs at least two different annotators")
         self.annotators = tuple(dict.fromkeys(annotators))
         self._order = {name: i for i, name in enumerate(self.annotators)}
         self._only = set(labels) if labels is not None else None
-        self._labels = list(labels or [])
+        self._labels = list(labels if labels is not None else order)
         self.documents = 0
         self._pairs = list(combinations(self.annotators, 2))
         self._tallies: dict[tuple[str, str], dict[str, SpanTally]] = {
@@ -333,17 +369,17 @@ class AgreementCounter:
                     tally.overlap += exact
                 else:
                     tally.overlap += overlap_matches(first, second)
-        starts = token_starts(text)
-        if not starts:
+        tokens = Tokens(text, (o for a in coders for s in kept[a] for o in (s.start, s.end)))
+        if not tokens.count:
             return
-        columns = [token_labels(text, starts, kept[a]) for a in coders]
+        columns = [tokens.labels(kept[a]) for a in coders]
         for values, n in Counter(zip(*columns, strict=True)).items():
             self._units[tuple(sorted(values))] += n
             for (i, a), (j, b) in combinations(enumerate(coders), 2):
                 self._confusion[(a, b)][(values[i], values[j])] += n
 
     def labels(self) -> list[str]:
-        """Labels to report: those asked for, in that order, then any others seen, sorted."""
+        """Labels to report: those asked for; else those seen, in schema order, then by name."""
         seen = set(self._spans)
         for confusion in self._confusion.values():
             for pair in confusion:
@@ -351,7 +387,7 @@ class AgreementCounter:
         seen.discard(OUTSIDE)
         if self._only is not None:
             return list(self._labels)
-        return self._labels + sorted(seen - set(self._labels))
+        return [x for x in self._labels if x in seen] + sorted(seen - set(self._labels))
 
     def _pair_figures(self, pair: tuple[str, str], labels: list[str]) -> PairAgreement:
         tallies, confusion = self._tallies[pair], self._confusion[pair]
