@@ -182,3 +182,66 @@ def test_nested_spans_look_different_from_their_parent(qtbot: QtBot) -> None:
     assert inner.background().color().alpha() > outer.background().color().alpha()
     assert inner.background().color().name() == COLORS["agency"]
     assert outer.background().color().name() == COLORS["quote"]
+
+
+def long_text(paragraphs: int = 200) -> str:
+    return "\n\n".join(f"Paragraph {i} 🙂 tells of the mayor and ICE." for i in range(paragraphs))
+
+
+def on_screen(view: AnnotatedTextView, offset: int) -> bool:
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(utf16(view.text(), offset))
+    return view.viewport().rect().contains(view.cursorRect(cursor))
+
+
+def test_set_current_span_scrolls_a_far_span_into_view(qtbot: QtBot) -> None:
+    text = long_text()
+    start = text.index("Paragraph 180")
+    view = make_view(qtbot, text, [Span(start, start + 13, "actor", id=5)])
+    assert not on_screen(view, start)
+    view.set_current_span(5)
+    assert on_screen(view, start)
+    assert view.current_span_id() == 5
+    assert view.selected_range() is None
+
+
+def test_select_range_scrolls_and_far_spans_get_highlighted_when_shown(qtbot: QtBot) -> None:
+    text = long_text()
+    start = text.index("mayor", text.index("Paragraph 150"))
+    view = make_view(qtbot, text)
+    view.grab()
+    view.update_spans(added=[Span(start, start + 5, "actor", id=9)])
+    view.select_range(start, start + 5)
+    assert on_screen(view, start)
+    block = view.document().findBlock(utf16(text, start)).blockNumber()
+    assert [fmt[2] for fmt in formats_of_block(view, block)] == [COLORS["actor"]]
+
+
+def test_clicking_a_caption_picks_its_span(qtbot: QtBot) -> None:
+    text = "“ICE out of Paramount,” a woman said."
+    view = make_view(qtbot, text, [Span(1, 21, "quote", id=1), Span(1, 4, "agency", id=2)])
+    view.grab()
+    start = gap_point(view, 1)
+    above = QPoint(start.x() + 4, view.cursorRect().top() - 8)
+    assert view.cursorRect().top() - 8 > 0
+    with qtbot.waitSignal(view.currentSpanChanged) as signal:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=above)
+    assert signal.args == [1]
+
+
+def test_tooltip_names_every_label_under_the_pointer(qtbot: QtBot) -> None:
+    text = "“ICE out of Paramount,” a woman said."
+    view = make_view(qtbot, text, [Span(1, 21, "quote", id=1), Span(1, 4, "agency", id=2)])
+    point = char_point(view, 2)
+    view.viewportEvent(QHelpEvent(QEvent.Type.ToolTip, point, view.mapToGlobal(point)))
+    tip = QToolTip.text()
+    assert "agency" in tip and "quote" in tip
+    assert tip.index("agency") < tip.index("quote")
+
+
+def test_a_plain_click_selects_nothing(qtbot: QtBot) -> None:
+    view = make_view(qtbot, EMOJI_TEXT)
+    with qtbot.assertNotEmitted(view.rangeSelected):
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=char_point(view, 20))
+    assert view.selected_range() is None
+    assert view.current_span_id() is None

@@ -22,9 +22,12 @@ class SpacedLayout(QPlainTextDocumentLayout):
         rect = super().blockBoundingRect(block)
         layout = block.layout()
         count = layout.lineCount()
-        if not count or layout.lineAt(0).y() == self.gap:
+        # An empty line carries no caption: it keeps its height alone, so blank lines
+        # between paragraphs do not open double gaps.
+        first = self.gap if block.length() > 1 else 0.0
+        if not count or layout.lineAt(0).y() == first:
             return rect
-        y = self.gap
+        y = first
         for i in range(count):
             line = layout.lineAt(i)
             line.setPosition(QPointF(line.x(), y))

@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QTextCharFormat
 
 FALLBACK_COLOR = "#8a8a8a"
 # Background alpha for spans at nesting level 0, 1 and 2 or deeper.
-_TINT_ALPHA = (60, 120, 170)
+_TINT_ALPHA = (72, 125, 175)
 
 
 def readable_on(color: QColor) -> QColor:

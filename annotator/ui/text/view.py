@@ -34,6 +34,7 @@ from annotator.ui.text.offsets import OffsetMap
 from annotator.ui.text.style import SpanStyle, readable_on
 
 TOOLTIP_TEXT_MAX = 300
+DOCUMENT_MARGIN = 14
 _CAPTION_SCALE = 0.72
 
 
@@ -47,6 +48,7 @@ class AnnotatedTextView(QPlainTextEdit):
         super().__init__(parent)
         document = QTextDocument(self)
         document.setUndoRedoEnabled(False)
+        document.setDocumentMargin(DOCUMENT_MARGIN)
         self._layout = SpacedLayout(document)
         document.setDocumentLayout(self._layout)
         self.setDocument(document)
@@ -136,10 +138,9 @@ class AnnotatedTextView(QPlainTextEdit):
         start = max(0, min(start, len(self._text)))
         end = max(start, min(end, len(self._text)))
         cursor = QTextCursor(self.document())
-        cursor.setPosition(self._offsets.to_qt(start))
-        cursor.setPosition(self._offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
-        self.setTextCursor(cursor)
-        self._reveal(start)
+        cursor.setPosition(self._offsets.to_qt(end))
+        cursor.setPosition(self._offsets.to_qt(start), QTextCursor.MoveMode.KeepAnchor)
+        self._show_cursor(cursor)
 
     def clear_selection(self) -> None:
         """Clear both the text selection and the current span."""
@@ -159,10 +160,9 @@ class AnnotatedTextView(QPlainTextEdit):
         if span is None:
             span_id = None
         else:
-            cursor = self.textCursor()
+            cursor = QTextCursor(self.document())
             cursor.setPosition(self._offsets.to_qt(span.start))
-            self.setTextCursor(cursor)
-            self._reveal(span.start)
+            self._show_cursor(cursor)
         self._set_current(span_id)
 
     def _set_current(self, key: int | None) -> None:
@@ -176,14 +176,12 @@ class AnnotatedTextView(QPlainTextEdit):
         if self._current is not None and self._index.get(self._current) is None:
             self._set_current(None)
 
-    def _reveal(self, offset: int) -> None:
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(self._offsets.to_qt(offset))
-        if not self.viewport().rect().contains(self.cursorRect(cursor)):
-            saved = self.textCursor()
-            self.setTextCursor(cursor)
+    def _show_cursor(self, cursor: QTextCursor) -> None:
+        """Make ``cursor`` the text cursor; centre it if it was off screen."""
+        was_visible = self.viewport().rect().contains(self.cursorRect(cursor))
+        self.setTextCursor(cursor)
+        if not was_visible:
             self.centerCursor()
-            self.setTextCursor(saved)
 
     # ----- user input -----------------------------------------------------------------------
 
@@ -367,8 +365,9 @@ class AnnotatedTextView(QPlainTextEdit):
             if not line.isValid():
                 continue
             x = origin.x() + line.cursorToX(position)[0]
-            x = max(x, right_edges.get(line.lineNumber(), x))
             width = metrics.horizontalAdvance(span.label) + 8
+            x = max(x, right_edges.get(line.lineNumber(), x))
+            x = min(x, self.viewport().width() - width - 1)
             height = metrics.height() + 1
             rect = QRectF(x, origin.y() + line.y() - height - 1, width, height)
             right_edges[line.lineNumber()] = rect.right() + 2
