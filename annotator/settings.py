@@ -16,3 +16,8 @@ def default_database() -> Path:
     if env:
         return Path(env).expanduser()
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "annotator.db"
+
+
+def settings_file() -> Path:
+    """The app's settings (window layout, identity, preferences) in the user's config folder."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "annotator.ini"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
@@ -175,3 +175,20 @@ def insert_span_rows(connection: Connection, rows: Sequence[dict]) -> None:
     for i in range(0, len(rows), 5000):
         chunk = [{"created": now, "updated": now, **row} for row in rows[i : i + 5000]]
         connection.execute(insert(SPAN), chunk)
+
+
+def spans_by_id(
+    engine: Engine, document_id: int, annotator: str, span_ids: Collection[int]
+) -> list[Span]:
+    """Those of ``span_ids`` that are ``annotator``'s spans in the document now (to refresh)."""
+    with reading(engine) as connection:
+        query = (
+            select(*_SPAN_COLUMNS)
+            .select_from(_SPAN_FROM)
+            .where(
+                (SPAN.c.document_id == document_id)
+                & (ANNOTATOR.c.name == annotator)
+                & SPAN.c.id.in_(list(span_ids))
+            )
+        )
+        return sorted(_to_span(row) for row in connection.execute(query))

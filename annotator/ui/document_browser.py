@@ -1,0 +1,119 @@
+"""The left pane: a filter box, a status filter and the lazy document list."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.documents import Document
+from annotator.store.document_list import DocumentQuery
+from annotator.store.status import Status
+from annotator.ui.document_list import DOCUMENT_ID, DocumentListModel
+from annotator.ui.workspace import Workspace
+
+STATUS_FILTERS: list[tuple[str, Status | None, bool]] = [
+    ("All", None, False),
+    ("Unfinished", None, True),
+    ("New", Status.NEW, False),
+    ("In progress", Status.IN_PROGRESS, False),
+    ("Done", Status.DONE, False),
+]
+
+
+class DocumentBrowser(QWidget):
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._workspace = workspace
+        self.filter_box = QLineEdit(self)
+        self.filter_box.setPlaceholderText("Filter titles")
+        self.filter_box.setClearButtonEnabled(True)
+        self.status_box = QComboBox(self)
+        for text, _status, _unfinished in STATUS_FILTERS:
+            self.status_box.addItem(text)
+        self.model = DocumentListModel(workspace.engine, workspace.events, workspace.query, self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self._setup_table()
+
+        filters = QHBoxLayout()
+        filters.setContentsMargins(0, 0, 0, 0)
+        filters.addWidget(self.filter_box, 1)
+        filters.addWidget(self.status_box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 0, 0)
+        layout.setSpacing(6)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(150)
+        self._debounce.timeout.connect(self._apply_filter)
+        self.filter_box.textChanged.connect(self._debounce.start)
+        self.filter_box.returnPressed.connect(self._apply_filter)
+        self.status_box.currentIndexChanged.connect(self._apply_filter)
+        self.table.selectionModel().currentRowChanged.connect(self._on_row)
+        workspace.queryChanged.connect(self._on_query)
+        workspace.documentOpened.connect(self._follow)
+
+    def _setup_table(self) -> None:
+        table = self.table
+        table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        table.setWordWrap(False)
+        table.setShowGrid(False)
+        table.setAlternatingRowColors(True)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        vertical = table.verticalHeader()
+        vertical.hide()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(26)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((1, 86), (2, 92), (3, 48)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            table.setColumnWidth(column, width)
+
+    def _apply_filter(self) -> None:
+        self._debounce.stop()
+        _text, status, unfinished = STATUS_FILTERS[self.status_box.currentIndex()]
+        query = DocumentQuery(
+            self._workspace.annotator, self.filter_box.text(), status=status, unfinished=unfinished
+        )
+        if query != self._workspace.query:
+            self._workspace.set_query(query)
+
+    def _on_query(self, query: DocumentQuery) -> None:
+        self.model.set_query(query)
+        if self._workspace.document is not None:
+            self._follow(self._workspace.document)
+
+    def _on_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        document_id = current.siblingAtColumn(0).data(DOCUMENT_ID) if current.isValid() else None
+        open_now = self._workspace.document
+        if document_id is not None and (open_now is None or open_now.id != document_id):
+            self._workspace.open_document(document_id)
+
+    def _follow(self, document: Document) -> None:
+        row = self.model.row_of(document.id)
+        if row is None:
+            self.table.selectionModel().clearSelection()
+            return
+        index = self.model.index(row, 0)
+        if self.table.currentIndex().row() != row:
+            self.table.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        self.table.scrollTo(index, QTableView.ScrollHint.PositionAtCenter)

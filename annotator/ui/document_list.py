@@ -1,0 +1,131 @@
+"""The document list: a table model over the store that reads one page of rows at a time.
+
+The model knows only how many documents the current filter keeps; a row's data is fetched
+with its page of ``PAGE`` rows the first time the view paints it, and a bounded number of
+pages is kept. Jumping to the end of 100,000 documents reads one page.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from sqlalchemy.engine import Engine
+
+from annotator.store.changes import Change
+from annotator.store.document_list import (
+    DocumentQuery,
+    count_matching,
+    position_of,
+    summaries_of,
+    summaries_page,
+)
+from annotator.store.documents import DocumentSummary
+from annotator.ui.events import Events
+from annotator.ui.plain import plain_tooltip
+
+DOCUMENT_ID = Qt.ItemDataRole.UserRole
+STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
+STATUS_MARK = {"new": "○", "in_progress": "◐", "done": "●", "skipped": "–"}
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class DocumentListModel(QAbstractTableModel):
+    COLUMNS = ("Title", "Date", "Status", "Spans")
+    PAGE = 200
+    PAGES_KEPT = 64
+
+    def __init__(
+        self, engine: Engine, events: Events, query: DocumentQuery, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._engine = engine
+        self.query = query
+        self._count = count_matching(engine, query)
+        self._pages: OrderedDict[int, list[DocumentSummary]] = OrderedDict()
+        events.changed.connect(self._on_change)
+
+    def set_query(self, query: DocumentQuery) -> None:
+        self.beginResetModel()
+        self.query = query
+        self._count = count_matching(self._engine, query)
+        self._pages.clear()
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def summary(self, row: int) -> DocumentSummary | None:
+        if not 0 <= row < self._count:
+            return None
+        number = row // self.PAGE
+        page = self._pages.get(number)
+        if page is None:
+            page = summaries_page(self._engine, self.query, number * self.PAGE, self.PAGE)
+            self._pages[number] = page
+            while len(self._pages) > self.PAGES_KEPT:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(number)
+        offset = row - number * self.PAGE
+        return page[offset] if offset < len(page) else None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        row = self.summary(index.row())
+        if row is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                row.title or "(untitled)",
+                row.date or "",
+                f"{STATUS_MARK.get(row.status, '')} {STATUS_TEXT.get(row.status, row.status)}",
+                row.spans,
+            )[column]
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            return plain_tooltip(row.title)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == DOCUMENT_ID:
+            return row.id
+        return None
+
+    def row_of(self, document_id: int) -> int | None:
+        """The row that shows ``document_id``, or None if the filter hides it."""
+        for number, page in self._pages.items():
+            for offset, summary in enumerate(page):
+                if summary.id == document_id:
+                    return number * self.PAGE + offset
+        return position_of(self._engine, self.query, document_id)
+
+    def _on_change(self, change: Change) -> None:
+        if change.document_list or change.annotators:
+            self.set_query(self.query)
+            return
+        touched = change.documents | change.statuses
+        if not touched:
+            return
+        cached = {
+            summary.id: (number, offset)
+            for number, page in self._pages.items()
+            for offset, summary in enumerate(page)
+            if summary.id in touched
+        }
+        if not cached:
+            return
+        for fresh in summaries_of(self._engine, self.query.annotator, list(cached)):
+            number, offset = cached[fresh.id]
+            self._pages[number][offset] = fresh
+            row = number * self.PAGE + offset
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))

@@ -1,0 +1,255 @@
+"""The main window: document list | article text | labels and spans, with a status bar.
+
+The window only composes widgets and binds keys to the workspace; the session's state and
+edits live in ``Workspace``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.documents import Document
+from annotator.core.labels import LabelSchema
+from annotator.store.annotators import list_annotators
+from annotator.ui.cheat_sheet import CheatSheet
+from annotator.ui.document_browser import DocumentBrowser
+from annotator.ui.identity import ask_identity
+from annotator.ui.label_dialog import LabelDialog
+from annotator.ui.label_palette import LabelPaletteModel, PaletteView
+from annotator.ui.span_list import SpanTable
+from annotator.ui.status_bar import WorkspaceStatusBar
+from annotator.ui.text import AnnotatedTextView
+from annotator.ui.workspace import Workspace
+
+Keys = str | QKeySequence.StandardKey
+
+
+def _heading(text: str, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    label.setContentsMargins(2, 4, 0, 2)
+    return label
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.setWindowTitle("annotator")
+        self.browser = DocumentBrowser(workspace, self)
+        self.text_view = AnnotatedTextView(self)
+        self.palette_view = PaletteView(LabelPaletteModel(workspace, self), self)
+        self.span_table = SpanTable(workspace, self)
+        self.setStatusBar(WorkspaceStatusBar(workspace, self))
+
+        side = QWidget(self)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 6, 6, 0)
+        side_layout.setSpacing(4)
+        side_layout.addWidget(_heading("Labels", side))
+        side_layout.addWidget(self.palette_view)
+        side_layout.addWidget(_heading("Spans in this document", side))
+        side_layout.addWidget(self.span_table, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("main-splitter")
+        self.splitter.setChildrenCollapsible(False)
+        for widget in (self.browser, self.text_view, side):
+            self.splitter.addWidget(widget)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([330, 760, 330])
+        self.setCentralWidget(self.splitter)
+
+        self._build_menus()
+        self._connect()
+        self._restore_layout()
+
+    # menus and keys
+
+    def _action(
+        self, menu: QMenu, text: str, slot: Callable[[], object], keys: Sequence[Keys] = ()
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        ws = self.workspace
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("&File")
+        self._file_end = self.file_menu.addSeparator()
+        self._action(self.file_menu, "Switch &annotator…", self.switch_annotator)
+        self._action(self.file_menu, "&Quit", self.close, [QKeySequence.StandardKey.Quit])
+        for text in ("&Import…", "&Export…"):
+            placeholder = self.add_file_action(text, lambda: None)
+            placeholder.setEnabled(False)
+
+        edit = bar.addMenu("&Edit")
+        undo = ws.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcuts([QKeySequence("Ctrl+Z")])
+        redo = ws.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for action in (undo, redo):
+            edit.addAction(action)
+            self.addAction(action)
+        edit.addSeparator()
+        self._action(edit, "&Delete span", ws.delete_current, ["Delete", "Backspace"])
+        self._action(edit, "Clear selection", self.clear_selection, ["Esc"])
+        self._action(
+            edit, "Move start a word left", lambda: ws.move_current("start", -1), ["Alt+Left"]
+        )
+        self._action(
+            edit, "Move start a word right", lambda: ws.move_current("start", 1), ["Alt+Right"]
+        )
+        self._action(
+            edit, "Move end a word left", lambda: ws.move_current("end", -1), ["Alt+Shift+Left"]
+        )
+        self._action(
+            edit, "Move end a word right", lambda: ws.move_current("end", 1), ["Alt+Shift+Right"]
+        )
+        edit.addSeparator()
+        self.snap_action = QAction("&Snap selections to words", self, checkable=True)
+        self.snap_action.setChecked(ws.preferences.snapping)
+        self.snap_action.toggled.connect(lambda on: setattr(ws.preferences, "snapping", on))
+        edit.addAction(self.snap_action)
+        self._action(edit, "&Labels…", self.edit_labels, ["Ctrl+L"])
+        self._action(edit, "&Filter documents", self.focus_filter, ["Ctrl+F"])
+
+        self.label_menu = bar.addMenu("&Tag")
+        self._label_actions: list[QAction] = []
+        self._build_label_actions(ws.schema)
+
+        go = bar.addMenu("&Go")
+        self._action(go, "&Next document", lambda: ws.go(1), ["Alt+Down", "Ctrl+PgDown"])
+        self._action(go, "&Previous document", lambda: ws.go(-1), ["Alt+Up", "Ctrl+PgUp"])
+        self._action(go, "Next &unfinished document", lambda: ws.go(1, unfinished=True), ["Ctrl+J"])
+        self._action(
+            go,
+            "Mark &done and go to the next",
+            ws.mark_done_and_next,
+            ["Ctrl+Return", "Ctrl+Enter"],
+        )
+
+        self.review_menu = bar.addMenu("&Review")
+        self.review_menu.menuAction().setVisible(False)
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", self.show_cheat_sheet, ["F1", "?"])
+
+    def add_file_action(
+        self, text: str, slot: Callable[[], object], keys: Sequence[Keys] = ()
+    ) -> QAction:
+        """Add (or, for the Import…/Export… placeholders, fill in) an entry of the File menu."""
+        for action in self.file_menu.actions():
+            if action.text() == text:
+                action.triggered.connect(lambda _checked=False: slot())
+                action.setShortcuts([QKeySequence(k) for k in keys])
+                action.setEnabled(True)
+                return action
+        action = self._action(self.file_menu, text, slot, keys)
+        self.file_menu.insertAction(self._file_end, action)
+        return action
+
+    def add_review_action(
+        self, text: str, slot: Callable[[], object], keys: Sequence[Keys] = ()
+    ) -> QAction:
+        """Add an entry to the Review menu (shown once it has one)."""
+        self.review_menu.menuAction().setVisible(True)
+        return self._action(self.review_menu, text, slot, keys)
+
+    def _build_label_actions(self, schema: LabelSchema) -> None:
+        for action in self._label_actions:
+            self.label_menu.removeAction(action)
+            self.removeAction(action)
+            action.deleteLater()
+        self._label_actions = [
+            self._action(
+                self.label_menu,
+                label.name,
+                lambda name=label.name: self.apply_label(name),
+                [label.hotkey] if label.hotkey else [],
+            )
+            for label in schema
+        ]
+
+    # behaviour
+
+    def _connect(self) -> None:
+        ws = self.workspace
+        ws.documentOpened.connect(self._show_document)
+        ws.spansUpdated.connect(lambda added, removed: self.text_view.update_spans(added, removed))
+        ws.spansReset.connect(self.text_view.set_spans)
+        ws.currentSpanChanged.connect(self._follow_span)
+        ws.labelsChanged.connect(self._on_labels)
+        self.text_view.currentSpanChanged.connect(ws.set_current_span)
+        self.palette_view.labelClicked.connect(self.apply_label)
+
+    def _show_document(self, document: Document) -> None:
+        self.setWindowTitle(f"{document.title or 'Untitled'} — annotator")
+        spans = list(self.workspace.spans.values())
+        self.text_view.set_document(document.text, spans, self.workspace.colors)
+
+    def _follow_span(self, span_id: int | None) -> None:
+        if self.text_view.current_span_id() != span_id:
+            self.text_view.set_current_span(span_id)
+
+    def _on_labels(self, schema: LabelSchema) -> None:
+        self._build_label_actions(schema)
+        self.text_view.set_colors(self.workspace.colors)
+
+    def apply_label(self, name: str) -> None:
+        self.workspace.apply_label(name, self.text_view.selected_range())
+
+    def clear_selection(self) -> None:
+        self.text_view.clear_selection()
+        self.workspace.set_current_span(None)
+
+    def focus_filter(self) -> None:
+        self.browser.filter_box.setFocus()
+        self.browser.filter_box.selectAll()
+
+    def show_cheat_sheet(self) -> None:
+        CheatSheet(self.actions(), self).exec()
+
+    def edit_labels(self) -> None:
+        LabelDialog(self.workspace, self).exec()
+
+    def switch_annotator(self) -> None:
+        known = list_annotators(self.workspace.engine)
+        name = ask_identity(self, known, self.workspace.annotator)
+        if name and name != self.workspace.annotator:
+            self.workspace.preferences.annotator = name
+            self.workspace.set_annotator(name)
+
+    # layout memory
+
+    def _restore_layout(self) -> None:
+        prefs = self.workspace.preferences
+        geometry = prefs.layout("geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1440, 900)
+        splitter = prefs.layout("splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        prefs = self.workspace.preferences
+        prefs.set_layout("geometry", self.saveGeometry())
+        prefs.set_layout("splitter", self.splitter.saveState())
+        super().closeEvent(event)

@@ -1,0 +1,60 @@
+"""The user's settings (QSettings in an INI file under the platform's config folder)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from PySide6.QtCore import QByteArray, QObject, QSettings
+
+from annotator.settings import settings_file
+
+
+class Preferences(QObject):
+    """Typed access to what the app remembers between runs."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._settings = QSettings(str(settings_file()), QSettings.Format.IniFormat, self)
+
+    def _get(self, key: str, default: object = None) -> object:
+        return self._settings.value(key, default)
+
+    def _set(self, key: str, value: object) -> None:
+        self._settings.setValue(key, value)
+        self._settings.sync()
+
+    @property
+    def annotator(self) -> str | None:
+        value = self._get("identity/annotator")
+        return str(value) if value else None
+
+    @annotator.setter
+    def annotator(self, name: str) -> None:
+        self._set("identity/annotator", name)
+
+    @property
+    def snapping(self) -> bool:
+        return str(self._get("editing/snap_to_words", "true")).lower() == "true"
+
+    @snapping.setter
+    def snapping(self, on: bool) -> None:
+        self._set("editing/snap_to_words", "true" if on else "false")
+
+    def last_document(self, database: str) -> int | None:
+        value = self._get(f"documents/last/{_key(database)}")
+        return int(value) if value not in (None, "") else None
+
+    def set_last_document(self, database: str, document_id: int) -> None:
+        self._set(f"documents/last/{_key(database)}", document_id)
+
+    def layout(self, name: str) -> QByteArray | None:
+        value = self._get(f"layout/{name}")
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    def set_layout(self, name: str, state: QByteArray) -> None:
+        self._set(f"layout/{name}", state)
+
+
+def _key(database: str) -> str:
+    """A settings key for a database path: remembered positions are per database."""
+    return hashlib.sha1(database.encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,152 @@
+"""The open document's spans as a table: label, text, offsets; kept in span order."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+)
+from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
+
+from annotator.core.documents import Document
+from annotator.core.spans import Span
+from annotator.ui.plain import one_line, plain_tooltip
+from annotator.ui.swatches import swatch
+from annotator.ui.workspace import Workspace
+
+SPAN_ID = Qt.ItemDataRole.UserRole
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class SpanListModel(QAbstractTableModel):
+    COLUMNS = ("Label", "Text", "Offsets")
+
+    def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._workspace = workspace
+        self._text = ""
+        self._spans: list[Span] = []
+        workspace.documentOpened.connect(self._on_document)
+        workspace.spansReset.connect(self._reset)
+        workspace.spansUpdated.connect(self._on_update)
+        workspace.labelsChanged.connect(self._on_labels)
+        if workspace.document is not None:
+            self._on_document(workspace.document)
+
+    def _on_document(self, document: Document) -> None:
+        self._text = document.text
+        self._reset(list(self._workspace.spans.values()))
+
+    def _reset(self, spans: list[Span]) -> None:
+        self.beginResetModel()
+        self._spans = sorted(spans)
+        self.endResetModel()
+
+    def _on_update(self, added: list[Span], removed: list[int]) -> None:
+        gone = set(removed)
+        for row in reversed(range(len(self._spans))):
+            if gone and self._spans[row].id in gone:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._spans[row]
+                self.endRemoveRows()
+        for span in added:
+            row = bisect_left(self._spans, span)
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._spans.insert(row, span)
+            self.endInsertRows()
+
+    def _on_labels(self, _schema: object) -> None:
+        if self._spans:
+            last = self.index(len(self._spans) - 1, 0)
+            self.dataChanged.emit(self.index(0, 0), last)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._spans)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._spans):
+            return None
+        span = self._spans[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return span.label
+            if column == 1:
+                return one_line(self._text[span.start : span.end], 60)
+            return f"{span.start}–{span.end}"
+        if role == Qt.ItemDataRole.DecorationRole and column == 0:
+            color = self._workspace.colors.get(span.label)
+            return swatch(color) if color else None
+        if role == Qt.ItemDataRole.ToolTipRole and column == 1:
+            return plain_tooltip(self._text[span.start : span.end])
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == SPAN_ID:
+            return span.id
+        return None
+
+    def row_of(self, span_id: int) -> int | None:
+        return next((row for row, s in enumerate(self._spans) if s.id == span_id), None)
+
+
+class SpanTable(QTableView):
+    """The span list; choosing a row makes that span the workspace's current span."""
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._workspace = workspace
+        self.setModel(SpanListModel(workspace, self))
+        self.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.setWordWrap(False)
+        self.setShowGrid(False)
+        self.setAlternatingRowColors(True)
+        self.setIconSize(QSize(12, 12))
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(24)
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.setColumnWidth(0, 96)
+        self.selectionModel().currentRowChanged.connect(self._on_row)
+        self.clicked.connect(lambda index: self._on_row(index, index))
+        workspace.currentSpanChanged.connect(self._follow)
+
+    def _on_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self._workspace.set_current_span(current.siblingAtColumn(0).data(SPAN_ID))
+
+    def _follow(self, span_id: int | None) -> None:
+        row = None if span_id is None else self.model().row_of(span_id)
+        if row is None:
+            self.selectionModel().setCurrentIndex(
+                QModelIndex(), QItemSelectionModel.SelectionFlag.Clear
+            )
+            return
+        index = self.model().index(row, 0)
+        if self.currentIndex().row() != row:
+            self.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        self.scrollTo(index)

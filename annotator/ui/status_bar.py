@@ -1,0 +1,71 @@
+"""The status bar: who is annotating, where in the corpus, how many spans, and whether the
+last edit is saved (shown only once the store has committed it)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from annotator.ui.document_list import STATUS_TEXT
+from annotator.ui.workspace import Workspace
+
+SAVED_COLOR = "#2f9e57"
+ERROR_COLOR = "#d6453d"
+
+
+def _plain_label(parent: QWidget) -> QLabel:
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setContentsMargins(8, 0, 8, 0)
+    return label
+
+
+class WorkspaceStatusBar(QStatusBar):
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._workspace = workspace
+        self.annotator = _plain_label(self)
+        self.position = _plain_label(self)
+        self.status = _plain_label(self)
+        self.spans = _plain_label(self)
+        self.saved = _plain_label(self)
+        self.saved.setObjectName("saved")
+        for widget in (self.annotator, self.position, self.status, self.spans):
+            self.addPermanentWidget(widget)
+        self.addPermanentWidget(self.saved)
+        workspace.annotatorChanged.connect(self._on_annotator)
+        workspace.positionChanged.connect(self._on_position)
+        workspace.statusChanged.connect(self._on_status)
+        workspace.documentOpened.connect(lambda _doc: self._count_spans())
+        workspace.spansUpdated.connect(lambda _added, _removed: self._count_spans())
+        workspace.spansReset.connect(lambda _spans: self._count_spans())
+        workspace.saved.connect(self._on_saved)
+        workspace.message.connect(self._on_message)
+        self._on_annotator(workspace.annotator)
+
+    def _on_annotator(self, name: str) -> None:
+        self.annotator.setText(f"Annotator: {name}")
+
+    def _on_position(self, index: int, count: int) -> None:
+        self.position.setText(f"Document {index + 1:,} of {count:,}")
+
+    def _on_status(self, status: str) -> None:
+        self.status.setText(STATUS_TEXT.get(status, status).capitalize())
+
+    def _count_spans(self) -> None:
+        count = len(self._workspace.spans)
+        self.spans.setText(f"{count} span{'s' if count != 1 else ''}")
+
+    def _on_saved(self) -> None:
+        self.saved.setStyleSheet(f"color: {SAVED_COLOR}; font-weight: 600;")
+        self.saved.setText("✓ Saved")
+        self.saved.setToolTip(f"Committed to the database at {datetime.now():%H:%M:%S}")
+
+    def _on_message(self, text: str, error: bool) -> None:
+        if error:
+            self.saved.setStyleSheet(f"color: {ERROR_COLOR}; font-weight: 600;")
+            self.saved.setText("Not saved")
+            self.saved.setToolTip(text)
+        self.showMessage(text, 8000)

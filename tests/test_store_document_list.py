@@ -1,0 +1,85 @@
+"""Paged, filtered document lists and span refreshes by id, as the workspace reads them."""
+
+from __future__ import annotations
+
+from annotator.core.documents import Document
+from annotator.core.spans import Span
+from annotator.store.document_list import (
+    DocumentQuery,
+    count_matching,
+    neighbour,
+    position_of,
+    summaries_of,
+    summaries_page,
+)
+from annotator.store.documents import add_documents
+from annotator.store.spans import add_span, delete_span, spans_by_id
+from annotator.store.status import Status, set_status
+
+
+def _corpus(engine, n: int = 12) -> list[int]:
+    docs = [
+        Document(text=f"Article {i} about {'rain' if i % 3 else 'Sun'}.", title=f"Title {i}")
+        for i in range(n)
+    ]
+    return add_documents(engine, docs).ids
+
+
+def test_pages_follow_id_order_and_count(engine) -> None:
+    ids = _corpus(engine)
+    query = DocumentQuery(annotator="ann")
+    assert count_matching(engine, query) == 12
+    page = summaries_page(engine, query, offset=5, limit=4)
+    assert [row.id for row in page] == ids[5:9]
+    assert summaries_page(engine, query, offset=10, limit=4)[-1].id == ids[-1]
+
+
+def test_title_filter_ignores_case_and_treats_wildcards_literally(engine) -> None:
+    _corpus(engine)
+    add_documents(engine, [Document(text="x", title="100% sure_thing")])
+    assert count_matching(engine, DocumentQuery(text="TITLE 1")) == 3  # 1, 10, 11
+    assert count_matching(engine, DocumentQuery(text="%")) == 1
+    assert count_matching(engine, DocumentQuery(text="_t")) == 1
+
+
+def test_status_and_span_counts_are_the_annotators_own(engine) -> None:
+    ids = _corpus(engine, 4)
+    add_span(engine, ids[1], "ann", Span(0, 7, "actor"))
+    add_span(engine, ids[1], "other", Span(0, 7, "agency"))
+    set_status(engine, ids[2], "ann", Status.DONE)
+    rows = {row.id: row for row in summaries_of(engine, "ann", ids)}
+    assert (rows[ids[1]].status, rows[ids[1]].spans) == ("in_progress", 1)
+    assert (rows[ids[2]].status, rows[ids[2]].spans) == ("done", 0)
+    assert rows[ids[0]].status == "new"
+    assert count_matching(engine, DocumentQuery("ann", status=Status.DONE)) == 1
+    assert count_matching(engine, DocumentQuery("ann", unfinished=True)) == 3
+    assert count_matching(engine, DocumentQuery("nobody-yet", unfinished=True)) == 4
+
+
+def test_position_and_neighbours(engine) -> None:
+    ids = _corpus(engine, 6)
+    query = DocumentQuery("ann")
+    assert position_of(engine, query, ids[4]) == 4
+    assert position_of(engine, DocumentQuery(text="Title 5"), ids[4]) is None
+    assert neighbour(engine, query, ids[2], 1) == ids[3]
+    assert neighbour(engine, query, ids[2], -1) == ids[1]
+    assert neighbour(engine, query, ids[5], 1) is None
+    assert neighbour(engine, query, None, 1) == ids[0]
+    set_status(engine, ids[0], "ann", Status.DONE)
+    set_status(engine, ids[4], "ann", Status.DONE)
+    unfinished = DocumentQuery("ann", unfinished=True)
+    assert neighbour(engine, unfinished, ids[3], 1, wrap=True) == ids[5]
+    assert neighbour(engine, unfinished, ids[5], 1, wrap=True) == ids[1]
+    for doc in ids:
+        set_status(engine, doc, "ann", Status.DONE)
+    assert neighbour(engine, unfinished, ids[5], 1, wrap=True) is None
+
+
+def test_spans_by_id_returns_only_what_still_exists(engine) -> None:
+    (doc,) = _corpus(engine, 1)
+    first, _ = add_span(engine, doc, "ann", Span(0, 7, "actor"))
+    second, _ = add_span(engine, doc, "ann", Span(8, 9, "figure"))
+    delete_span(engine, second.id, "ann")
+    found = spans_by_id(engine, doc, "ann", [first.id, second.id])
+    assert [(s.id, s.start, s.end, s.label) for s in found] == [(first.id, 0, 7, "actor")]
+    assert spans_by_id(engine, doc, "other", [first.id]) == []

@@ -1,0 +1,215 @@
+"""Tagging with the keyboard and the mouse: what a person does lands in the database."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from annotator.store.spans import delete_span, document_spans
+from tests.ui.conftest import click_word, select_text
+
+TEXT = "ICE arrested at least 44 people on Friday in downtown Los Angeles."
+QUOTED = "Then Karen Bass said: “Karen Bass will not stand for this.” And left."
+ALT = Qt.KeyboardModifier.AltModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def _spans(engine, doc, who="alice"):
+    return [(s.start, s.end, s.label) for s in document_spans(engine, doc, who)]
+
+
+def _tag(qtbot, window, start, end, key):
+    select_text(qtbot, window.text_view, start, end)
+    qtbot.keyClick(window.text_view, key)
+
+
+def test_select_and_hotkey_stores_the_span(qtbot, engine, make_window, add_docs) -> None:
+    (doc,) = add_docs(TEXT)
+    window = make_window()
+    assert window.statusBar().saved.text() == ""
+    start = TEXT.index("Los Angeles")
+    _tag(qtbot, window, start, start + len("Los Angeles"), Qt.Key.Key_3)
+    assert _spans(engine, doc) == [(start, start + 11, "location")]
+    assert window.statusBar().saved.text() == "✓ Saved"
+    assert window.statusBar().spans.text() == "1 span"
+    assert window.text_view.span_at(start).label == "location"
+    assert window.span_table.model().rowCount() == 1
+
+
+def test_selection_snaps_to_whole_words_unless_turned_off(
+    qtbot, engine, make_window, add_docs
+) -> None:
+    (doc,) = add_docs(TEXT)
+    window = make_window()
+    rough = TEXT.index("rrested"), TEXT.index("least") + 3
+    _tag(qtbot, window, *rough, Qt.Key.Key_1)
+    assert _spans(engine, doc) == [(TEXT.index("arrested"), TEXT.index(" 44"), "actor")]
+
+    window.snap_action.trigger()
+    _tag(qtbot, window, *rough, Qt.Key.Key_2)
+    assert (*rough, "agency") in _spans(engine, doc)
+
+
+def test_a_quote_holds_a_nested_actor(qtbot, engine, make_window, add_docs) -> None:
+    (doc,) = add_docs(QUOTED)
+    window = make_window()
+    opening, closing = QUOTED.index("“"), QUOTED.index("”")
+    _tag(qtbot, window, opening, closing + 1, Qt.Key.Key_5)
+    name = QUOTED.index("Karen Bass will")
+    _tag(qtbot, window, name, name + len("Karen Bass"), Qt.Key.Key_1)
+    assert sorted(_spans(engine, doc), key=lambda s: s[2]) == [
+        (name, name + 10, "actor"),
+        (opening + 1, closing, "quote"),
+    ]
+    assert window.text_view.span_at(name).label == "actor"
+    assert window.text_view.span_at(closing - 2).label == "quote"
+
+
+def test_hotkey_on_a_selected_span_relabels_it(qtbot, engine, make_window, add_docs) -> None:
+    (doc,) = add_docs(TEXT)
+    window = make_window()
+    start = TEXT.index("ICE")
+    _tag(qtbot, window, start, start + 3, Qt.Key.Key_1)
+    (span,) = document_spans(engine, doc, "alice")
+    qtbot.keyClick(window.text_view, Qt.Key.Key_Escape)
+    assert window.workspace.current_span is None
+    click_word(qtbot, window.text_view, start + 1)
+    assert window.text_view.current_span_id() == span.id
+    qtbot.keyClick(window.text_view, Qt.Key.Key_2)
+    (relabelled,) = document_spans(engine, doc, "alice")
+    assert (relabelled.id, relabelled.label) == (span.id, "agency")
+
+
+def test_delete_removes_the_selected_span(qtbot, engine, make_window, add_docs) -> None:
+    (doc,) = add_docs(TEXT)
+    window = make_window()
+    start = TEXT.index("Friday")
+    _tag(qtbot, window, start, start + 6, Qt.Key.Key_4)
+    qtbot.keyClick(window.text_view, Qt.Key.Key_Escape)
+    click_word(qtbot, window.text_view, start + 2)
+    qtbot.keyClick(window.text_view, Qt.Key.Key_Delete)
+    assert _spans(engine, doc) == []
+    assert window.text_view.span_at(start) is None
+    assert window.span_table.model().rowCount() == 0
+
+
+def test_boundaries_move_a_word_at_a_time(qtbot, engine, make_window, add_docs) -> None:
+    (doc,) = add_docs(TEXT)
+    window = make_window()
+    start = TEXT.index("least")
+    _tag(qtbot, window, start, start + len("least 44"), Qt.Key.Key_4)
+    view = window.text_view
+    qtbot.keyClick(view, Qt.Key.Key_Left, ALT)
+    qtbot.keyClick(view, Qt.Key.Key_Right, ALT | SHIFT)
+    assert _spans(engine, doc) == [(TEXT.index("at least"), TEXT.index(" on"), "figure")]
+    qtbot.keyClick(view, Qt.Key.Key_Right, ALT)
+    qtbot.keyClick(view, Qt.Key.Key_Left, ALT | SHIFT)
+    assert _spans(engine, doc) == [(start, start + len("least 44"), "figure")]
+
+
+def test_undo_and_redo_walk_every_edit(qtbot, engine, make_window, add_docs) -> None:
+    (doc,) = add_docs(TEXT)
+    window = make_window()
+    view = window.text_view
+    start = TEXT.index("ICE")
+    _tag(qtbot, window, start, start + 3, Qt.Key.Key_1)
+    qtbot.keyClick(view, Qt.Key.Key_2)
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert _spans(engine, doc) == []
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
+    assert _spans(engine, doc) == [(0, 3, "agency")]
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
+    assert _spans(engine, doc) == [(0, 3, "actor")]
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
+    assert _spans(engine, doc) == []
+    assert view.span_at(0) is None
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL | SHIFT)
+    assert _spans(engine, doc) == [(0, 3, "actor")]
+    qtbot.keyClick(view, Qt.Key.Key_Y, CTRL)
+    qtbot.keyClick(view, Qt.Key.Key_Y, CTRL)
+    assert _spans(engine, doc) == []
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
+    (restored,) = document_spans(engine, doc, "alice")
+    assert view.span_at(1).id == restored.id
+
+
+def test_an_exact_duplicate_is_refused_quietly(qtbot, engine, make_window, add_docs) -> None:
+    (doc,) = add_docs(TEXT)
+    window = make_window()
+    _tag(qtbot, window, 0, 3, Qt.Key.Key_1)
+    _tag(qtbot, window, 0, 3, Qt.Key.Key_1)
+    assert _spans(engine, doc) == [(0, 3, "actor")]
+    assert window.workspace.undo_stack.count() == 1
+    assert window.statusBar().saved.text() == "✓ Saved"
+
+
+def test_a_span_deleted_elsewhere_gives_a_message_not_a_crash(
+    qtbot, engine, make_window, add_docs
+) -> None:
+    (doc,) = add_docs(TEXT)
+    window = make_window()
+    _tag(qtbot, window, 0, 3, Qt.Key.Key_1)
+    (span,) = document_spans(engine, doc, "alice")
+    delete_span(engine, span.id, "alice")  # another window of the same annotator
+    qtbot.keyClick(window.text_view, Qt.Key.Key_2)
+    bar = window.statusBar()
+    assert bar.saved.text() == "Not saved"
+    assert "deleted elsewhere" in bar.currentMessage()
+    assert window.text_view.span_at(1) is None
+    assert window.workspace.undo_stack.count() == 1
+    qtbot.keyClick(window.text_view, Qt.Key.Key_Z, CTRL)
+    assert window.workspace.undo_stack.count() == 0
+    _tag(qtbot, window, 4, 12, Qt.Key.Key_1)
+    assert _spans(engine, doc) == [(4, 12, "actor")]
+
+
+def test_emoji_before_the_span_keeps_code_point_offsets(
+    qtbot, engine, make_window, add_docs
+) -> None:
+    text = "🙂🎉 Crowds gathered in Paramount today."
+    (doc,) = add_docs(text)
+    window = make_window()
+    start = text.index("Paramount")
+    _tag(qtbot, window, start, start + 9, Qt.Key.Key_3)
+    assert _spans(engine, doc) == [(start, start + 9, "location")]
+    assert text[start : start + 9] == "Paramount"
+
+
+def test_html_looking_text_shows_literally(qtbot, engine, make_window, add_docs) -> None:
+    text = "<b>Bold</b> claim <img src=x onerror=alert(1)> by ICE."
+    add_docs(text)
+    window = make_window()
+    assert window.text_view.toPlainText() == text
+    start = text.index("<b>")
+    window.snap_action.trigger()
+    _tag(qtbot, window, start, text.index(" claim"), Qt.Key.Key_1)
+    model = window.span_table.model()
+    assert model.index(0, 1).data() == "<b>Bold</b>"
+    assert "&lt;b&gt;" in model.index(0, 1).data(Qt.ItemDataRole.ToolTipRole)
+    documents = window.browser.model
+    assert documents.index(0, 0).data() == text
+    assert "&lt;img" in documents.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert window.windowTitle().startswith("<b>Bold</b>")
+
+
+def test_span_list_click_selects_the_span_in_the_text(qtbot, engine, make_window, add_docs) -> None:
+    add_docs(TEXT)
+    window = make_window()
+    _tag(qtbot, window, 0, 3, Qt.Key.Key_2)
+    _tag(qtbot, window, TEXT.index("Friday"), TEXT.index(" in "), Qt.Key.Key_4)
+    table = window.span_table
+    rect = table.visualRect(table.model().index(0, 1))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    first = table.model().index(0, 0).data(Qt.ItemDataRole.UserRole)
+    assert window.text_view.current_span_id() == first
+    assert window.text_view.span_at(0).id == first
+
+
+def test_clicking_a_label_tags_the_selection(qtbot, engine, make_window, add_docs) -> None:
+    (doc,) = add_docs(TEXT)
+    window = make_window()
+    select_text(qtbot, window.text_view, 0, 3)
+    palette = window.palette_view
+    rect = palette.visualRect(palette.model().index(1, 0))
+    qtbot.mouseClick(palette.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert _spans(engine, doc) == [(0, 3, "agency")]
