@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 
-from annotator.store.documents import DocumentSummary
+from annotator.store.documents import DocumentSummary, summary_from_row
 from annotator.store.engine import reading
 from annotator.store.status import Status
 from annotator.store.tables import ANNOTATOR, DOCUMENT, SPAN, STATUS
@@ -111,17 +111,7 @@ def _summaries(connection: Connection, who: int | None, where: ColumnElement):
         .where(where)
         .order_by(DOCUMENT.c.id)
     )
-    return [
-        DocumentSummary(
-            id=row.id,
-            title=row.title,
-            date=(row.meta or {}).get("date"),
-            length=row.length,
-            status=row.status,
-            spans=row.spans,
-        )
-        for row in rows
-    ]
+    return [summary_from_row(row) for row in rows]
 
 
 def position_of(engine: Engine, query: DocumentQuery, document_id: int) -> int | None:

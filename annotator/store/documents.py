@@ -147,14 +147,16 @@ def document_summaries(
         )
         if limit is not None:
             query = query.limit(limit)
-        return [
-            DocumentSummary(
-                id=row.id,
-                title=row.title,
-                date=(row.meta or {}).get("date"),
-                length=row.length,
-                status=row.status or "new",
-                spans=row.spans,
-            )
-            for row in connection.execute(query)
-        ]
+        return [summary_from_row(row) for row in connection.execute(query)]
+
+
+def summary_from_row(row) -> DocumentSummary:
+    """A list row (id, title, meta, length, status, spans) as a ``DocumentSummary``."""
+    return DocumentSummary(
+        id=row.id,
+        title=row.title,
+        date=(row.meta or {}).get("date"),
+        length=row.length,
+        status=row.status or "new",
+        spans=row.spans,
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -17,6 +17,7 @@ from annotator.core.documents import Document
 from annotator.store.document_list import DocumentQuery
 from annotator.store.status import Status
 from annotator.ui.document_list import DOCUMENT_ID, DocumentListModel
+from annotator.ui.tables import select_row, setup_list_table
 from annotator.ui.workspace import Workspace
 
 STATUS_FILTERS: list[tuple[str, Status | None, bool]] = [
@@ -66,19 +67,9 @@ class DocumentBrowser(QWidget):
 
     def _setup_table(self) -> None:
         table = self.table
-        table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        table.setWordWrap(False)
-        table.setShowGrid(False)
-        table.setAlternatingRowColors(True)
-        table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        vertical = table.verticalHeader()
-        vertical.hide()
-        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vertical.setDefaultSectionSize(26)
+        setup_list_table(table, row_height=26)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = table.horizontalHeader()
-        header.setHighlightSections(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column, width in ((1, 86), (2, 92), (3, 48)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
@@ -105,15 +96,4 @@ class DocumentBrowser(QWidget):
             self._workspace.open_document(document_id)
 
     def _follow(self, document: Document) -> None:
-        row = self.model.row_of(document.id)
-        if row is None:
-            self.table.selectionModel().clearSelection()
-            return
-        index = self.model.index(row, 0)
-        if self.table.currentIndex().row() != row:
-            self.table.selectionModel().setCurrentIndex(
-                index,
-                QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows,
-            )
-        self.table.scrollTo(index, QTableView.ScrollHint.PositionAtCenter)
+        select_row(self.table, self.model.row_of(document.id))

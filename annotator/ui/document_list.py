@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 from sqlalchemy.engine import Engine
 
 from annotator.store.changes import Change
@@ -23,15 +23,14 @@ from annotator.store.document_list import (
 from annotator.store.documents import DocumentSummary
 from annotator.ui.events import Events
 from annotator.ui.plain import plain_tooltip
+from annotator.ui.tables import RIGHT, FlatTableModel, Index
 
 DOCUMENT_ID = Qt.ItemDataRole.UserRole
 STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
 STATUS_MARK = {"new": "○", "in_progress": "◐", "done": "●", "skipped": "–"}
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class DocumentListModel(QAbstractTableModel):
+class DocumentListModel(FlatTableModel):
     COLUMNS = ("Title", "Date", "Status", "Spans")
     PAGE = 200
     PAGES_KEPT = 64
@@ -53,16 +52,8 @@ class DocumentListModel(QAbstractTableModel):
         self._pages.clear()
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._count
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
+    def row_count(self) -> int:
+        return self._count
 
     def summary(self, row: int) -> DocumentSummary | None:
         if not 0 <= row < self._count:
@@ -96,7 +87,7 @@ class DocumentListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             return plain_tooltip(row.title)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT
         if role == DOCUMENT_ID:
             return row.id
         return None

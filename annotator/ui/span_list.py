@@ -4,29 +4,20 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QItemSelectionModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QSize,
-    Qt,
-)
+from PySide6.QtCore import QModelIndex, QObject, QSize, Qt
 from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
 from annotator.core.documents import Document
 from annotator.core.spans import Span
 from annotator.ui.plain import one_line, plain_tooltip
 from annotator.ui.swatches import swatch
+from annotator.ui.tables import RIGHT, FlatTableModel, Index, select_row, setup_list_table
 from annotator.ui.workspace import Workspace
 
 SPAN_ID = Qt.ItemDataRole.UserRole
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class SpanListModel(QAbstractTableModel):
+class SpanListModel(FlatTableModel):
     COLUMNS = ("Label", "Text", "Offsets")
 
     def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
@@ -68,16 +59,8 @@ class SpanListModel(QAbstractTableModel):
             last = self.index(len(self._spans) - 1, 0)
             self.dataChanged.emit(self.index(0, 0), last)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._spans)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
+    def row_count(self) -> int:
+        return len(self._spans)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._spans):
@@ -96,7 +79,7 @@ class SpanListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column == 1:
             return plain_tooltip(self._text[span.start : span.end])
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT
         if role == SPAN_ID:
             return span.id
         return None
@@ -112,17 +95,9 @@ class SpanTable(QTableView):
         super().__init__(parent)
         self._workspace = workspace
         self.setModel(SpanListModel(workspace, self))
-        self.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        self.setWordWrap(False)
-        self.setShowGrid(False)
-        self.setAlternatingRowColors(True)
+        setup_list_table(self, row_height=24)
         self.setIconSize(QSize(12, 12))
-        self.verticalHeader().hide()
-        self.verticalHeader().setDefaultSectionSize(24)
         header = self.horizontalHeader()
-        header.setHighlightSections(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
@@ -136,17 +111,4 @@ class SpanTable(QTableView):
             self._workspace.set_current_span(current.siblingAtColumn(0).data(SPAN_ID))
 
     def _follow(self, span_id: int | None) -> None:
-        row = None if span_id is None else self.model().row_of(span_id)
-        if row is None:
-            self.selectionModel().setCurrentIndex(
-                QModelIndex(), QItemSelectionModel.SelectionFlag.Clear
-            )
-            return
-        index = self.model().index(row, 0)
-        if self.currentIndex().row() != row:
-            self.selectionModel().setCurrentIndex(
-                index,
-                QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows,
-            )
-        self.scrollTo(index)
+        select_row(self, None if span_id is None else self.model().row_of(span_id))
