@@ -1,6 +1,6 @@
 """The SQLite store (SQLModel tables, engine, queries). Everything returns core types."""
 
 from annotator.store.changes import Change
-from annotator.store.engine import open_store, reading, writing
+from annotator.store.engine import changed_elsewhere, open_store, reading, writing
 
-__all__ = ["Change", "open_store", "reading", "writing"]
+__all__ = ["Change", "changed_elsewhere", "open_store", "reading", "writing"]

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from annotator.core.errors import StoreError
-from annotator.store import sqlite
+from annotator.store import generation, sqlite
 from annotator.store.migrations import migrate
 
 
@@ -45,6 +45,7 @@ def open_store(db: str | Path) -> Engine:
     except StoreError:
         engine.dispose()
         raise
+    changed_elsewhere(engine)
     return engine
 
 
@@ -78,7 +79,9 @@ def writing(engine: Engine) -> Iterator[Connection]:
         with engine.connect() as connection:
             connection = connection.execution_options(sqlite_begin="IMMEDIATE")
             with connection.begin():
+                produced = generation.begin_write(engine, connection)
                 yield connection
+        generation.committed(engine, produced)
     except OperationalError as exc:
         raise StoreError(describe_database_error(exc)) from exc
 
@@ -91,3 +94,11 @@ def reading(engine: Engine) -> Iterator[Connection]:
             yield connection
     except OperationalError as exc:
         raise StoreError(describe_database_error(exc)) from exc
+
+
+def changed_elsewhere(engine: Engine) -> bool:
+    """True if another program (or another engine) has written to the database since this
+    engine last wrote or asked; our own writes never count. Cheap: one small read, meant
+    for a timer or a focus-in check that reloads what is on screen."""
+    with reading(engine) as connection:
+        return generation.check(engine, connection)

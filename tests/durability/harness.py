@@ -65,6 +65,11 @@ class Log:
     acks: list[dict] = field(default_factory=list)
     pending: dict | None = None
 
+    @property
+    def edits(self) -> int:
+        """Acknowledged edits that changed something (a duplicate add changes nothing)."""
+        return sum(ack["op"] != "none" for ack in self.acks)
+
     @classmethod
     def read(cls, path: Path) -> Log:
         log = cls()

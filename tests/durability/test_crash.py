@@ -63,7 +63,7 @@ def kill_editors(db: Path, document_id: int, kills: int, seed: int, logs: Path) 
         finally:
             engine.dispose()
         figures["kills"] += 1
-        figures["acknowledged"] += len(log.acks)
+        figures["acknowledged"] += log.edits
         figures["killed_mid_edit"] += log.pending is not None
         figures["killed_starting"] += "ready" not in log_path.read_text()
     return figures
