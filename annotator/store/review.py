@@ -25,6 +25,8 @@ from annotator.store.spans import spans_of, text_length
 from annotator.store.status import Status, mark_started, write_status
 from annotator.store.tables import ANNOTATOR, SPAN, SPAN_SOURCE, STATUS, utcnow
 
+Key = tuple[int, int, str]
+
 
 @dataclass(frozen=True, slots=True)
 class GoldEdit:
@@ -37,12 +39,20 @@ class GoldEdit:
 
 
 def annotator_layers(connection: Connection, document_id: int) -> dict[str, list[Span]]:
-    """Every annotator's spans on the document except the gold layer's, by name."""
+    """The spans of every annotator who worked on the document (spans, or a status other
+    than new: someone who found nothing has an empty layer), gold excepted, by name."""
     layers: dict[str, list[Span]] = defaultdict(list)
+    statuses = connection.execute(
+        select(ANNOTATOR.c.name)
+        .select_from(STATUS.join(ANNOTATOR, ANNOTATOR.c.id == STATUS.c.annotator_id))
+        .where(and_(STATUS.c.document_id == document_id, STATUS.c.status != Status.NEW))
+    )
+    for name in statuses.scalars():
+        layers[name] = []
     for span in spans_of(connection, document_id):
-        if span.annotator != GOLD:
-            layers[span.annotator].append(span)
-    return dict(layers)
+        layers[span.annotator].append(span)
+    layers.pop(GOLD, None)
+    return dict(sorted(layers.items()))
 
 
 def gold_of(connection: Connection, document_id: int) -> list[Gold]:
@@ -70,22 +80,21 @@ def gold_layer(engine: Engine, document_id: int) -> list[Gold]:
 
 
 def _swap(
-    connection: Connection, document_id: int, remove: Iterable[int], add: Sequence[Gold]
+    connection: Connection, document_id: int, remove: Iterable[Key], add: Sequence[Gold]
 ) -> GoldEdit:
-    current = {g.span.id: g for g in gold_of(connection, document_id)}
+    current = {g.span.key: g for g in gold_of(connection, document_id)}
     remove = list(dict.fromkeys(remove))
-    missing = [i for i in remove if i not in current]
-    if missing:
+    if any(key not in current for key in remove):
         raise StoreError("that gold span no longer exists: it was changed elsewhere")
-    removed = [current.pop(i) for i in remove]
-    if remove:
-        connection.execute(SPAN.delete().where(SPAN.c.id.in_(remove)))
+    removed = [current.pop(key) for key in remove]
+    if removed:
+        connection.execute(SPAN.delete().where(SPAN.c.id.in_([g.span.id for g in removed])))
     labels = label_ids(connection)
     length = text_length(connection, document_id)
     who = gold_id(connection)
     layers = annotator_layers(connection, document_id)
     names = dict(connection.execute(select(ANNOTATOR.c.name, ANNOTATOR.c.id)).all())
-    present = {g.span.key for g in current.values()}
+    present = set(current)
     added: list[Gold] = []
     now = utcnow()
     for item in add:
@@ -122,10 +131,13 @@ def _swap(
 
 
 def swap_gold(
-    engine: Engine, document_id: int, remove: Iterable[int], add: Sequence[Gold]
+    engine: Engine, document_id: int, remove: Iterable[Key], add: Sequence[Gold]
 ) -> GoldEdit:
-    """Delete the gold spans ``remove`` and store ``add``; ``swap_gold(added ids, removed)``
-    undoes it. A gold span given without sources gets the annotators who have it exactly."""
+    """Delete the gold spans whose (start, end, label) are in ``remove`` and store ``add``.
+
+    ``swap_gold(keys of added, removed)`` undoes it: spans are named by content, not id, so
+    a step stays undoable after others re-created spans under new ids. A gold span given
+    without sources gets the annotators who have it exactly."""
     with writing(engine) as connection:
         return _swap(connection, document_id, remove, add)
 
@@ -134,10 +146,9 @@ def _plain(span: Span) -> Gold:
     return Gold(Span(span.start, span.end, span.label, origin=Origin.REVIEW))
 
 
-def _gold_in(connection: Connection, document_id: int, start: int, end: int) -> list[int]:
-    return [
-        g.span.id for g in gold_of(connection, document_id) if g.span.overlaps(Span(start, end, ""))
-    ]
+def _gold_in(connection: Connection, document_id: int, start: int, end: int) -> list[Key]:
+    region = Span(start, end, "")
+    return [g.span.key for g in gold_of(connection, document_id) if g.span.overlaps(region)]
 
 
 def accept_version(
@@ -201,7 +212,7 @@ def edit_gold(
             old.span.end if end is None else end,
             old.span.label if label is None else label,
         )
-        return _swap(connection, row.document_id, [span_id], [_plain(moved)])
+        return _swap(connection, row.document_id, [old.span.key], [_plain(moved)])
 
 
 def mark_reviewed(engine: Engine, document_id: int, reviewed: bool = True) -> Change:

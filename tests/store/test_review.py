@@ -122,13 +122,13 @@ def test_edit_keeps_provenance_honest_and_every_edit_undoes_by_swapping_back(eng
     before = gold_layer(engine, doc)
     edit = edit_gold(engine, before[0].span.id, end=25)
     assert _keys(engine, doc) == [((10, 25, "actor"), ("ben",))]
-    back = swap_gold(engine, doc, [g.span.id for g in edit.added], edit.removed)
+    back = swap_gold(engine, doc, [g.span.key for g in edit.added], edit.removed)
     assert _keys(engine, doc) == [((10, 20, "actor"), ("ana",))]
     edit = edit_gold(engine, back.added[0].span.id, label="agency")
     assert _keys(engine, doc) == [((10, 20, "agency"), ())]
     mine = add_gold(engine, doc, Span(70, 80, "quote"))
     assert mine.added[0].sources == ()
-    swap_gold(engine, doc, [mine.added[0].span.id], [])
+    swap_gold(engine, doc, [mine.added[0].span.key], [])
     assert _keys(engine, doc) == [((10, 20, "agency"), ())]
 
 

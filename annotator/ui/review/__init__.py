@@ -1,0 +1,1 @@
+"""Review: every annotator's spans on one document, the gold layer, agreement figures."""

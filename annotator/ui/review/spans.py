@@ -1,0 +1,91 @@
+"""The review span list: every distinct span of the document, who has it, gold, notes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from annotator.ui.review.state import ReviewState, Row
+
+Index = QModelIndex | QPersistentModelIndex
+DISPUTED = QColor(214, 69, 65, 45)
+TEXT_MAX = 50
+
+
+def one_line(text: str, limit: int = TEXT_MAX) -> str:
+    """``text`` on one line, shortened with an ellipsis past ``limit`` characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+class ReviewSpanModel(QAbstractTableModel):
+    """Rows of ``ReviewState.rows()``; disputed rows are tinted, notes are listed in full."""
+
+    COLUMNS = ("Text", "Label", "Annotators", "Gold", "Notes")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Row] = []
+        self._text = ""
+        self._everyone = 0
+
+    def set_state(self, text: str, state: ReviewState) -> None:
+        self.beginResetModel()
+        self._text = text
+        self._rows = state.rows()
+        self._everyone = len(state.visible)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> Row | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of_span(self, start: int, end: int) -> int | None:
+        """The first row whose span overlaps ``[start, end)``."""
+        for i, row in enumerate(self._rows):
+            if row.span.start < end and start < row.span.end:
+                return i
+        return None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.COLUMNS)
+        ):
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        row = self.row_at(index.row()) if index.isValid() else None
+        if row is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 0:
+                return one_line(self._text[row.span.start : row.span.end], 300)
+            if column == 4 and row.notes:
+                return "\n".join(f"{n.annotator}: {n.text}" for n in row.notes)
+        if role == Qt.ItemDataRole.BackgroundRole and row.disputed:
+            return DISPUTED
+        return None
+
+    def _display(self, row: Row, column: int) -> str:
+        if column == 0:
+            return one_line(self._text[row.span.start : row.span.end])
+        if column == 1:
+            return row.span.label
+        if column == 2:
+            if not row.who:
+                return "reviewer"
+            return "all" if len(row.who) == self._everyone else ", ".join(row.who)
+        if column == 3:
+            return "✓" if row.gold_id is not None else ""
+        return " · ".join(f"{n.annotator}: {one_line(n.text, 80)}" for n in row.notes)

@@ -1,0 +1,199 @@
+"""The review window driven through its widgets: keys, buttons, the span list, the dialog."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from annotator.core.review import GOLD
+from annotator.core.spans import Span
+from annotator.store.documents import add_documents
+from annotator.store.notes import document_notes
+from annotator.store.review import gold_layer, reviewed_documents
+from annotator.store.spans import add_span
+from annotator.ui.review.agreement_view import AgreementModel
+from annotator.ui.review.spans import ReviewSpanModel
+from annotator.ui.review.window import ReviewWindow
+
+
+def _span(text: str, words: str, label: str, nth: int = 0) -> Span:
+    at = -1
+    for _ in range(nth + 1):
+        at = text.index(words, at + 1)
+    return Span(at, at + len(words), label)
+
+
+@pytest.fixture
+def review(qtbot, engine, seed_document):
+    text = seed_document.text
+    doc = add_documents(engine, [seed_document]).ids[0]
+    both = [
+        _span(text, "US Immigration and Customs Enforcement", "agency"),
+        _span(text, "downtown Los Angeles", "location"),
+        _span(text, "a woman", "actor"),
+    ]
+    ana = [
+        *both,
+        _span(text, "at least 44 people", "figure"),
+        _span(text, "Paramount", "location"),
+        _span(text, "bystanders", "actor"),
+    ]
+    ben = [
+        *both,
+        _span(text, "44 people", "figure"),
+        _span(text, "Paramount", "agency"),
+        _span(text, "Border Patrol personnel", "actor"),
+    ]
+    for who, spans in (("ana", ana), ("ben", ben)):
+        for span in spans:
+            add_span(engine, doc, who, span)
+    window = ReviewWindow(engine, "rev")
+    qtbot.addWidget(window)
+    window.open_document(doc)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    return window, doc, text
+
+
+def _gold(engine, doc) -> set[tuple]:
+    return {(g.span.key, g.sources) for g in gold_layer(engine, doc)}
+
+
+def _key(window, qtbot, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    qtbot.keyClick(window.span_list, key, modifier)
+
+
+def test_reviewer_accepts_rejects_edits_and_undo_restores_gold(qtbot, engine, review) -> None:
+    window, doc, text = review
+    agency = _span(text, "US Immigration and Customs Enforcement", "agency")
+    downtown = _span(text, "downtown Los Angeles", "location")
+    woman = _span(text, "a woman", "actor")
+    figures = (_span(text, "at least 44 people", "figure"), _span(text, "44 people", "figure"))
+    paramount = _span(text, "Paramount", "location")
+    border = _span(text, "Border Patrol personnel", "actor")
+    bystanders = _span(text, "bystanders", "actor")
+
+    assert len(window.state.disagreements) == 4
+    assert window.current_group().start == figures[0].start
+
+    _key(window, qtbot, Qt.Key.Key_A)  # accept every agreed span
+    agreed = {(s.key, ("ana", "ben")) for s in (agency, downtown, woman)}
+    assert _gold(engine, doc) == agreed
+
+    _key(window, qtbot, Qt.Key.Key_2)  # ben's "44 people"
+    step1 = agreed | {(figures[1].key, ("ben",))}
+    assert _gold(engine, doc) == step1
+
+    _key(window, qtbot, Qt.Key.Key_N)  # Border Patrol personnel: only ben
+    assert window.current_group().start == border.start
+    _key(window, qtbot, Qt.Key.Key_X)
+    assert _gold(engine, doc) == step1
+
+    _key(window, qtbot, Qt.Key.Key_N)  # Paramount: location (ana) or agency (ben)
+    assert window.current_group().start == paramount.start
+    qtbot.mouseClick(window.findChild(type(window.buttons["next"]), "accept-ana"), Qt.LeftButton)
+    step2 = step1 | {(paramount.key, ("ana",))}
+    assert _gold(engine, doc) == step2
+
+    _key(window, qtbot, Qt.Key.Key_N)  # bystanders: ana's actor; the reviewer edits it
+    assert window.current_group().start == bystanders.start
+    _key(window, qtbot, Qt.Key.Key_E)
+    dialog = window.edit_dialog
+    qtbot.waitExposed(dialog)
+    assert (dialog.start.value(), dialog.end.value()) == (bystanders.start, bystanders.end)
+    dialog.label.setFocus()
+    qtbot.keyClicks(dialog.label, "agency")
+    dialog.end.selectAll()
+    qtbot.keyClicks(dialog.end, str(bystanders.end + len(" jeered")))
+    assert dialog.preview.text() == "bystanders jeered"
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.LeftButton)
+    edited = Span(bystanders.start, bystanders.end + len(" jeered"), "agency")
+    step3 = step2 | {(edited.key, ())}
+    assert _gold(engine, doc) == step3
+
+    _key(window, qtbot, Qt.Key.Key_P)  # back to Paramount: change of mind, ben's agency
+    _key(window, qtbot, Qt.Key.Key_2)
+    step4 = (step3 - {(paramount.key, ("ana",))}) | {
+        (_span(text, "Paramount", "agency").key, ("ben",))
+    }
+    assert _gold(engine, doc) == step4
+
+    for before in (step3, step2, step1, agreed, set()):
+        _key(window, qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        assert _gold(engine, doc) == before
+    _key(
+        window,
+        qtbot,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier,
+    )
+    assert _gold(engine, doc) == agreed
+    assert "gold: 3 spans" in window.statusBar().currentMessage()
+
+
+def test_accepting_a_version_replaces_the_one_chosen_before(qtbot, engine, review) -> None:
+    window, doc, text = review
+    _key(window, qtbot, Qt.Key.Key_1)
+    _key(window, qtbot, Qt.Key.Key_2)
+    assert _gold(engine, doc) == {(_span(text, "44 people", "figure").key, ("ben",))}
+    _key(window, qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert _gold(engine, doc) == {(_span(text, "at least 44 people", "figure").key, ("ana",))}
+
+
+def test_notes_on_a_span_show_in_the_span_list(qtbot, engine, review) -> None:
+    window, doc, text = review
+    model = window.span_model
+    row = next(
+        i
+        for i in range(model.rowCount())
+        if model.row_at(i).span.key == _span(text, "Paramount", "agency").key
+    )
+    rect = window.span_list.visualRect(model.index(row, 0))
+    qtbot.mouseClick(window.span_list.viewport(), Qt.LeftButton, pos=rect.center())
+    _key(window, qtbot, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    assert window.note_edit.hasFocus()
+    qtbot.keyClicks(window.note_edit, "the city, not an agency")
+    qtbot.keyClick(window.note_edit, Qt.Key.Key_Return)
+    [note] = document_notes(engine, doc)
+    assert (note.annotator, note.text) == ("rev", "the city, not an agency")
+    assert model.data(model.index(row, 4)) == "rev: the city, not an agency"
+    _key(window, qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert document_notes(engine, doc) == []
+
+
+def test_hiding_a_layer_leaves_nothing_to_disagree_about(qtbot, review) -> None:
+    window, _, _ = review
+    qtbot.mouseClick(window.layer_boxes["ben"], Qt.LeftButton)
+    assert window.state.visible == ("ana",)
+    assert window.state.disagreements == []
+    assert "No disagreements" in window.decision.text()
+    qtbot.keyClick(window.span_list, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: window.state.visible == ("ana", "ben"))
+    assert len(window.state.disagreements) == 4
+
+
+def test_mark_reviewed_and_agreement_view(qtbot, engine, review) -> None:
+    window, doc, _ = review
+    _key(window, qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert reviewed_documents(engine) == {doc}
+    _key(window, qtbot, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    view = window.agreement_view
+    qtbot.waitExposed(view)
+    assert view.model.rowCount() == 5  # four labels used, then overall
+    bars = {(label, metric): value for label, metric, value in view.chart.bars()}
+    assert bars[("agency", "f1_exact")] == pytest.approx(2 * 1 / 3)
+    assert bars[("actor", "f1_exact")] == pytest.approx(2 * 1 / 4)
+    view.scope.setCurrentIndex(view.CORPUS)
+    assert "1 documents" in view.summary.text()
+    assert GOLD not in view.summary.text()
+
+
+def test_models_pass_the_model_tester(qtmodeltester, review) -> None:
+    window, _, _ = review
+    assert isinstance(window.span_model, ReviewSpanModel)
+    qtmodeltester.check(window.span_model)
+    view = window.show_agreement()
+    assert isinstance(view.model, AgreementModel)
+    qtmodeltester.check(view.model)
