@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 from annotator.core.spans import Span
 from annotator.ui.text import AnnotatedTextView
 from tests.benchmarks.corpus import LABELS, make_article, make_spans
-from tests.benchmarks.harness import benchmark, scaled
+from tests.benchmarks.harness import benchmark, scaled, timed
 
 COLORS = {"actor": "#e8833a", "agency": "#3d8fd6", "location": "#3aa655", "figure": "#b35fd1",
           "quote": "#d4a017"}  # fmt: skip
@@ -70,7 +70,11 @@ def open_article(scale: float) -> dict[str, float | int]:
 
 @benchmark("textview.add_span_to_paint")
 def add_span_to_paint(scale: float) -> dict[str, float | int]:
-    """update_spans(added=[span]) until the viewport has repainted, ~50 adds on screen."""
+    """update_spans(added=[span]) until the viewport has repainted, ~50 adds on screen.
+
+    ``bare_repaint_ms`` is one repaint of a bare QPlainTextEdit of the same text and size:
+    the floor that Qt's own text drawing sets on this machine.
+    """
     _app()
     text, spans = _article(scale, seed=6)
     view = _shown(AnnotatedTextView())
@@ -88,10 +92,16 @@ def add_span_to_paint(scale: float) -> dict[str, float | int]:
         view.viewport().repaint()
         times.append(time.perf_counter() - start)
     view.deleteLater()
+    bare = _shown(QPlainTextEdit())
+    bare.setPlainText(text)
+    bare.repaint()
+    repaint_s = timed(bare.viewport().repaint, repeat=20)
+    bare.deleteLater()
     times.sort()
     return {
         "spans": len(spans),
         "adds": adds,
         "median_ms": statistics.median(times) * 1000,
         "p95_ms": times[int(0.95 * (len(times) - 1))] * 1000,
+        "bare_repaint_ms": repaint_s * 1000,
     }

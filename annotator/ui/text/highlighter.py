@@ -14,6 +14,7 @@ from itertools import pairwise
 
 from PySide6.QtGui import QTextBlock, QTextDocument, QTextLayout
 
+from annotator.core.spans import Span
 from annotator.ui.text.index import SpanIndex
 from annotator.ui.text.offsets import OffsetMap
 from annotator.ui.text.style import SpanStyle
@@ -60,8 +61,8 @@ class SpanHighlighter:
     def _ranges(self, number: int) -> list[QTextLayout.FormatRange]:
         """Format ranges (UTF-16, block-relative) for the spans touching block ``number``.
 
-        The block is cut at every span boundary; each piece takes the format of its innermost
-        covering span at the nesting level given by how many spans cover it.
+        A sweep over span boundaries: each piece between two boundaries takes the format of
+        its innermost covering span at the level given by how many spans cover it.
         """
         pairs = self._index.in_block(number)
         if not pairs:
@@ -69,19 +70,26 @@ class SpanHighlighter:
         block_start, block_end = self._index.block_range(number)
         to_qt = self._offsets.to_qt
         qt_base = to_qt(block_start)
-        clipped = [
-            (max(span.start, block_start), min(span.end, block_end), span) for _, span in pairs
-        ]
-        points = sorted({p for start, end, _ in clipped for p in (start, end)})
+        starts: dict[int, list[Span]] = {}
+        ends: dict[int, list[Span]] = {}
+        for _, span in pairs:  # outermost first at each start, so `active` stays in that order
+            start, end = max(span.start, block_start), min(span.end, block_end)
+            if start < end:
+                starts.setdefault(start, []).append(span)
+                ends.setdefault(end, []).append(span)
+        active: list[Span] = []
         ranges = []
+        points = sorted(starts.keys() | ends.keys())
         for a, b in pairwise(points):
-            covering = [span for start, end, span in clipped if start <= a and b <= end]
-            if not covering:
+            for span in ends.get(a, ()):
+                active.remove(span)
+            active.extend(starts.get(a, ()))
+            if not active:
                 continue
             piece = QTextLayout.FormatRange()
             qa = to_qt(a)
             piece.start = qa - qt_base
             piece.length = to_qt(b) - qa
-            piece.format = self._style.char_format(covering[-1].label, len(covering) - 1)
+            piece.format = self._style.char_format(active[-1].label, len(active) - 1)
             ranges.append(piece)
         return ranges

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
 from annotator.core.spans import Span
@@ -23,10 +23,8 @@ class SpanIndex:
         self._length = len(text)
         self._spans: dict[int, Span] = {}
         self._blocks: dict[int, list[int]] = {}
+        self._sorted: dict[int, list[tuple[int, Span]]] = {}
         self._next_unsaved = -1
-
-    def __len__(self) -> int:
-        return len(self._spans)
 
     def get(self, key: int) -> Span | None:
         return self._spans.get(key)
@@ -58,6 +56,8 @@ class SpanIndex:
             for number in self.blocks_of(span):
                 self._blocks.setdefault(number, []).append(key)
                 touched.add(number)
+        for number in touched:
+            self._sorted.pop(number, None)
         return touched
 
     def remove(self, keys: Iterable[int]) -> set[int]:
@@ -73,28 +73,45 @@ class SpanIndex:
                 if not members:
                     del self._blocks[number]
                 touched.add(number)
+        for number in touched:
+            self._sorted.pop(number, None)
         return touched
 
     def clear(self) -> set[int]:
         touched = set(self._blocks)
         self._spans.clear()
         self._blocks.clear()
+        self._sorted.clear()
         return touched
 
     def in_block(self, number: int) -> list[tuple[int, Span]]:
-        """(key, span) pairs touching block ``number``, outermost first at each start."""
-        keys = self._blocks.get(number)
-        if not keys:
-            return []
-        pairs = [(key, self._spans[key]) for key in keys]
-        pairs.sort(key=lambda pair: (pair[1].start, -pair[1].end, pair[1].label))
+        """(key, span) pairs touching block ``number``, by start, outermost first at a start.
+
+        The list is cached until the block's spans change; callers must not modify it.
+        """
+        pairs = self._sorted.get(number)
+        if pairs is None:
+            keys = self._blocks.get(number, ())
+            pairs = sorted(
+                ((key, self._spans[key]) for key in keys),
+                key=lambda pair: (pair[1].start, -pair[1].end, pair[1].label),
+            )
+            self._sorted[number] = pairs
         return pairs
+
+    def starting_in(self, number: int, start: int, end: int) -> list[tuple[int, Span]]:
+        """The pairs of block ``number`` whose span starts in ``[start, end)``."""
+        pairs = self.in_block(number)
+        first = bisect_left(pairs, start, key=lambda pair: pair[1].start)
+        last = bisect_left(pairs, end, lo=first, key=lambda pair: pair[1].start)
+        return pairs[first:last]
 
     def at(self, offset: int) -> list[tuple[int, Span]]:
         """(key, span) pairs containing character ``offset``, innermost first."""
         if not 0 <= offset < self._length:
             return []
-        hits = [pair for pair in self.in_block(self.block_of(offset)) if pair[1].start <= offset]
-        hits = [pair for pair in hits if offset < pair[1].end]
+        pairs = self.in_block(self.block_of(offset))
+        before = bisect_right(pairs, offset, key=lambda pair: pair[1].start)
+        hits = [pair for pair in pairs[:before] if offset < pair[1].end]
         hits.sort(key=lambda pair: (pair[1].end - pair[1].start, -pair[1].start, pair[1].label))
         return hits

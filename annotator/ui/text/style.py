@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtGui import QColor, QTextCharFormat
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPixmap, QTextCharFormat
 
 FALLBACK_COLOR = "#8a8a8a"
 # Background alpha for spans at nesting level 0, 1 and 2 or deeper.
@@ -27,11 +28,47 @@ class SpanStyle:
     def __init__(self, colors: Mapping[str, str] | None = None) -> None:
         self._colors: dict[str, QColor] = {}
         self._formats: dict[tuple[str, int], QTextCharFormat] = {}
+        self._captions: dict[str, QPixmap] = {}
+        self._caption_font = QFont()
+        self._pixel_ratio = 1.0
         self.set_colors(colors or {})
 
     def set_colors(self, colors: Mapping[str, str]) -> None:
         self._colors = {name: QColor(value) for name, value in colors.items()}
         self._formats.clear()
+        self._captions.clear()
+
+    def set_caption_font(self, font: QFont, pixel_ratio: float) -> None:
+        if font != self._caption_font or pixel_ratio != self._pixel_ratio:
+            self._caption_font = QFont(font)
+            self._pixel_ratio = pixel_ratio
+            self._captions.clear()
+
+    def caption_height(self) -> float:
+        return QFontMetricsF(self._caption_font).height() + 1
+
+    def caption(self, label: str) -> QPixmap:
+        """The label's name on a pill of its colour, drawn once and reused on every paint."""
+        cached = self._captions.get(label)
+        if cached is not None:
+            return cached
+        metrics = QFontMetricsF(self._caption_font)
+        rect = QRectF(0, 0, metrics.horizontalAdvance(label) + 8, self.caption_height())
+        pixmap = QPixmap((rect.size() * self._pixel_ratio).toSize())
+        pixmap.setDevicePixelRatio(self._pixel_ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        color = self.color(label)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(color)
+        painter.drawRoundedRect(rect, 3, 3)
+        painter.setPen(readable_on(color))
+        painter.setFont(self._caption_font)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
+        painter.end()
+        self._captions[label] = pixmap
+        return pixmap
 
     def color(self, label: str) -> QColor:
         return QColor(self._colors.get(label) or QColor(FALLBACK_COLOR))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
@@ -22,6 +23,7 @@ from PySide6.QtGui import (
     QTextBlock,
     QTextCursor,
     QTextDocument,
+    QTextLayout,
     QTextLine,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
@@ -31,7 +33,7 @@ from annotator.ui.text.highlighter import SpanHighlighter
 from annotator.ui.text.index import SpanIndex
 from annotator.ui.text.layout import SpacedLayout
 from annotator.ui.text.offsets import OffsetMap
-from annotator.ui.text.style import SpanStyle, readable_on
+from annotator.ui.text.style import SpanStyle
 
 TOOLTIP_TEXT_MAX = 300
 DOCUMENT_MARGIN = 14
@@ -308,8 +310,8 @@ class AnnotatedTextView(QPlainTextEdit):
         return font
 
     def _update_gap(self) -> None:
-        height = QFontMetricsF(self._caption_font()).height()
-        self._layout.gap = float(math.ceil(height + 4))
+        height = QFontMetricsF(self._caption_font()).height() + 1
+        self._layout.gap = float(math.ceil(height + 3))
         self.document().markContentsDirty(0, self.document().characterCount())
 
     def _visible_blocks(self) -> Iterator[tuple[QTextBlock, QPointF]]:
@@ -326,17 +328,16 @@ class AnnotatedTextView(QPlainTextEdit):
             block = block.next()
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        for block, _ in self._visible_blocks():
+        shown = list(self._visible_blocks())
+        for block, _ in shown:
             self._highlighter.ensure(block)
         super().paintEvent(event)
+        self._style.set_caption_font(self._caption_font(), self.devicePixelRatioF())
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         captions: list[tuple[QRectF, int]] = []
-        caption_font = self._caption_font()
-        metrics = QFontMetricsF(caption_font)
-        painter.setFont(caption_font)
-        for block, origin in self._visible_blocks():
-            self._paint_block(painter, block, origin, metrics, captions)
+        for block, origin in shown:
+            self._paint_block(painter, block, origin, captions)
         painter.end()
         self._captions = captions
 
@@ -345,57 +346,62 @@ class AnnotatedTextView(QPlainTextEdit):
         painter: QPainter,
         block: QTextBlock,
         origin: QPointF,
-        metrics: QFontMetricsF,
         captions: list[tuple[QRectF, int]],
     ) -> None:
-        pairs = self._index.in_block(block.blockNumber())
-        if not pairs:
+        """Outline the current span and draw a caption above each span starting on screen."""
+        number = block.blockNumber()
+        if not self._index.in_block(number):
             return
+        current = self._index.get(self._current) if self._current is not None else None
+        if current is not None and number in self._index.blocks_of(current):
+            self._paint_outline(painter, block, origin, current)
         layout = block.layout()
         base = block.position()
-        block_start, _ = self._index.block_range(block.blockNumber())
+        first, last = self._visible_lines(layout, origin)
+        if first > last:
+            return
+        shown_from = self._offsets.from_qt(base + layout.lineAt(first).textStart())
+        end_line = layout.lineAt(last)
+        shown_to = self._offsets.from_qt(base + end_line.textStart() + end_line.textLength())
+        block_start, _ = self._index.block_range(number)
         right_edges: dict[int, float] = {}
-        for key, span in pairs:
-            if key == self._current:
-                self._paint_outline(painter, block, origin, span)
-            if span.start < block_start:
-                continue
+        right_limit = self.viewport().width() - 1
+        for key, span in self._index.starting_in(number, max(shown_from, block_start), shown_to):
             position = self._offsets.to_qt(span.start) - base
             line = layout.lineForTextPosition(position)
-            if not line.isValid():
-                continue
+            pixmap = self._style.caption(span.label)
+            size = pixmap.deviceIndependentSize()
             x = origin.x() + line.cursorToX(position)[0]
-            width = metrics.horizontalAdvance(span.label) + 8
             x = max(x, right_edges.get(line.lineNumber(), x))
-            x = min(x, self.viewport().width() - width - 1)
-            height = metrics.height() + 1
-            rect = QRectF(x, origin.y() + line.y() - height - 1, width, height)
+            x = min(x, right_limit - size.width())
+            rect = QRectF(QPointF(x, origin.y() + line.y() - size.height() - 1), size)
             right_edges[line.lineNumber()] = rect.right() + 2
-            color = self._style.color(span.label)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(color)
-            painter.drawRoundedRect(rect, 3, 3)
-            painter.setPen(readable_on(color))
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, span.label)
+            painter.drawPixmap(rect.topLeft(), pixmap)
             captions.append((rect, key))
+
+    def _visible_lines(self, layout: QTextLayout, origin: QPointF) -> tuple[int, int]:
+        """First and last line of ``layout`` on screen (first > last when none is)."""
+        lines = range(layout.lineCount())
+        top, bottom = -origin.y(), self.viewport().height() - origin.y()
+        first = bisect_left(lines, top, key=lambda i: layout.lineAt(i).rect().bottom())
+        last = bisect_right(lines, bottom, key=lambda i: layout.lineAt(i).y()) - 1
+        return first, last
 
     def _paint_outline(
         self, painter: QPainter, block: QTextBlock, origin: QPointF, span: Span
     ) -> None:
         layout = block.layout()
         base = block.position()
-        start = self._offsets.to_qt(span.start) - base
-        end = self._offsets.to_qt(span.end) - base
-        pen = QPen(self.palette().text().color(), 2)
-        painter.setPen(pen)
+        start = max(self._offsets.to_qt(span.start) - base, 0)
+        end = min(self._offsets.to_qt(span.end) - base, block.length() - 1)
+        painter.setPen(QPen(self.palette().text().color(), 2))
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        for i in range(layout.lineCount()):
+        first = layout.lineForTextPosition(start).lineNumber()
+        last = layout.lineForTextPosition(max(start, end - 1)).lineNumber()
+        for i in range(first, last + 1):
             line = layout.lineAt(i)
             line_start = line.textStart()
-            line_end = line_start + line.textLength()
-            if end <= line_start or start >= line_end:
-                continue
             x1 = line.cursorToX(max(start, line_start))[0]
-            x2 = line.cursorToX(min(end, line_end))[0]
+            x2 = line.cursorToX(min(end, line_start + line.textLength()))[0]
             rect = QRectF(origin.x() + x1, origin.y() + line.y(), x2 - x1, line.height())
             painter.drawRoundedRect(rect.adjusted(-1.5, -0.5, 1.5, 0.5), 3, 3)
