@@ -187,6 +187,14 @@ class AnnotatedTextView(QPlainTextEdit):
 
     # ----- user input -----------------------------------------------------------------------
 
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        super().mouseMoveEvent(event)
+        if event.buttons() == Qt.MouseButton.NoButton:
+            on_caption = self._caption_at(event.position().toPoint()) is not None
+            self.viewport().setCursor(
+                Qt.CursorShape.PointingHandCursor if on_caption else Qt.CursorShape.IBeamCursor
+            )
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._press_point = event.position()
         super().mousePressEvent(event)
@@ -377,6 +385,10 @@ class AnnotatedTextView(QPlainTextEdit):
             rect = QRectF(QPointF(x, origin.y() + line.y() - size.height() - 1), size)
             right_edges[line.lineNumber()] = rect.right() + 2
             painter.drawPixmap(rect.topLeft(), pixmap)
+            if key == self._current:
+                painter.setPen(QPen(self.palette().text().color(), 1.5))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRoundedRect(rect.adjusted(-1, -1, 1, 1), 4, 4)
             captions.append((rect, key))
 
     def _visible_lines(self, layout: QTextLayout, origin: QPointF) -> tuple[int, int]:
