@@ -23,10 +23,10 @@ from annotator.store.document_list import (
 from annotator.store.documents import DocumentSummary
 from annotator.ui.events import Events
 from annotator.ui.plain import plain_tooltip
+from annotator.ui.status_bar import STATUS_TEXT
 from annotator.ui.tables import RIGHT, FlatTableModel, Index
 
 DOCUMENT_ID = Qt.ItemDataRole.UserRole
-STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
 STATUS_MARK = {"new": "○", "in_progress": "◐", "done": "●", "skipped": "–"}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
@@ -18,7 +20,9 @@ from PySide6.QtWidgets import QListView, QStyledItemDelegate, QStyleOptionViewIt
 from annotator.core.labels import Label, LabelSchema
 from annotator.ui.plain import plain_tooltip
 from annotator.ui.swatches import swatch
-from annotator.ui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from annotator.ui.workspace import Workspace
 
 LABEL_NAME = Qt.ItemDataRole.UserRole
 HOTKEY = Qt.ItemDataRole.UserRole + 1

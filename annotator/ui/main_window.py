@@ -1,12 +1,15 @@
 """The main window: document list | article text | labels and spans, with a status bar.
 
 The window only composes widgets and binds keys to the workspace; the session's state and
-edits live in ``Workspace``.
+edits live in ``Workspace``. It is built in two steps so that it paints before the store is
+imported (importing SQLAlchemy and SQLModel takes longer than Qt's whole start): the frame
+(menus, panes' places, restored geometry) first, then ``attach`` adds the workspace's panes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -19,18 +22,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.documents import Document
-from annotator.core.labels import LabelSchema
-from annotator.store.annotators import list_annotators
 from annotator.ui.cheat_sheet import CheatSheet
-from annotator.ui.document_browser import DocumentBrowser
-from annotator.ui.identity import ask_identity
-from annotator.ui.label_dialog import LabelDialog
 from annotator.ui.label_palette import LabelPaletteModel, PaletteView
+from annotator.ui.preferences import Preferences
 from annotator.ui.span_list import SpanTable
 from annotator.ui.status_bar import WorkspaceStatusBar
 from annotator.ui.text import AnnotatedTextView
-from annotator.ui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from annotator.core.documents import Document
+    from annotator.core.labels import LabelSchema
+    from annotator.ui.workspace import Workspace
 
 Keys = str | QKeySequence.StandardKey
 
@@ -46,16 +48,33 @@ def _heading(text: str, parent: QWidget) -> QLabel:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, preferences: Preferences, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.workspace = workspace
+        self.preferences = preferences
+        preferences.setParent(self)
+        self.workspace: Workspace | None = None
         self.setWindowTitle("annotator")
+        self.setStatusBar(WorkspaceStatusBar(self))
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("main-splitter")
+        self.splitter.setChildrenCollapsible(False)
+        for _ in range(3):
+            self.splitter.addWidget(QWidget(self.splitter))
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([330, 760, 330])
+        self.setCentralWidget(self.splitter)
+        self._build_frame_menus()
+        self._restore_layout()
+
+    def attach(self, workspace: Workspace) -> None:
+        """Fill the frame with the workspace's panes, keys and menus."""
+        from annotator.ui.document_browser import DocumentBrowser
+
+        self.workspace = workspace
         self.browser = DocumentBrowser(workspace, self)
         self.text_view = AnnotatedTextView(self)
         self.palette_view = PaletteView(LabelPaletteModel(workspace, self), self)
         self.span_table = SpanTable(workspace, self)
-        self.setStatusBar(WorkspaceStatusBar(workspace, self))
-
         side = QWidget(self)
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 6, 6, 0)
@@ -64,18 +83,15 @@ class MainWindow(QMainWindow):
         side_layout.addWidget(self.palette_view)
         side_layout.addWidget(_heading("Spans in this document", side))
         side_layout.addWidget(self.span_table, 1)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.setObjectName("main-splitter")
-        self.splitter.setChildrenCollapsible(False)
-        for widget in (self.browser, self.text_view, side):
-            self.splitter.addWidget(widget)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([330, 760, 330])
-        self.setCentralWidget(self.splitter)
-
-        self._build_menus()
+        sizes = self.splitter.sizes()
+        for index, widget in enumerate((self.browser, self.text_view, side)):
+            self.splitter.replaceWidget(index, widget).deleteLater()
+        self.splitter.setSizes(sizes)
+        self._restore_splitter()
+        self._build_workspace_menus()
         self._connect()
-        self._restore_layout()
+        self.statusBar().bind(workspace)
+        self.text_view.setFocus()
 
     # menus and keys
 
@@ -90,8 +106,7 @@ class MainWindow(QMainWindow):
         self.addAction(action)
         return action
 
-    def _build_menus(self) -> None:
-        ws = self.workspace
+    def _build_frame_menus(self) -> None:
         bar = self.menuBar()
         self.file_menu = bar.addMenu("&File")
         self._file_end = self.file_menu.addSeparator()
@@ -100,8 +115,18 @@ class MainWindow(QMainWindow):
         for text in ("&Import…", "&Export…"):
             placeholder = self.add_file_action(text, lambda: None)
             placeholder.setEnabled(False)
+        self.edit_menu = bar.addMenu("&Edit")
+        self.label_menu = bar.addMenu("&Tag")
+        self._label_actions: list[QAction] = []
+        self.go_menu = bar.addMenu("&Go")
+        self.review_menu = bar.addMenu("&Review")
+        self.review_menu.menuAction().setVisible(False)
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", self.show_cheat_sheet, ["F1", "?"])
 
-        edit = bar.addMenu("&Edit")
+    def _build_workspace_menus(self) -> None:
+        ws = self.workspace
+        edit = self.edit_menu
         undo = ws.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcuts([QKeySequence("Ctrl+Z")])
         redo = ws.undo_stack.createRedoAction(self, "&Redo")
@@ -112,18 +137,13 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         self._action(edit, "&Delete span", ws.delete_current, ["Delete", "Backspace"])
         self._action(edit, "Clear selection", self.clear_selection, ["Esc"])
-        self._action(
-            edit, "Move start a word left", lambda: ws.move_current("start", -1), ["Alt+Left"]
-        )
-        self._action(
-            edit, "Move start a word right", lambda: ws.move_current("start", 1), ["Alt+Right"]
-        )
-        self._action(
-            edit, "Move end a word left", lambda: ws.move_current("end", -1), ["Alt+Shift+Left"]
-        )
-        self._action(
-            edit, "Move end a word right", lambda: ws.move_current("end", 1), ["Alt+Shift+Right"]
-        )
+        for text, edge, step, keys in (
+            ("Move start a word left", "start", -1, "Alt+Left"),
+            ("Move start a word right", "start", 1, "Alt+Right"),
+            ("Move end a word left", "end", -1, "Alt+Shift+Left"),
+            ("Move end a word right", "end", 1, "Alt+Shift+Right"),
+        ):
+            self._action(edit, text, lambda e=edge, s=step: ws.move_current(e, s), [keys])
         edit.addSeparator()
         self.snap_action = QAction("&Snap selections to words", self, checkable=True)
         self.snap_action.setChecked(ws.preferences.snapping)
@@ -131,12 +151,8 @@ class MainWindow(QMainWindow):
         edit.addAction(self.snap_action)
         self._action(edit, "&Labels…", self.edit_labels, ["Ctrl+L"])
         self._action(edit, "&Filter documents", self.focus_filter, ["Ctrl+F"])
-
-        self.label_menu = bar.addMenu("&Tag")
-        self._label_actions: list[QAction] = []
         self._build_label_actions(ws.schema)
-
-        go = bar.addMenu("&Go")
+        go = self.go_menu
         self._action(go, "&Next document", lambda: ws.go(1), ["Alt+Down", "Ctrl+PgDown"])
         self._action(go, "&Previous document", lambda: ws.go(-1), ["Alt+Up", "Ctrl+PgUp"])
         self._action(go, "Next &unfinished document", lambda: ws.go(1, unfinished=True), ["Ctrl+J"])
@@ -146,11 +162,6 @@ class MainWindow(QMainWindow):
             ws.mark_done_and_next,
             ["Ctrl+Return", "Ctrl+Enter"],
         )
-
-        self.review_menu = bar.addMenu("&Review")
-        self.review_menu.menuAction().setVisible(False)
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&Keyboard shortcuts", self.show_cheat_sheet, ["F1", "?"])
 
     def add_file_action(
         self, text: str, slot: Callable[[], object], keys: Sequence[Keys] = ()
@@ -228,9 +239,16 @@ class MainWindow(QMainWindow):
         CheatSheet(self.actions(), self).exec()
 
     def edit_labels(self) -> None:
+        from annotator.ui.label_dialog import LabelDialog
+
         LabelDialog(self.workspace, self).exec()
 
     def switch_annotator(self) -> None:
+        from annotator.store.annotators import list_annotators
+        from annotator.ui.identity import ask_identity
+
+        if self.workspace is None:
+            return
         known = list_annotators(self.workspace.engine)
         name = ask_identity(self, known, self.workspace.annotator)
         if name and name != self.workspace.annotator:
@@ -240,16 +258,19 @@ class MainWindow(QMainWindow):
     # layout memory
 
     def _restore_layout(self) -> None:
-        prefs = self.workspace.preferences
+        prefs = self.preferences
         geometry = prefs.layout("geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1440, 900)
-        splitter = prefs.layout("splitter")
-        if splitter is not None:
-            self.splitter.restoreState(splitter)
+        self._restore_splitter()
+
+    def _restore_splitter(self) -> None:
+        state = self.preferences.layout("splitter")
+        if state is not None:
+            self.splitter.restoreState(state)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        prefs = self.workspace.preferences
+        prefs = self.preferences
         prefs.set_layout("geometry", self.saveGeometry())
         prefs.set_layout("splitter", self.splitter.saveState())
         super().closeEvent(event)

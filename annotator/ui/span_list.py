@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QObject, QSize, Qt
 from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
@@ -12,7 +13,9 @@ from annotator.core.spans import Span
 from annotator.ui.plain import one_line, plain_tooltip
 from annotator.ui.swatches import swatch
 from annotator.ui.tables import RIGHT, FlatTableModel, Index, select_row, setup_list_table
-from annotator.ui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from annotator.ui.workspace import Workspace
 
 SPAN_ID = Qt.ItemDataRole.UserRole
 

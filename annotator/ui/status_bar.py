@@ -4,13 +4,15 @@ last edit is saved (shown only once the store has committed it)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
-from annotator.ui.document_list import STATUS_TEXT
-from annotator.ui.workspace import Workspace
+if TYPE_CHECKING:
+    from annotator.ui.workspace import Workspace
 
+STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
 SAVED_COLOR = "#2f9e57"
 ERROR_COLOR = "#d6453d"
 
@@ -23,9 +25,9 @@ def _plain_label(parent: QWidget) -> QLabel:
 
 
 class WorkspaceStatusBar(QStatusBar):
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._workspace = workspace
+        self._workspace: Workspace | None = None
         self.annotator = _plain_label(self)
         self.position = _plain_label(self)
         self.status = _plain_label(self)
@@ -35,6 +37,12 @@ class WorkspaceStatusBar(QStatusBar):
         for widget in (self.annotator, self.position, self.status, self.spans):
             self.addPermanentWidget(widget)
         self.addPermanentWidget(self.saved)
+        self.showMessage("Opening the database…")
+
+    def bind(self, workspace: Workspace) -> None:
+        """Follow ``workspace`` from now on."""
+        self._workspace = workspace
+        self.clearMessage()
         workspace.annotatorChanged.connect(self._on_annotator)
         workspace.positionChanged.connect(self._on_position)
         workspace.statusChanged.connect(self._on_status)

@@ -11,6 +11,7 @@ import random
 import re
 from collections.abc import Sequence
 
+from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
 from annotator.core.documents import Document
@@ -20,7 +21,8 @@ from annotator.store.documents import insert_documents
 from annotator.store.engine import writing
 from annotator.store.labels import label_ids
 from annotator.store.spans import insert_span_rows
-from annotator.store.status import Status, write_status
+from annotator.store.status import Status
+from annotator.store.tables import STATUS
 
 LABELS = ("actor", "agency", "location", "figure", "quote")
 _WORD = re.compile(r"\w+")
@@ -195,6 +197,7 @@ def generate_corpus(
             ]
             added = insert_documents(connection, docs)
             rows = []
+            statuses = []
             for doc_id, doc in zip(added.ids, docs, strict=True):
                 if not annotators or not spans_per_document:
                     continue
@@ -212,5 +215,7 @@ def generate_corpus(
                         for span in layer
                     )
                     status = Status.DONE if rng.random() < 0.5 else Status.IN_PROGRESS
-                    write_status(connection, doc_id, who, status)
+                    statuses.append({"document_id": doc_id, "annotator_id": who, "status": status})
             insert_span_rows(connection, rows)
+            if statuses:
+                connection.execute(insert(STATUS), statuses)

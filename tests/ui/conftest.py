@@ -12,8 +12,8 @@ from sqlalchemy.engine import Engine
 
 from annotator.core.documents import Document
 from annotator.store.documents import add_documents
-from annotator.ui.app import open_window
 from annotator.ui.main_window import MainWindow
+from annotator.ui.session import open_window
 from annotator.ui.text import AnnotatedTextView
 
 WindowFactory = Callable[..., MainWindow]

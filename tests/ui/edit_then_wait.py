@@ -12,7 +12,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 
 from annotator.store import open_store
-from annotator.ui.app import application, open_window
+from annotator.ui.app import application
+from annotator.ui.session import open_window
 
 
 def main() -> None:

@@ -9,8 +9,9 @@ from annotator.core.spans import Span
 from annotator.store.labels import get_schema
 from annotator.store.spans import add_span, document_spans
 from annotator.store.status import Status, get_status
-from annotator.ui.app import open_window
+from annotator.ui.app import run_app
 from annotator.ui.preferences import Preferences
+from annotator.ui.session import open_window
 from tests.ui.conftest import select_text
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -209,3 +210,15 @@ def test_label_dialog_adds_a_label_and_refuses_deleting_one_in_use(
     select_text(qtbot, window.text_view, 4, 8)
     qtbot.keyClick(window.text_view, Qt.Key.Key_6)
     assert [s.label for s in document_spans(engine, doc, "alice")] == ["agency", "event"]
+
+
+def test_a_database_that_cannot_open_is_a_message_and_exit_1(qtbot, tmp_path) -> None:
+    texts: list[str] = []
+
+    def read(box) -> None:
+        texts.append(box.text())
+        box.accept()
+
+    _answer_dialog(qtbot, read)
+    assert run_app(tmp_path) == 1
+    assert texts == [f"Cannot open {tmp_path}:\n{tmp_path}: is a folder, not a database file"]

@@ -1,0 +1,49 @@
+"""Starting an annotation session in a main window: the database, who is annotating, and the
+workspace that ties them to the window."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from annotator.formats.seeds import seed_once
+from annotator.store import open_store
+from annotator.store.annotators import list_annotators
+from annotator.ui.events import Events
+from annotator.ui.identity import ask_identity
+from annotator.ui.main_window import MainWindow
+from annotator.ui.preferences import Preferences
+from annotator.ui.workspace import Workspace
+
+
+def open_database(db: str | Path) -> Engine:
+    """Open (creating, migrating and seeding a new one as needed) the database at ``db``."""
+    engine = open_store(db)
+    seed_once(engine)
+    return engine
+
+
+def start_session(window: MainWindow, engine: Engine, annotator: str | None = None) -> bool:
+    """Attach a workspace on ``engine`` for ``annotator`` (else the remembered name, else
+    asked) to ``window`` and open the last document; False if the person cancels."""
+    preferences = window.preferences
+    name = annotator or preferences.annotator
+    if not name:
+        name = ask_identity(window, list_annotators(engine))
+        if not name:
+            return False
+        preferences.annotator = name
+    workspace = Workspace(engine, Events(window), name, preferences, window)
+    window.attach(workspace)
+    workspace.open_document(None)
+    return True
+
+
+def open_window(engine: Engine, annotator: str | None = None) -> MainWindow | None:
+    """A main window with a session on ``engine``; None if the identity question is cancelled."""
+    window = MainWindow(Preferences())
+    if not start_session(window, engine, annotator):
+        window.deleteLater()
+        return None
+    return window
