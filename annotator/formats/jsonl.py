@@ -11,6 +11,26 @@ import orjson
 from annotator.core.errors import Problem
 from annotator.formats.plaintext import decode_utf8
 
+MAX_DEPTH = 64
+
+
+def nested_too_deeply(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """True if ``value`` nests objects and lists more than ``limit`` levels deep.
+
+    Such a line could be parsed but not stored: encoding it again would exhaust the stack.
+    """
+    level = [value]
+    for _ in range(limit):
+        level = [
+            child
+            for item in level
+            if isinstance(item, dict | list)
+            for child in (item.values() if isinstance(item, dict) else item)
+        ]
+        if not level:
+            return False
+    return any(isinstance(item, dict | list) for item in level)
+
 
 def json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any] | Problem]]:
     """Each non-blank line of ``path`` with its number: a JSON object, or the problem with it."""
@@ -38,6 +58,12 @@ def json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any] | Problem]]:
                 yield (
                     number,
                     Problem(f"expected a JSON object, got {type(value).__name__}", source, number),
+                )
+                continue
+            if nested_too_deeply(value):
+                yield (
+                    number,
+                    Problem(f"nested more than {MAX_DEPTH} levels deep", source, number),
                 )
                 continue
             yield number, value

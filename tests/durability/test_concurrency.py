@@ -14,6 +14,7 @@ from annotator.core.spans import Span
 from annotator.store import changed_elsewhere, open_store
 from annotator.store.documents import add_documents
 from annotator.store.spans import add_span, delete_span, document_spans, update_span
+from tests.durability.figures import add
 from tests.durability.generate import write_spans_jsonl
 from tests.durability.harness import (
     Log,
@@ -83,6 +84,7 @@ def test_two_editors_at_once_lose_nothing(shared_db: tuple[Path, int], tmp_path:
     db, document_id = shared_db
     made, errors = run_editors(db, document_id, editors=2, edits=150, work=tmp_path)
     assert made == 300
+    add(**{"concurrent edits by 2 processes, none lost": made})
     assert not any("locked" in e.lower() for e in errors)
 
 
@@ -90,7 +92,7 @@ def test_two_editors_at_once_lose_nothing(shared_db: tuple[Path, int], tmp_path:
 def test_four_editors_at_once_lose_nothing(shared_db: tuple[Path, int], tmp_path: Path) -> None:
     db, document_id = shared_db
     made, errors = run_editors(db, document_id, editors=4, edits=2500, work=tmp_path)
-    print(f"\nconcurrent edits: {made} by 4 processes at once, none lost")
+    add(**{"concurrent edits by 4 processes, none lost": made})
     assert made == 10_000
     assert not any(e.strip() for e in errors)
 

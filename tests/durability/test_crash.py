@@ -1,7 +1,7 @@
 """SIGKILL a process in the middle of editing spans: nothing acknowledged may be lost.
 
 The quick versions run in CI; ``--run-slow`` runs the long ones (hundreds of kills) and
-prints the figures (run with ``-s`` to see them).
+reports the figures at the end of the run.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from annotator.core.documents import Document
 from annotator.store import open_store
 from annotator.store.documents import add_documents
 from annotator.store.spans import document_spans
+from tests.durability.figures import add
 from tests.durability.generate import write_spans_jsonl
 from tests.durability.harness import (
     Log,
@@ -76,6 +77,7 @@ def test_killed_editor_keeps_every_acknowledged_edit(
     document_id = prepared_database(db, seed_document)
     figures = kill_editors(db, document_id, kills=5, seed=1, logs=tmp_path)
     assert figures["kills"] == 5
+    add(**{f"editor {name}": value for name, value in figures.items()})
     assert figures["acknowledged"] > 0
 
 
@@ -84,7 +86,7 @@ def test_many_kills_lose_nothing(tmp_path: Path, seed_document: Document) -> Non
     db = tmp_path / "crash.db"
     document_id = prepared_database(db, seed_document)
     figures = kill_editors(db, document_id, kills=150, seed=2026, logs=tmp_path)
-    print(f"\ncrash durability: {figures}")
+    add(**{f"editor {name}": value for name, value in figures.items()})
     assert figures["killed_mid_edit"] > 50
 
 
@@ -129,6 +131,7 @@ def test_killed_import_is_all_or_nothing(tmp_path: Path) -> None:
     open_store(db).dispose()
     figures = kill_imports(db, rounds=2, documents=400, seed=3, work=tmp_path)
     assert figures["kills"] == 2
+    add(**{f"import {name}": value for name, value in figures.items()})
 
 
 @pytest.mark.slow
@@ -136,5 +139,5 @@ def test_many_killed_imports_are_all_or_nothing(tmp_path: Path) -> None:
     db = tmp_path / "import.db"
     open_store(db).dispose()
     figures = kill_imports(db, rounds=40, documents=2000, seed=2026, work=tmp_path)
-    print(f"\nkilled imports: {figures}")
+    add(**{f"import {name}": value for name, value in figures.items()})
     assert figures["absent"] > 0 and figures["complete"] > 0
