@@ -14,6 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from annotator.store.documents import DocumentSummary, summary_from_row
 from annotator.store.engine import reading
+from annotator.store.review import ReviewFilter, disagreement_ids, reviewed_ids
 from annotator.store.status import Status
 from annotator.store.tables import ANNOTATOR, DOCUMENT, SPAN, STATUS
 
@@ -25,13 +26,15 @@ class DocumentQuery:
     """Which documents a list shows, and whose status and span counts it shows with them.
 
     ``text`` matches anywhere in the title, ignoring case; ``status`` keeps one status
-    (``None``: all); ``unfinished`` keeps documents that are neither done nor skipped.
+    (``None``: all); ``unfinished`` keeps documents that are neither done nor skipped;
+    ``review`` keeps documents with disagreements, or those whose review is finished.
     """
 
     annotator: str | None = None
     text: str = ""
     status: Status | None = None
     unfinished: bool = False
+    review: ReviewFilter | None = None
 
 
 def _annotator_id(connection: Connection, name: str | None) -> int | None:
@@ -60,6 +63,10 @@ def _conditions(query: DocumentQuery, who: int | None) -> list[ColumnElement]:
         conditions.append(_status_column(who) == Status(query.status).value)
     if query.unfinished:
         conditions.append(_status_column(who).not_in([s.value for s in FINISHED]))
+    if query.review == ReviewFilter.DISAGREEMENTS:
+        conditions.append(DOCUMENT.c.id.in_(disagreement_ids()))
+    elif query.review == ReviewFilter.REVIEWED:
+        conditions.append(DOCUMENT.c.id.in_(reviewed_ids()))
     return conditions
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
-from sqlalchemy import and_, func, insert, select
+from sqlalchemy import Select, and_, func, insert, select
 from sqlalchemy.engine import Connection, Engine
 
 from annotator.core.errors import InvalidSpan, StoreError
@@ -223,59 +224,67 @@ def mark_reviewed(engine: Engine, document_id: int, reviewed: bool = True) -> Ch
     return Change(statuses=frozenset({document_id}), document_list=True)
 
 
-def _gold_or_none(connection: Connection) -> int:
-    """The gold annotator's id, or -1 (no row has it) before anything was reviewed."""
-    found = connection.execute(select(ANNOTATOR.c.id).where(ANNOTATOR.c.name == GOLD))
-    return found.scalar_one_or_none() or -1
+class ReviewFilter(StrEnum):
+    """Document list filters for review."""
+
+    DISAGREEMENTS = "disagreements"
+    REVIEWED = "reviewed"
+
+
+def _gold_column():
+    """The gold annotator's id as an SQL expression (NULL before anything was reviewed)."""
+    return select(ANNOTATOR.c.id).where(ANNOTATOR.c.name == GOLD).scalar_subquery()
+
+
+def reviewed_ids() -> Select:
+    """SELECT of the documents whose review is marked finished."""
+    return select(STATUS.c.document_id).where(
+        and_(STATUS.c.annotator_id == _gold_column(), STATUS.c.status == Status.DONE)
+    )
+
+
+def disagreement_ids() -> Select:
+    """SELECT of the documents where at least two annotators worked and some span is not
+    everyone's. An annotator worked on a document when they have spans there or a status
+    other than new."""
+    gold = func.coalesce(_gold_column(), -1)
+    worked = (
+        select(SPAN.c.document_id, SPAN.c.annotator_id)
+        .where(SPAN.c.annotator_id != gold)
+        .union(
+            select(STATUS.c.document_id, STATUS.c.annotator_id).where(
+                and_(STATUS.c.status != Status.NEW, STATUS.c.annotator_id != gold)
+            )
+        )
+        .subquery()
+    )
+    workers = (
+        select(worked.c.document_id, func.count().label("n"))
+        .group_by(worked.c.document_id)
+        .having(func.count() >= 2)
+        .subquery()
+    )
+    shared = (
+        select(SPAN.c.document_id, func.count().label("n"))
+        .where(SPAN.c.annotator_id != gold)
+        .group_by(SPAN.c.document_id, SPAN.c.label_id, SPAN.c.start, SPAN.c.end)
+        .subquery()
+    )
+    return (
+        select(shared.c.document_id)
+        .join(workers, workers.c.document_id == shared.c.document_id)
+        .where(shared.c.n < workers.c.n)
+        .distinct()
+    )
 
 
 def reviewed_documents(engine: Engine) -> set[int]:
     """Documents whose review is marked finished."""
     with reading(engine) as connection:
-        gold = _gold_or_none(connection)
-        return set(
-            connection.execute(
-                select(STATUS.c.document_id).where(
-                    and_(STATUS.c.annotator_id == gold, STATUS.c.status == Status.DONE)
-                )
-            ).scalars()
-        )
+        return set(connection.execute(reviewed_ids()).scalars())
 
 
 def disagreement_documents(engine: Engine) -> set[int]:
-    """Documents where at least two annotators worked and some span is not everyone's.
-
-    An annotator worked on a document when they have spans there or a status other than new.
-    """
+    """Documents with a disagreement (see ``disagreement_ids``)."""
     with reading(engine) as connection:
-        gold = _gold_or_none(connection)
-        people = SPAN.c.annotator_id != gold
-        worked = (
-            select(SPAN.c.document_id, SPAN.c.annotator_id)
-            .where(people)
-            .union(
-                select(STATUS.c.document_id, STATUS.c.annotator_id).where(
-                    and_(STATUS.c.status != Status.NEW, STATUS.c.annotator_id != gold)
-                )
-            )
-            .subquery()
-        )
-        workers = (
-            select(worked.c.document_id, func.count().label("n"))
-            .group_by(worked.c.document_id)
-            .having(func.count() >= 2)
-            .subquery()
-        )
-        shared = (
-            select(SPAN.c.document_id, func.count().label("n"))
-            .where(people)
-            .group_by(SPAN.c.document_id, SPAN.c.label_id, SPAN.c.start, SPAN.c.end)
-            .subquery()
-        )
-        query = (
-            select(shared.c.document_id)
-            .join(workers, workers.c.document_id == shared.c.document_id)
-            .where(shared.c.n < workers.c.n)
-            .distinct()
-        )
-        return set(connection.execute(query).scalars())
+        return set(connection.execute(disagreement_ids()).scalars())

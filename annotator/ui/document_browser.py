@@ -15,17 +15,20 @@ from PySide6.QtWidgets import (
 
 from annotator.core.documents import Document
 from annotator.store.document_list import DocumentQuery
+from annotator.store.review import ReviewFilter
 from annotator.store.status import Status
 from annotator.ui.document_list import DOCUMENT_ID, DocumentListModel
 from annotator.ui.tables import select_row, setup_list_table
 from annotator.ui.workspace import Workspace
 
-STATUS_FILTERS: list[tuple[str, Status | None, bool]] = [
-    ("All", None, False),
-    ("Unfinished", None, True),
-    ("New", Status.NEW, False),
-    ("In progress", Status.IN_PROGRESS, False),
-    ("Done", Status.DONE, False),
+STATUS_FILTERS: list[tuple[str, Status | None, bool, ReviewFilter | None]] = [
+    ("All", None, False, None),
+    ("Unfinished", None, True, None),
+    ("New", Status.NEW, False, None),
+    ("In progress", Status.IN_PROGRESS, False, None),
+    ("Done", Status.DONE, False, None),
+    ("Has disagreements", None, False, ReviewFilter.DISAGREEMENTS),
+    ("Reviewed", None, False, ReviewFilter.REVIEWED),
 ]
 
 
@@ -37,7 +40,7 @@ class DocumentBrowser(QWidget):
         self.filter_box.setPlaceholderText("Filter titles")
         self.filter_box.setClearButtonEnabled(True)
         self.status_box = QComboBox(self)
-        for text, _status, _unfinished in STATUS_FILTERS:
+        for text, *_ in STATUS_FILTERS:
             self.status_box.addItem(text)
         self.model = DocumentListModel(workspace.engine, workspace.events, workspace.query, self)
         self.table = QTableView(self)
@@ -77,9 +80,13 @@ class DocumentBrowser(QWidget):
 
     def _apply_filter(self) -> None:
         self._debounce.stop()
-        _text, status, unfinished = STATUS_FILTERS[self.status_box.currentIndex()]
+        _text, status, unfinished, review = STATUS_FILTERS[self.status_box.currentIndex()]
         query = DocumentQuery(
-            self._workspace.annotator, self.filter_box.text(), status=status, unfinished=unfinished
+            self._workspace.annotator,
+            self.filter_box.text(),
+            status=status,
+            unfinished=unfinished,
+            review=review,
         )
         if query != self._workspace.query:
             self._workspace.set_query(query)

@@ -14,6 +14,7 @@ from annotator.ui.events import Events
 from annotator.ui.identity import ask_identity
 from annotator.ui.main_window import MainWindow
 from annotator.ui.preferences import Preferences
+from annotator.ui.review.install import install_review
 from annotator.ui.workspace import Workspace
 
 
@@ -36,6 +37,7 @@ def start_session(window: MainWindow, engine: Engine, annotator: str | None = No
         preferences.annotator = name
     workspace = Workspace(engine, Events(window), name, preferences, window)
     window.attach(workspace)
+    install_review(window)
     workspace.open_document(None)
     return True
 

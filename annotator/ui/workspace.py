@@ -4,6 +4,8 @@ edits made on it. Widgets call its methods and follow its signals; it holds no w
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 from sqlalchemy.engine import Engine
@@ -140,7 +142,7 @@ class Workspace(QObject):
         """Switch identity: later edits are stored under ``name``; undo history starts anew."""
         self.annotator = clean_name(name)
         self.undo_stack.clear()
-        self.set_query(DocumentQuery(self.annotator, self.query.text, self.query.status))
+        self.set_query(replace(self.query, annotator=self.annotator))
         self.annotatorChanged.emit(self.annotator)
         if self.document is not None:
             self.open_document(self.document.id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,11 @@ from annotator.core.review import GOLD, Gold
 from annotator.core.spans import Span
 from annotator.store import open_store
 from annotator.store.annotators import list_annotators
+from annotator.store.document_list import DocumentQuery, count_matching
 from annotator.store.documents import add_documents
 from annotator.store.notes import add_note, delete_note, document_notes, edit_note
 from annotator.store.review import (
+    ReviewFilter,
     accept_agreed,
     accept_version,
     add_gold,
@@ -187,6 +190,10 @@ def test_disagreement_and_reviewed_filters(engine, doc, seed_document) -> None:
     assert reviewed_documents(engine) == set()
     mark_reviewed(engine, same)
     assert reviewed_documents(engine) == {same}
+    disputed = DocumentQuery(review=ReviewFilter.DISAGREEMENTS)
+    assert count_matching(engine, disputed) == 2
+    assert count_matching(engine, replace(disputed, text="nothing")) == 1
+    assert count_matching(engine, DocumentQuery(review=ReviewFilter.REVIEWED)) == 1
 
 
 def test_swap_adds_a_span_once(engine, doc) -> None:

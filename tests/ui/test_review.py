@@ -15,6 +15,7 @@ from annotator.store.spans import add_span
 from annotator.ui.review.agreement_view import AgreementModel
 from annotator.ui.review.spans import ReviewSpanModel
 from annotator.ui.review.window import ReviewWindow
+from tests.ui.conftest import select_text
 
 
 def _span(text: str, words: str, label: str, nth: int = 0) -> Span:
@@ -197,3 +198,33 @@ def test_models_pass_the_model_tester(qtmodeltester, review) -> None:
     view = window.show_agreement()
     assert isinstance(view.model, AgreementModel)
     qtmodeltester.check(view.model)
+
+
+def test_review_from_the_main_window_and_the_list_filters(qtbot, engine, make_window, add_docs):
+    ids = add_docs("ICE came to Paramount.", "Bass spoke.")
+    add_span(engine, ids[0], "ben", Span(0, 3, "agency"))
+    window = make_window()
+    select_text(qtbot, window.text_view, 0, 3)
+    qtbot.keyClick(window.text_view, Qt.Key.Key_2)
+    select_text(qtbot, window.text_view, 12, 21)
+    qtbot.keyClick(window.text_view, Qt.Key.Key_3)
+    qtbot.keyClick(window.text_view, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    review = window.review_window
+    qtbot.addWidget(review)
+    qtbot.waitExposed(review)
+    assert review.state.visible == ("alice", "ben")
+    assert [g.start for g in review.state.disagreements] == [12]
+
+    box = window.browser.status_box
+    box.setCurrentIndex(box.findText("Has disagreements"))
+    assert window.browser.model.rowCount() == 1
+    box.setCurrentIndex(box.findText("Reviewed"))
+    assert window.browser.model.rowCount() == 0
+
+    with qtbot.waitActive(review):
+        review.activateWindow()
+    _key(review, qtbot, Qt.Key.Key_A)
+    assert _gold(engine, ids[0]) == {((0, 3, "agency"), ("alice", "ben"))}
+    _key(review, qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert window.browser.model.rowCount() == 1
+    assert "reviewed" in review.statusBar().currentMessage()

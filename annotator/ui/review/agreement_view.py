@@ -4,15 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QRectF,
-    QSize,
-    Qt,
-)
+from PySide6.QtCore import QObject, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,8 +22,8 @@ from annotator.core.agreement import AgreementReport, Figures
 from annotator.core.errors import AnnotatorError
 from annotator.store.agreement import corpus_agreement
 from annotator.store.labels import get_schema
+from annotator.ui.tables import RIGHT, FlatTableModel, Index
 
-Index = QModelIndex | QPersistentModelIndex
 METRICS = (("f1_exact", "F1 exact"), ("f1_overlap", "F1 overlap"), ("kappa", "kappa"))
 
 
@@ -39,16 +31,11 @@ def figure_text(value: float | None) -> str:
     return "–" if value is None else f"{value:.3f}"
 
 
-class AgreementModel(QAbstractTableModel):
+class AgreementModel(FlatTableModel):
     """One row per label, then the overall row."""
 
-    COLUMNS = (
-        ("spans", "Spans"),
-        ("f1_exact", "F1 exact"),
-        ("f1_overlap", "F1 overlap"),
-        ("kappa", "Kappa"),
-        ("alpha", "Alpha"),
-    )
+    FIELDS = ("spans", "f1_exact", "f1_overlap", "kappa", "alpha")
+    COLUMNS = ("Spans", "F1 exact", "F1 overlap", "Kappa", "Alpha")
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -59,31 +46,28 @@ class AgreementModel(QAbstractTableModel):
         self._rows = [] if report is None else [*report.labels.items(), ("overall", report.overall)]
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+    def row_count(self) -> int:
+        return len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.COLUMNS):
-            return self.COLUMNS[section][1]
-        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._rows):
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:
+        if (
+            orientation == Qt.Orientation.Vertical
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self._rows)
+        ):
             return self._rows[section][0]
-        return None
+        return super().headerData(section, orientation, role)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         _, figures = self._rows[index.row()]
-        name = self.COLUMNS[index.column()][0]
+        name = self.FIELDS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             value = getattr(figures, name)
             return str(value) if name == "spans" else figure_text(value)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT
         return None
 
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.spans import Span
-from annotator.ui.review.spans import one_line
+from annotator.ui.plain import one_line
 
 
 class EditGoldDialog(QDialog):

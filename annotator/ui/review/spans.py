@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor
 
+from annotator.ui.plain import one_line, plain_tooltip
 from annotator.ui.review.state import ReviewState, Row
+from annotator.ui.tables import FlatTableModel, Index
 
-Index = QModelIndex | QPersistentModelIndex
 DISPUTED = QColor(214, 69, 65, 45)
 TEXT_MAX = 50
 
 
-def one_line(text: str, limit: int = TEXT_MAX) -> str:
-    """``text`` on one line, shortened with an ellipsis past ``limit`` characters."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-class ReviewSpanModel(QAbstractTableModel):
+class ReviewSpanModel(FlatTableModel):
     """Rows of ``ReviewState.rows()``; disputed rows are tinted, notes are listed in full."""
 
     COLUMNS = ("Text", "Label", "Annotators", "Gold", "Notes")
@@ -46,20 +41,8 @@ class ReviewSpanModel(QAbstractTableModel):
                 return i
         return None
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.COLUMNS)
-        ):
-            return self.COLUMNS[section]
-        return None
+    def row_count(self) -> int:
+        return len(self._rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         row = self.row_at(index.row()) if index.isValid() else None
@@ -70,16 +53,16 @@ class ReviewSpanModel(QAbstractTableModel):
             return self._display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 0:
-                return one_line(self._text[row.span.start : row.span.end], 300)
+                return plain_tooltip(self._text[row.span.start : row.span.end])
             if column == 4 and row.notes:
-                return "\n".join(f"{n.annotator}: {n.text}" for n in row.notes)
+                return plain_tooltip("\n".join(f"{n.annotator}: {n.text}" for n in row.notes))
         if role == Qt.ItemDataRole.BackgroundRole and row.disputed:
             return DISPUTED
         return None
 
     def _display(self, row: Row, column: int) -> str:
         if column == 0:
-            return one_line(self._text[row.span.start : row.span.end])
+            return one_line(self._text[row.span.start : row.span.end], TEXT_MAX)
         if column == 1:
             return row.span.label
         if column == 2:

@@ -43,10 +43,11 @@ from annotator.store.review import (
     reviewed_documents,
     swap_gold,
 )
+from annotator.ui.plain import one_line
 from annotator.ui.review.agreement_view import AgreementView
 from annotator.ui.review.commands import AddNote, GoldCommand
 from annotator.ui.review.edit_dialog import EditGoldDialog
-from annotator.ui.review.spans import ReviewSpanModel, one_line
+from annotator.ui.review.spans import ReviewSpanModel
 from annotator.ui.review.state import ReviewState, load_state
 from annotator.ui.text import AnnotatedTextView
 

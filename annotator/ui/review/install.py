@@ -1,0 +1,40 @@
+"""The Review menu of the main window: the review window and the agreement view."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from annotator.ui.main_window import MainWindow
+from annotator.ui.review.agreement_view import AgreementView
+from annotator.ui.review.window import ReviewWindow
+
+
+def install_review(window: MainWindow) -> None:
+    """Add "Review this document" (Ctrl+R) and "Agreement…" (Ctrl+Shift+G) to ``window``."""
+    workspace = window.workspace
+    window.review_window = None
+
+    def open_review() -> ReviewWindow:
+        review = window.review_window
+        if review is None:
+            review = ReviewWindow(workspace.engine, workspace.annotator, workspace.events.publish)
+            workspace.events.changed.connect(review.on_change)
+            window.destroyed.connect(review.close)
+            window.review_window = review
+        review.reviewer = workspace.annotator
+        if workspace.document is not None:
+            review.open_document(workspace.document.id)
+        review.show()
+        review.raise_()
+        review.activateWindow()
+        return review
+
+    def open_agreement() -> AgreementView:
+        document = workspace.document
+        view = AgreementView(workspace.engine, None, document.id if document else None, window)
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        view.show()
+        return view
+
+    window.add_review_action("&Review this document", open_review, ["Ctrl+R"])
+    window.add_review_action("&Agreement…", open_agreement, ["Ctrl+Shift+G"])
