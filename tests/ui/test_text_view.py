@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QHelpEvent, QTextCursor
@@ -133,9 +133,15 @@ def test_span_at_and_set_current_span(qtbot: QtBot) -> None:
     with qtbot.waitSignal(view.currentSpanChanged) as signal:
         view.set_current_span(7)
     assert signal.args == [7]
-    view.update_spans(removed=[7])
-    assert view.current_span_id() is None
+    with qtbot.waitSignal(view.currentSpanChanged) as signal:
+        view.update_spans(removed=[7])
+    assert signal.args == [None]
     assert view.span_at(start + 4) is None
+    view.update_spans(added=[actor])
+    view.set_current_span(7)
+    with qtbot.waitSignal(view.currentSpanChanged) as signal:
+        view.set_document("Another article.", [], COLORS)
+    assert signal.args == [None]
 
 
 def test_html_looking_text_shows_literally(qtbot: QtBot) -> None:
@@ -245,3 +251,30 @@ def test_a_plain_click_selects_nothing(qtbot: QtBot) -> None:
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=char_point(view, 20))
     assert view.selected_range() is None
     assert view.current_span_id() is None
+
+
+def test_line_breaks_of_every_kind_keep_offsets_and_highlights_aligned(qtbot: QtBot) -> None:
+    """Qt turns "\\r\\n" into one break and treats \\r, U+2029 and its frame markers as
+    breaks; a span anywhere must still be highlighted and selected exactly where it is."""
+    view = make_view(qtbot, "")
+    pieces = st.sampled_from(
+        ["ab", " ", "\n", "\r\n", "\r", "\u2029", "\ufdd0", "🙂", "é", "\u2028"]
+    )
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.lists(pieces, min_size=1, max_size=12).map("".join), st.data())
+    def check(text: str, data: st.DataObject) -> None:
+        start = data.draw(st.integers(0, len(text) - 1))
+        end = data.draw(st.integers(start + 1, len(text)))
+        view.set_document(text, [Span(start, end, "actor", id=1)], COLORS)
+        view.select_range(start, end)
+        assert view.selected_range() == (start, end)
+        assert view.span_at(start) == Span(start, end, "actor")
+        qt_start = utf16(text, start)
+        block = view.document().findBlock(qt_start)
+        highlighted = formats_of_block(view, block.blockNumber())
+        if qt_start < block.position() + block.length() - 1:
+            assert highlighted[0][0] == qt_start - block.position()
+            assert highlighted[0][2] == COLORS["actor"]
+
+    check()

@@ -8,8 +8,9 @@ from collections.abc import Iterable
 
 from annotator.core.spans import Span
 
-# The characters at which QTextDocument starts a new block when given plain text.
-_BLOCK_BREAK = re.compile("[\n\r\u2029]")
+# The characters at which QTextDocument starts a new block when given plain text (U+FDD0 and
+# U+FDD1 are Qt's frame markers). Each stays one UTF-16 unit, so offsets are unaffected.
+_BLOCK_BREAK = re.compile("[\n\r\u2029\ufdd0\ufdd1]")
 
 
 class SpanIndex:

@@ -91,12 +91,13 @@ class AnnotatedTextView(QPlainTextEdit):
         self._index.add(spans)
         self._style.set_colors(colors)
         self._highlighter.set_source(self._index, self._offsets)
-        self._current = None
         self._last_click = None
         self._last_emitted = None
         self.setPlainText(shown)
+        self._set_current(None)
 
     def text(self) -> str:
+        """The document's text exactly as given to ``set_document``."""
         return self._text
 
     def set_spans(self, spans: Sequence[Span]) -> None:
