@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from annotator.formats.seeds import seed_once
 from annotator.store import open_store
 from annotator.store.annotators import list_annotators
+from annotator.ui.elsewhere import ElsewhereWatcher
 from annotator.ui.events import Events
 from annotator.ui.identity import ask_identity
 from annotator.ui.main_window import MainWindow
@@ -36,6 +37,7 @@ def start_session(window: MainWindow, engine: Engine, annotator: str | None = No
             return False
         preferences.annotator = name
     workspace = Workspace(engine, Events(window), name, preferences, window)
+    ElsewhereWatcher(workspace)
     window.attach(workspace)
     install_review(window)
     workspace.open_document(None)

@@ -16,6 +16,7 @@ from annotator.core.errors import StoreError
 from annotator.core.labels import LabelSchema
 from annotator.core.snapping import snap
 from annotator.core.spans import Span
+from annotator.store import changed_elsewhere
 from annotator.store.annotators import clean_name
 from annotator.store.changes import Change
 from annotator.store.document_list import DocumentQuery, count_matching, neighbour, position_of
@@ -215,6 +216,30 @@ class Workspace(QObject):
             }
             self.set_current_span(self.current_span)
             self.spansReset.emit(list(self.spans.values()))
+
+    def reload_if_changed_elsewhere(self) -> bool:
+        """Bring what is shown up to date when another program (a second window, a
+        command-line import) has written to the database; say so when the open document
+        changed. True if the database had changed."""
+        try:
+            if not changed_elsewhere(self.engine):
+                return False
+        except StoreError:
+            return False
+        change = Change(labels=True, annotators=True, document_list=True)
+        document = self.document
+        if document is not None:
+            spans = {s.id: s for s in document_spans(self.engine, document.id, self.annotator)}
+            status = get_status(self.engine, document.id, self.annotator)
+            if spans != self.spans or status != self.status:
+                change |= Change(
+                    documents=frozenset({document.id}),
+                    spans=frozenset(spans) | frozenset(self.spans),
+                    statuses=frozenset({document.id}),
+                )
+                self.message.emit("This document was changed elsewhere; reloaded", False)
+        self.events.publish(change)
+        return True
 
     def _on_change(self, change: Change) -> None:
         if change.labels:
