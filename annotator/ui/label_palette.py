@@ -102,4 +102,13 @@ class PaletteView(QListView):
         self.setIconSize(QSize(14, 14))
         self.setUniformItemSizes(True)
         self.setSpacing(1)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.clicked.connect(lambda index: self.labelClicked.emit(index.data(LABEL_NAME)))
+        model.modelReset.connect(self._fit)
+        self._fit()
+
+    def _fit(self) -> None:
+        """As tall as its labels: the span list below gets the rest of the height."""
+        rows = self.model().rowCount()
+        row_height = self.sizeHintForRow(0) if rows else 30
+        self.setFixedHeight(rows * (row_height + 2 * self.spacing()) + 2 * self.frameWidth() + 4)
