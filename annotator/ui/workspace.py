@@ -37,6 +37,9 @@ from annotator.ui.preferences import Preferences
 
 
 class Workspace(QObject):
+    """One person's session: edits go through ``undo_stack`` as store commands; what they
+    change comes back on ``events.changed`` and is re-read here before the signals below."""
+
     documentOpened = Signal(object)  # Document
     spansUpdated = Signal(list, list)  # spans added or changed, ids removed or changed
     spansReset = Signal(list)  # every span of the open document

@@ -222,3 +222,20 @@ def test_a_database_that_cannot_open_is_a_message_and_exit_1(qtbot, tmp_path) ->
     _answer_dialog(qtbot, read)
     assert run_app(tmp_path) == 1
     assert texts == [f"Cannot open {tmp_path}:\n{tmp_path}: is a folder, not a database file"]
+
+
+def test_other_tools_plug_into_the_file_and_review_menus(qtbot, make_window, add_docs) -> None:
+    add_docs("Text.")
+    window = make_window()
+    calls: list[str] = []
+    texts = [a.text() for a in window.file_menu.actions()]
+    assert texts[:2] == ["&Import…", "&Export…"]
+    assert not window.file_menu.actions()[1].isEnabled()
+    export = window.add_file_action("&Export…", lambda: calls.append("export"), ["Ctrl+E"])
+    assert export is window.file_menu.actions()[1] and export.isEnabled()
+    assert not window.review_menu.menuAction().isVisible()
+    window.add_review_action("Open &review", lambda: calls.append("review"), ["Ctrl+R"])
+    assert window.review_menu.menuAction().isVisible()
+    qtbot.keyClick(window.text_view, Qt.Key.Key_E, CTRL)
+    qtbot.keyClick(window.text_view, Qt.Key.Key_R, CTRL)
+    assert calls == ["export", "review"]
