@@ -1,7 +1,8 @@
 """The document list as the workspace pages through it: filtered in SQL, one page at a time.
 
 A list over 100,000 documents never loads them all: the view asks for a count, then for the
-page of rows it paints, and for the position of one document when it jumps there.
+rows of the page it paints (ids first, then their titles, statuses and span counts), and for
+the position of one document when it jumps there.
 """
 
 from __future__ import annotations
@@ -55,24 +56,26 @@ def _status_column(who: int | None) -> ColumnElement:
     )
 
 
-def _conditions(query: DocumentQuery, who: int | None) -> list[ColumnElement]:
+def _matching_ids(query: DocumentQuery, who: int | None) -> Select:
+    """The ids the query keeps; statuses come from one outer join on the status key."""
     conditions: list[ColumnElement] = []
+    source = DOCUMENT
     if query.text.strip():
         conditions.append(DOCUMENT.c.title.icontains(query.text.strip(), autoescape=True))
-    if query.status is not None:
-        conditions.append(_status_column(who) == Status(query.status).value)
-    if query.unfinished:
-        conditions.append(_status_column(who).not_in([s.value for s in FINISHED]))
+    if query.status is not None or query.unfinished:
+        source = DOCUMENT.outerjoin(
+            STATUS, (STATUS.c.document_id == DOCUMENT.c.id) & (STATUS.c.annotator_id == who)
+        )
+        status = func.coalesce(STATUS.c.status, Status.NEW.value)
+        if query.status is not None:
+            conditions.append(status == Status(query.status).value)
+        if query.unfinished:
+            conditions.append(status.not_in([s.value for s in FINISHED]))
     if query.review == ReviewFilter.DISAGREEMENTS:
         conditions.append(DOCUMENT.c.id.in_(disagreement_ids()))
     elif query.review == ReviewFilter.REVIEWED:
         conditions.append(DOCUMENT.c.id.in_(reviewed_ids()))
-    return conditions
-
-
-def _matching_ids(query: DocumentQuery, who: int | None) -> Select:
-    ids = select(DOCUMENT.c.id)
-    conditions = _conditions(query, who)
+    ids = select(DOCUMENT.c.id).select_from(source)
     return ids.where(*conditions) if conditions else ids
 
 
@@ -80,58 +83,86 @@ def count_matching(engine: Engine, query: DocumentQuery) -> int:
     """How many documents the list shows."""
     with reading(engine) as connection:
         who = _annotator_id(connection, query.annotator)
-        ids = _matching_ids(query, who).subquery()
-        return connection.execute(select(func.count()).select_from(ids)).scalar_one()
+        plain_status = query.status is not None or query.unfinished
+        if query.text.strip() or query.review is not None or not plain_status:
+            ids = _matching_ids(query, who).subquery()
+            return connection.execute(select(func.count()).select_from(ids)).scalar_one()
+        return _count_by_status(connection, query, who)
 
 
-def summaries_page(
-    engine: Engine, query: DocumentQuery, offset: int, limit: int
-) -> list[DocumentSummary]:
-    """Rows ``offset`` to ``offset + limit`` of the list, in id order."""
+def _count_by_status(connection: Connection, query: DocumentQuery, who: int | None) -> int:
+    """A status filter counted from the annotator's status rows alone (an index lookup)
+    instead of joining every document: documents without a row are new."""
+    allowed = {Status(query.status)} if query.status is not None else set(Status)
+    if query.unfinished:
+        allowed -= set(FINISHED)
+    rows = select(func.count()).select_from(STATUS).where(STATUS.c.annotator_id == who)
+    values = [s.value for s in allowed]
+    if Status.NEW not in allowed:
+        return connection.execute(rows.where(STATUS.c.status.in_(values))).scalar_one()
+    total = connection.execute(select(func.count()).select_from(DOCUMENT)).scalar_one()
+    return total - connection.execute(rows.where(STATUS.c.status.not_in(values))).scalar_one()
+
+
+def page_ids(
+    engine: Engine, query: DocumentQuery, offset: int, limit: int, total: int
+) -> list[int]:
+    """The ids of rows ``offset`` to ``offset + limit`` of a list of ``total`` rows.
+
+    OFFSET steps over rows one at a time, so a page in the second half of the list is
+    counted from the end: the last page of 100,000 documents costs as little as the first.
+    """
     with reading(engine) as connection:
-        who = _annotator_id(connection, query.annotator)
-        page = _matching_ids(query, who).order_by(DOCUMENT.c.id).offset(offset).limit(limit)
-        return _summaries(connection, who, DOCUMENT.c.id.in_(page))
+        ids = _matching_ids(query, _annotator_id(connection, query.annotator))
+        if offset + limit / 2 <= total / 2:
+            page = ids.order_by(DOCUMENT.c.id).offset(offset).limit(limit)
+            return list(connection.execute(page).scalars())
+        from_end = max(0, total - offset - limit)
+        page = ids.order_by(DOCUMENT.c.id.desc()).offset(from_end).limit(total - offset - from_end)
+        return sorted(connection.execute(page).scalars())
+
+
+def position_of(engine: Engine, query: DocumentQuery, document_id: int, total: int) -> int | None:
+    """The row of ``document_id`` in a list of ``total`` rows; ``None`` if it is not shown.
+
+    Counted from the nearer end of the list, like ``page_ids``.
+    """
+    with reading(engine) as connection:
+        ids = _matching_ids(query, _annotator_id(connection, query.annotator))
+        if connection.execute(ids.where(DOCUMENT.c.id == document_id)).first() is None:
+            return None
+        low, high = connection.execute(
+            ids.with_only_columns(func.min(DOCUMENT.c.id), func.max(DOCUMENT.c.id))
+        ).one()
+        if document_id - low <= high - document_id:
+            before = ids.where(DOCUMENT.c.id < document_id).subquery()
+            return connection.execute(select(func.count()).select_from(before)).scalar_one()
+        after = ids.where(DOCUMENT.c.id >= document_id).subquery()
+        return total - connection.execute(select(func.count()).select_from(after)).scalar_one()
 
 
 def summaries_of(engine: Engine, annotator: str | None, ids: list[int]) -> list[DocumentSummary]:
-    """The rows of the given documents (to refresh the ones a change touched)."""
+    """The list rows of the given documents, in id order."""
     with reading(engine) as connection:
-        return _summaries(connection, _annotator_id(connection, annotator), DOCUMENT.c.id.in_(ids))
-
-
-def _summaries(connection: Connection, who: int | None, where: ColumnElement):
-    span_count = (
-        select(func.count())
-        .where((SPAN.c.document_id == DOCUMENT.c.id) & (SPAN.c.annotator_id == who))
-        .scalar_subquery()
-    )
-    rows = connection.execute(
-        select(
-            DOCUMENT.c.id,
-            DOCUMENT.c.title,
-            DOCUMENT.c.meta,
-            DOCUMENT.c.length,
-            _status_column(who).label("status"),
-            span_count.label("spans"),
+        who = _annotator_id(connection, annotator)
+        span_count = (
+            select(func.count())
+            .where((SPAN.c.document_id == DOCUMENT.c.id) & (SPAN.c.annotator_id == who))
+            .scalar_subquery()
         )
-        .where(where)
-        .order_by(DOCUMENT.c.id)
-    )
-    return [summary_from_row(row) for row in rows]
-
-
-def position_of(engine: Engine, query: DocumentQuery, document_id: int) -> int | None:
-    """The row of ``document_id`` in the list; ``None`` if the list does not show it."""
-    with reading(engine) as connection:
-        who = _annotator_id(connection, query.annotator)
-        shown = connection.execute(
-            _matching_ids(query, who).where(DOCUMENT.c.id == document_id)
-        ).scalar_one_or_none()
-        if shown is None:
-            return None
-        before = _matching_ids(query, who).where(DOCUMENT.c.id < document_id).subquery()
-        return connection.execute(select(func.count()).select_from(before)).scalar_one()
+        rows = connection.execute(
+            select(
+                DOCUMENT.c.id,
+                DOCUMENT.c.title,
+                DOCUMENT.c.meta,
+                DOCUMENT.c.length,
+                _status_column(who).label("status"),
+                span_count.label("spans"),
+            )
+            .where(DOCUMENT.c.id.in_(ids))
+            .order_by(DOCUMENT.c.id)
+        )
+        return [summary_from_row(row) for row in rows]
 
 
 def neighbour(

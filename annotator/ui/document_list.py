@@ -2,7 +2,8 @@
 
 The model knows only how many documents the current filter keeps; a row's data is fetched
 with its page of ``PAGE`` rows the first time the view paints it, and a bounded number of
-pages is kept. Jumping to the end of 100,000 documents reads one page.
+pages is kept.
+Jumping to the end of 100,000 documents reads one page.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from annotator.store.changes import Change
 from annotator.store.document_list import (
     DocumentQuery,
     count_matching,
+    page_ids,
     position_of,
     summaries_of,
-    summaries_page,
 )
 from annotator.store.documents import DocumentSummary
 from annotator.ui.events import Events
@@ -42,7 +43,7 @@ class DocumentListModel(FlatTableModel):
         self._engine = engine
         self.query = query
         self._count = count_matching(engine, query)
-        self._pages: OrderedDict[int, list[DocumentSummary]] = OrderedDict()
+        self._pages: OrderedDict[int, list[DocumentSummary | None]] = OrderedDict()
         events.changed.connect(self._on_change)
 
     def set_query(self, query: DocumentQuery) -> None:
@@ -61,14 +62,16 @@ class DocumentListModel(FlatTableModel):
         number = row // self.PAGE
         page = self._pages.get(number)
         if page is None:
-            page = summaries_page(self._engine, self.query, number * self.PAGE, self.PAGE)
+            ids = page_ids(self._engine, self.query, number * self.PAGE, self.PAGE, self._count)
+            found = {s.id: s for s in summaries_of(self._engine, self.query.annotator, ids)}
+            page = [found.get(document_id) for document_id in ids]
+            page += [None] * (min(self.PAGE, self._count - number * self.PAGE) - len(page))
             self._pages[number] = page
             while len(self._pages) > self.PAGES_KEPT:
                 self._pages.popitem(last=False)
         else:
             self._pages.move_to_end(number)
-        offset = row - number * self.PAGE
-        return page[offset] if offset < len(page) else None
+        return page[row - number * self.PAGE]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
@@ -96,9 +99,9 @@ class DocumentListModel(FlatTableModel):
         """The row that shows ``document_id``, or None if the filter hides it."""
         for number, page in self._pages.items():
             for offset, summary in enumerate(page):
-                if summary.id == document_id:
+                if summary is not None and summary.id == document_id:
                     return number * self.PAGE + offset
-        return position_of(self._engine, self.query, document_id)
+        return position_of(self._engine, self.query, document_id, self._count)
 
     def _on_change(self, change: Change) -> None:
         if change.document_list or change.annotators:
@@ -111,7 +114,7 @@ class DocumentListModel(FlatTableModel):
             summary.id: (number, offset)
             for number, page in self._pages.items()
             for offset, summary in enumerate(page)
-            if summary.id in touched
+            if summary is not None and summary.id in touched
         }
         if not cached:
             return

@@ -72,6 +72,7 @@ class Workspace(QObject):
         self.spans: dict[int, Span] = {}
         self.status = Status.NEW
         self.current_span: int | None = None
+        self._total: int | None = None  # how many documents, for "document i of n"
         self._context = CommandContext(engine, events, self._reveal, self._report)
         events.changed.connect(self._on_change)
 
@@ -110,9 +111,10 @@ class Workspace(QObject):
     def _emit_position(self) -> None:
         if self.document is None:
             return
-        everything = DocumentQuery(self.annotator)
-        index = position_of(self.engine, everything, self.document.id) or 0
-        self.positionChanged.emit(index, count_matching(self.engine, everything))
+        if self._total is None:
+            self._total = count_matching(self.engine, DocumentQuery())
+        index = position_of(self.engine, DocumentQuery(), self.document.id, self._total)
+        self.positionChanged.emit(index or 0, self._total)
 
     def go(self, step: int, unfinished: bool = False) -> bool:
         """Open the next or previous document of the list; False if there is none."""
@@ -261,5 +263,6 @@ class Workspace(QObject):
             self.status = get_status(self.engine, document.id, self.annotator)
             self.statusChanged.emit(self.status.value)
         if change.document_list:
+            self._total = None
             self._emit_position()
         self.saved.emit()

@@ -8,9 +8,9 @@ from annotator.store.document_list import (
     DocumentQuery,
     count_matching,
     neighbour,
+    page_ids,
     position_of,
     summaries_of,
-    summaries_page,
 )
 from annotator.store.documents import add_documents
 from annotator.store.spans import add_span, delete_span, spans_by_id
@@ -25,13 +25,18 @@ def _corpus(engine, n: int = 12) -> list[int]:
     return add_documents(engine, docs).ids
 
 
-def test_pages_follow_id_order_and_count(engine) -> None:
+def test_pages_follow_id_order_from_either_end(engine) -> None:
     ids = _corpus(engine)
     query = DocumentQuery(annotator="ann")
     assert count_matching(engine, query) == 12
-    page = summaries_page(engine, query, offset=5, limit=4)
-    assert [row.id for row in page] == ids[5:9]
-    assert summaries_page(engine, query, offset=10, limit=4)[-1].id == ids[-1]
+    for offset in range(12):
+        assert page_ids(engine, query, offset, 4, 12) == ids[offset : offset + 4]
+    rows = summaries_of(engine, "ann", [ids[7], ids[2], ids[5]])
+    assert [row.id for row in rows] == [ids[2], ids[5], ids[7]]
+    assert rows[0].title == "Title 2"
+    rows = summaries_of(engine, "ann", [ids[7], ids[2], ids[5]])
+    assert [row.id for row in rows] == [ids[2], ids[5], ids[7]]
+    assert rows[0].title == "Title 2"
 
 
 def test_title_filter_ignores_case_and_treats_wildcards_literally(engine) -> None:
@@ -56,11 +61,12 @@ def test_status_and_span_counts_are_the_annotators_own(engine) -> None:
     assert count_matching(engine, DocumentQuery("nobody-yet", unfinished=True)) == 4
 
 
-def test_position_and_neighbours(engine) -> None:
+def test_neighbours_follow_the_filter(engine) -> None:
     ids = _corpus(engine, 6)
     query = DocumentQuery("ann")
-    assert position_of(engine, query, ids[4]) == 4
-    assert position_of(engine, DocumentQuery(text="Title 5"), ids[4]) is None
+    assert [position_of(engine, query, doc, 6) for doc in ids] == list(range(6))
+    assert position_of(engine, DocumentQuery(text="Title 5"), ids[4], 1) is None
+    assert neighbour(engine, DocumentQuery(text="Title 5"), ids[0], 1) == ids[5]
     assert neighbour(engine, query, ids[2], 1) == ids[3]
     assert neighbour(engine, query, ids[2], -1) == ids[1]
     assert neighbour(engine, query, ids[5], 1) is None
@@ -83,3 +89,18 @@ def test_spans_by_id_returns_only_what_still_exists(engine) -> None:
     found = spans_by_id(engine, doc, "ann", [first.id, second.id])
     assert [(s.id, s.start, s.end, s.label) for s in found] == [(first.id, 0, 7, "actor")]
     assert spans_by_id(engine, doc, "other", [first.id]) == []
+
+
+def test_status_counts_agree_with_the_rows_listed(engine) -> None:
+    ids = _corpus(engine, 9)
+    set_status(engine, ids[0], "ann", Status.DONE)
+    set_status(engine, ids[1], "ann", Status.SKIPPED)
+    set_status(engine, ids[2], "ann", Status.NEW)
+    add_span(engine, ids[3], "ann", Span(0, 7, "actor"))
+    set_status(engine, ids[4], "other", Status.DONE)
+    for status in [None, *Status]:
+        for unfinished in (False, True):
+            query = DocumentQuery("ann", status=status, unfinished=unfinished)
+            listed = page_ids(engine, query, 0, 100, 100)
+            assert count_matching(engine, query) == len(listed), query
+    assert count_matching(engine, DocumentQuery("ann", status=Status.NEW)) == 6
