@@ -83,8 +83,8 @@ def count_matching(engine: Engine, query: DocumentQuery) -> int:
     """How many documents the list shows."""
     with reading(engine) as connection:
         who = _annotator_id(connection, query.annotator)
-        plain_status = query.status is not None or query.unfinished
-        if query.text.strip() or query.review is not None or not plain_status:
+        by_status = query.status is not None or query.unfinished
+        if query.text.strip() or query.review is not None or not by_status:
             ids = _matching_ids(query, who).subquery()
             return connection.execute(select(func.count()).select_from(ids)).scalar_one()
         return _count_by_status(connection, query, who)

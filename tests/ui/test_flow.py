@@ -233,9 +233,9 @@ def test_other_tools_plug_into_the_file_and_review_menus(qtbot, make_window, add
     assert not window.file_menu.actions()[1].isEnabled()
     export = window.add_file_action("&Export…", lambda: calls.append("export"), ["Ctrl+E"])
     assert export is window.file_menu.actions()[1] and export.isEnabled()
-    assert not window.review_menu.menuAction().isVisible()
-    window.add_review_action("Open &review", lambda: calls.append("review"), ["Ctrl+R"])
+    window.add_review_action("&Compare", lambda: calls.append("review"), ["Ctrl+Alt+R"])
     assert window.review_menu.menuAction().isVisible()
+    assert window.review_menu.actions()[-1].text() == "&Compare"
     qtbot.keyClick(window.text_view, Qt.Key.Key_E, CTRL)
-    qtbot.keyClick(window.text_view, Qt.Key.Key_R, CTRL)
+    qtbot.keyClick(window.text_view, Qt.Key.Key_R, CTRL | ALT)
     assert calls == ["export", "review"]
