@@ -69,6 +69,7 @@ class AnnotatedTextView(QPlainTextEdit):
         self._style = SpanStyle()
         self._highlighter = SpanHighlighter(document, self._style)
         self._current: int | None = None
+        self._hover: int | None = None
         self._last_click: int | None = None
         self._last_emitted: tuple[int, int] | None = None
         self._press_point: QPointF | None = None
@@ -91,6 +92,7 @@ class AnnotatedTextView(QPlainTextEdit):
         self._index.add(spans)
         self._style.set_colors(colors)
         self._highlighter.set_source(self._index, self._offsets)
+        self._hover = None
         self._last_click = None
         self._last_emitted = None
         self.setPlainText(shown)
@@ -190,11 +192,26 @@ class AnnotatedTextView(QPlainTextEdit):
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         super().mouseMoveEvent(event)
-        if event.buttons() == Qt.MouseButton.NoButton:
-            on_caption = self._caption_at(event.position().toPoint()) is not None
-            self.viewport().setCursor(
-                Qt.CursorShape.PointingHandCursor if on_caption else Qt.CursorShape.IBeamCursor
-            )
+        if event.buttons() != Qt.MouseButton.NoButton:
+            return
+        point = event.position().toPoint()
+        caption = self._caption_at(point)
+        self.viewport().setCursor(
+            Qt.CursorShape.PointingHandCursor if caption is not None else Qt.CursorShape.IBeamCursor
+        )
+        if caption is None:
+            offset = self._char_at(point)
+            hits = self._index.at(offset) if offset is not None else []
+            caption = hits[0][0] if hits else None
+        if caption != self._hover:
+            self._hover = caption
+            self.viewport().update()
+
+    def leaveEvent(self, event: QEvent) -> None:
+        super().leaveEvent(event)
+        if self._hover is not None:
+            self._hover = None
+            self.viewport().update()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._press_point = event.position()
@@ -357,13 +374,18 @@ class AnnotatedTextView(QPlainTextEdit):
         origin: QPointF,
         captions: list[tuple[QRectF, int]],
     ) -> None:
-        """Outline the current span and draw a caption above each span starting on screen."""
+        """Outline the current span (solid) and the one under the mouse (dashed), and draw a
+        caption above each span starting on screen."""
         number = block.blockNumber()
         if not self._index.in_block(number):
             return
-        current = self._index.get(self._current) if self._current is not None else None
-        if current is not None and number in self._index.blocks_of(current):
-            self._paint_outline(painter, block, origin, current)
+        for key, style in (
+            (self._hover, Qt.PenStyle.DashLine),
+            (self._current, Qt.PenStyle.SolidLine),
+        ):
+            span = self._index.get(key) if key is not None else None
+            if span is not None and number in self._index.blocks_of(span):
+                self._paint_outline(painter, block, origin, span, style)
         layout = block.layout()
         base = block.position()
         first, last = self._visible_lines(layout, origin)
@@ -401,13 +423,20 @@ class AnnotatedTextView(QPlainTextEdit):
         return first, last
 
     def _paint_outline(
-        self, painter: QPainter, block: QTextBlock, origin: QPointF, span: Span
+        self,
+        painter: QPainter,
+        block: QTextBlock,
+        origin: QPointF,
+        span: Span,
+        style: Qt.PenStyle,
     ) -> None:
         layout = block.layout()
         base = block.position()
         start = max(self._offsets.to_qt(span.start) - base, 0)
         end = min(self._offsets.to_qt(span.end) - base, block.length() - 1)
-        painter.setPen(QPen(self.palette().text().color(), 2))
+        pen = QPen(self.palette().text().color(), 2 if style == Qt.PenStyle.SolidLine else 1)
+        pen.setStyle(style)
+        painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         first = layout.lineForTextPosition(start).lineNumber()
         last = layout.lineForTextPosition(max(start, end - 1)).lineNumber()
