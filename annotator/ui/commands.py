@@ -24,11 +24,13 @@ from annotator.ui.events import Events
 
 @dataclass(frozen=True, slots=True)
 class CommandContext:
-    """What every command needs: the store, the signal, and how to show a document or error."""
+    """What every command needs: the store, the signal, how to show a document, and whom to
+    tell that a step was committed or failed."""
 
     engine: Engine
     events: Events
     reveal: Callable[[int], None]
+    committed: Callable[[], None]
     report: Callable[[str], None]
 
 
@@ -61,6 +63,8 @@ class StoreCommand(QUndoCommand):
             self.context.report(f"Not saved: {exc}")
             return False
         self.context.events.publish(change)
+        if change:
+            self.context.committed()
         return not self.isObsolete()
 
 

@@ -67,6 +67,7 @@ class DocumentBrowser(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
         workspace.queryChanged.connect(self._on_query)
         workspace.documentOpened.connect(self._follow)
+        self.model.modelReset.connect(self._follow_open_document)
 
     def _setup_table(self) -> None:
         table = self.table
@@ -93,14 +94,16 @@ class DocumentBrowser(QWidget):
 
     def _on_query(self, query: DocumentQuery) -> None:
         self.model.set_query(query)
-        if self._workspace.document is not None:
-            self._follow(self._workspace.document)
 
     def _on_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
         document_id = current.siblingAtColumn(0).data(DOCUMENT_ID) if current.isValid() else None
         open_now = self._workspace.document
         if document_id is not None and (open_now is None or open_now.id != document_id):
             self._workspace.open_document(document_id)
+
+    def _follow_open_document(self) -> None:
+        if self._workspace.document is not None:
+            self._follow(self._workspace.document)
 
     def _follow(self, document: Document) -> None:
         select_row(self.table, self.model.row_of(document.id))

@@ -73,7 +73,7 @@ class Workspace(QObject):
         self.status = Status.NEW
         self.current_span: int | None = None
         self._total: int | None = None  # how many documents, for "document i of n"
-        self._context = CommandContext(engine, events, self._reveal, self._report)
+        self._context = CommandContext(engine, events, self._reveal, self.saved.emit, self._report)
         events.changed.connect(self._on_change)
 
     @property
@@ -265,4 +265,3 @@ class Workspace(QObject):
         if change.document_list:
             self._total = None
             self._emit_position()
-        self.saved.emit()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from annotator.store.spans import delete_span, document_spans
+from annotator.core.spans import Span
+from annotator.store import open_store
+from annotator.store.spans import add_span, delete_span, document_spans
 from tests.ui.conftest import click_word, select_text
 
 TEXT = "ICE arrested at least 44 people on Friday in downtown Los Angeles."
@@ -213,3 +215,15 @@ def test_clicking_a_label_tags_the_selection(qtbot, engine, make_window, add_doc
     rect = palette.visualRect(palette.model().index(1, 0))
     qtbot.mouseClick(palette.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert _spans(engine, doc) == [(0, 3, "agency")]
+
+
+def test_saved_shows_only_for_own_commits(qtbot, db_path, make_window, add_docs) -> None:
+    (doc,) = add_docs(TEXT)
+    window = make_window()
+    elsewhere = open_store(db_path)  # a second window, same person
+    add_span(elsewhere, doc, "alice", Span(0, 3, "agency"))
+    elsewhere.dispose()
+    assert window.workspace.reload_if_changed_elsewhere()
+    assert window.text_view.span_at(1).label == "agency"
+    assert window.statusBar().saved.text() == ""
+    assert window.browser.table.currentIndex().row() == 0
