@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +14,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from annotator.core.errors import StoreError
 from annotator.store import generation, sqlite
 from annotator.store.migrations import migrate
+from annotator.store.tables import META
 
 
 def database_url(db: str | Path) -> str:
@@ -24,29 +26,68 @@ def database_url(db: str | Path) -> str:
 
 
 def open_store(db: str | Path) -> Engine:
-    """Open (creating and migrating as needed) the database at ``db``, a path or a URL."""
+    """Open (creating and migrating as needed) the database at ``db``, a path or a URL.
+
+    Refused with a one-line ``StoreError`` naming the file: a file that is not an annotator
+    database (left untouched), a database from a newer annotator, a database or folder that
+    cannot be written, a full disk.
+    """
     url = database_url(db)
-    path = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
-    if path is not None and str(path) != ":memory:":
+    where = url.removeprefix("sqlite:///")
+    path = Path(where) if url.startswith("sqlite:///") and where != ":memory:" else None
+    if path is not None:
         if path.is_dir():
             raise StoreError(f"{path}: is a folder, not a database file")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"{path}: cannot create its folder ({exc.strerror})") from exc
+        foreign = sqlite.foreign_file(path)
+        if foreign:
+            raise StoreError(f"{path}: {foreign}")
     engine = create_engine(url)
     if sqlite.is_sqlite(engine):
         sqlite.configure(engine)
     try:
         migrate(engine)
-    except (OperationalError, DatabaseError) as exc:
+        _check_writable(engine)
+        changed_elsewhere(engine)
+    except OperationalError as exc:
         engine.dispose()
-        raise StoreError(describe_database_error(exc, url)) from exc
-    except StoreError:
+        reason = (path and _access_problem(path)) or describe_database_error(exc)
+        raise StoreError(f"{where}: {reason}") from exc
+    except DatabaseError as exc:
         engine.dispose()
-        raise
-    changed_elsewhere(engine)
+        raise StoreError(describe_database_error(exc, where)) from exc
+    except StoreError as exc:
+        engine.dispose()
+        message = str(exc)
+        raise StoreError(message if message.startswith(where) else f"{where}: {message}") from exc
     return engine
+
+
+def _check_writable(engine: Engine) -> None:
+    """Fail now, not at the first edit, if the database cannot be written (a read-only file
+    still opens, and reads work): a write that changes nothing, rolled back."""
+    with engine.connect() as connection:
+        connection = connection.execution_options(sqlite_begin="IMMEDIATE")
+        with connection.begin() as transaction:
+            connection.execute(
+                META.update().where(META.c.key == "schema_version").values(value=META.c.value)
+            )
+            transaction.rollback()
+
+
+def _access_problem(path: Path) -> str | None:
+    """Why the operating system will not let us write the database, if it will not."""
+    if path.exists() and not os.access(path, os.W_OK):
+        return "the database file is read-only; make it writable or copy it somewhere writable"
+    if not os.access(path.parent, os.W_OK):
+        return (
+            f"the folder {path.parent} is read-only; annotator writes the database and its "
+            "-wal and -shm files there"
+        )
+    return None
 
 
 def describe_database_error(exc: Exception, where: str = "") -> str:
@@ -69,6 +110,12 @@ def describe_database_error(exc: Exception, where: str = "") -> str:
     return f"{where}: {reason}" if where else reason
 
 
+def _environmental(exc: DatabaseError) -> bool:
+    """The environment's fault (locked, full, read-only, damaged file), for the user to
+    hear about; other driver errors (a broken constraint) are bugs and keep their type."""
+    return isinstance(exc, OperationalError) or type(exc) is DatabaseError
+
+
 @contextmanager
 def writing(engine: Engine) -> Iterator[Connection]:
     """A write transaction: committed when the block ends, rolled back on any error.
@@ -82,7 +129,9 @@ def writing(engine: Engine) -> Iterator[Connection]:
                 produced = generation.begin_write(engine, connection)
                 yield connection
         generation.committed(engine, produced)
-    except OperationalError as exc:
+    except DatabaseError as exc:
+        if not _environmental(exc):
+            raise
         raise StoreError(describe_database_error(exc)) from exc
 
 
@@ -92,7 +141,9 @@ def reading(engine: Engine) -> Iterator[Connection]:
     try:
         with engine.connect() as connection, connection.begin():
             yield connection
-    except OperationalError as exc:
+    except DatabaseError as exc:
+        if not _environmental(exc):
+            raise
         raise StoreError(describe_database_error(exc)) from exc
 
 

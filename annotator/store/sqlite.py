@@ -64,3 +64,35 @@ def backup(source: Path, target: Path) -> None:
             dst.close()
     finally:
         src.close()
+
+
+HEADER = b"SQLite format 3\x00"
+
+
+def foreign_file(path: Path) -> str | None:
+    """Why the file at ``path`` is not ours to open, judged without writing a byte to it
+    (opening would switch a stranger's database to WAL); ``None`` when it is missing, empty,
+    an annotator database, or cannot be judged here (opening will say why)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(HEADER))
+    except OSError:
+        return None
+    if not head:
+        return None
+    if head != HEADER:
+        return "the file is not an annotator database (or it is damaged)"
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {
+                row[0]
+                for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return None
+    if tables and "meta" not in tables:
+        return "the file holds tables but is not an annotator database"
+    return None
