@@ -122,10 +122,17 @@ def test_labels_option_restricts_every_figure() -> None:
 
 
 def test_overlap_matching_is_maximum_not_greedy() -> None:
-    # Greedy in order would pair (0,10) with (0,10) and leave both others single.
-    first = [(0, 10), (0, 3)]
-    second = [(0, 10), (8, 12)]
-    assert overlap_matches(first, second) == 2
+    # Greedy in order would pair (0,10) with (0,5) and leave (2,3) without a partner.
+    assert overlap_matches([(0, 10), (2, 3)], [(0, 5), (8, 12)]) == 2
+
+
+def test_exact_pairs_are_kept_before_overlap_pairs() -> None:
+    # A maximum matching over everything would pair (0,3)-(0,10) and (0,10)-(8,12) for 2;
+    # the exact pair (0,10)-(0,10) stays, and (0,3) and (8,12) do not overlap: 1.
+    first = [Span(0, 10, "actor"), Span(0, 3, "actor")]
+    second = [Span(0, 10, "actor"), Span(8, 12, "actor")]
+    report = agreement([("x" * 12, {"a": first, "b": second})], ["a", "b"])
+    assert report.overall.f1_overlap == report.overall.f1_exact == pytest.approx(0.5)
 
 
 def test_json_shape() -> None:

@@ -7,9 +7,10 @@ precision = matched / |b|, recall = matched / |a|, F1 = 2·matched / (|a| + |b|)
 depend on which annotator is named first.
 
 - exact match: same start, same end, same label.
-- overlap match: the largest one-to-one pairing of spans with the same label that share at
-  least one character (a maximum bipartite matching, computed per document and label). Every
-  exact match is an overlap match, so overlap F1 >= exact F1.
+- overlap match: spans with the same label paired one to one, per document: first every
+  exact pair, then the largest pairing (a maximum bipartite matching) of the spans left over
+  that share at least one character. Exact pairs are never broken up to make more overlap
+  pairs, and overlap F1 >= exact F1.
 
 Tokens: a document's text is cut into tokens, each a run of word characters or a single other
 non-space character (``\\w+|[^\\w\\s]``). Nested spans are flattened by one rule, used for every
@@ -35,23 +36,41 @@ label on either side, or every token in one category) is ``None``: shown as "–
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from itertools import combinations
 from statistics import fmean
-from typing import Any
+from typing import Any, Protocol
 
 from annotator.core.spans import Span
 
 OUTSIDE = "O"
+
+
+class SpanLike(Protocol):
+    """What agreement reads of a span: a ``Span``, or a row with the same fields."""
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+    @property
+    def label(self) -> str: ...
+
+
 TOKEN = re.compile(r"\w+|[^\w\s]")
 
 Range = tuple[int, int]
 
 
 _INSIDE_WORD = re.compile(r"\w\w")  # at offset - 1: the offset splits a word token
+
+
+def _length_then_label(span: SpanLike) -> tuple[int, str]:
+    return (span.end - span.start, span.label)
 
 
 class Tokens:
@@ -81,14 +100,17 @@ class Tokens:
         first = self._first[start]
         return range(first, max(first, self._before[end]))
 
-    def labels(self, spans: Iterable[Span]) -> list[str]:
+    def labels(self, spans: Iterable[SpanLike]) -> list[str]:
         """Each token's label under the innermost-span rule (``O`` outside every span)."""
         labels = [OUTSIDE] * self.count
-        ordered = sorted(spans, key=lambda s: s.label, reverse=True)
-        ordered.sort(key=lambda s: s.start - s.end)
-        for span in ordered:
-            covered = self.covered(span.start, span.end)
-            labels[covered.start : covered.stop] = [span.label] * len(covered)
+        first, before = self._first, self._before
+        # Painted longest first, so inner spans overwrite outer ones; between equal lengths
+        # the label first by name is painted last and wins.
+        for span in sorted(spans, key=_length_then_label, reverse=True):
+            start = first[span.start]
+            end = before[span.end]
+            if end > start:
+                labels[start:end] = [span.label] * (end - start)
         return labels
 
 
@@ -98,28 +120,37 @@ def token_labels(text: str, spans: Sequence[Span]) -> list[str]:
     return Tokens(text, offsets).labels(spans)
 
 
-def exact_matches(first: set[Range], second: set[Range]) -> int:
-    return len(first & second)
-
-
 def overlap_matches(first: Iterable[Range], second: Iterable[Range]) -> int:
-    """Size of a maximum one-to-one pairing of ranges that share at least one character."""
-    left = sorted(first)
-    right = sorted(second)
+    """Size of a maximum one-to-one pairing of ranges that share at least one character.
+
+    The ranges fall apart into clusters that overlap nothing outside themselves; most hold
+    one range from each side (a pair) or one side only, and only the rest need a search.
+    """
+    tagged = sorted([(s, e, 0) for s, e in first] + [(s, e, 1) for s, e in second])
+    total = 0
+    cluster: list[tuple[int, int, int]] = []
+    reach = 0
+    for item in tagged:
+        if cluster and item[0] >= reach:
+            total += _cluster_matches(cluster)
+            cluster = []
+        if not cluster:
+            reach = item[1]
+        cluster.append(item)
+        reach = max(reach, item[1])
+    if cluster:
+        total += _cluster_matches(cluster)
+    return total
+
+
+def _cluster_matches(cluster: list[tuple[int, int, int]]) -> int:
+    left = [(s, e) for s, e, side in cluster if side == 0]
+    right = [(s, e) for s, e, side in cluster if side == 1]
     if not left or not right:
         return 0
-    right_starts = [start for start, _ in right]
-    longest = max(end - start for start, end in right)
-    adjacent = [
-        [
-            j
-            for j in range(
-                bisect_right(right_starts, start - longest), bisect_left(right_starts, end)
-            )
-            if right[j][1] > start
-        ]
-        for start, end in left
-    ]
+    if len(left) == 1 and len(right) == 1:
+        return 1
+    adjacent = [[j for j, (rs, re_) in enumerate(right) if rs < e and s < re_] for s, e in left]
     return _maximum_matching(adjacent, len(right))
 
 
@@ -335,7 +366,7 @@ class AgreementCounter:
         self._units: Counter[tuple[str, ...]] = Counter()
         self._spans: Counter[str] = Counter()
 
-    def add_document(self, text: str, layers: Mapping[str, Iterable[Span]]) -> None:
+    def add_document(self, text: str, layers: Mapping[str, Iterable[SpanLike]]) -> None:
         """Count one document; ``layers`` maps each annotator who worked on it to their spans.
 
         Annotators not in ``layers`` did not annotate this document (their tokens are
@@ -345,10 +376,13 @@ class AgreementCounter:
         if len(coders) < 2:
             return
         self.documents += 1
+        only = self._only
         kept = {
-            a: [s for s in layers[a] if self._only is None or s.label in self._only] for a in coders
+            a: list(layers[a]) if only is None else [s for s in layers[a] if s.label in only]
+            for a in coders
         }
         by_label: dict[str, dict[str, set[Range]]] = {}
+        offsets: set[int] = set()
         for a in coders:
             groups: dict[str, set[Range]] = defaultdict(set)
             for span in kept[a]:
@@ -356,6 +390,7 @@ class AgreementCounter:
             by_label[a] = groups
             for label, ranges in groups.items():
                 self._spans[label] += len(ranges)
+            offsets.update({s.start for s in kept[a]}, {s.end for s in kept[a]})
         for a, b in combinations(coders, 2):
             tallies = self._tallies[(a, b)]
             for label in by_label[a].keys() | by_label[b].keys():
@@ -363,13 +398,12 @@ class AgreementCounter:
                 tally = tallies[label]
                 tally.first += len(first)
                 tally.second += len(second)
-                exact = exact_matches(first, second)
+                exact = len(first & second)
                 tally.exact += exact
-                if exact == min(len(first), len(second)):
-                    tally.overlap += exact
-                else:
-                    tally.overlap += overlap_matches(first, second)
-        tokens = Tokens(text, (o for a in coders for s in kept[a] for o in (s.start, s.end)))
+                tally.overlap += exact
+                if exact < min(len(first), len(second)):
+                    tally.overlap += overlap_matches(first - second, second - first)
+        tokens = Tokens(text, offsets)
         if not tokens.count:
             return
         columns = [tokens.labels(kept[a]) for a in coders]

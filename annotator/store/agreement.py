@@ -14,10 +14,9 @@ from operator import itemgetter
 from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection, Engine
 
-from annotator.core.agreement import AgreementCounter, AgreementReport
+from annotator.core.agreement import AgreementCounter, AgreementReport, SpanLike
 from annotator.core.errors import AnnotatorError
 from annotator.core.review import GOLD
-from annotator.core.spans import Span
 from annotator.store.engine import reading
 from annotator.store.labels import schema_of
 from annotator.store.status import Status
@@ -70,17 +69,26 @@ def _documents(
     chosen: dict[str, int],
     labels: Sequence[str] | None,
     document_ids: Collection[int] | None,
-) -> Iterator[tuple[str, dict[str, list[Span]]]]:
+) -> Iterator[tuple[str, dict[str, list[SpanLike]]]]:
+    """Each document two or more chosen annotators worked on, with their span rows (which
+    carry start, end and label: the counter reads nothing else, so no objects are built)."""
     names = {i: name for name, i in chosen.items()}
-    label_names = dict(connection.execute(select(LABEL.c.id, LABEL.c.name)).all())
-    keep = None if labels is None else {i for i, name in label_names.items() if name in labels}
     worked = _workers(connection, chosen.values())
     documents = select(DOCUMENT.c.id, DOCUMENT.c.text).order_by(DOCUMENT.c.id)
     spans = (
-        select(SPAN.c.document_id, SPAN.c.annotator_id, SPAN.c.label_id, SPAN.c.start, SPAN.c.end)
+        select(
+            SPAN.c.document_id,
+            SPAN.c.annotator_id,
+            SPAN.c.start,
+            SPAN.c.end,
+            LABEL.c.name.label("label"),
+        )
+        .join(LABEL, LABEL.c.id == SPAN.c.label_id)
         .where(SPAN.c.annotator_id.in_(names))
         .order_by(SPAN.c.document_id)
     )
+    if labels is not None:
+        spans = spans.where(LABEL.c.name.in_(labels))
     if document_ids is not None:
         documents = documents.where(DOCUMENT.c.id.in_(document_ids))
         spans = spans.where(SPAN.c.document_id.in_(document_ids))
@@ -89,12 +97,11 @@ def _documents(
     )
     pending = next(by_document, None)
     for document_id, text in connection.execute(documents):
-        layers: dict[str, list[Span]] = {names[i]: [] for i in worked.get(document_id, ())}
+        layers: dict[str, list[SpanLike]] = {names[i]: [] for i in worked.get(document_id, ())}
         while pending is not None and pending[0] <= document_id:
             if pending[0] == document_id:
-                for _, who, label, start, end in pending[1]:
-                    if keep is None or label in keep:
-                        layers[names[who]].append(Span(start, end, label_names[label]))
+                for row in pending[1]:
+                    layers[names[row.annotator_id]].append(row)
             pending = next(by_document, None)
         if len(layers) >= 2:
             yield text, layers
