@@ -103,7 +103,12 @@ class DeleteSpan(StoreCommand):
 
 
 class UpdateSpan(StoreCommand):
-    """Relabels a span or moves its boundaries; ``before`` and ``after`` share the span id."""
+    """Relabels a span or moves its boundaries; ``before`` and ``after`` share the span id.
+
+    Word-by-word moves of one span merge into a single undo step.
+    """
+
+    MOVE = 1
 
     def __init__(
         self, context: CommandContext, document_id: int, annotator: str, before: Span, after: Span
@@ -125,6 +130,19 @@ class UpdateSpan(StoreCommand):
 
     def apply(self) -> Change:
         return self._write(self.after)
+
+    def id(self) -> int:
+        return self.MOVE if self.before.label == self.after.label else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not (isinstance(other, UpdateSpan) and other.applied and other.id() == self.MOVE):
+            return False
+        if other.before.id != self.after.id:
+            return False
+        self.after = other.after
+        if self.after.key == self.before.key:
+            self.setObsolete(True)
+        return True
 
     def revert(self) -> Change:
         return self._write(self.before)

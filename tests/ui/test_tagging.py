@@ -107,6 +107,12 @@ def test_boundaries_move_a_word_at_a_time(qtbot, engine, make_window, add_docs) 
     qtbot.keyClick(view, Qt.Key.Key_Right, ALT)
     qtbot.keyClick(view, Qt.Key.Key_Left, ALT | SHIFT)
     assert _spans(engine, doc) == [(start, start + len("least 44"), "figure")]
+    assert window.workspace.undo_stack.count() == 1  # moves there and back cancel out
+    qtbot.keyClick(view, Qt.Key.Key_Right, ALT | SHIFT)
+    qtbot.keyClick(view, Qt.Key.Key_Right, ALT | SHIFT)
+    assert _spans(engine, doc) == [(start, TEXT.index(" Friday"), "figure")]
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
+    assert _spans(engine, doc) == [(start, start + len("least 44"), "figure")]
 
 
 def test_undo_and_redo_walk_every_edit(qtbot, engine, make_window, add_docs) -> None:
