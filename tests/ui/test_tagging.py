@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from annotator.core.spans import Span
 from annotator.store import open_store
 from annotator.store.spans import add_span, delete_span, document_spans
-from tests.ui.conftest import click_word, select_text
+from tests.ui.conftest import char_point, click_word, select_text
 
 TEXT = "ICE arrested at least 44 people on Friday in downtown Los Angeles."
 QUOTED = "Then Karen Bass said: “Karen Bass will not stand for this.” And left."
@@ -233,3 +233,14 @@ def test_saved_shows_only_for_own_commits(qtbot, db_path, make_window, add_docs)
     assert window.text_view.span_at(1).label == "agency"
     assert window.statusBar().saved.text() == ""
     assert window.browser.table.currentIndex().row() == 0
+
+
+def test_double_click_a_word_then_hotkey(qtbot, engine, make_window, add_docs) -> None:
+    (doc,) = add_docs(TEXT)
+    window = make_window()
+    view = window.text_view
+    start = TEXT.index("Friday")
+    point = char_point(view, start + 2)
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    qtbot.keyClick(view, Qt.Key.Key_4)
+    assert _spans(engine, doc) == [(start, start + 6, "figure")]
