@@ -278,3 +278,15 @@ def test_line_breaks_of_every_kind_keep_offsets_and_highlights_aligned(qtbot: Qt
             assert highlighted[0][2] == COLORS["actor"]
 
     check()
+
+
+def test_a_drag_starting_in_the_caption_gap_starts_at_the_word_below(qtbot: QtBot) -> None:
+    view = make_view(qtbot, EMOJI_TEXT)
+    start = EMOJI_TEXT.index("the mayor")
+    end = start + len("the mayor")
+    above = gap_point(view, start) - QPoint(0, view.cursorRect().height() // 2 + 4)
+    with qtbot.waitSignal(view.rangeSelected) as signal:
+        qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=above)
+        qtbot.mouseMove(view.viewport(), gap_point(view, end))
+        qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=gap_point(view, end))
+    assert signal.args == [start, end]

@@ -190,10 +190,43 @@ class AnnotatedTextView(QPlainTextEdit):
 
     # ----- user input -----------------------------------------------------------------------
 
+    def _line_at(self, point: QPointF) -> tuple[QTextBlock, QTextLine, QPointF] | None:
+        """The block and text line at viewport ``point``, and ``point`` in the block's
+        coordinates. The caption gap above a line belongs to that line."""
+        block = self.cursorForPosition(point.toPoint()).block()
+        if not block.isValid():
+            return None
+        origin = self.blockBoundingGeometry(block).translated(self.contentOffset()).topLeft()
+        local = point - origin
+        layout = block.layout()
+        lines = range(layout.lineCount())
+        index = bisect_right(lines, local.y(), key=lambda i: layout.lineAt(i).rect().bottom())
+        if index >= layout.lineCount():
+            return None
+        return block, layout.lineAt(index), local
+
+    def _onto_text(self, event: QMouseEvent) -> QMouseEvent:
+        """``event`` moved down onto the text line when it falls in the caption gap above it,
+        so that pressing a little high still starts the selection under the pointer."""
+        found = self._line_at(event.position())
+        if found is None or found[2].y() >= found[1].y():
+            return event
+        _, line, local = found
+        shift = QPointF(0, line.y() + line.height() / 2 - local.y())
+        return QMouseEvent(
+            event.type(),
+            event.position() + shift,
+            event.globalPosition() + shift,
+            event.button(),
+            event.buttons(),
+            event.modifiers(),
+        )
+
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        super().mouseMoveEvent(event)
         if event.buttons() != Qt.MouseButton.NoButton:
+            super().mouseMoveEvent(self._onto_text(event))
             return
+        super().mouseMoveEvent(event)
         point = event.position().toPoint()
         caption = self._caption_at(point)
         self.viewport().setCursor(
@@ -215,10 +248,13 @@ class AnnotatedTextView(QPlainTextEdit):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._press_point = event.position()
-        super().mousePressEvent(event)
+        super().mousePressEvent(self._onto_text(event))
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        super().mouseDoubleClickEvent(self._onto_text(event))
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        super().mouseReleaseEvent(event)
+        super().mouseReleaseEvent(self._onto_text(event))
         if event.button() != Qt.MouseButton.LeftButton:
             return
         if self._report_selection():
@@ -272,22 +308,16 @@ class AnnotatedTextView(QPlainTextEdit):
         return None
 
     def _char_at(self, point: QPoint) -> int | None:
-        """Code-point offset of the character drawn under viewport ``point``, if any."""
-        block = self.cursorForPosition(point).block()
-        if not block.isValid():
+        """Code-point offset of the character drawn under (or just below) viewport ``point``."""
+        found = self._line_at(QPointF(point))
+        if found is None:
             return None
-        origin = self.blockBoundingGeometry(block).translated(self.contentOffset()).topLeft()
-        local = QPointF(point) - origin
-        layout = block.layout()
-        for i in range(layout.lineCount()):
-            line = layout.lineAt(i)
-            rect = line.naturalTextRect()
-            if rect.top() <= local.y() < rect.bottom():
-                if not rect.left() <= local.x() < rect.right():
-                    return None
-                position = line.xToCursor(local.x(), QTextLine.CursorPosition.CursorOnCharacter)
-                return self._offsets.from_qt(block.position() + position)
-        return None
+        block, line, local = found
+        rect = line.naturalTextRect()
+        if not rect.left() <= local.x() < rect.right():
+            return None
+        position = line.xToCursor(local.x(), QTextLine.CursorPosition.CursorOnCharacter)
+        return self._offsets.from_qt(block.position() + position)
 
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip:
