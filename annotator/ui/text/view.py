@@ -16,6 +16,8 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
+    QHelpEvent,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -263,7 +265,7 @@ class AnnotatedTextView(QPlainTextEdit):
         if press is not None and (event.position() - press).manhattanLength() < 4:
             self._click(event.position().toPoint())
 
-    def keyReleaseEvent(self, event) -> None:
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
         super().keyReleaseEvent(event)
         self._report_selection()
 
@@ -325,7 +327,7 @@ class AnnotatedTextView(QPlainTextEdit):
             return True
         return super().viewportEvent(event)
 
-    def _show_tooltip(self, event) -> None:
+    def _show_tooltip(self, event: QHelpEvent) -> None:
         point = event.pos()
         caption = self._caption_at(point)
         if caption is not None:
