@@ -7,7 +7,7 @@ leaves the database exactly as it was.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,18 +15,21 @@ import orjson
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
-from annotator.core.errors import InputError, Problem
-from annotator.formats.records import Record
+from annotator.core.errors import InputError, InvalidSpan, Problem
+from annotator.core.labels import Label, check_label
+from annotator.formats.exporting import Progress, run_steps
+from annotator.formats.records import Declaration, Record
 from annotator.formats.registry import Format, formats_for_suffix, get_format, readable_suffixes
 from annotator.store.annotators import annotator_id
 from annotator.store.changes import Change
 from annotator.store.documents import insert_documents
 from annotator.store.engine import writing
-from annotator.store.labels import add_labels, label_ids, schema_of
-from annotator.store.spans import insert_span_rows
-from annotator.store.status import mark_started
+from annotator.store.labels import add_label_rows, label_ids, schema_of
+from annotator.store.spans import insert_span_tuples
+from annotator.store.status import Status, advance_statuses
 from annotator.store.tables import SPAN
 
+KEEP_SPANS = 200_000
 NEW_LABEL_COLOURS = ["#8c6bb1", "#e7298a", "#66a61e", "#a6761d", "#1b9e77", "#7570b3"]
 
 
@@ -111,13 +114,13 @@ def choose_format(path: Path, name: str | None = None) -> Format | Problem:
             for fmt in candidates:
                 if fmt.sniff and fmt.sniff(first):
                     return fmt
-    return candidates[0]
+    return next((fmt for fmt in candidates if fmt.name == "spans"), candidates[0])
 
 
 def read_records(
     paths: Iterable[str | Path], format_name: str | None = None
-) -> Iterator[Record | Problem]:
-    """Every record and problem in ``paths``, file after file."""
+) -> Iterator[Record | Declaration | Problem]:
+    """Every record, declaration and problem in ``paths``, file after file."""
     files, problems = expand_paths(paths)
     yield from problems
     for path in files:
@@ -138,34 +141,112 @@ def collect(
             problems.append(item)
             if len(problems) >= max_problems:
                 break
-        else:
+        elif isinstance(item, Record):
             records.append(item)
     return records, problems
 
 
-def _check_labels(connection: Connection, records: list[Record], add_missing: bool) -> list[str]:
+@dataclass(slots=True)
+class Checked:
+    """What the checking pass found: records (kept while small), labels used, declarations."""
+
+    records: list[Record] | None = field(default_factory=list)
+    count: int = 0
+    labels: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+    declarations: list[Declaration] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _label_problems(
+    connection: Connection, checked: Checked, add_missing: bool
+) -> tuple[list[Label], list[Problem]]:
+    """Labels to add (declared by the files, or used with ``add_missing``) and what is wrong."""
     known = set(schema_of(connection).names)
-    unknown: dict[str, Record] = {}
-    for record in records:
-        for span in record.spans:
-            if span.label not in known:
-                unknown.setdefault(span.label, record)
-    if unknown and not add_missing:
-        raise InputError(
-            [
+    declared = {lab.name: lab for d in checked.declarations for lab in d.labels}
+    hotkeys = {lab.hotkey for lab in schema_of(connection) if lab.hotkey}
+    to_add: list[Label] = []
+    problems: list[Problem] = []
+    names = [n for n in declared if n not in known]
+    names += sorted(n for n in checked.labels if n not in known and n not in declared)
+    for offset, name in enumerate(names):
+        source, line = checked.labels.get(name, (None, None))
+        if name in declared:
+            label = declared[name]
+            if label.hotkey in hotkeys:
+                label = Label(label.name, label.color, "", label.guideline)
+            hotkeys.add(label.hotkey)
+        elif add_missing:
+            label = Label(name=name, color=NEW_LABEL_COLOURS[offset % len(NEW_LABEL_COLOURS)])
+        else:
+            problems.append(
                 Problem(
-                    f"unknown label {label!r} (known: {', '.join(sorted(known))}; "
+                    f"unknown label {name!r} (known: {', '.join(sorted(known))}; "
                     "use --add-labels to add it)",
-                    record.source,
-                    record.line,
+                    source,
+                    line,
                 )
-                for label, record in unknown.items()
-            ]
-        )
-    names = sorted(unknown)
-    if names:
-        add_labels(connection, names, NEW_LABEL_COLOURS)
-    return names
+            )
+            continue
+        try:
+            check_label(label)
+        except InvalidSpan as exc:
+            problems.append(Problem(f"cannot add the label: {exc}", source, line))
+            continue
+        to_add.append(label)
+    return to_add, problems
+
+
+def _write_chunk(
+    connection: Connection,
+    records: list[Record],
+    annotator: str,
+    state: _WriteState,
+) -> None:
+    """Write one chunk of validated records in the caller's transaction."""
+    summary = state.summary
+    added = insert_documents(connection, [r.document for r in records])
+    summary.documents_added += added.added
+    summary.documents_existing += added.existing
+    state.documents.update(added.change.documents)
+    fresh = added.change.documents
+    existing = _existing_span_keys(
+        connection, {i for i, r in zip(added.ids, records, strict=True) if r.spans} - fresh
+    )
+    rows = []
+    wanted: dict[tuple[int, int], str] = {}
+    per_label = summary.spans_per_label
+    for doc_id, record in zip(added.ids, records, strict=True):
+        given = {(doc_id, state.who(connection, name)): s for name, s in record.statuses.items()}
+        for start, end, label, who_name, origin in record.spans:
+            who = state.who(connection, who_name or record.annotator or annotator)
+            key = (doc_id, who, state.labels[label], start, end)
+            if key in existing:
+                summary.spans_existing += 1
+                continue
+            existing.add(key)
+            rows.append((*key, origin))
+            per_label[label] += 1
+            if (doc_id, who) not in given:
+                wanted[(doc_id, who)] = Status.IN_PROGRESS
+        wanted.update(given)
+    summary.spans_added += insert_span_tuples(connection, rows)
+    state.documents.update(doc for doc, _ in wanted)
+    state.statuses.update(advance_statuses(connection, wanted))
+
+
+@dataclass(slots=True)
+class _WriteState:
+    summary: ImportSummary
+    labels: dict[str, int]
+    annotators: dict[str, int] = field(default_factory=dict)
+    documents: set[int] = field(default_factory=set)
+    statuses: set[int] = field(default_factory=set)
+
+    def who(self, connection: Connection, name: str) -> int:
+        found = self.annotators.get(name)
+        if found is None:
+            found = self.annotators[name] = annotator_id(connection, name)
+        return found
 
 
 def _existing_span_keys(connection: Connection, document_ids: set[int]) -> set[tuple]:
@@ -181,55 +262,163 @@ def _existing_span_keys(connection: Connection, document_ids: set[int]) -> set[t
     return keys
 
 
+def _chunks(items: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    chunk: list[Record] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def write_records(
-    connection: Connection, records: list[Record], annotator: str, add_missing_labels: bool = False
+    connection: Connection,
+    records: Iterable[Record],
+    annotator: str,
+    add_missing_labels: bool = False,
+    declarations: Iterable[Declaration] = (),
 ) -> ImportSummary:
     """Write validated records in the caller's transaction; spans already present are skipped."""
-    summary = ImportSummary(documents_read=len(records))
-    summary.labels_added = _check_labels(connection, records, add_missing_labels)
-    added = insert_documents(connection, [r.document for r in records])
-    summary.documents_added, summary.documents_existing = added.added, added.existing
-    labels = label_ids(connection)
-    annotator_ids: dict[str, int] = {}
-    existing = _existing_span_keys(
-        connection, {i for i, r in zip(added.ids, records, strict=True) if r.spans}
+    return run_steps(
+        _write_steps(connection, records, annotator, add_missing_labels, list(declarations))
     )
-    rows = []
-    started: set[tuple[int, int]] = set()
-    for doc_id, record in zip(added.ids, records, strict=True):
-        name = record.annotator or annotator
-        if record.spans and name not in annotator_ids:
-            annotator_ids[name] = annotator_id(connection, name)
-        for span in record.spans:
-            key = (doc_id, annotator_ids[name], labels[span.label], span.start, span.end)
-            if key in existing:
-                summary.spans_existing += 1
-                continue
-            existing.add(key)
-            rows.append(
-                dict(
-                    zip(
-                        ("document_id", "annotator_id", "label_id", "start", "end"),
-                        key,
-                        strict=True,
-                    ),
-                    origin=span.origin,
-                )
-            )
-            summary.spans_per_label[span.label] += 1
-            started.add((doc_id, annotator_ids[name]))
-    insert_span_rows(connection, rows)
-    for doc_id, who in started:
-        mark_started(connection, doc_id, who)
-    summary.spans_added = len(rows)
-    touched = frozenset(doc for doc, _ in started) | added.change.documents
+
+
+def _write_steps(
+    connection: Connection,
+    records: Iterable[Record],
+    annotator: str,
+    add_missing_labels: bool,
+    declarations: list[Declaration],
+    checked: Checked | None = None,
+    every: int = 200,
+) -> Generator[int, None, ImportSummary]:
+    """Write records chunk by chunk, yielding how many are written after each chunk."""
+    if checked is None:
+        records = list(records)
+        checked = Checked(records=records, count=len(records), declarations=declarations)
+        for record in records:
+            for span in record.spans:
+                checked.labels.setdefault(span.label, (record.source, record.line))
+    to_add, problems = _label_problems(connection, checked, add_missing_labels)
+    if problems:
+        raise InputError(problems)
+    add_label_rows(connection, to_add)
+    summary = ImportSummary(documents_read=checked.count, labels_added=[lab.name for lab in to_add])
+    state = _WriteState(summary=summary, labels=label_ids(connection))
+    for declaration in checked.declarations:
+        for name in declaration.annotators:
+            state.who(connection, name)
+    done = 0
+    for chunk in _chunks(records, every):
+        _write_chunk(connection, chunk, annotator, state)
+        done += len(chunk)
+        yield done
     summary.change = Change(
-        documents=touched,
-        statuses=frozenset(doc for doc, _ in started),
+        documents=frozenset(state.documents),
+        statuses=frozenset(state.statuses),
         labels=bool(summary.labels_added),
-        annotators=bool(annotator_ids),
-        document_list=bool(touched),
+        annotators=bool(state.annotators),
+        document_list=bool(state.documents),
     )
+    return summary
+
+
+def _count_lines(files: list[Path]) -> int:
+    total = 0
+    for path in files:
+        try:
+            with path.open("rb") as handle:
+                while block := handle.read(1 << 20):
+                    total += block.count(b"\n")
+        except OSError:
+            continue
+        total += 1
+    return total
+
+
+def check(
+    paths: list[str | Path], format_name: str | None, max_problems: int = 50
+) -> Generator[int, None, Checked]:
+    """The checking pass: read everything, keep what the writing pass needs, and the first
+    ``max_problems`` problems. Records are kept while their spans stay under ``KEEP_SPANS``;
+    beyond that the writing pass reads the files again, so memory stays bounded."""
+    checked = Checked()
+    kept_spans = 0
+    labels = checked.labels
+    for item in read_records(paths, format_name):
+        if isinstance(item, Problem):
+            checked.problems.append(item)
+            if len(checked.problems) >= max_problems:
+                break
+            continue
+        if isinstance(item, Declaration):
+            checked.declarations.append(item)
+            continue
+        checked.count += 1
+        for span in item.spans:
+            if span.label not in labels:
+                labels[span.label] = (item.source, item.line)
+        if checked.records is not None:
+            checked.records.append(item)
+            kept_spans += len(item.spans) + 1
+            if kept_spans > KEEP_SPANS:
+                checked.records = None
+        if checked.count % 200 == 0:
+            yield checked.count
+    return checked
+
+
+def _reread(paths: list[str | Path], format_name: str | None) -> Iterator[Record]:
+    for item in read_records(paths, format_name):
+        if isinstance(item, Problem):
+            raise InputError([Problem(f"the file changed during the import: {item.reason}",
+                                      item.source, item.line)])
+        if isinstance(item, Record):
+            yield item
+
+
+def import_steps(
+    engine: Engine,
+    paths: Iterable[str | Path],
+    annotator: str,
+    format_name: str | None = None,
+    add_missing_labels: bool = False,
+) -> Generator[Progress, None, ImportSummary]:
+    """Import files and folders all or nothing, yielding progress (lines checked, then
+    written, out of twice the line count). Raises ``InputError`` listing the problems;
+    closing the generator before its end rolls everything back."""
+    paths = list(paths)
+    files, _ = expand_paths(paths)
+    total = 2 * _count_lines(files)
+    yield Progress(0, total)
+    checking = check(paths, format_name)
+    while True:
+        try:
+            count = next(checking)
+        except StopIteration as stop:
+            checked: Checked = stop.value
+            break
+        yield Progress(count, total)
+    if checked.problems:
+        raise InputError(checked.problems)
+    if not checked.count:
+        raise InputError([Problem("nothing to import", ", ".join(map(str, paths)) or None)])
+    records = checked.records if checked.records is not None else _reread(paths, format_name)
+    with writing(engine) as connection:
+        writing_steps = _write_steps(
+            connection, records, annotator, add_missing_labels, [], checked=checked
+        )
+        while True:
+            try:
+                done = next(writing_steps)
+            except StopIteration as stop:
+                summary: ImportSummary = stop.value
+                break
+            yield Progress(total // 2 + done, total)
+    summary.files = len(files)
     return summary
 
 
@@ -241,13 +430,4 @@ def import_paths(
     add_missing_labels: bool = False,
 ) -> ImportSummary:
     """Import files and folders all or nothing; raises ``InputError`` listing the problems."""
-    paths = list(paths)
-    records, problems = collect(paths, format_name)
-    if problems:
-        raise InputError(problems)
-    if not records:
-        raise InputError([Problem("nothing to import", ", ".join(map(str, paths)) or None)])
-    with writing(engine) as connection:
-        summary = write_records(connection, records, annotator, add_missing_labels)
-    summary.files = len({r.source for r in records})
-    return summary
+    return run_steps(import_steps(engine, paths, annotator, format_name, add_missing_labels))

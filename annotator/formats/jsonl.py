@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -84,3 +84,51 @@ def field(
             f"field {name!r} must be {expected}, got {type(value).__name__}", source, line
         )
     return value
+
+
+def offsets_problem(
+    text: str, start: Any, end: Any, quoted: Any, where: str, source: str, line: int
+) -> Problem | None:
+    """What is wrong with a span at ``[start, end)`` quoting ``quoted`` (None: no quote)."""
+    if type(start) is not int or type(end) is not int:
+        return Problem(f"{where}: offsets must be integers, got {start!r} and {end!r}", source, line)
+    if not 0 <= start < end <= len(text):
+        return Problem(
+            f"{where}: offsets [{start}, {end}) are outside the text (length {len(text)}) "
+            "or empty",
+            source,
+            line,
+        )
+    if quoted is not None and quoted != text[start:end]:
+        return Problem(
+            f"{where}: its text {quoted!r} differs from the text at [{start}, {end}): "
+            f"{text[start:end]!r}",
+            source,
+            line,
+        )
+    return None
+
+
+def label_problem(label: Any, where: str, source: str, line: int) -> Problem | None:
+    if not isinstance(label, str) or not label.strip():
+        return Problem(f"{where}: the label must be a non-empty string, got {label!r}", source, line)
+    return None
+
+
+def text_and_meta(obj: dict[str, Any], source: str, line: int) -> tuple[str, dict] | Problem:
+    """The ``text`` (may be empty) and ``meta`` (default ``{}``) fields of a line."""
+    text = field(obj, "text", str, source, line)
+    if isinstance(text, Problem):
+        return text
+    meta = obj.get("meta", {})
+    if not isinstance(meta, dict):
+        return Problem("field 'meta' must be an object", source, line)
+    return text, meta
+
+
+def records_of(
+    path: Path, parse: Callable[[dict[str, Any], Path, int], Any]
+) -> Iterator[Any]:
+    """``parse`` applied to each JSON line of ``path``; problems pass through."""
+    for line, obj in json_lines(path):
+        yield obj if isinstance(obj, Problem) else parse(obj, path, line)

@@ -2,15 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from annotator.core.errors import Problem
+from annotator.core.labels import Label
 from annotator.formats.records import Record
+from annotator.store.exporting import ExportContext, ExportItem
 
-Reader = Callable[[Path], Iterator[Record | Problem]]
+Reader = Callable[[Path], Iterator[Record | Label | Problem]]
 Sniffer = Callable[[dict], bool]
+Encoder = Callable[[ExportItem, "Tally"], bytes]
+Header = Callable[[ExportContext], bytes]
+
+
+class Tally(Protocol):
+    """Where an encoder counts what it wrote and what it could not carry."""
+
+    def wrote(self, labels: Iterable[str]) -> None: ...
+
+    def skipped(self, reason: str, count: int = 1) -> None: ...
+
+
+@dataclass(slots=True)
+class Writer:
+    """How to write format ``name``: ``encode`` turns one document into its line(s), with the
+    newline; ``header`` (optional) starts the file."""
+
+    label: str
+    extension: str
+    encode: Encoder
+    header: Header | None = None
 
 
 @dataclass(slots=True)
@@ -20,6 +44,7 @@ class Format:
     suffixes: tuple[str, ...]
     reader: Reader | None = None
     sniff: Sniffer | None = None
+    writer: Writer | None = None
 
 
 FORMATS: dict[str, Format] = {}
@@ -36,6 +61,30 @@ def register_reader(
         return reader
 
     return decorate
+
+
+def register_writer(
+    name: str, label: str, extension: str = ".jsonl", header: Header | None = None
+) -> Callable[[Encoder], Encoder]:
+    """Register ``encode`` as the way to write format ``name`` (``label`` is shown to people)."""
+
+    def decorate(encode: Encoder) -> Encoder:
+        entry = FORMATS.setdefault(name, Format(name, label, (extension,)))
+        entry.writer = Writer(label, extension, encode, header)
+        return encode
+
+    return decorate
+
+
+def writable_formats() -> list[Format]:
+    """Formats that can be written, the default (``spans``) first."""
+    _load_builtin_formats()
+    return [fmt for fmt in FORMATS.values() if fmt.writer]
+
+
+def readable_formats() -> list[Format]:
+    _load_builtin_formats()
+    return [fmt for fmt in FORMATS.values() if fmt.reader]
 
 
 def readable_suffixes() -> set[str]:
@@ -56,4 +105,10 @@ def formats_for_suffix(suffix: str) -> list[Format]:
 
 
 def _load_builtin_formats() -> None:
-    from annotator.formats import plaintext, spans  # noqa: F401  (modules register themselves)
+    from annotator.formats import (  # noqa: F401  (modules register themselves)
+        doccano,
+        native,
+        plaintext,
+        spans,
+        tokens,
+    )

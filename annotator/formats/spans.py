@@ -1,8 +1,10 @@
 """The ``spans`` format: one document per line with its labelled character spans.
 
-``{"id", "text", "spans": [{"start", "end", "label", "text"}], "meta": {...}}``, offsets in
-code points, end exclusive: the layout spaCy's ``Doc.char_span`` and Prodigy read. A line
-with only ``text`` imports as a document without spans.
+``{"id", "title", "text", "spans": [{"start", "end", "label", "text"}], "meta": {...}}``,
+offsets in code points, end exclusive, spans sorted by (start, end, label): the layout spaCy's
+``Doc.char_span`` and Prodigy's span recipes read. Nested and overlapping spans are kept (they
+belong in spaCy's ``doc.spans[key]``). A line with only ``text`` imports as a document without
+spans.
 """
 
 from __future__ import annotations
@@ -11,15 +13,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from annotator.core.documents import Document, title_from_text
 from annotator.core.errors import Problem
-from annotator.core.spans import Origin, Span
-from annotator.formats.jsonl import field, json_lines
-from annotator.formats.records import Record
-from annotator.formats.registry import register_reader
+from annotator.formats.exporting import ExportSummary, distinct_spans
+from annotator.formats.jsonl import label_problem, offsets_problem, records_of, text_and_meta
+from annotator.formats.records import ReadSpan, Record
+from annotator.formats.registry import register_reader, register_writer
+from annotator.store.exporting import ExportItem
 
 
-def _spans(value: Any, text: str, source: str, line: int) -> list[Span] | Problem:
+def _spans(value: Any, text: str, source: str, line: int) -> list[ReadSpan] | Problem:
     if not isinstance(value, list):
         return Problem(f"field 'spans' must be a list, got {type(value).__name__}", source, line)
     spans = []
@@ -27,59 +32,66 @@ def _spans(value: Any, text: str, source: str, line: int) -> list[Span] | Proble
         where = f"span {index}"
         if not isinstance(item, dict):
             return Problem(f"{where} must be an object", source, line)
-        parts = {}
-        for name, kind in (("start", int), ("end", int), ("label", str)):
-            got = field(item, name, kind, source, line)
-            if isinstance(got, Problem):
-                return Problem(f"{where}: {got.reason}", source, line)
-            parts[name] = got
-        start, end = parts["start"], parts["end"]
-        if not 0 <= start < end <= len(text):
-            return Problem(
-                f"{where}: offsets [{start}, {end}) are outside the text (length {len(text)}) "
-                "or empty",
-                source,
-                line,
-            )
-        quoted = item.get("text")
-        if quoted is not None and quoted != text[start:end]:
-            return Problem(
-                f"{where}: its text {quoted!r} differs from the text at [{start}, {end}): "
-                f"{text[start:end]!r}",
-                source,
-                line,
-            )
-        spans.append(Span(start, end, parts["label"].strip().lower(), origin=Origin.IMPORTED))
+        for name in ("start", "end", "label"):
+            if name not in item:
+                return Problem(f"{where}: missing field {name!r}", source, line)
+        start, end, label = item["start"], item["end"], item["label"]
+        problem = offsets_problem(text, start, end, item.get("text"), where, source, line)
+        problem = problem or label_problem(label, where, source, line)
+        if problem:
+            return problem
+        spans.append(ReadSpan(start, end, label.strip().lower()))
     return spans
+
+
+def document_of(obj: dict[str, Any], text: str, meta: dict, path: Path, line: int) -> Document:
+    """The document a line describes; a missing title is taken from the text."""
+    title = obj.get("title")
+    if not isinstance(title, str) or not title.strip():
+        title = title_from_text(text)
+    return Document(text=text, title=title, meta=meta, source=f"{path.name}:{line}")
 
 
 def record_from_object(obj: dict[str, Any], path: Path, line: int) -> Record | Problem:
     """A document and its spans from one parsed line of a ``spans`` file."""
     source = str(path)
-    text = field(obj, "text", str, source, line)
-    if isinstance(text, Problem):
-        return text
-    if not text.strip():
-        return Problem("field 'text' is empty", source, line)
-    meta = obj.get("meta", {})
-    if not isinstance(meta, dict):
-        return Problem("field 'meta' must be an object", source, line)
+    got = text_and_meta(obj, source, line)
+    if isinstance(got, Problem):
+        return got
+    text, meta = got
     spans = _spans(obj.get("spans", []), text, source, line)
     if isinstance(spans, Problem):
         return spans
-    title = obj.get("title")
-    if not isinstance(title, str) or not title.strip():
-        title = title_from_text(text)
-    document = Document(text=text, title=title, meta=meta, source=f"{path.name}:{line}")
+    document = document_of(obj, text, meta, path, line)
     return Record(document=document, source=source, line=line, spans=spans)
 
 
 @register_reader(
     "spans",
-    "JSON Lines, one document per line with character spans",
+    "JSON Lines, one document per line with character spans (spaCy, Prodigy)",
     (".jsonl", ".json"),
-    sniff=lambda obj: "text" in obj and "label" not in obj and "entities" not in obj,
+    sniff=lambda obj: "text" in obj and not {"label", "entities", "type", "ner_tags"} & obj.keys(),
 )
 def read_spans(path: Path) -> Iterator[Record | Problem]:
-    for line, obj in json_lines(path):
-        yield obj if isinstance(obj, Problem) else record_from_object(obj, path, line)
+    return records_of(path, record_from_object)
+
+
+@register_writer("spans", "spans: character offsets (spaCy, Prodigy)")
+def encode_spans(item: ExportItem, tally: ExportSummary) -> bytes:
+    document = item.document
+    text = document.text
+    spans = distinct_spans(item.spans, tally)
+    tally.wrote(label for _, _, label in spans)
+    return orjson.dumps(
+        {
+            "id": document.id,
+            "title": document.title,
+            "text": text,
+            "spans": [
+                {"start": start, "end": end, "label": label, "text": text[start:end]}
+                for start, end, label in spans
+            ],
+            "meta": document.meta,
+        },
+        option=orjson.OPT_APPEND_NEWLINE,
+    )

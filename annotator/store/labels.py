@@ -59,6 +59,21 @@ def add_labels(connection: Connection, names: list[str], palette: list[str]) -> 
         )
 
 
+def add_label_rows(connection: Connection, labels: list[Label]) -> None:
+    """Append checked labels (name, colour, hotkey, guideline) to the schema's end."""
+    start = connection.execute(select(func.coalesce(func.max(LABEL.c.position), -1))).scalar_one()
+    for offset, label in enumerate(labels):
+        connection.execute(
+            insert(LABEL).values(
+                name=label.name,
+                color=label.color,
+                hotkey=label.hotkey,
+                guideline=label.guideline,
+                position=start + 1 + offset,
+            )
+        )
+
+
 def delete_label(engine: Engine, name: str) -> Change:
     """Delete an unused label; a label in use is refused with its span count."""
     with writing(engine) as connection:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.engine import Connection, Engine
 
 from annotator.core.errors import InvalidSpan, StoreError
@@ -168,13 +168,44 @@ def update_span(
     return stored, Change(documents=frozenset({row.document_id}), spans=frozenset({span_id}))
 
 
+SPAN_TUPLE_COLUMNS = ("document_id", "annotator_id", "label_id", "start", "end", "origin")
+
+
 def insert_span_rows(connection: Connection, rows: Sequence[dict]) -> None:
     """Bulk insert of prepared span rows (document_id, annotator_id, label_id, start, end,
     origin), for imports and generators: one executemany, no ORM objects."""
+    insert_span_tuples(connection, [tuple(row[c] for c in SPAN_TUPLE_COLUMNS) for row in rows])
+
+
+def insert_span_tuples(connection: Connection, rows: Sequence[tuple]) -> int:
+    """Bulk insert of ``(document_id, annotator_id, label_id, start, end, origin)`` tuples.
+
+    The Core statement is compiled once for the connection's dialect and its parameters go
+    straight to the driver's executemany: Core's per-row parameter handling would double the
+    time of a million-span import. Returns the number of rows inserted.
+    """
+    if not rows:
+        return 0
     now = utcnow()
-    for i in range(0, len(rows), 5000):
-        chunk = [{"created": now, "updated": now, **row} for row in rows[i : i + 5000]]
-        connection.execute(insert(SPAN), chunk)
+    names = (*SPAN_TUPLE_COLUMNS, "created", "updated")
+    statement = insert(SPAN).values({name: bindparam(name) for name in names})
+    compiled = statement.compile(dialect=connection.dialect)
+    process = SPAN.c.created.type.bind_processor(connection.dialect)
+    stamp = process(now) if process else now
+    if compiled.positiontup is None:
+        for i in range(0, len(rows), 5000):
+            chunk = [
+                {**dict(zip(SPAN_TUPLE_COLUMNS, row, strict=True)), "created": now, "updated": now}
+                for row in rows[i : i + 5000]
+            ]
+            connection.execute(insert(SPAN), chunk)
+        return len(rows)
+    order = [names.index(name) for name in compiled.positiontup]
+    tail = (stamp, stamp)
+    connection.exec_driver_sql(
+        str(compiled), [tuple((row + tail)[i] for i in order) for row in rows]
+    )
+    return len(rows)
 
 
 def spans_by_id(

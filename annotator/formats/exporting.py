@@ -1,0 +1,212 @@
+"""Exporting: stream the selected documents through a format's encoder into files.
+
+An export is a generator of ``Progress`` steps (so the CLI can draw a bar and the app can
+run it in slices and cancel it); its return value is the ``ExportSummary``. Files are written
+under a temporary name next to the target and renamed only once complete: an interrupted,
+failed or cancelled export (``close()`` on the generator) leaves no file behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import Counter
+from collections.abc import Generator, Iterable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO, NamedTuple
+
+from sqlalchemy.engine import Engine
+
+from annotator.core.errors import AnnotatorError, InputError, Problem
+from annotator.core.labels import resources_dir
+from annotator.formats.registry import Format, get_format
+from annotator.store.engine import reading
+from annotator.store.exporting import Selection, SpanTuple, count_selected, export_context
+from annotator.store.exporting import iter_selected
+
+SPLIT_NAMES = {1: ("all",), 2: ("train", "test"), 3: ("train", "dev", "test")}
+DUPLICATE = "the same span by several annotators (written once)"
+
+
+class Progress(NamedTuple):
+    done: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    format: str = "spans"
+    output: Path | None = None
+    selection: Selection = field(default_factory=Selection)
+    split: tuple[int, ...] | None = None
+    seed: int = 13
+
+
+@dataclass(slots=True)
+class ExportSummary:
+    """What an export wrote, and what it could not carry and why."""
+
+    format: str
+    files: list[Path] = field(default_factory=list)
+    documents: Counter = field(default_factory=Counter)
+    spans_per_label: Counter = field(default_factory=Counter)
+    skipped_spans: Counter = field(default_factory=Counter)
+
+    def wrote(self, labels: Iterable[str]) -> None:
+        self.spans_per_label.update(labels)
+
+    def skipped(self, reason: str, count: int = 1) -> None:
+        self.skipped_spans[reason] += count
+
+    def lines(self) -> list[str]:
+        total = sum(self.documents.values())
+        parts = ", ".join(f"{name} {n}" for name, n in self.documents.items())
+        out = [f"format: {self.format}"]
+        out.append(f"documents: {total}" + (f" ({parts})" if len(self.documents) > 1 else ""))
+        out.append(f"spans: {sum(self.spans_per_label.values())}")
+        out.extend(f"  {label}: {n}" for label, n in sorted(self.spans_per_label.items()))
+        if self.skipped_spans:
+            out.append(f"spans not written: {sum(self.skipped_spans.values())}")
+            out.extend(f"  {reason}: {n}" for reason, n in sorted(self.skipped_spans.items()))
+        out.extend(f"wrote {path}" for path in self.files)
+        return out
+
+
+def parse_split(text: str) -> tuple[int, ...]:
+    """``"80/10/10"`` -> ``(80, 10, 10)``: two or three whole percentages adding up to 100."""
+    try:
+        parts = tuple(int(p) for p in text.split("/"))
+    except ValueError:
+        parts = ()
+    if len(parts) not in (2, 3) or sum(parts) != 100 or min(parts) < 0:
+        raise InputError(
+            [Problem(f"--split {text!r}: give two or three percentages adding up to 100, "
+                     "e.g. 80/10/10")]
+        )
+    return parts
+
+
+def split_of(sha256: str, seed: int, split: tuple[int, ...]) -> int:
+    """The part a document falls in, from its text hash and the seed.
+
+    Hashing rather than shuffling keeps each document in its part when the corpus grows, so
+    a later export never moves test documents into training.
+    """
+    digest = hashlib.sha256(f"{seed}:{sha256}".encode()).digest()
+    point = int.from_bytes(digest[:8], "big") * 100 / 2**64
+    edge = 0
+    for index, share in enumerate(split):
+        edge += share
+        if point < edge:
+            return index
+    return len(split) - 1
+
+
+def default_output(fmt: Format) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    assert fmt.writer is not None
+    return resources_dir().parent / "exports" / f"{fmt.name}-{stamp}{fmt.writer.extension}"
+
+
+def output_paths(output: Path, split: tuple[int, ...] | None) -> list[Path]:
+    if not split:
+        return [output]
+    suffix = "".join(output.suffixes[-1:]) or ".jsonl"
+    stem = output.name[: len(output.name) - len(suffix)] if output.suffix else output.name
+    return [output.with_name(f"{stem}.{name}{suffix}") for name in SPLIT_NAMES[len(split)]]
+
+
+def distinct_spans(spans: list[SpanTuple], tally: ExportSummary) -> list[tuple[int, int, str]]:
+    """``(start, end, label)`` of sorted spans, each once whoever made it."""
+    out: list[tuple[int, int, str]] = []
+    last = None
+    for span in spans:
+        key = span[:3]
+        if key == last:
+            tally.skipped(DUPLICATE)
+            continue
+        out.append(key)
+        last = key
+    return out
+
+
+def _open_temporary(path: Path, stack: ExitStack) -> tuple[Path, BinaryIO]:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(temporary, "wb", buffering=1 << 20)  # noqa: SIM115  (closed by the stack)
+    except OSError as exc:
+        raise AnnotatorError(f"{path}: cannot write the export ({exc.strerror})") from exc
+    stack.callback(handle.close)
+    return temporary, handle
+
+
+def export_steps(
+    engine: Engine, options: ExportOptions, every: int = 100
+) -> Generator[Progress, None, ExportSummary]:
+    """Export as ``options`` say, yielding progress every ``every`` documents."""
+    try:
+        fmt = get_format(options.format)
+    except KeyError:
+        fmt = None
+    if fmt is None or fmt.writer is None:
+        raise InputError([Problem(f"cannot export as {options.format!r}")])
+    writer = fmt.writer
+    targets = output_paths(options.output or default_output(fmt), options.split)
+    summary = ExportSummary(format=fmt.name)
+    names = SPLIT_NAMES[len(targets)]
+    temporaries: list[Path] = []
+    try:
+        with reading(engine) as connection, ExitStack() as stack:
+            total = count_selected(connection, options.selection)
+            handles = []
+            for path in targets:
+                temporary, handle = _open_temporary(path, stack)
+                temporaries.append(temporary)
+                handles.append(handle)
+            if writer.header:
+                header = writer.header(export_context(connection, options.selection))
+                for handle in handles:
+                    handle.write(header)
+            for name in names:
+                summary.documents[name] = 0
+            yield Progress(0, total)
+            done = 0
+            for item in iter_selected(connection, options.selection):
+                part = split_of(item.sha256, options.seed, options.split) if options.split else 0
+                handles[part].write(writer.encode(item, summary))
+                summary.documents[names[part]] += 1
+                done += 1
+                if done % every == 0:
+                    yield Progress(done, total)
+            stack.close()
+            for temporary, path in zip(temporaries, targets, strict=True):
+                os.replace(temporary, path)
+            temporaries.clear()
+            yield Progress(done, total)
+    except OSError as exc:
+        raise AnnotatorError(f"cannot write the export ({exc.strerror or exc})") from exc
+    finally:
+        for temporary in temporaries:
+            temporary.unlink(missing_ok=True)
+    summary.files = targets
+    return summary
+
+
+def run_steps(steps: Generator[Progress, None, object]) -> object:
+    """Drive a step generator to its end and return its result."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as stop:
+            return stop.value
+
+
+def export(engine: Engine, options: ExportOptions) -> ExportSummary:
+    """Export without progress reports."""
+    summary = run_steps(export_steps(engine, options))
+    assert isinstance(summary, ExportSummary)
+    return summary

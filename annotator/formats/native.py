@@ -1,0 +1,195 @@
+"""The ``native`` format: everything the store holds, lossless, for backups and merging.
+
+Every line is a JSON object with a ``"type"``. The first is the header::
+
+    {"type": "header", "format": "annotator-native", "version": 1,
+     "labels": [{"name", "color", "hotkey", "guideline"}], "annotators": [...]}
+
+then one line per document::
+
+    {"type": "document", "id", "sha256", "title", "text", "source", "meta",
+     "statuses": {"annotator": "done"},
+     "spans": [{"start", "end", "label", "annotator", "origin"}]}
+
+New kinds of line (say, the review layer's gold spans and comments) get a new ``type`` and a
+reader in ``LINE_READERS``; a change that older readers cannot skip safely bumps ``VERSION``,
+and a reader refuses files newer than it understands rather than half-reading them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from annotator.core.documents import Document, text_sha256
+from annotator.core.errors import Problem
+from annotator.core.labels import Label
+from annotator.core.spans import Origin
+from annotator.formats.exporting import ExportSummary
+from annotator.formats.jsonl import (
+    field,
+    json_lines,
+    label_problem,
+    offsets_problem,
+    text_and_meta,
+)
+from annotator.formats.records import Declaration, ReadSpan, Record
+from annotator.formats.registry import register_reader, register_writer
+from annotator.store.exporting import ExportContext, ExportItem
+from annotator.store.status import Status
+
+FORMAT = "annotator-native"
+VERSION = 1
+ORIGINS = {origin.value for origin in Origin}
+STATUSES = {status.value for status in Status}
+
+LineReader = Callable[[dict[str, Any], Path, int], Record | Declaration | Problem]
+
+
+def encode_header(context: ExportContext) -> bytes:
+    return orjson.dumps(
+        {
+            "type": "header",
+            "format": FORMAT,
+            "version": VERSION,
+            "labels": [
+                {"name": lab.name, "color": lab.color, "hotkey": lab.hotkey,
+                 "guideline": lab.guideline}
+                for lab in context.labels
+            ],
+            "annotators": context.annotators,
+        },
+        option=orjson.OPT_APPEND_NEWLINE,
+    )
+
+
+@register_writer("native", "native: everything, lossless (backup, merging)", header=encode_header)
+def encode_native(item: ExportItem, tally: ExportSummary) -> bytes:
+    document = item.document
+    tally.wrote(span[2] for span in item.spans)
+    return orjson.dumps(
+        {
+            "type": "document",
+            "id": document.id,
+            "sha256": item.sha256,
+            "title": document.title,
+            "text": document.text,
+            "source": document.source,
+            "meta": document.meta,
+            "statuses": item.statuses,
+            "spans": [
+                {"start": s, "end": e, "label": label, "annotator": who, "origin": origin}
+                for s, e, label, who, origin in item.spans
+            ],
+        },
+        option=orjson.OPT_APPEND_NEWLINE,
+    )
+
+
+def _header(obj: dict[str, Any], path: Path, line: int) -> Declaration | Problem:
+    source = str(path)
+    version = obj.get("version")
+    if obj.get("format") != FORMAT or type(version) is not int:
+        return Problem(f"not an {FORMAT} header", source, line)
+    if version > VERSION:
+        return Problem(
+            f"written by a newer annotator (native version {version}; this one reads up to "
+            f"{VERSION}); update annotator to import it",
+            source,
+            line,
+        )
+    labels = []
+    for entry in obj.get("labels", []):
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            return Problem(f"header: label {entry!r} has no name", source, line)
+        labels.append(
+            Label(
+                name=entry["name"],
+                color=str(entry.get("color", "#888888")),
+                hotkey=str(entry.get("hotkey", "")),
+                guideline=str(entry.get("guideline", "")),
+            )
+        )
+    annotators = obj.get("annotators", [])
+    if not isinstance(annotators, list) or not all(isinstance(a, str) for a in annotators):
+        return Problem("header: 'annotators' must be a list of names", source, line)
+    return Declaration(labels=labels, annotators=annotators, source=source, line=line)
+
+
+def _document(obj: dict[str, Any], path: Path, line: int) -> Record | Problem:
+    source = str(path)
+    got = text_and_meta(obj, source, line)
+    if isinstance(got, Problem):
+        return got
+    text, meta = got
+    sha = obj.get("sha256")
+    if sha is not None and sha != text_sha256(text):
+        return Problem("the text does not match its sha256 (was the file edited?)", source, line)
+    title = field(obj, "title", str, source, line)
+    statuses = obj.get("statuses", {})
+    spans_in = obj.get("spans", [])
+    for value in (title,):
+        if isinstance(value, Problem):
+            return value
+    if not isinstance(statuses, dict) or not all(
+        isinstance(k, str) and v in STATUSES for k, v in statuses.items()
+    ):
+        return Problem(
+            f"'statuses' must map annotator names to one of {sorted(STATUSES)}", source, line
+        )
+    if not isinstance(spans_in, list):
+        return Problem("field 'spans' must be a list", source, line)
+    spans = []
+    for index, item in enumerate(spans_in):
+        where = f"span {index}"
+        if not isinstance(item, dict):
+            return Problem(f"{where} must be an object", source, line)
+        for name in ("start", "end", "label", "annotator"):
+            if name not in item:
+                return Problem(f"{where}: missing field {name!r}", source, line)
+        problem = offsets_problem(text, item["start"], item["end"], None, where, source, line)
+        problem = problem or label_problem(item["label"], where, source, line)
+        if problem:
+            return problem
+        origin = item.get("origin", Origin.IMPORTED)
+        if origin not in ORIGINS or not isinstance(item["annotator"], str):
+            return Problem(f"{where}: bad origin {origin!r} or annotator", source, line)
+        spans.append(ReadSpan(item["start"], item["end"], item["label"], item["annotator"], origin))
+    document = Document(
+        text=text, title=title, meta=meta, source=str(obj.get("source", f"{path.name}:{line}"))
+    )
+    return Record(
+        document=document, source=source, line=line, spans=spans, statuses=dict(statuses)
+    )
+
+
+LINE_READERS: dict[str, LineReader] = {"header": _header, "document": _document}
+
+
+@register_reader(
+    "native",
+    "annotator native JSONL (lossless backup)",
+    (".jsonl", ".json"),
+    sniff=lambda obj: obj.get("type") == "header" and obj.get("format") == FORMAT,
+)
+def read_native(path: Path) -> Iterator[Record | Declaration | Problem]:
+    source = str(path)
+    seen_header = False
+    for line, obj in json_lines(path):
+        if isinstance(obj, Problem):
+            yield obj
+            continue
+        kind = obj.get("type")
+        if not seen_header and kind != "header":
+            yield Problem(f"the first line must be the {FORMAT} header", source, line)
+            return
+        reader = LINE_READERS.get(kind) if isinstance(kind, str) else None
+        if reader is None:
+            known = ", ".join(LINE_READERS)
+            yield Problem(f"unknown line type {kind!r} (known: {known})", source, line)
+            continue
+        seen_header = True
+        yield reader(obj, path, line)
