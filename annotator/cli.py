@@ -9,18 +9,23 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import asdict
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
 from annotator import __version__
 from annotator.core.errors import AnnotatorError
-from annotator.formats.importing import import_paths
+from annotator.formats.exporting import ExportOptions, Progress, export_steps, parse_split
+from annotator.formats.importing import import_steps
+from annotator.formats.registry import writable_formats
 from annotator.settings import default_database
 from annotator.store import open_store
 from annotator.store.agreement import corpus_agreement
 from annotator.store.documents import document_summaries
+from annotator.store.exporting import Selection
 from annotator.store.stats import corpus_stats
 
 Handler = Callable[[argparse.Namespace], int]
@@ -36,15 +41,60 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run_app(db=args.db or default_database(), annotator=args.annotator)
 
 
+def _drive(steps: Generator[Progress, None, Any], what: str) -> Any:
+    """Run a step generator, drawing a progress bar on stderr when it is a terminal.
+
+    On Ctrl-C the generator is closed, which removes partial files and rolls back imports.
+    """
+    bar = sys.stderr.isatty() and sys.stdout.isatty()
+    try:
+        while True:
+            try:
+                done, total = next(steps)
+            except StopIteration as stop:
+                return stop.value
+            if bar and total:
+                filled = int(30 * min(done, total) / total)
+                sys.stderr.write(f"\r{what} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}")
+                sys.stderr.flush()
+    finally:
+        steps.close()
+        if bar:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     engine = _engine(args)
-    summary = import_paths(
+    steps = import_steps(
         engine,
         args.paths,
         annotator=args.annotator or "imported",
         format_name=args.format,
         add_missing_labels=args.add_labels,
     )
+    summary = _drive(steps, "importing")
+    print("\n".join(summary.lines()))
+    return 0
+
+
+def _names(value: str | None) -> tuple[str, ...] | None:
+    return tuple(v.strip() for v in value.split(",") if v.strip()) if value else None
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    options = ExportOptions(
+        format=args.format,
+        output=Path(args.output) if args.output else None,
+        selection=Selection(
+            annotators=_names(args.annotator),
+            statuses=_names(args.status),
+            labels=_names(args.labels),
+        ),
+        split=parse_split(args.split) if args.split else None,
+        seed=args.seed,
+    )
+    summary = _drive(export_steps(_engine(args), options), "exporting")
     print("\n".join(summary.lines()))
     return 0
 
@@ -147,6 +197,34 @@ def build_parser() -> argparse.ArgumentParser:
         "--add-labels", action="store_true", help="add labels the files use that the schema lacks"
     )
     imp.set_defaults(handler=cmd_import)
+
+    writable = [fmt.name for fmt in writable_formats()]
+    exp = commands.add_parser(
+        "export",
+        parents=[common],
+        help="export JSONL training data or a lossless backup",
+        description="Export documents and spans as JSON Lines. The file is written under a "
+        "temporary name and renamed when complete. --annotator takes one name or several, "
+        "comma-separated: the documents they worked on, with their spans.",
+    )
+    exp.add_argument("--format", choices=writable, default="spans", help="default: spans")
+    exp.add_argument(
+        "--output", "-o", metavar="PATH", help="file to write (default: exports/FORMAT-TIME.jsonl)"
+    )
+    exp.add_argument(
+        "--status",
+        metavar="STATUS[,...]",
+        help="only documents with this status (new, in_progress, done, skipped)",
+    )
+    exp.add_argument("--labels", metavar="LABEL[,...]", help="only spans with these labels")
+    exp.add_argument(
+        "--split",
+        metavar="80/10/10",
+        help="write train/dev/test (or train/test) files; each document's part follows from "
+        "its text and --seed, so it stays put as the corpus grows",
+    )
+    exp.add_argument("--seed", type=int, default=13, help="seed for --split (default: 13)")
+    exp.set_defaults(handler=cmd_export)
 
     docs = commands.add_parser(
         "docs", parents=[common], help="list documents with status and span counts"

@@ -24,8 +24,13 @@ from annotator.core.errors import AnnotatorError, InputError, Problem
 from annotator.core.labels import resources_dir
 from annotator.formats.registry import Format, get_format
 from annotator.store.engine import reading
-from annotator.store.exporting import Selection, SpanTuple, count_selected, export_context
-from annotator.store.exporting import iter_selected
+from annotator.store.exporting import (
+    Selection,
+    SpanTuple,
+    count_selected,
+    export_context,
+    iter_selected,
+)
 
 SPLIT_NAMES = {1: ("all",), 2: ("train", "test"), 3: ("train", "dev", "test")}
 DUPLICATE = "the same span by several annotators (written once)"
@@ -83,8 +88,12 @@ def parse_split(text: str) -> tuple[int, ...]:
         parts = ()
     if len(parts) not in (2, 3) or sum(parts) != 100 or min(parts) < 0:
         raise InputError(
-            [Problem(f"--split {text!r}: give two or three percentages adding up to 100, "
-                     "e.g. 80/10/10")]
+            [
+                Problem(
+                    f"--split {text!r}: give two or three percentages adding up to 100, "
+                    "e.g. 80/10/10"
+                )
+            ]
         )
     return parts
 

@@ -374,8 +374,13 @@ def check(
 def _reread(paths: list[str | Path], format_name: str | None) -> Iterator[Record]:
     for item in read_records(paths, format_name):
         if isinstance(item, Problem):
-            raise InputError([Problem(f"the file changed during the import: {item.reason}",
-                                      item.source, item.line)])
+            raise InputError(
+                [
+                    Problem(
+                        f"the file changed during the import: {item.reason}", item.source, item.line
+                    )
+                ]
+            )
         if isinstance(item, Record):
             yield item
 

@@ -90,12 +90,14 @@ def offsets_problem(
     text: str, start: Any, end: Any, quoted: Any, where: str, source: str, line: int
 ) -> Problem | None:
     """What is wrong with a span at ``[start, end)`` quoting ``quoted`` (None: no quote)."""
-    if type(start) is not int or type(end) is not int:
-        return Problem(f"{where}: offsets must be integers, got {start!r} and {end!r}", source, line)
+    for name, value in (("start", start), ("end", end)):
+        if type(value) is not int:
+            return Problem(
+                f"{where}: field {name!r} must be int, got {type(value).__name__}", source, line
+            )
     if not 0 <= start < end <= len(text):
         return Problem(
-            f"{where}: offsets [{start}, {end}) are outside the text (length {len(text)}) "
-            "or empty",
+            f"{where}: offsets [{start}, {end}) are outside the text (length {len(text)}) or empty",
             source,
             line,
         )
@@ -111,7 +113,9 @@ def offsets_problem(
 
 def label_problem(label: Any, where: str, source: str, line: int) -> Problem | None:
     if not isinstance(label, str) or not label.strip():
-        return Problem(f"{where}: the label must be a non-empty string, got {label!r}", source, line)
+        return Problem(
+            f"{where}: the label must be a non-empty string, got {label!r}", source, line
+        )
     return None
 
 
@@ -126,9 +130,7 @@ def text_and_meta(obj: dict[str, Any], source: str, line: int) -> tuple[str, dic
     return text, meta
 
 
-def records_of(
-    path: Path, parse: Callable[[dict[str, Any], Path, int], Any]
-) -> Iterator[Any]:
+def records_of(path: Path, parse: Callable[[dict[str, Any], Path, int], Any]) -> Iterator[Any]:
     """``parse`` applied to each JSON line of ``path``; problems pass through."""
     for line, obj in json_lines(path):
         yield obj if isinstance(obj, Problem) else parse(obj, path, line)

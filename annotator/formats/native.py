@@ -56,8 +56,12 @@ def encode_header(context: ExportContext) -> bytes:
             "format": FORMAT,
             "version": VERSION,
             "labels": [
-                {"name": lab.name, "color": lab.color, "hotkey": lab.hotkey,
-                 "guideline": lab.guideline}
+                {
+                    "name": lab.name,
+                    "color": lab.color,
+                    "hotkey": lab.hotkey,
+                    "guideline": lab.guideline,
+                }
                 for lab in context.labels
             ],
             "annotators": context.annotators,
@@ -161,9 +165,7 @@ def _document(obj: dict[str, Any], path: Path, line: int) -> Record | Problem:
     document = Document(
         text=text, title=title, meta=meta, source=str(obj.get("source", f"{path.name}:{line}"))
     )
-    return Record(
-        document=document, source=source, line=line, spans=spans, statuses=dict(statuses)
-    )
+    return Record(document=document, source=source, line=line, spans=spans, statuses=dict(statuses))
 
 
 LINE_READERS: dict[str, LineReader] = {"header": _header, "document": _document}

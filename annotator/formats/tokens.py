@@ -89,8 +89,10 @@ def _offsets(tokens: list[str], text: str | None) -> tuple[str, list[tuple[int, 
     offsets = []
     position = 0
     for index, token in enumerate(tokens):
-        while position < len(text) and text[position].isspace() and not token.startswith(
-            text[position]
+        while (
+            position < len(text)
+            and text[position].isspace()
+            and not token.startswith(text[position])
         ):
             position += 1
         if not token or not text.startswith(token, position):
@@ -123,7 +125,7 @@ def record_from_tokens(obj: dict[str, Any], path: Path, line: int) -> Record | P
     spans: list[ReadSpan] = []
     open_span: list | None = None
     for index, tag in enumerate(tags):
-        if not isinstance(tag, str) or not (tag == "O" or tag[:2] in ("B-", "I-") and tag[2:]):
+        if not isinstance(tag, str) or not (tag == "O" or (tag[:2] in ("B-", "I-") and tag[2:])):
             return Problem(
                 f"ner_tag {index} {tag!r} is not O, B-LABEL or I-LABEL "
                 "(numeric tags need their names)",

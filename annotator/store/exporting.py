@@ -110,7 +110,9 @@ def _span_filter(connection: Connection, selection: Selection) -> ColumnElement[
 
 
 def count_selected(connection: Connection, selection: Selection) -> int:
-    query = select(func.count()).select_from(DOCUMENT).where(_document_filter(connection, selection))
+    query = (
+        select(func.count()).select_from(DOCUMENT).where(_document_filter(connection, selection))
+    )
     return connection.execute(query).scalar_one()
 
 
@@ -118,7 +120,9 @@ def export_context(connection: Connection, selection: Selection) -> ExportContex
     query = select(ANNOTATOR.c.name).order_by(ANNOTATOR.c.name)
     if selection.annotators is not None:
         query = query.where(ANNOTATOR.c.name.in_(selection.annotators))
-    return ExportContext(labels=list(schema_of(connection)), annotators=list(query.scalars()))
+    return ExportContext(
+        labels=list(schema_of(connection)), annotators=list(connection.execute(query).scalars())
+    )
 
 
 def _grouped(rows, document_id: int, pending: list) -> list:

@@ -1,0 +1,133 @@
+"""Export options, splits, summaries, and files that appear only when complete."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from annotator.core.errors import InputError
+from annotator.formats import exporting
+from annotator.formats.exporting import ExportOptions, export_steps, parse_split
+from annotator.store.exporting import Selection
+from tests.formats.helpers import Doc, export_to, fill
+
+CORPUS = [
+    Doc("Ana's done article about ICE.", [(25, 28, "agency", "ana", "manual")], {"ana": "done"}),
+    Doc(
+        "Bo is still on Karen Bass.",
+        [(15, 25, "actor", "bo", "manual"), (15, 20, "actor", "bo", "manual")],
+    ),
+    Doc(
+        "Both read Paramount.",
+        [(10, 19, "location", "ana", "manual"), (10, 19, "location", "bo", "manual")],
+        {"ana": "skipped"},
+    ),
+    Doc("Nobody opened this one."),
+]
+
+
+def lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.open(encoding="utf-8")]
+
+
+@pytest.fixture
+def corpus(engine):
+    fill(engine, CORPUS)
+    return engine
+
+
+def texts(path: Path) -> list[str]:
+    return [row["text"][:4] for row in lines(path)]
+
+
+@pytest.mark.parametrize(
+    ("selection", "expected", "span_count"),
+    [
+        (Selection(), ["Ana'", "Bo i", "Both", "Nobo"], 4),
+        (Selection(annotators=("ana",)), ["Ana'", "Both"], 2),
+        (Selection(annotators=("bo",)), ["Bo i", "Both"], 3),
+        (Selection(statuses=("done",)), ["Ana'"], 1),
+        (Selection(statuses=("new",)), ["Nobo"], 0),
+        (Selection(annotators=("bo",), statuses=("in_progress",)), ["Bo i", "Both"], 3),
+        (Selection(labels=("location", "agency")), ["Ana'", "Bo i", "Both", "Nobo"], 2),
+        (Selection(annotators=("nobody",)), [], 0),
+    ],
+)
+def test_selection_picks_documents_and_spans(corpus, tmp_path, selection, expected, span_count):
+    summary = export_to(corpus, tmp_path / "out.jsonl", selection=selection)
+    assert texts(tmp_path / "out.jsonl") == expected
+    assert sum(summary.spans_per_label.values()) == span_count
+
+
+def test_spans_from_several_annotators_are_written_once_and_counted(corpus, tmp_path) -> None:
+    summary = export_to(corpus, tmp_path / "out.jsonl")
+    both = lines(tmp_path / "out.jsonl")[2]
+    assert both["spans"] == [{"start": 10, "end": 19, "label": "location", "text": "Paramount"}]
+    assert summary.skipped_spans == {exporting.DUPLICATE: 1}
+    text = "\n".join(summary.lines())
+    assert "documents: 4" in text and "location: 1" in text and "(written once): 1" in text
+
+
+def test_native_keeps_every_annotator_and_status(corpus, tmp_path) -> None:
+    export_to(corpus, tmp_path / "n.jsonl", "native", selection=Selection(annotators=("ana",)))
+    header, first, both = lines(tmp_path / "n.jsonl")
+    assert header["annotators"] == ["ana"] and header["version"] == 1
+    assert [lab["name"] for lab in header["labels"]][:2] == ["actor", "agency"]
+    assert first["statuses"] == {"ana": "done"}
+    assert [s["annotator"] for s in both["spans"]] == ["ana"]
+
+
+def test_split_is_reproducible_and_writes_three_files(engine, tmp_path) -> None:
+    fill(engine, [Doc(f"Article number {i}.") for i in range(200)])
+    summary = export_to(engine, tmp_path / "ds.jsonl", split=(80, 10, 10), seed=13)
+    names = [p.name for p in summary.files]
+    assert names == ["ds.train.jsonl", "ds.dev.jsonl", "ds.test.jsonl"]
+    sizes = [len(lines(p)) for p in summary.files]
+    assert sum(sizes) == 200 and 140 < sizes[0] < 180 and sizes[1] > 5 and sizes[2] > 5
+    assert dict(summary.documents) == dict(zip(["train", "dev", "test"], sizes, strict=True))
+    again = export_to(engine, tmp_path / "again.jsonl", split=(80, 10, 10), seed=13)
+    other = export_to(engine, tmp_path / "other.jsonl", split=(80, 10, 10), seed=14)
+    assert [p.read_bytes() for p in again.files] == [p.read_bytes() for p in summary.files]
+    assert [p.read_bytes() for p in other.files] != [p.read_bytes() for p in summary.files]
+
+
+def test_a_document_keeps_its_part_when_the_corpus_grows(engine, tmp_path) -> None:
+    fill(engine, [Doc(f"Article number {i}.") for i in range(50)])
+    before = export_to(engine, tmp_path / "a.jsonl", split=(50, 50))
+    fill(engine, [Doc(f"Later article {i}.") for i in range(50)])
+    after = export_to(engine, tmp_path / "b.jsonl", split=(50, 50))
+    old_test = {row["text"] for row in lines(before.files[1])}
+    new_test = {row["text"] for row in lines(after.files[1])}
+    assert old_test <= new_test
+
+
+@pytest.mark.parametrize("text", ["80/10", "80/10/5", "a/b", "100", "50/50/0/0"])
+def test_bad_splits_are_refused_with_an_example(text) -> None:
+    if text == "80/10":
+        with pytest.raises(InputError, match="80/10/10"):
+            parse_split(text)
+        return
+    with pytest.raises(InputError, match="adding up to 100"):
+        parse_split(text)
+
+
+def test_an_unfinished_export_leaves_no_file(corpus, tmp_path) -> None:
+    target = tmp_path / "exports" / "out.jsonl"
+    steps = export_steps(corpus, ExportOptions(output=target), every=1)
+    next(steps)
+    next(steps)
+    assert [p.name for p in target.parent.iterdir()] == [f".out.jsonl.{os.getpid()}.partial"]
+    steps.close()
+    assert list(target.parent.iterdir()) == []
+
+
+def test_the_default_output_is_a_timestamped_file_in_exports(corpus, tmp_path, monkeypatch):
+    monkeypatch.setattr(exporting, "resources_dir", lambda: tmp_path / "repo" / "resources")
+    summary = exporting.export(corpus, ExportOptions(format="doccano"))
+    (path,) = summary.files
+    assert path.parent == tmp_path / "repo" / "exports"
+    assert path.name.startswith("doccano-") and path.suffix == ".jsonl"
+    assert len(lines(path)) == 4

@@ -1,0 +1,62 @@
+"""``annotator export`` and ``annotator import`` of datasets, as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.test_cli import run
+
+
+def test_export_prints_a_summary_and_import_reads_it_back(db_path: Path, tmp_path: Path) -> None:
+    data = tmp_path / "model.jsonl"
+    data.write_text(
+        json.dumps({"text": "ICE in Paramount.", "label": [[0, 3, "agency"], [7, 16, "place"]]})
+        + "\n",
+        encoding="utf-8",
+    )
+    refused = run("import", str(data), db=db_path)
+    assert refused.returncode == 1
+    assert f"{data}:1: unknown label 'place'" in refused.stderr
+    assert run("import", str(data), "--add-labels", "--annotator", "m", db=db_path).returncode == 0
+    out = tmp_path / "out.jsonl"
+    result = run(
+        "export",
+        "--format",
+        "tokens",
+        "--annotator",
+        "m",
+        "--labels",
+        "agency",
+        "-o",
+        str(out),
+        db=db_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "", "no progress bar when not on a terminal"
+    assert "documents: 1" in result.stdout and "agency: 1" in result.stdout
+    assert f"wrote {out}" in result.stdout
+    row = json.loads(out.read_text(encoding="utf-8"))
+    assert row["ner_tags"] == ["B-AGENCY", "O", "O", "O"]
+    again = run("import", str(out), "--annotator", "m", db=db_path)
+    assert "0 added, 1 already present" in again.stdout
+
+
+def test_export_split_writes_three_files(db_path: Path, tmp_path: Path) -> None:
+    assert run("import", "seeds/", db=db_path).returncode == 0
+    result = run(
+        "export", "--split", "80/10/10", "--seed", "3", "-o", str(tmp_path / "d.jsonl"), db=db_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.glob("d.*.jsonl")) == [
+        "d.dev.jsonl",
+        "d.test.jsonl",
+        "d.train.jsonl",
+    ]
+
+
+def test_bad_export_options_are_one_line_errors(db_path: Path) -> None:
+    result = run("export", "--split", "70/20", db=db_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("annotator: --split '70/20'")
+    assert run("export", "--format", "csv", db=db_path).returncode == 2
