@@ -146,62 +146,10 @@ def collect(
     return records, problems
 
 
-@dataclass(slots=True)
-class Checked:
-    """What the checking pass found: records (kept while small), labels used, declarations."""
-
-    records: list[Record] | None = field(default_factory=list)
-    count: int = 0
-    labels: dict[str, tuple[str, int | None]] = field(default_factory=dict)
-    declarations: list[Declaration] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+Item = Record | Declaration | Problem
 
 
-def _label_problems(
-    connection: Connection, checked: Checked, add_missing: bool
-) -> tuple[list[Label], list[Problem]]:
-    """Labels to add (declared by the files, or used with ``add_missing``) and what is wrong."""
-    known = set(schema_of(connection).names)
-    declared = {lab.name: lab for d in checked.declarations for lab in d.labels}
-    hotkeys = {lab.hotkey for lab in schema_of(connection) if lab.hotkey}
-    to_add: list[Label] = []
-    problems: list[Problem] = []
-    names = [n for n in declared if n not in known]
-    names += sorted(n for n in checked.labels if n not in known and n not in declared)
-    for offset, name in enumerate(names):
-        source, line = checked.labels.get(name, (None, None))
-        if name in declared:
-            label = declared[name]
-            if label.hotkey in hotkeys:
-                label = Label(label.name, label.color, "", label.guideline)
-            hotkeys.add(label.hotkey)
-        elif add_missing:
-            label = Label(name=name, color=NEW_LABEL_COLOURS[offset % len(NEW_LABEL_COLOURS)])
-        else:
-            problems.append(
-                Problem(
-                    f"unknown label {name!r} (known: {', '.join(sorted(known))}; "
-                    "use --add-labels to add it)",
-                    source,
-                    line,
-                )
-            )
-            continue
-        try:
-            check_label(label)
-        except InvalidSpan as exc:
-            problems.append(Problem(f"cannot add the label: {exc}", source, line))
-            continue
-        to_add.append(label)
-    return to_add, problems
-
-
-def _write_chunk(
-    connection: Connection,
-    records: list[Record],
-    annotator: str,
-    state: _WriteState,
-) -> None:
+def _write_chunk(connection: Connection, records: list[Record], state: _WriteState) -> None:
     """Write one chunk of validated records in the caller's transaction."""
     summary = state.summary
     added = insert_documents(connection, [r.document for r in records])
@@ -215,11 +163,13 @@ def _write_chunk(
     rows = []
     wanted: dict[tuple[int, int], str] = {}
     per_label = summary.spans_per_label
+    labels = state.labels
     for doc_id, record in zip(added.ids, records, strict=True):
         given = {(doc_id, state.who(connection, name)): s for name, s in record.statuses.items()}
+        default = record.annotator or state.annotator
         for start, end, label, who_name, origin in record.spans:
-            who = state.who(connection, who_name or record.annotator or annotator)
-            key = (doc_id, who, state.labels[label], start, end)
+            who = state.who(connection, who_name or default)
+            key = (doc_id, who, labels[label], start, end)
             if key in existing:
                 summary.spans_existing += 1
                 continue
@@ -238,15 +188,59 @@ def _write_chunk(
 class _WriteState:
     summary: ImportSummary
     labels: dict[str, int]
+    annotator: str
+    add_missing: bool
+    known: set[str]
     annotators: dict[str, int] = field(default_factory=dict)
     documents: set[int] = field(default_factory=set)
     statuses: set[int] = field(default_factory=set)
+    hotkeys: set[str] = field(default_factory=set)
 
     def who(self, connection: Connection, name: str) -> int:
         found = self.annotators.get(name)
         if found is None:
             found = self.annotators[name] = annotator_id(connection, name)
         return found
+
+    def add_label(self, connection: Connection, label: Label) -> None:
+        if label.hotkey in self.hotkeys:
+            label = Label(label.name, label.color, "", label.guideline)
+        add_label_rows(connection, [label])
+        self.hotkeys.add(label.hotkey)
+        self.labels[label.name] = label_ids(connection)[label.name]
+        self.summary.labels_added.append(label.name)
+
+    def declare(self, connection: Connection, declaration: Declaration) -> Problem | None:
+        """Add the labels and annotators a file declares that the database lacks."""
+        for label in declaration.labels:
+            if label.name in self.labels:
+                continue
+            try:
+                check_label(label)
+            except InvalidSpan as exc:
+                return Problem(f"cannot add the label: {exc}", declaration.source, declaration.line)
+            self.add_label(connection, label)
+        for name in declaration.annotators:
+            self.who(connection, name)
+        return None
+
+    def unknown_label(self, connection: Connection, name: str, record: Record) -> Problem | None:
+        """Add label ``name`` when asked to; otherwise the problem of it being unknown."""
+        if not self.add_missing:
+            return Problem(
+                f"unknown label {name!r} (known: {', '.join(sorted(self.known))}; "
+                "use --add-labels to add it)",
+                record.source,
+                record.line,
+            )
+        colour = NEW_LABEL_COLOURS[len(self.summary.labels_added) % len(NEW_LABEL_COLOURS)]
+        label = Label(name=name, color=colour)
+        try:
+            check_label(label)
+        except InvalidSpan as exc:
+            return Problem(f"cannot add the label: {exc}", record.source, record.line)
+        self.add_label(connection, label)
+        return None
 
 
 def _existing_span_keys(connection: Connection, document_ids: set[int]) -> set[tuple]:
@@ -262,60 +256,73 @@ def _existing_span_keys(connection: Connection, document_ids: set[int]) -> set[t
     return keys
 
 
-def _chunks(items: Iterable[Record], size: int) -> Iterator[list[Record]]:
-    chunk: list[Record] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def write_records(
     connection: Connection,
-    records: Iterable[Record],
+    records: Iterable[Item],
     annotator: str,
     add_missing_labels: bool = False,
-    declarations: Iterable[Declaration] = (),
 ) -> ImportSummary:
-    """Write validated records in the caller's transaction; spans already present are skipped."""
-    return run_steps(
-        _write_steps(connection, records, annotator, add_missing_labels, list(declarations))
-    )
+    """Write records in the caller's transaction; spans already present are skipped.
+
+    Raises ``InputError`` (the caller's transaction then rolls back) on any problem."""
+    return run_steps(write_steps(connection, records, annotator, add_missing_labels))
 
 
-def _write_steps(
+def write_steps(
     connection: Connection,
-    records: Iterable[Record],
+    items: Iterable[Item],
     annotator: str,
-    add_missing_labels: bool,
-    declarations: list[Declaration],
-    checked: Checked | None = None,
+    add_missing_labels: bool = False,
     every: int = 200,
+    max_problems: int = 50,
 ) -> Generator[int, None, ImportSummary]:
-    """Write records chunk by chunk, yielding how many are written after each chunk."""
-    if checked is None:
-        records = list(records)
-        checked = Checked(records=records, count=len(records), declarations=declarations)
-        for record in records:
-            for span in record.spans:
-                checked.labels.setdefault(span.label, (record.source, record.line))
-    to_add, problems = _label_problems(connection, checked, add_missing_labels)
+    """Check and write ``items`` chunk by chunk, yielding how many records are done.
+
+    Once a problem turns up nothing more is written, but reading goes on to list up to
+    ``max_problems``; then ``InputError`` is raised for the caller to roll back.
+    """
+    schema = schema_of(connection)
+    state = _WriteState(
+        summary=ImportSummary(),
+        labels=label_ids(connection),
+        annotator=annotator,
+        add_missing=add_missing_labels,
+        known=set(schema.names),
+        hotkeys={label.hotkey for label in schema if label.hotkey},
+    )
+    problems: list[Problem] = []
+    chunk: list[Record] = []
+    count = 0
+    for item in items:
+        if isinstance(item, Declaration):
+            item = state.declare(connection, item) or item
+        if isinstance(item, Problem):
+            problems.append(item)
+            if len(problems) >= max_problems:
+                break
+            continue
+        if isinstance(item, Declaration):
+            continue
+        count += 1
+        for span in item.spans:
+            if span.label not in state.labels:
+                problem = state.unknown_label(connection, span.label, item)
+                if problem:
+                    problems.append(problem)
+                    state.labels[span.label] = -1
+        if problems:
+            continue
+        chunk.append(item)
+        if len(chunk) >= every:
+            _write_chunk(connection, chunk, state)
+            chunk = []
+            yield count
     if problems:
         raise InputError(problems)
-    add_label_rows(connection, to_add)
-    summary = ImportSummary(documents_read=checked.count, labels_added=[lab.name for lab in to_add])
-    state = _WriteState(summary=summary, labels=label_ids(connection))
-    for declaration in checked.declarations:
-        for name in declaration.annotators:
-            state.who(connection, name)
-    done = 0
-    for chunk in _chunks(records, every):
-        _write_chunk(connection, chunk, annotator, state)
-        done += len(chunk)
-        yield done
+    if chunk:
+        _write_chunk(connection, chunk, state)
+    summary = state.summary
+    summary.documents_read = count
     summary.change = Change(
         documents=frozenset(state.documents),
         statuses=frozenset(state.statuses),
@@ -339,50 +346,49 @@ def _count_lines(files: list[Path]) -> int:
     return total
 
 
+@dataclass(slots=True)
+class Checked:
+    """What the checking pass read: every item if the files are small, else the first ones
+    and the reader, positioned after them, for the writing pass to go on with."""
+
+    items: list[Item] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    rest: Iterator[Item] | None = None
+
+    def all_items(self) -> Iterator[Item]:
+        yield from self.items
+        if self.rest is not None:
+            yield from self.rest
+
+
 def check(
     paths: list[str | Path], format_name: str | None, max_problems: int = 50
 ) -> Generator[int, None, Checked]:
-    """The checking pass: read everything, keep what the writing pass needs, and the first
-    ``max_problems`` problems. Records are kept while their spans stay under ``KEEP_SPANS``;
-    beyond that the writing pass reads the files again, so memory stays bounded."""
+    """The checking pass, before the database is touched: read and validate the files.
+
+    Files holding up to ``KEEP_SPANS`` spans are read whole, so any problem in them is
+    found before a write begins. Bigger files are read that far; the writing pass goes on
+    from there in its transaction, which rolls back if a later line has a problem. Either
+    way memory stays bounded and each line is parsed once.
+    """
     checked = Checked()
-    kept_spans = 0
-    labels = checked.labels
-    for item in read_records(paths, format_name):
+    items = read_records(paths, format_name)
+    kept = 0
+    for item in items:
         if isinstance(item, Problem):
             checked.problems.append(item)
             if len(checked.problems) >= max_problems:
                 break
             continue
-        if isinstance(item, Declaration):
-            checked.declarations.append(item)
-            continue
-        checked.count += 1
-        for span in item.spans:
-            if span.label not in labels:
-                labels[span.label] = (item.source, item.line)
-        if checked.records is not None:
-            checked.records.append(item)
-            kept_spans += len(item.spans) + 1
-            if kept_spans > KEEP_SPANS:
-                checked.records = None
-        if checked.count % 200 == 0:
-            yield checked.count
-    return checked
-
-
-def _reread(paths: list[str | Path], format_name: str | None) -> Iterator[Record]:
-    for item in read_records(paths, format_name):
-        if isinstance(item, Problem):
-            raise InputError(
-                [
-                    Problem(
-                        f"the file changed during the import: {item.reason}", item.source, item.line
-                    )
-                ]
-            )
+        checked.items.append(item)
         if isinstance(item, Record):
-            yield item
+            kept += len(item.spans) + 1
+            if kept > KEEP_SPANS:
+                checked.rest = items
+                break
+            if len(checked.items) % 200 == 0:
+                yield len(checked.items)
+    return checked
 
 
 def import_steps(
@@ -392,37 +398,37 @@ def import_steps(
     format_name: str | None = None,
     add_missing_labels: bool = False,
 ) -> Generator[Progress, None, ImportSummary]:
-    """Import files and folders all or nothing, yielding progress (lines checked, then
-    written, out of twice the line count). Raises ``InputError`` listing the problems;
-    closing the generator before its end rolls everything back."""
+    """Import files and folders all or nothing, yielding progress (records read, out of
+    the line count). Raises ``InputError`` listing the problems; closing the generator
+    before its end rolls everything back."""
     paths = list(paths)
     files, _ = expand_paths(paths)
-    total = 2 * _count_lines(files)
+    total = _count_lines(files)
     yield Progress(0, total)
     checking = check(paths, format_name)
+    shown = 0
     while True:
         try:
             count = next(checking)
         except StopIteration as stop:
             checked: Checked = stop.value
             break
-        yield Progress(count, total)
+        shown = count // 2
+        yield Progress(shown, total)
     if checked.problems:
         raise InputError(checked.problems)
-    if not checked.count:
+    if not any(isinstance(item, Record) for item in checked.items):
         raise InputError([Problem("nothing to import", ", ".join(map(str, paths)) or None)])
-    records = checked.records if checked.records is not None else _reread(paths, format_name)
     with writing(engine) as connection:
-        writing_steps = _write_steps(
-            connection, records, annotator, add_missing_labels, [], checked=checked
-        )
+        writing_steps = write_steps(connection, checked.all_items(), annotator, add_missing_labels)
         while True:
             try:
                 done = next(writing_steps)
             except StopIteration as stop:
                 summary: ImportSummary = stop.value
                 break
-            yield Progress(total // 2 + done, total)
+            shown = max(shown, done if checked.rest else (len(checked.items) + done) // 2)
+            yield Progress(shown, total)
     summary.files = len(files)
     return summary
 

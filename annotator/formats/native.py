@@ -27,6 +27,7 @@ import orjson
 from annotator.core.documents import Document, text_sha256
 from annotator.core.errors import Problem
 from annotator.core.labels import Label
+from annotator.core.review import GOLD
 from annotator.core.spans import Origin
 from annotator.formats.exporting import ExportSummary
 from annotator.formats.jsonl import (
@@ -161,6 +162,10 @@ def _document(obj: dict[str, Any], path: Path, line: int) -> Record | Problem:
         origin = item.get("origin", Origin.IMPORTED)
         if origin not in ORIGINS or not isinstance(item["annotator"], str):
             return Problem(f"{where}: bad origin {origin!r} or annotator", source, line)
+        if item["annotator"] == GOLD:
+            return Problem(
+                f"{where}: {GOLD!r} is the reviewed layer, not an annotator", source, line
+            )
         spans.append(ReadSpan(item["start"], item["end"], item["label"], item["annotator"], origin))
     document = Document(
         text=text, title=title, meta=meta, source=str(obj.get("source", f"{path.name}:{line}"))

@@ -28,7 +28,25 @@ def _spans(value: Any, text: str, source: str, line: int) -> list[ReadSpan] | Pr
     if not isinstance(value, list):
         return Problem(f"field 'spans' must be a list, got {type(value).__name__}", source, line)
     spans = []
+    size = len(text)
+    labels: dict[str, str] = {}
     for index, item in enumerate(value):
+        if type(item) is dict:
+            start, end, label = item.get("start"), item.get("end"), item.get("label")
+            quoted = item.get("text")
+            if (
+                type(start) is int
+                and type(end) is int
+                and 0 <= start < end <= size
+                and type(label) is str
+                and (quoted is None or quoted == text[start:end])
+            ):
+                name = labels.get(label)
+                if name is None:
+                    name = labels[label] = label.strip().lower()
+                if name:
+                    spans.append(ReadSpan(start, end, name))
+                    continue
         where = f"span {index}"
         if not isinstance(item, dict):
             return Problem(f"{where} must be an object", source, line)
@@ -37,10 +55,7 @@ def _spans(value: Any, text: str, source: str, line: int) -> list[ReadSpan] | Pr
                 return Problem(f"{where}: missing field {name!r}", source, line)
         start, end, label = item["start"], item["end"], item["label"]
         problem = offsets_problem(text, start, end, item.get("text"), where, source, line)
-        problem = problem or label_problem(label, where, source, line)
-        if problem:
-            return problem
-        spans.append(ReadSpan(start, end, label.strip().lower()))
+        return problem or label_problem(label, where, source, line) or Problem(where, source, line)
     return spans
 
 

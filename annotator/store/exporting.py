@@ -18,6 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from annotator.core.documents import Document
 from annotator.core.labels import Label
+from annotator.core.review import GOLD
 from annotator.store.labels import schema_of
 from annotator.store.tables import ANNOTATOR, DOCUMENT, LABEL, SPAN, STATUS
 
@@ -26,7 +27,12 @@ SpanTuple = tuple[int, int, str, str, str]
 
 
 class SpanSource(StrEnum):
-    """Which layer of spans an export reads. The review layer adds its gold source here."""
+    """Which layer of spans an export reads.
+
+    ``ANNOTATORS``: the annotators' own spans and statuses; the reviewed gold layer (the
+    reserved ``gold`` annotator) is left out, so it is never mistaken for one more annotator.
+    A gold source selects that layer instead.
+    """
 
     ANNOTATORS = "annotators"
 
@@ -101,12 +107,12 @@ def _document_filter(connection: Connection, selection: Selection) -> ColumnElem
 
 
 def _span_filter(connection: Connection, selection: Selection) -> ColumnElement[bool]:
-    conditions: list[ColumnElement[bool]] = []
+    conditions: list[ColumnElement[bool]] = [ANNOTATOR.c.name != GOLD]
     if selection.annotators is not None:
         conditions.append(SPAN.c.annotator_id.in_(_annotator_ids(connection, selection.annotators)))
     if selection.labels is not None:
         conditions.append(LABEL.c.name.in_(selection.labels))
-    return and_(*conditions) if conditions else SPAN.c.id.is_not(None)
+    return and_(*conditions)
 
 
 def count_selected(connection: Connection, selection: Selection) -> int:
@@ -117,7 +123,7 @@ def count_selected(connection: Connection, selection: Selection) -> int:
 
 
 def export_context(connection: Connection, selection: Selection) -> ExportContext:
-    query = select(ANNOTATOR.c.name).order_by(ANNOTATOR.c.name)
+    query = select(ANNOTATOR.c.name).where(ANNOTATOR.c.name != GOLD).order_by(ANNOTATOR.c.name)
     if selection.annotators is not None:
         query = query.where(ANNOTATOR.c.name.in_(selection.annotators))
     return ExportContext(
@@ -177,7 +183,7 @@ def iter_selected(connection: Connection, selection: Selection) -> Iterator[Expo
     status_query = (
         select(STATUS.c.document_id, ANNOTATOR.c.name, STATUS.c.status)
         .select_from(STATUS.join(ANNOTATOR, STATUS.c.annotator_id == ANNOTATOR.c.id))
-        .where(STATUS.c.document_id.in_(selected))
+        .where(STATUS.c.document_id.in_(selected) & (ANNOTATOR.c.name != GOLD))
         .order_by(STATUS.c.document_id, ANNOTATOR.c.name)
     )
     if selection.annotators is not None:

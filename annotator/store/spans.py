@@ -190,7 +190,8 @@ def insert_span_tuples(connection: Connection, rows: Sequence[tuple]) -> int:
     names = (*SPAN_TUPLE_COLUMNS, "created", "updated")
     statement = insert(SPAN).values({name: bindparam(name) for name in names})
     compiled = statement.compile(dialect=connection.dialect)
-    process = SPAN.c.created.type.bind_processor(connection.dialect)
+    stamp_type = SPAN.c.created.type.dialect_impl(connection.dialect)
+    process = stamp_type.bind_processor(connection.dialect)
     stamp = process(now) if process else now
     if compiled.positiontup is None:
         for i in range(0, len(rows), 5000):
@@ -200,11 +201,13 @@ def insert_span_tuples(connection: Connection, rows: Sequence[tuple]) -> int:
             ]
             connection.execute(insert(SPAN), chunk)
         return len(rows)
-    order = [names.index(name) for name in compiled.positiontup]
     tail = (stamp, stamp)
-    connection.exec_driver_sql(
-        str(compiled), [tuple((row + tail)[i] for i in order) for row in rows]
-    )
+    if tuple(compiled.positiontup) == names:
+        parameters = [row + tail for row in rows]
+    else:
+        order = [names.index(name) for name in compiled.positiontup]
+        parameters = [tuple((row + tail)[i] for i in order) for row in rows]
+    connection.exec_driver_sql(str(compiled), parameters)
     return len(rows)
 
 

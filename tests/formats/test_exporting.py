@@ -131,3 +131,14 @@ def test_the_default_output_is_a_timestamped_file_in_exports(corpus, tmp_path, m
     assert path.parent == tmp_path / "repo" / "exports"
     assert path.name.startswith("doccano-") and path.suffix == ".jsonl"
     assert len(lines(path)) == 4
+
+
+def test_the_gold_layer_is_not_exported_as_one_more_annotator(corpus, tmp_path) -> None:
+    from annotator.core.spans import Span
+    from annotator.store.review import add_gold
+
+    add_gold(corpus, 4, Span(0, 6, "actor"))
+    summary = export_to(corpus, tmp_path / "n.jsonl", "native")
+    rows = lines(tmp_path / "n.jsonl")
+    assert "gold" not in rows[0]["annotators"]
+    assert rows[4]["spans"] == [] and sum(summary.spans_per_label.values()) == 5
