@@ -5,8 +5,8 @@ Each figure is a ratio to a bare baseline measured in the same run on the same r
   one line per document (targets: at most 1.5x);
 - import of the exported file against a bare ``executemany`` insert of the same documents and
   spans into a database with the same schema (target: at most 3x).
-Peak memory is measured in a fresh subprocess per run (tracemalloc and VmHWM) at the full size and at a
-quarter of it: a streaming export and import should peak at about the same figure.
+Peak memory is measured in a fresh subprocess per run (tracemalloc and VmHWM) at the full size
+and at a quarter of it: a streaming export and import should peak at about the same figure.
 """
 
 from __future__ import annotations
