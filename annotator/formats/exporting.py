@@ -33,7 +33,7 @@ from annotator.store.exporting import (
 )
 
 SPLIT_NAMES = {1: ("all",), 2: ("train", "test"), 3: ("train", "dev", "test")}
-DUPLICATE = "the same span by several annotators (written once)"
+DUPLICATE = "copies of a span that several annotators made (written once)"
 
 
 class Progress(NamedTuple):
@@ -74,7 +74,7 @@ class ExportSummary:
         out.append(f"spans: {sum(self.spans_per_label.values())}")
         out.extend(f"  {label}: {n}" for label, n in sorted(self.spans_per_label.items()))
         if self.skipped_spans:
-            out.append(f"spans not written: {sum(self.skipped_spans.values())}")
+            out.append(f"spans left out: {sum(self.skipped_spans.values())}")
             out.extend(f"  {reason}: {n}" for reason, n in sorted(self.skipped_spans.items()))
         out.extend(f"wrote {path}" for path in self.files)
         return out

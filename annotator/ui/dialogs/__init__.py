@@ -1,0 +1,1 @@
+"""Dialogs for whole-corpus jobs: exporting and importing datasets."""

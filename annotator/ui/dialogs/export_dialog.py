@@ -1,0 +1,191 @@
+"""File > Export: format, selection, split and output path; the summary as plain text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.engine import Engine
+
+from annotator.core.errors import AnnotatorError
+from annotator.formats.exporting import (
+    ExportOptions,
+    ExportSummary,
+    default_output,
+    export_steps,
+    parse_split,
+)
+from annotator.formats.registry import get_format, writable_formats
+from annotator.store.annotators import list_annotators
+from annotator.store.exporting import Selection
+from annotator.store.labels import get_schema
+from annotator.store.status import Status
+from annotator.ui.dialogs.steps import StepRunner
+
+ANY = "Any"
+
+
+class ExportDialog(QDialog):
+    """Choose what to export and where; the export runs in cancellable slices."""
+
+    exported = Signal(object)
+
+    def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export dataset")
+        self.setMinimumWidth(560)
+        self._engine = engine
+        self.runner: StepRunner | None = None
+        self._suggested = ""
+
+        self.format = QComboBox(self)
+        for fmt in writable_formats():
+            self.format.addItem(fmt.writer.label if fmt.writer else fmt.name, fmt.name)
+        self.annotator = QComboBox(self)
+        self.annotator.addItem("All annotators", None)
+        for name in list_annotators(engine):
+            self.annotator.addItem(name, name)
+        self.status = QComboBox(self)
+        self.status.addItem(ANY, None)
+        for status in Status:
+            self.status.addItem(status.value.replace("_", " "), status.value)
+        self.labels = QListWidget(self)
+        self.labels.setMaximumHeight(110)
+        for label in get_schema(engine):
+            item = QListWidgetItem(label.name, self.labels)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+        self.split = QCheckBox("Split into train / dev / test", self)
+        self.split_parts = QLineEdit("80/10/10", self)
+        self.split_parts.setEnabled(False)
+        self.seed = QSpinBox(self)
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setValue(13)
+        self.seed.setEnabled(False)
+        self.split.toggled.connect(self.split_parts.setEnabled)
+        self.split.toggled.connect(self.seed.setEnabled)
+        self.output = QLineEdit(self)
+        self.browse = QPushButton("Browse…", self)
+        self.browse.clicked.connect(self._browse)
+        self.summary = QPlainTextEdit(self)
+        self.summary.setReadOnly(True)
+        self.summary.setPlaceholderText("The summary of the export appears here.")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.export_button = self.buttons.addButton(
+            "Export", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.export_button.setDefault(True)
+        self.export_button.clicked.connect(self.start_export)
+        self.buttons.rejected.connect(self.reject)
+
+        split_row = QHBoxLayout()
+        split_row.addWidget(self.split)
+        split_row.addWidget(self.split_parts)
+        split_row.addWidget(self.seed)
+        output_row = QHBoxLayout()
+        output_row.addWidget(self.output, 1)
+        output_row.addWidget(self.browse)
+        form = QFormLayout()
+        form.addRow("Format", self.format)
+        form.addRow("Annotator", self.annotator)
+        form.addRow("Document status", self.status)
+        form.addRow("Labels", self.labels)
+        form.addRow("Split (seed)", split_row)
+        form.addRow("Save to", output_row)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.summary, 1)
+        layout.addWidget(self.buttons)
+        self.format.currentIndexChanged.connect(self._suggest_output)
+        self._suggest_output()
+
+    def _suggest_output(self) -> None:
+        """A fresh timestamped name in the same folder, unless the person typed a name."""
+        if self.output.text() and self.output.text() != self._suggested:
+            return
+        fmt = get_format(self.format.currentData())
+        suggested = default_output(fmt)
+        folder = Path(self._suggested).parent if self._suggested else suggested.parent
+        self._suggested = str(folder / suggested.name)
+        self.output.setText(self._suggested)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export to", self.output.text(), "JSON Lines (*.jsonl);;All files (*)"
+        )
+        if path:
+            self.output.setText(path)
+
+    def options(self) -> ExportOptions:
+        """The export the form describes; ``InputError`` for a bad split."""
+        checked = [
+            self.labels.item(i).text()
+            for i in range(self.labels.count())
+            if self.labels.item(i).checkState() == Qt.CheckState.Checked
+        ]
+        annotator = self.annotator.currentData()
+        status = self.status.currentData()
+        return ExportOptions(
+            format=self.format.currentData(),
+            output=Path(self.output.text()).expanduser() if self.output.text() else None,
+            selection=Selection(
+                annotators=(annotator,) if annotator else None,
+                statuses=(status,) if status else None,
+                labels=None if len(checked) == self.labels.count() else tuple(checked),
+            ),
+            split=parse_split(self.split_parts.text()) if self.split.isChecked() else None,
+            seed=self.seed.value(),
+        )
+
+    def start_export(self) -> None:
+        try:
+            steps = export_steps(self._engine, self.options())
+        except AnnotatorError as exc:
+            self.summary.setPlainText(str(exc))
+            return
+        self.export_button.setEnabled(False)
+        self.summary.setPlainText("Exporting…")
+        self.runner = StepRunner(steps, "Exporting", self)
+        self.runner.finished.connect(self._done)
+        self.runner.failed.connect(self._failed)
+        self.runner.cancelled.connect(self._cancelled)
+        self.runner.start()
+
+    def _done(self, summary: ExportSummary) -> None:
+        self.summary.setPlainText("\n".join(summary.lines()))
+        self.export_button.setEnabled(True)
+        self._suggest_output()
+        self.exported.emit(summary)
+
+    def _failed(self, message: str) -> None:
+        self.summary.setPlainText(f"The export failed; no file was written.\n{message}")
+        self.export_button.setEnabled(True)
+
+    def _cancelled(self) -> None:
+        self.summary.setPlainText("Export cancelled; no file was written.")
+        self.export_button.setEnabled(True)
+
+
+def show_export_dialog(engine: Engine, parent: QWidget) -> ExportDialog:
+    """Open the export dialog over ``parent``."""
+    dialog = ExportDialog(engine, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog

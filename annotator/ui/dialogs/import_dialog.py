@@ -1,0 +1,141 @@
+"""File > Import: files, format, annotator and labels; the summary or problems as plain text."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.engine import Engine
+
+from annotator.formats.importing import ImportSummary, import_steps
+from annotator.formats.registry import readable_formats, readable_suffixes
+from annotator.ui.dialogs.steps import StepRunner
+from annotator.ui.events import Events
+
+
+class ImportDialog(QDialog):
+    """Import files all or nothing; ``imported`` carries the store's ``Change``."""
+
+    imported = Signal(object)
+
+    def __init__(
+        self, engine: Engine, annotator: str = "imported", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import documents and annotations")
+        self.setMinimumWidth(560)
+        self._engine = engine
+        self.runner: StepRunner | None = None
+
+        self.files = QListWidget(self)
+        self.files.setMaximumHeight(110)
+        self.add_files = QPushButton("Add files…", self)
+        self.add_files.clicked.connect(self._browse)
+        self.clear_files = QPushButton("Clear", self)
+        self.clear_files.clicked.connect(self.files.clear)
+        self.format = QComboBox(self)
+        self.format.addItem("Detect from each file", None)
+        for fmt in readable_formats():
+            self.format.addItem(fmt.description, fmt.name)
+        self.annotator = QLineEdit(annotator, self)
+        self.annotator.setToolTip("Whose annotations these are (native files name their own)")
+        self.add_labels = QCheckBox("Add labels the files use that the schema lacks", self)
+        self.summary = QPlainTextEdit(self)
+        self.summary.setReadOnly(True)
+        self.summary.setPlaceholderText(
+            "Nothing is written unless every line is valid; problems are listed here."
+        )
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.import_button = self.buttons.addButton(
+            "Import", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.import_button.setDefault(True)
+        self.import_button.clicked.connect(self.start_import)
+        self.buttons.rejected.connect(self.reject)
+
+        file_buttons = QVBoxLayout()
+        file_buttons.addWidget(self.add_files)
+        file_buttons.addWidget(self.clear_files)
+        file_buttons.addStretch(1)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.files, 1)
+        file_row.addLayout(file_buttons)
+        form = QFormLayout()
+        form.addRow("Files", file_row)
+        form.addRow("Format", self.format)
+        form.addRow("Annotator", self.annotator)
+        form.addRow("", self.add_labels)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.summary, 1)
+        layout.addWidget(self.buttons)
+
+    def add_paths(self, paths: list[str]) -> None:
+        for path in paths:
+            self.files.addItem(path)
+
+    def _browse(self) -> None:
+        patterns = " ".join(f"*{s}" for s in sorted(readable_suffixes()))
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Import", "", f"Importable files ({patterns});;All files (*)"
+        )
+        self.add_paths(paths)
+
+    def paths(self) -> list[str]:
+        return [self.files.item(i).text() for i in range(self.files.count())]
+
+    def start_import(self) -> None:
+        if not self.paths():
+            self.summary.setPlainText("Add one or more files to import.")
+            return
+        steps = import_steps(
+            self._engine,
+            self.paths(),
+            annotator=self.annotator.text().strip() or "imported",
+            format_name=self.format.currentData(),
+            add_missing_labels=self.add_labels.isChecked(),
+        )
+        self.import_button.setEnabled(False)
+        self.summary.setPlainText("Importing…")
+        self.runner = StepRunner(steps, "Importing", self)
+        self.runner.finished.connect(self._done)
+        self.runner.failed.connect(self._failed)
+        self.runner.cancelled.connect(self._cancelled)
+        self.runner.start()
+
+    def _done(self, summary: ImportSummary) -> None:
+        self.summary.setPlainText("\n".join(summary.lines()))
+        self.import_button.setEnabled(True)
+        self.imported.emit(summary.change)
+
+    def _failed(self, message: str) -> None:
+        self.summary.setPlainText(f"Nothing was imported.\n{message}")
+        self.import_button.setEnabled(True)
+
+    def _cancelled(self) -> None:
+        self.summary.setPlainText("Import cancelled; nothing was imported.")
+        self.import_button.setEnabled(True)
+
+
+def show_import_dialog(
+    engine: Engine, events: Events, annotator: str, parent: QWidget
+) -> ImportDialog:
+    """Open the import dialog over ``parent``; what it imports is published on ``events``."""
+    dialog = ImportDialog(engine, annotator, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.imported.connect(events.publish)
+    dialog.open()
+    return dialog

@@ -1,0 +1,175 @@
+"""The export and import dialogs, driven as a person would: pick, click, watch, cancel."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+from annotator.store.stats import corpus_stats
+from annotator.ui.dialogs.export_dialog import ExportDialog
+from annotator.ui.dialogs.import_dialog import ImportDialog
+from tests.benchmarks.corpus import generate_corpus
+
+
+def dump(db_path: Path) -> list[str]:
+    connection = sqlite3.connect(db_path)
+    try:
+        return list(connection.iterdump())
+    finally:
+        connection.close()
+
+
+def click(qtbot, button) -> None:
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def cancel_button(dialog):
+    return dialog.runner.progress.findChild(QPushButton)
+
+
+@pytest.fixture
+def corpus(engine):
+    generate_corpus(engine, 300, 6, annotators=2)
+    return engine
+
+
+def export_dialog(qtbot, engine, target: Path) -> ExportDialog:
+    dialog = ExportDialog(engine)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.output.clear()
+    qtbot.keyClicks(dialog.output, str(target))
+    return dialog
+
+
+def test_export_writes_the_chosen_format_and_shows_the_summary(qtbot, corpus, tmp_path) -> None:
+    dialog = export_dialog(qtbot, corpus, tmp_path / "out.jsonl")
+    dialog.format.setCurrentIndex(dialog.format.findData("doccano"))
+    dialog.annotator.setCurrentIndex(dialog.annotator.findData("annotator-2"))
+    dialog.labels.item(0).setCheckState(Qt.CheckState.Unchecked)
+    with qtbot.waitSignal(dialog.exported, timeout=20_000) as done:
+        click(qtbot, dialog.export_button)
+    rows = [json.loads(line) for line in (tmp_path / "out.jsonl").open(encoding="utf-8")]
+    assert len(rows) == 300 and set(rows[0]) == {"id", "text", "label", "meta"}
+    assert all(label != "actor" for row in rows for _, _, label in row["label"])
+    text = dialog.summary.toPlainText()
+    assert "format: doccano" in text and "documents: 300" in text
+    assert "actor" not in text.split("spans:")[1].split("wrote")[0]
+    assert done.args[0].files == [tmp_path / "out.jsonl"]
+    assert dialog.export_button.isEnabled()
+
+
+def test_export_with_a_split_writes_three_files(qtbot, corpus, tmp_path) -> None:
+    dialog = export_dialog(qtbot, corpus, tmp_path / "ds.jsonl")
+    click(qtbot, dialog.split)
+    with qtbot.waitSignal(dialog.exported, timeout=20_000):
+        click(qtbot, dialog.export_button)
+    assert sorted(p.name for p in tmp_path.glob("ds.*")) == [
+        "ds.dev.jsonl",
+        "ds.test.jsonl",
+        "ds.train.jsonl",
+    ]
+
+
+def test_a_bad_split_is_explained_in_the_summary(qtbot, corpus, tmp_path) -> None:
+    dialog = export_dialog(qtbot, corpus, tmp_path / "ds.jsonl")
+    click(qtbot, dialog.split)
+    dialog.split_parts.clear()
+    qtbot.keyClicks(dialog.split_parts, "90/20")
+    click(qtbot, dialog.export_button)
+    assert "adding up to 100" in dialog.summary.toPlainText()
+    assert list(tmp_path.glob("ds*")) == []
+
+
+def test_cancelling_an_export_leaves_no_file(qtbot, engine, tmp_path) -> None:
+    generate_corpus(engine, 2000, 4, annotators=1)
+    folder = tmp_path / "exports"
+    dialog = export_dialog(qtbot, engine, folder / "big.jsonl")
+    click(qtbot, dialog.export_button)
+    qtbot.waitUntil(lambda: dialog.runner.progress.value() > 0, timeout=20_000)
+    with qtbot.waitSignal(dialog.runner.cancelled):
+        click(qtbot, cancel_button(dialog))
+    assert list(folder.iterdir()) == []
+    assert dialog.summary.toPlainText() == "Export cancelled; no file was written."
+    assert dialog.export_button.isEnabled()
+
+
+def write_doccano(path: Path, count: int, bad: bool = False) -> Path:
+    with path.open("w", encoding="utf-8") as handle:
+        for i in range(count):
+            line = {"text": f"Report {i}: ICE came to Paramount.", "label": [[0, 6, "actor"]]}
+            handle.write(json.dumps(line) + "\n")
+        if bad:
+            handle.write(json.dumps({"text": "short", "label": [[0, 60, "actor"]]}) + "\n")
+    return path
+
+
+def import_dialog(qtbot, engine, *paths: Path) -> ImportDialog:
+    dialog = ImportDialog(engine, "ana")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.add_paths([str(p) for p in paths])
+    return dialog
+
+
+def test_import_adds_documents_and_reports_the_change(qtbot, engine, tmp_path) -> None:
+    dialog = import_dialog(qtbot, engine, write_doccano(tmp_path / "d.jsonl", 3))
+    dialog.annotator.clear()
+    qtbot.keyClicks(dialog.annotator, "model-7")
+    with qtbot.waitSignal(dialog.imported, timeout=20_000) as done:
+        click(qtbot, dialog.import_button)
+    assert len(done.args[0].documents) == 3 and done.args[0].document_list
+    assert corpus_stats(engine)["annotators"] == {"model-7": 3}
+    assert "documents: 3 added" in dialog.summary.toPlainText()
+
+
+def test_a_bad_line_imports_nothing_and_names_file_and_line(
+    qtbot, engine, db_path, tmp_path
+) -> None:
+    path = write_doccano(tmp_path / "bad.jsonl", 5, bad=True)
+    before = dump(db_path)
+    dialog = import_dialog(qtbot, engine, path)
+    click(qtbot, dialog.import_button)
+    qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=20_000)
+    text = dialog.summary.toPlainText()
+    assert text.startswith("Nothing was imported.") and f"{path}:6: label 0" in text
+    assert dump(db_path) == before
+
+
+def test_cancelling_an_import_leaves_the_database_as_it_was(
+    qtbot, engine, db_path, tmp_path
+) -> None:
+    path = write_doccano(tmp_path / "many.jsonl", 3000)
+    before = dump(db_path)
+    dialog = import_dialog(qtbot, engine, path)
+    click(qtbot, dialog.import_button)
+    qtbot.waitUntil(lambda: dialog.runner.progress.value() > 600, timeout=30_000)
+    with qtbot.waitSignal(dialog.runner.cancelled):
+        click(qtbot, cancel_button(dialog))
+    assert dump(db_path) == before
+    assert dialog.summary.toPlainText() == "Import cancelled; nothing was imported."
+
+
+def file_action(window, text: str):
+    return next(a for a in window.file_menu.actions() if a.text() == text)
+
+
+def test_file_menu_import_refreshes_the_document_list(qtbot, make_window, tmp_path) -> None:
+    window = make_window("alice")
+    import_action = file_action(window, "&Import…")
+    assert import_action.isEnabled() and file_action(window, "&Export…").isEnabled()
+    import_action.trigger()
+    dialog = window.findChild(ImportDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.annotator.text() == "alice"
+    dialog.add_paths([str(write_doccano(tmp_path / "d.jsonl", 2))])
+    with qtbot.waitSignal(window.workspace.events.changed, timeout=20_000):
+        click(qtbot, dialog.import_button)
+    qtbot.waitUntil(lambda: window.browser.model.rowCount() == 2)
+    file_action(window, "&Export…").trigger()
+    assert window.findChild(ExportDialog).isVisible()
