@@ -16,7 +16,13 @@ import orjson
 
 from annotator.core.errors import Problem
 from annotator.formats.exporting import ExportSummary, distinct_spans
-from annotator.formats.jsonl import label_problem, offsets_problem, records_of, text_and_meta
+from annotator.formats.jsonl import (
+    label_problem,
+    object_problem,
+    offsets_problem,
+    records_of,
+    text_and_meta,
+)
 from annotator.formats.records import ReadSpan, Record
 from annotator.formats.registry import register_reader, register_writer
 from annotator.formats.spans import document_of
@@ -32,11 +38,10 @@ def _triples(obj: dict[str, Any], source: str, line: int) -> list[tuple] | Probl
         out = []
         for index, entity in enumerate(entities):
             where = f"entity {index}"
-            if not isinstance(entity, dict):
-                return Problem(f"{where} must be an object", source, line)
-            for name in ("start_offset", "end_offset", "label"):
-                if name not in entity:
-                    return Problem(f"{where}: missing field {name!r}", source, line)
+            names = ("start_offset", "end_offset", "label")
+            problem = object_problem(entity, names, where, source, line)
+            if problem:
+                return problem
             out.append((entity["start_offset"], entity["end_offset"], entity["label"], where))
         return out
     labels = obj.get("label", [])

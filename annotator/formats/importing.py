@@ -7,9 +7,10 @@ leaves the database exactly as it was.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import orjson
 from sqlalchemy import select
@@ -30,6 +31,7 @@ from annotator.store.status import Status, advance_statuses
 from annotator.store.tables import SPAN
 
 KEEP_SPANS = 200_000
+R = TypeVar("R")
 NEW_LABEL_COLOURS = ["#8c6bb1", "#e7298a", "#66a61e", "#a6761d", "#1b9e77", "#7570b3"]
 
 
@@ -391,6 +393,18 @@ def check(
     return checked
 
 
+def _relay(
+    steps: Generator[int, None, R], progress: Callable[[int], Progress]
+) -> Generator[Progress, None, R]:
+    """Pass on ``steps``, each count turned into ``Progress``; return its result."""
+    while True:
+        try:
+            count = next(steps)
+        except StopIteration as stop:
+            return stop.value
+        yield progress(count)
+
+
 def import_steps(
     engine: Engine,
     paths: Iterable[str | Path],
@@ -405,30 +419,23 @@ def import_steps(
     files, _ = expand_paths(paths)
     total = _count_lines(files)
     yield Progress(0, total)
-    checking = check(paths, format_name)
-    shown = 0
-    while True:
-        try:
-            count = next(checking)
-        except StopIteration as stop:
-            checked: Checked = stop.value
-            break
-        shown = count // 2
-        yield Progress(shown, total)
+    shown = [0]
+
+    def position(value: int) -> Progress:
+        shown[0] = max(shown[0], value)
+        return Progress(shown[0], total)
+
+    checked = yield from _relay(check(paths, format_name), lambda n: position(n // 2))
     if checked.problems:
         raise InputError(checked.problems)
     if not any(isinstance(item, Record) for item in checked.items):
         raise InputError([Problem("nothing to import", ", ".join(map(str, paths)) or None)])
+    kept = len(checked.items)
     with writing(engine) as connection:
-        writing_steps = write_steps(connection, checked.all_items(), annotator, add_missing_labels)
-        while True:
-            try:
-                done = next(writing_steps)
-            except StopIteration as stop:
-                summary: ImportSummary = stop.value
-                break
-            shown = max(shown, done if checked.rest else (len(checked.items) + done) // 2)
-            yield Progress(shown, total)
+        steps = write_steps(connection, checked.all_items(), annotator, add_missing_labels)
+        summary = yield from _relay(
+            steps, lambda n: position(n if checked.rest else (kept + n) // 2)
+        )
     summary.files = len(files)
     return summary
 

@@ -111,6 +111,18 @@ def offsets_problem(
     return None
 
 
+def object_problem(
+    item: Any, names: tuple[str, ...], where: str, source: str, line: int
+) -> Problem | None:
+    """What is wrong with a span's JSON object: not an object, or a field missing."""
+    if not isinstance(item, dict):
+        return Problem(f"{where} must be an object", source, line)
+    for name in names:
+        if name not in item:
+            return Problem(f"{where}: missing field {name!r}", source, line)
+    return None
+
+
 def label_problem(label: Any, where: str, source: str, line: int) -> Problem | None:
     if not isinstance(label, str) or not label.strip():
         return Problem(

@@ -34,6 +34,7 @@ from annotator.formats.jsonl import (
     field,
     json_lines,
     label_problem,
+    object_problem,
     offsets_problem,
     text_and_meta,
 )
@@ -150,11 +151,10 @@ def _document(obj: dict[str, Any], path: Path, line: int) -> Record | Problem:
     spans = []
     for index, item in enumerate(spans_in):
         where = f"span {index}"
-        if not isinstance(item, dict):
-            return Problem(f"{where} must be an object", source, line)
-        for name in ("start", "end", "label", "annotator"):
-            if name not in item:
-                return Problem(f"{where}: missing field {name!r}", source, line)
+        names = ("start", "end", "label", "annotator")
+        problem = object_problem(item, names, where, source, line)
+        if problem:
+            return problem
         problem = offsets_problem(text, item["start"], item["end"], None, where, source, line)
         problem = problem or label_problem(item["label"], where, source, line)
         if problem:

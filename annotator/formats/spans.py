@@ -18,7 +18,13 @@ import orjson
 from annotator.core.documents import Document, title_from_text
 from annotator.core.errors import Problem
 from annotator.formats.exporting import ExportSummary, distinct_spans
-from annotator.formats.jsonl import label_problem, offsets_problem, records_of, text_and_meta
+from annotator.formats.jsonl import (
+    label_problem,
+    object_problem,
+    offsets_problem,
+    records_of,
+    text_and_meta,
+)
 from annotator.formats.records import ReadSpan, Record
 from annotator.formats.registry import register_reader, register_writer
 from annotator.store.exporting import ExportItem
@@ -48,11 +54,9 @@ def _spans(value: Any, text: str, source: str, line: int) -> list[ReadSpan] | Pr
                     spans.append(ReadSpan(start, end, name))
                     continue
         where = f"span {index}"
-        if not isinstance(item, dict):
-            return Problem(f"{where} must be an object", source, line)
-        for name in ("start", "end", "label"):
-            if name not in item:
-                return Problem(f"{where}: missing field {name!r}", source, line)
+        problem = object_problem(item, ("start", "end", "label"), where, source, line)
+        if problem:
+            return problem
         start, end, label = item["start"], item["end"], item["label"]
         problem = offsets_problem(text, start, end, item.get("text"), where, source, line)
         return problem or label_problem(label, where, source, line) or Problem(where, source, line)

@@ -10,8 +10,8 @@ from sqlalchemy.engine import Engine
 from annotator.formats.seeds import seed_once
 from annotator.store import open_store
 from annotator.store.annotators import list_annotators
-from annotator.ui.dialogs.export_dialog import show_export_dialog
-from annotator.ui.dialogs.import_dialog import show_import_dialog
+from annotator.ui.dialogs.export_dialog import ExportDialog
+from annotator.ui.dialogs.import_dialog import ImportDialog
 from annotator.ui.elsewhere import ElsewhereWatcher
 from annotator.ui.events import Events
 from annotator.ui.identity import ask_identity
@@ -42,14 +42,19 @@ def start_session(window: MainWindow, engine: Engine, annotator: str | None = No
     ElsewhereWatcher(workspace)
     window.attach(workspace)
     install_review(window)
+    window.add_file_action("&Import…", lambda: _show_import(workspace, window), ["Ctrl+Shift+I"])
     window.add_file_action(
-        "&Import…",
-        lambda: show_import_dialog(engine, workspace.events, workspace.annotator, window),
-        ["Ctrl+Shift+I"],
+        "&Export…", lambda: ExportDialog(engine, window).show_once(), ["Ctrl+Shift+E"]
     )
-    window.add_file_action("&Export…", lambda: show_export_dialog(engine, window), ["Ctrl+Shift+E"])
     workspace.open_document(None)
     return True
+
+
+def _show_import(workspace: Workspace, window: MainWindow) -> None:
+    """The import dialog for the current annotator; what it imports reaches every view."""
+    dialog = ImportDialog(workspace.engine, workspace.annotator, window)
+    dialog.imported.connect(workspace.events.publish)
+    dialog.show_once()
 
 
 def open_window(engine: Engine, annotator: str | None = None) -> MainWindow | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -16,16 +15,9 @@ from annotator.store.spans import document_spans
 from annotator.store.stats import corpus_stats
 from annotator.store.status import get_status
 from tests.formats.helpers import Doc, export_to, fill
+from tests.formats.test_importing import dump
 
 TEXT = "🚨 ICE arrested 44 people in Paramount."
-
-
-def dump(db_path: Path) -> list[str]:
-    connection = sqlite3.connect(db_path)
-    try:
-        return list(connection.iterdump())
-    finally:
-        connection.close()
 
 
 def write(path: Path, *lines: object, tail: str = "") -> Path:

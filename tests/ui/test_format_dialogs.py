@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -14,14 +13,7 @@ from annotator.store.stats import corpus_stats
 from annotator.ui.dialogs.export_dialog import ExportDialog
 from annotator.ui.dialogs.import_dialog import ImportDialog
 from tests.benchmarks.corpus import generate_corpus
-
-
-def dump(db_path: Path) -> list[str]:
-    connection = sqlite3.connect(db_path)
-    try:
-        return list(connection.iterdump())
-    finally:
-        connection.close()
+from tests.formats.test_importing import dump
 
 
 def click(qtbot, button) -> None:

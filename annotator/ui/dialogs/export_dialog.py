@@ -8,15 +8,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -37,23 +34,23 @@ from annotator.store.annotators import list_annotators
 from annotator.store.exporting import Selection
 from annotator.store.labels import get_schema
 from annotator.store.status import Status
-from annotator.ui.dialogs.steps import StepRunner
+from annotator.ui.dialogs.steps import JobDialog
 
 ANY = "Any"
 
 
-class ExportDialog(QDialog):
+class ExportDialog(JobDialog):
     """Choose what to export and where; the export runs in cancellable slices."""
 
     exported = Signal(object)
 
     def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Export dataset")
-        self.setMinimumWidth(560)
+        super().__init__(
+            "Export dataset", "Export", "The summary of the export appears here.", parent
+        )
         self._engine = engine
-        self.runner: StepRunner | None = None
         self._suggested = ""
+        self.export_button = self.action_button
 
         self.format = QComboBox(self)
         for fmt in writable_formats():
@@ -84,16 +81,7 @@ class ExportDialog(QDialog):
         self.output = QLineEdit(self)
         self.browse = QPushButton("Browse…", self)
         self.browse.clicked.connect(self._browse)
-        self.summary = QPlainTextEdit(self)
-        self.summary.setReadOnly(True)
-        self.summary.setPlaceholderText("The summary of the export appears here.")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.export_button = self.buttons.addButton(
-            "Export", QDialogButtonBox.ButtonRole.ActionRole
-        )
-        self.export_button.setDefault(True)
         self.export_button.clicked.connect(self.start_export)
-        self.buttons.rejected.connect(self.reject)
 
         split_row = QHBoxLayout()
         split_row.addWidget(self.split)
@@ -160,32 +148,15 @@ class ExportDialog(QDialog):
         except AnnotatorError as exc:
             self.summary.setPlainText(str(exc))
             return
-        self.export_button.setEnabled(False)
-        self.summary.setPlainText("Exporting…")
-        self.runner = StepRunner(steps, "Exporting", self)
-        self.runner.finished.connect(self._done)
-        self.runner.failed.connect(self._failed)
-        self.runner.cancelled.connect(self._cancelled)
-        self.runner.start()
+        self.run(
+            steps,
+            "Exporting",
+            "The export failed; no file was written.",
+            "Export cancelled; no file was written.",
+        )
 
-    def _done(self, summary: ExportSummary) -> None:
-        self.summary.setPlainText("\n".join(summary.lines()))
-        self.export_button.setEnabled(True)
+    def finish(self, result: object) -> list[str]:
+        assert isinstance(result, ExportSummary)
         self._suggest_output()
-        self.exported.emit(summary)
-
-    def _failed(self, message: str) -> None:
-        self.summary.setPlainText(f"The export failed; no file was written.\n{message}")
-        self.export_button.setEnabled(True)
-
-    def _cancelled(self) -> None:
-        self.summary.setPlainText("Export cancelled; no file was written.")
-        self.export_button.setEnabled(True)
-
-
-def show_export_dialog(engine: Engine, parent: QWidget) -> ExportDialog:
-    """Open the export dialog over ``parent``."""
-    dialog = ExportDialog(engine, parent)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.open()
-    return dialog
+        self.exported.emit(result)
+        return result.lines()

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -22,11 +19,10 @@ from sqlalchemy.engine import Engine
 
 from annotator.formats.importing import ImportSummary, import_steps
 from annotator.formats.registry import readable_formats, readable_suffixes
-from annotator.ui.dialogs.steps import StepRunner
-from annotator.ui.events import Events
+from annotator.ui.dialogs.steps import JobDialog
 
 
-class ImportDialog(QDialog):
+class ImportDialog(JobDialog):
     """Import files all or nothing; ``imported`` carries the store's ``Change``."""
 
     imported = Signal(object)
@@ -34,11 +30,14 @@ class ImportDialog(QDialog):
     def __init__(
         self, engine: Engine, annotator: str = "imported", parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Import documents and annotations")
-        self.setMinimumWidth(560)
+        super().__init__(
+            "Import documents and annotations",
+            "Import",
+            "Nothing is written unless every line is valid; problems are listed here.",
+            parent,
+        )
         self._engine = engine
-        self.runner: StepRunner | None = None
+        self.import_button = self.action_button
 
         self.files = QListWidget(self)
         self.files.setMaximumHeight(110)
@@ -53,18 +52,7 @@ class ImportDialog(QDialog):
         self.annotator = QLineEdit(annotator, self)
         self.annotator.setToolTip("Whose annotations these are (native files name their own)")
         self.add_labels = QCheckBox("Add labels the files use that the schema lacks", self)
-        self.summary = QPlainTextEdit(self)
-        self.summary.setReadOnly(True)
-        self.summary.setPlaceholderText(
-            "Nothing is written unless every line is valid; problems are listed here."
-        )
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.import_button = self.buttons.addButton(
-            "Import", QDialogButtonBox.ButtonRole.ActionRole
-        )
-        self.import_button.setDefault(True)
         self.import_button.clicked.connect(self.start_import)
-        self.buttons.rejected.connect(self.reject)
 
         file_buttons = QVBoxLayout()
         file_buttons.addWidget(self.add_files)
@@ -108,34 +96,14 @@ class ImportDialog(QDialog):
             format_name=self.format.currentData(),
             add_missing_labels=self.add_labels.isChecked(),
         )
-        self.import_button.setEnabled(False)
-        self.summary.setPlainText("Importing…")
-        self.runner = StepRunner(steps, "Importing", self)
-        self.runner.finished.connect(self._done)
-        self.runner.failed.connect(self._failed)
-        self.runner.cancelled.connect(self._cancelled)
-        self.runner.start()
+        self.run(
+            steps,
+            "Importing",
+            "Nothing was imported.",
+            "Import cancelled; nothing was imported.",
+        )
 
-    def _done(self, summary: ImportSummary) -> None:
-        self.summary.setPlainText("\n".join(summary.lines()))
-        self.import_button.setEnabled(True)
-        self.imported.emit(summary.change)
-
-    def _failed(self, message: str) -> None:
-        self.summary.setPlainText(f"Nothing was imported.\n{message}")
-        self.import_button.setEnabled(True)
-
-    def _cancelled(self) -> None:
-        self.summary.setPlainText("Import cancelled; nothing was imported.")
-        self.import_button.setEnabled(True)
-
-
-def show_import_dialog(
-    engine: Engine, events: Events, annotator: str, parent: QWidget
-) -> ImportDialog:
-    """Open the import dialog over ``parent``; what it imports is published on ``events``."""
-    dialog = ImportDialog(engine, annotator, parent)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.imported.connect(events.publish)
-    dialog.open()
-    return dialog
+    def finish(self, result: object) -> list[str]:
+        assert isinstance(result, ImportSummary)
+        self.imported.emit(result.change)
+        return result.lines()

@@ -12,7 +12,14 @@ from __future__ import annotations
 from collections.abc import Generator
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QPlainTextEdit,
+    QProgressDialog,
+    QPushButton,
+    QWidget,
+)
 
 from annotator.core.errors import AnnotatorError
 from annotator.formats.exporting import Progress
@@ -74,3 +81,58 @@ class StepRunner(QObject):
         self.progress.canceled.disconnect(self.cancel)
         self.progress.close()
         self.progress.deleteLater()
+
+
+class JobDialog(QDialog):
+    """A dialog that runs one job at a time and shows how it went as plain text.
+
+    Subclasses build their form above ``summary`` and ``buttons``, then call ``run``.
+    """
+
+    def __init__(self, title: str, action: str, placeholder: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(560)
+        self.runner: StepRunner | None = None
+        self.summary = QPlainTextEdit(self)
+        self.summary.setReadOnly(True)
+        self.summary.setPlaceholderText(placeholder)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.action_button: QPushButton = self.buttons.addButton(
+            action, QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.action_button.setDefault(True)
+        self.buttons.rejected.connect(self.reject)
+
+    def show_once(self) -> None:
+        """Open over the parent window; the dialog is deleted when closed."""
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.open()
+
+    def run(
+        self,
+        steps: Generator[Progress, None, object],
+        busy: str,
+        failed: str,
+        cancelled: str,
+    ) -> None:
+        """Run ``steps``; ``finish(result)`` gets the result, ``failed``/``cancelled`` say
+        what happened otherwise."""
+        self.action_button.setEnabled(False)
+        self.summary.setPlainText(f"{busy}…")
+        self.runner = StepRunner(steps, busy, self)
+        self.runner.finished.connect(self._finished)
+        self.runner.failed.connect(lambda message: self._report(f"{failed}\n{message}"))
+        self.runner.cancelled.connect(lambda: self._report(cancelled))
+        self.runner.start()
+
+    def _finished(self, result: object) -> None:
+        self._report("\n".join(self.finish(result)))
+
+    def _report(self, text: str) -> None:
+        self.summary.setPlainText(text)
+        self.action_button.setEnabled(True)
+
+    def finish(self, result: object) -> list[str]:
+        """The summary lines for a finished job (and whatever else the dialog does then)."""
+        raise NotImplementedError
