@@ -78,8 +78,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _names(value: str | None) -> tuple[str, ...] | None:
-    return tuple(v.strip() for v in value.split(",") if v.strip()) if value else None
+def _tuple(names: list[str] | None) -> tuple[str, ...] | None:
+    return tuple(names) if names else None
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -87,9 +87,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         format=args.format,
         output=Path(args.output) if args.output else None,
         selection=Selection(
-            annotators=_names(args.annotator),
-            statuses=_names(args.status),
-            labels=_names(args.labels),
+            annotators=_tuple(_names([args.annotator] if args.annotator else None)),
+            statuses=_tuple(_names(args.status)),
+            labels=_tuple(_names(args.labels)),
         ),
         split=parse_split(args.split) if args.split else None,
         seed=args.seed,
@@ -213,10 +213,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exp.add_argument(
         "--status",
-        metavar="STATUS[,...]",
+        nargs="+",
+        metavar="STATUS",
         help="only documents with this status (new, in_progress, done, skipped)",
     )
-    exp.add_argument("--labels", metavar="LABEL[,...]", help="only spans with these labels")
+    exp.add_argument(
+        "--labels",
+        nargs="+",
+        metavar="LABEL",
+        help="only spans with these labels, e.g. actor,quote",
+    )
     exp.add_argument(
         "--split",
         metavar="80/10/10",
