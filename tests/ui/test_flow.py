@@ -230,9 +230,9 @@ def test_other_tools_plug_into_the_file_and_review_menus(qtbot, make_window, add
     calls: list[str] = []
     texts = [a.text() for a in window.file_menu.actions()]
     assert texts[:2] == ["&Import…", "&Export…"]
-    assert not window.file_menu.actions()[1].isEnabled()
-    export = window.add_file_action("&Export…", lambda: calls.append("export"), ["Ctrl+E"])
-    assert export is window.file_menu.actions()[1] and export.isEnabled()
+    assert all(a.isEnabled() for a in window.file_menu.actions()[:2]), "dialogs wired in"
+    backup = window.add_file_action("&Backup…", lambda: calls.append("export"), ["Ctrl+E"])
+    assert backup is window.file_menu.actions()[2] and backup.isEnabled()
     window.add_review_action("&Compare", lambda: calls.append("review"), ["Ctrl+Alt+R"])
     assert window.review_menu.menuAction().isVisible()
     assert window.review_menu.actions()[-1].text() == "&Compare"
