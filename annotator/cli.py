@@ -17,13 +17,14 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from annotator import __version__
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, StoreError
 from annotator.formats.exporting import ExportOptions, Progress, export_steps, parse_split
 from annotator.formats.importing import import_steps
 from annotator.formats.registry import writable_formats
 from annotator.settings import default_database
 from annotator.store import open_store
 from annotator.store.agreement import corpus_agreement
+from annotator.store.backup import backup_database
 from annotator.store.documents import document_summaries
 from annotator.store.exporting import Selection
 from annotator.store.stats import corpus_stats
@@ -158,6 +159,19 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    source = args.db or default_database()
+    if "://" not in str(source) and not Path(source).expanduser().exists():
+        raise StoreError(f"{source}: there is no database there to back up")
+    engine = _engine(args)
+    try:
+        copy = backup_database(engine, Path(args.path).expanduser())
+    finally:
+        engine.dispose()
+    print(f"backed up {source} to {copy} ({copy.stat().st_size / 1e6:.1f} MB)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -263,6 +277,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     agree.add_argument("--json", action="store_true", help="print JSON for scripts")
     agree.set_defaults(handler=cmd_agreement)
+    backup = commands.add_parser(
+        "backup",
+        parents=[common],
+        help="copy the database consistently, even while it is in use",
+        description="Copy the database with SQLite's online backup API: one consistent "
+        "snapshot, even while the app or an import is writing. PATH is the copy's file, or a "
+        "folder to put a copy named with the date and time in.",
+    )
+    backup.add_argument("path", metavar="PATH", help="file or folder for the copy")
+    backup.set_defaults(handler=cmd_backup)
     return parser
 
 

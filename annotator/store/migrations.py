@@ -2,13 +2,17 @@
 
 A new database gets the current tables and the default label schema. An older one is backed
 up next to itself, then migrated one version at a time, each step in its own transaction.
-A database from a newer version of the app is refused rather than damaged.
+The last ``KEEP_BACKUPS`` of these copies are kept. A database from a newer version of the
+app is refused rather than damaged.
 """
 
 from __future__ import annotations
 
+import glob
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import insert, inspect, select
 from sqlalchemy.engine import Connection, Engine
@@ -22,6 +26,7 @@ from annotator.store.meta import set_meta
 from annotator.store.tables import ANNOTATOR, LABEL, META, NOTE, SPAN_SOURCE
 
 SCHEMA_VERSION = 2
+KEEP_BACKUPS = 3  # copies made before migrations: the newest are kept
 
 Migration = Callable[[Connection], None]
 
@@ -75,12 +80,26 @@ def _create(connection: Connection) -> None:
     set_meta(connection, "schema_version", str(SCHEMA_VERSION))
 
 
+def migration_backups(path: Path) -> list[Path]:
+    """The copies of the database at ``path`` made before migrations, oldest first."""
+    named = re.compile(rf"{re.escape(path.name)}\.v\d+-(\d{{8}}T\d+)\.bak")
+    found = []
+    for candidate in path.parent.glob(f"{glob.escape(path.name)}.v*.bak"):
+        match = named.fullmatch(candidate.name)
+        if match:
+            found.append((match.group(1).ljust(21, "0"), candidate))
+    return [candidate for _, candidate in sorted(found)]
+
+
 def _backup_before_migration(engine: Engine, version: int) -> None:
+    """Copy the database beside itself before migrating it; keep the last few copies."""
     path = sqlite.database_path(engine)
     if path is None or not path.exists():
         return
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     sqlite.backup(path, path.with_name(f"{path.name}.v{version}-{stamp}.bak"))
+    for old in migration_backups(path)[:-KEEP_BACKUPS]:
+        old.unlink(missing_ok=True)
 
 
 def migrate(

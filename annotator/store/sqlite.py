@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 BUSY_TIMEOUT_MS = 10_000
+DriverError = sqlite3.Error
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -53,17 +55,29 @@ def configure(engine: Engine) -> None:
 
 
 def backup(source: Path, target: Path) -> None:
-    """Copy a live database consistently with SQLite's online backup API."""
+    """Copy a live database consistently with SQLite's online backup API.
+
+    The copy is taken in one step under a read transaction, so it is one snapshot while
+    other programs keep writing; it is a single self-contained file (rollback journal, no
+    -wal beside it) and appears under ``target`` only once complete.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    uri = f"{source.resolve().as_uri()}?mode=ro"
     try:
-        dst = sqlite3.connect(target)
+        src = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
-            src.backup(dst)
+            dst = sqlite3.connect(partial)
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                dst.close()
         finally:
-            dst.close()
+            src.close()
+        os.replace(partial, target)
     finally:
-        src.close()
+        partial.unlink(missing_ok=True)
 
 
 HEADER = b"SQLite format 3\x00"
