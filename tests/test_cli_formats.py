@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import pty
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.test_cli import run
@@ -60,3 +65,25 @@ def test_bad_export_options_are_one_line_errors(db_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("annotator: --split '70/20'")
     assert run("export", "--format", "csv", db=db_path).returncode == 2
+
+
+def test_a_terminal_gets_a_progress_bar(db_path: Path, tmp_path: Path) -> None:
+    assert run("import", "seeds/", db=db_path).returncode == 0
+    leader, follower = pty.openpty()
+    command = [sys.executable, "-m", "annotator", "export", "-o", str(tmp_path / "o.jsonl")]
+    process = subprocess.run(
+        [*command, "--db", str(db_path)],
+        stdout=follower,
+        stderr=follower,
+        cwd=Path(__file__).resolve().parents[1],
+        timeout=120,
+    )
+    os.close(follower)
+    shown = b""
+    with contextlib.suppress(OSError):
+        while chunk := os.read(leader, 4096):
+            shown += chunk
+    os.close(leader)
+    assert process.returncode == 0
+    assert b"exporting [" in shown and b"] 1/1" in shown
+    assert b"documents: 1" in shown
