@@ -16,7 +16,7 @@ def test_a_new_database_gets_every_seed_article_once(engine) -> None:
     assert document_summaries(engine)[0].date == "2025-06-07"
 
 
-def test_a_seeded_database_is_not_seeded_again_when_the_folder_grows(engine, tmp_path: Path) -> None:
+def test_a_seeded_database_is_not_seeded_again(engine, tmp_path: Path) -> None:
     folder = tmp_path / "seeds"
     folder.mkdir()
     (folder / "a.txt").write_text("date 2024-01-02 A headline\nBody.", encoding="utf-8")
