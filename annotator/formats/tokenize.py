@@ -15,10 +15,12 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
-_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f\u200d"
-_PIECE = re.compile(
-    rf"\s+|(?:\w|[{_MARKS}])+|[^\w\s](?:[{_MARKS}]|[\U0001f3fb-\U0001f3ff])*", re.UNICODE
-)
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f"
+_WORD = rf"(?:\w|[{_MARKS}\u200c\u200d])+"
+_FLAG = "[\U0001f1e6-\U0001f1ff]{2}"
+# A symbol with its marks, skin tone and zero-width-joined symbols: 👍🏽 and 👨‍👩‍👧 stay whole.
+_SYMBOL = rf"[^\w\s](?:[{_MARKS}\U0001f3fb-\U0001f3ff]|\u200d[^\w\s])*"
+_PIECE = re.compile(rf"\s+|{_WORD}|{_FLAG}|{_SYMBOL}")
 
 
 class Token(NamedTuple):

@@ -50,9 +50,12 @@ def test_every_exported_span_aligns_strictly_with_the_tokens(doc: Doc) -> None:
 
 
 def test_punctuation_emoji_and_combining_marks_stay_in_their_tokens() -> None:
-    text = "Café\u0301 👍🏽 U.S. “Bass”,  ok"
+    text = "Café\u0301 👍🏽 U.S. “Bass”,  ok 👨‍👩‍👧🇺🇸"
     words = [text[t.start : t.end] for t in tokenize(text)]
-    assert words == ["Café\u0301", "👍🏽", "U", ".", "S", ".", "“", "Bass", "”", ",", " ", "ok"]
+    assert words == [
+        *("Café\u0301", "👍🏽", "U", ".", "S", ".", "“", "Bass", "”", ",", " ", "ok"),
+        *("👨‍👩‍👧", "🇺🇸"),
+    ]
 
 
 def test_a_span_edge_inside_a_word_splits_the_word() -> None:
