@@ -41,25 +41,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from itertools import combinations
 from statistics import fmean
-from typing import Any, Protocol
+from typing import Any
 
 from annotator.core.spans import Span
 
 OUTSIDE = "O"
 
 
-class SpanLike(Protocol):
-    """What agreement reads of a span: a ``Span``, or a row with the same fields."""
-
-    @property
-    def start(self) -> int: ...
-
-    @property
-    def end(self) -> int: ...
-
-    @property
-    def label(self) -> str: ...
-
+SpanKey = tuple[int, int, str]  # (start, end, label), as ``Span.key``
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
 
@@ -69,8 +58,8 @@ Range = tuple[int, int]
 _INSIDE_WORD = re.compile(r"\w\w")  # at offset - 1: the offset splits a word token
 
 
-def _length_then_label(span: SpanLike) -> tuple[int, str]:
-    return (span.end - span.start, span.label)
+def _length_then_label(key: SpanKey) -> tuple[int, str]:
+    return (key[1] - key[0], key[2])
 
 
 class Tokens:
@@ -100,24 +89,24 @@ class Tokens:
         first = self._first[start]
         return range(first, max(first, self._before[end]))
 
-    def labels(self, spans: Iterable[SpanLike]) -> list[str]:
+    def labels(self, spans: Iterable[SpanKey]) -> list[str]:
         """Each token's label under the innermost-span rule (``O`` outside every span)."""
         labels = [OUTSIDE] * self.count
         first, before = self._first, self._before
         # Painted longest first, so inner spans overwrite outer ones; between equal lengths
         # the label first by name is painted last and wins.
-        for span in sorted(spans, key=_length_then_label, reverse=True):
-            start = first[span.start]
-            end = before[span.end]
+        for span_start, span_end, label in sorted(spans, key=_length_then_label, reverse=True):
+            start = first[span_start]
+            end = before[span_end]
             if end > start:
-                labels[start:end] = [span.label] * (end - start)
+                labels[start:end] = [label] * (end - start)
         return labels
 
 
 def token_labels(text: str, spans: Sequence[Span]) -> list[str]:
     """The token labels of one annotator's spans on ``text``."""
     offsets = [offset for span in spans for offset in (span.start, span.end)]
-    return Tokens(text, offsets).labels(spans)
+    return Tokens(text, offsets).labels(span.key for span in spans)
 
 
 def overlap_matches(first: Iterable[Range], second: Iterable[Range]) -> int:
@@ -366,8 +355,9 @@ class AgreementCounter:
         self._units: Counter[tuple[str, ...]] = Counter()
         self._spans: Counter[str] = Counter()
 
-    def add_document(self, text: str, layers: Mapping[str, Iterable[SpanLike]]) -> None:
-        """Count one document; ``layers`` maps each annotator who worked on it to their spans.
+    def add_document(self, text: str, layers: Mapping[str, Iterable[SpanKey]]) -> None:
+        """Count one document; ``layers`` maps each annotator who worked on it to their
+        spans' keys ``(start, end, label)``.
 
         Annotators not in ``layers`` did not annotate this document (their tokens are
         missing, not ``O``); layers of annotators not chosen are ignored.
@@ -377,40 +367,52 @@ class AgreementCounter:
             return
         self.documents += 1
         only = self._only
-        kept = {
-            a: list(layers[a]) if only is None else [s for s in layers[a] if s.label in only]
+        keys = {
+            a: set(layers[a]) if only is None else {k for k in layers[a] if k[2] in only}
             for a in coders
         }
-        by_label: dict[str, dict[str, set[Range]]] = {}
+        per_label = {a: Counter(k[2] for k in keys[a]) for a in coders}
         offsets: set[int] = set()
         for a in coders:
-            groups: dict[str, set[Range]] = defaultdict(set)
-            for span in kept[a]:
-                groups[span.label].add((span.start, span.end))
-            by_label[a] = groups
-            for label, ranges in groups.items():
-                self._spans[label] += len(ranges)
-            offsets.update({s.start for s in kept[a]}, {s.end for s in kept[a]})
+            self._spans.update(per_label[a])
+            offsets.update({k[0] for k in keys[a]}, {k[1] for k in keys[a]})
         for a, b in combinations(coders, 2):
-            tallies = self._tallies[(a, b)]
-            for label in by_label[a].keys() | by_label[b].keys():
-                first, second = by_label[a].get(label, set()), by_label[b].get(label, set())
-                tally = tallies[label]
-                tally.first += len(first)
-                tally.second += len(second)
-                exact = len(first & second)
-                tally.exact += exact
-                tally.overlap += exact
-                if exact < min(len(first), len(second)):
-                    tally.overlap += overlap_matches(first - second, second - first)
+            self._count_spans(self._tallies[(a, b)], keys[a], keys[b], per_label[a], per_label[b])
         tokens = Tokens(text, offsets)
         if not tokens.count:
             return
-        columns = [tokens.labels(kept[a]) for a in coders]
+        columns = [tokens.labels(keys[a]) for a in coders]
         for values, n in Counter(zip(*columns, strict=True)).items():
             self._units[tuple(sorted(values))] += n
             for (i, a), (j, b) in combinations(enumerate(coders), 2):
                 self._confusion[(a, b)][(values[i], values[j])] += n
+
+    @staticmethod
+    def _count_spans(
+        tallies: dict[str, SpanTally],
+        first: set[SpanKey],
+        second: set[SpanKey],
+        first_labels: Counter[str],
+        second_labels: Counter[str],
+    ) -> None:
+        for label, n in first_labels.items():
+            tallies[label].first += n
+        for label, n in second_labels.items():
+            tallies[label].second += n
+        shared = first & second
+        for label, n in Counter(k[2] for k in shared).items():
+            tallies[label].exact += n
+            tallies[label].overlap += n
+        if len(shared) == len(first) or len(shared) == len(second):
+            return
+        rest: dict[str, tuple[list[Range], list[Range]]] = defaultdict(lambda: ([], []))
+        for k in first - shared:
+            rest[k[2]][0].append((k[0], k[1]))
+        for k in second - shared:
+            rest[k[2]][1].append((k[0], k[1]))
+        for label, (left, right) in rest.items():
+            if left and right:
+                tallies[label].overlap += overlap_matches(left, right)
 
     def labels(self) -> list[str]:
         """Labels to report: those asked for; else those seen, in schema order, then by name."""
@@ -493,5 +495,5 @@ def agreement(
     """Agreement over ``(text, {annotator: spans})`` documents; see the module docstring."""
     counter = AgreementCounter(annotators, labels)
     for text, layers in documents:
-        counter.add_document(text, layers)
+        counter.add_document(text, {name: [s.key for s in spans] for name, spans in layers.items()})
     return counter.report()

@@ -1,43 +1,51 @@
 """Agreement over the stored corpus, streamed document by document.
 
-Two ordered cursors walk the documents and the chosen annotators' spans side by side, so
-memory holds one document at a time plus the counts, whatever the corpus size.
+Ordered cursors walk the documents, the chosen annotators' spans and their statuses side by
+side, so memory holds one document at a time plus the counts, whatever the corpus size.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
 from itertools import groupby
 from operator import itemgetter
 
-from sqlalchemy import and_, select
+from sqlalchemy import Select, and_, select
 from sqlalchemy.engine import Connection, Engine
 
-from annotator.core.agreement import AgreementCounter, AgreementReport, SpanLike
+from annotator.core.agreement import AgreementCounter, AgreementReport, SpanKey
 from annotator.core.errors import AnnotatorError
 from annotator.core.review import GOLD
+from annotator.store import sqlite
 from annotator.store.engine import reading
 from annotator.store.labels import schema_of
 from annotator.store.status import Status
 from annotator.store.tables import ANNOTATOR, DOCUMENT, LABEL, SPAN, STATUS
 
 
-def _workers(connection: Connection, chosen: Collection[int]) -> dict[int, set[int]]:
-    """For each document, which chosen annotators worked on it (spans, or a status set)."""
-    worked: dict[int, set[int]] = defaultdict(set)
-    spans = (
-        select(SPAN.c.document_id, SPAN.c.annotator_id)
-        .where(SPAN.c.annotator_id.in_(chosen))
-        .distinct()
+class _Walk:
+    """Rows of a query ordered by document id, handed out one document at a time."""
+
+    def __init__(self, connection: Connection, query: Select) -> None:
+        self._groups = groupby(sqlite.driver_rows(connection, query), key=itemgetter(0))
+        self._pending = next(self._groups, None)
+
+    def rows(self, document_id: int) -> Iterator:
+        """The rows of ``document_id``; documents must be asked for in ascending order."""
+        while self._pending is not None and self._pending[0] <= document_id:
+            key, rows = self._pending
+            if key == document_id:
+                yield from rows
+            self._pending = next(self._groups, None)
+
+
+def _active(connection: Connection, candidates: Collection[int]) -> set[int]:
+    """The candidates who annotated anything (a span, or a status other than new)."""
+    spans = select(SPAN.c.annotator_id).where(SPAN.c.annotator_id.in_(candidates)).distinct()
+    statuses = select(STATUS.c.annotator_id).where(
+        and_(STATUS.c.annotator_id.in_(candidates), STATUS.c.status != Status.NEW)
     )
-    statuses = select(STATUS.c.document_id, STATUS.c.annotator_id).where(
-        and_(STATUS.c.annotator_id.in_(chosen), STATUS.c.status != Status.NEW)
-    )
-    for query in (spans, statuses):
-        for document_id, who in connection.execute(query):
-            worked[document_id].add(who)
-    return worked
+    return set(connection.execute(spans.union(statuses)).scalars())
 
 
 def _choose(connection: Connection, annotators: Sequence[str] | None) -> dict[str, int]:
@@ -49,8 +57,7 @@ def _choose(connection: Connection, annotators: Sequence[str] | None) -> dict[st
         ).all()
     )
     if annotators is None:
-        worked = _workers(connection, known.values())
-        active = set().union(*worked.values()) if worked else set()
+        active = _active(connection, known.values())
         chosen = {name: i for name, i in known.items() if i in active}
     else:
         unknown = [name for name in annotators if name not in known]
@@ -69,11 +76,10 @@ def _documents(
     chosen: dict[str, int],
     labels: Sequence[str] | None,
     document_ids: Collection[int] | None,
-) -> Iterator[tuple[str, dict[str, list[SpanLike]]]]:
-    """Each document two or more chosen annotators worked on, with their span rows (which
-    carry start, end and label: the counter reads nothing else, so no objects are built)."""
+) -> Iterator[tuple[str, dict[str, list[SpanKey]]]]:
+    """Each document two or more chosen annotators worked on, with their spans' keys
+    (start, end, label) taken straight from the rows: no objects are built per span."""
     names = {i: name for name, i in chosen.items()}
-    worked = _workers(connection, chosen.values())
     documents = select(DOCUMENT.c.id, DOCUMENT.c.text).order_by(DOCUMENT.c.id)
     spans = (
         select(
@@ -87,22 +93,24 @@ def _documents(
         .where(SPAN.c.annotator_id.in_(names))
         .order_by(SPAN.c.document_id)
     )
+    statuses = (
+        select(STATUS.c.document_id, STATUS.c.annotator_id)
+        .where(and_(STATUS.c.annotator_id.in_(names), STATUS.c.status != Status.NEW))
+        .order_by(STATUS.c.document_id)
+    )
     if labels is not None:
         spans = spans.where(LABEL.c.name.in_(labels))
     if document_ids is not None:
         documents = documents.where(DOCUMENT.c.id.in_(document_ids))
         spans = spans.where(SPAN.c.document_id.in_(document_ids))
-    by_document = groupby(
-        connection.execution_options(yield_per=5000).execute(spans), key=itemgetter(0)
-    )
-    pending = next(by_document, None)
-    for document_id, text in connection.execute(documents):
-        layers: dict[str, list[SpanLike]] = {names[i]: [] for i in worked.get(document_id, ())}
-        while pending is not None and pending[0] <= document_id:
-            if pending[0] == document_id:
-                for row in pending[1]:
-                    layers[names[row.annotator_id]].append(row)
-            pending = next(by_document, None)
+        statuses = statuses.where(STATUS.c.document_id.in_(document_ids))
+    span_walk, status_walk = _Walk(connection, spans), _Walk(connection, statuses)
+    for document_id, text in connection.execute(documents.execution_options(yield_per=50)):
+        layers: dict[str, list[SpanKey]] = {
+            names[who]: [] for _, who in status_walk.rows(document_id)
+        }
+        for row in span_walk.rows(document_id):
+            layers.setdefault(names[row[1]], []).append(row[2:])
         if len(layers) >= 2:
             yield text, layers
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql.expression import Executable
 
 BUSY_TIMEOUT_MS = 10_000
 DriverError = sqlite3.Error
@@ -110,3 +112,21 @@ def foreign_file(path: Path) -> str | None:
     if tables and "meta" not in tables:
         return "the file holds tables but is not an annotator database"
     return None
+
+
+def driver_rows(connection: Connection, statement: Executable, batch: int = 2000) -> Iterator:
+    """The rows of ``statement`` as plain tuples straight from the sqlite3 cursor, fetched in
+    batches: for scans of a million rows, where building SQLAlchemy rows costs more than the
+    work done with them. The statement is compiled by SQLAlchemy as usual."""
+    compiled = statement.compile(
+        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+    )
+    params = compiled.construct_params()
+    values = [params[name] for name in compiled.positiontup or ()]
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        cursor.execute(str(compiled), values)
+        while rows := cursor.fetchmany(batch):
+            yield from rows
+    finally:
+        cursor.close()

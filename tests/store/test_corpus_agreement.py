@@ -1,0 +1,51 @@
+"""Corpus agreement from the store: who counts on which document, streaming filters."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.core.documents import Document
+from annotator.core.errors import AnnotatorError
+from annotator.core.spans import Span
+from annotator.store.agreement import corpus_agreement
+from annotator.store.documents import add_documents
+from annotator.store.review import accept_agreed
+from annotator.store.spans import add_span
+from annotator.store.status import Status, set_status
+
+
+@pytest.fixture
+def docs(engine) -> list[int]:
+    texts = ["ICE came to Paramount.", "Bass spoke in Compton.", "Nobody here.", "Lyons said."]
+    ids = add_documents(engine, [Document(text=t, title=t) for t in texts]).ids
+    for who in ("ana", "ben"):
+        add_span(engine, ids[0], who, Span(0, 3, "agency"))
+    add_span(engine, ids[0], "ana", Span(12, 21, "location"))
+    add_span(engine, ids[1], "ana", Span(0, 4, "actor"))
+    set_status(engine, ids[1], "ben", Status.DONE)  # ben read it and found nothing
+    add_span(engine, ids[3], "ana", Span(0, 5, "actor"))  # ben never opened it
+    accept_agreed(engine, ids[0])
+    return ids
+
+
+def test_an_annotator_who_found_nothing_counts_one_who_never_looked_does_not(engine, docs):
+    report = corpus_agreement(engine)
+    assert report.annotators == ("ana", "ben")
+    assert report.documents == 2
+    assert report.labels["actor"].f1_exact == 0.0  # ana's Bass against ben's nothing
+    assert report.labels["actor"].spans == 1
+    assert report.overall.f1_exact == pytest.approx(2 * 1 / 4)
+
+
+def test_one_document_and_chosen_labels(engine, docs):
+    one = corpus_agreement(engine, document_ids=[docs[0]])
+    assert one.documents == 1
+    assert one.overall.f1_exact == pytest.approx(2 / 3)
+    agency = corpus_agreement(engine, ["ana", "ben"], labels=["agency"])
+    assert list(agency.labels) == ["agency"]
+    assert agency.overall.f1_exact == 1.0
+
+
+def test_the_gold_layer_is_not_an_annotator(engine, docs):
+    with pytest.raises(AnnotatorError, match="no annotator named 'gold'"):
+        corpus_agreement(engine, ["ana", "gold"])
