@@ -40,6 +40,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from itertools import combinations
+from operator import itemgetter
 from statistics import fmean
 from typing import Any
 
@@ -49,6 +50,7 @@ OUTSIDE = "O"
 
 
 SpanKey = tuple[int, int, str]  # (start, end, label), as ``Span.key``
+_START, _END, _LABEL = itemgetter(0), itemgetter(1), itemgetter(2)
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
 
@@ -371,11 +373,11 @@ class AgreementCounter:
             a: set(layers[a]) if only is None else {k for k in layers[a] if k[2] in only}
             for a in coders
         }
-        per_label = {a: Counter(k[2] for k in keys[a]) for a in coders}
+        per_label = {a: Counter(map(_LABEL, keys[a])) for a in coders}
         offsets: set[int] = set()
         for a in coders:
             self._spans.update(per_label[a])
-            offsets.update({k[0] for k in keys[a]}, {k[1] for k in keys[a]})
+            offsets.update(map(_START, keys[a]), map(_END, keys[a]))
         for a, b in combinations(coders, 2):
             self._count_spans(self._tallies[(a, b)], keys[a], keys[b], per_label[a], per_label[b])
         tokens = Tokens(text, offsets)
@@ -400,7 +402,7 @@ class AgreementCounter:
         for label, n in second_labels.items():
             tallies[label].second += n
         shared = first & second
-        for label, n in Counter(k[2] for k in shared).items():
+        for label, n in Counter(map(_LABEL, shared)).items():
             tallies[label].exact += n
             tallies[label].overlap += n
         if len(shared) == len(first) or len(shared) == len(second):
