@@ -20,7 +20,7 @@ from annotator import __version__
 from annotator.core.errors import AnnotatorError, StoreError
 from annotator.formats.exporting import ExportOptions, Progress, export_steps, parse_split
 from annotator.formats.importing import import_steps
-from annotator.formats.registry import writable_formats
+from annotator.formats.registry import readable_formats, writable_formats
 from annotator.settings import default_database
 from annotator.store import open_store
 from annotator.store.agreement import corpus_agreement
@@ -206,7 +206,11 @@ def build_parser() -> argparse.ArgumentParser:
         "database is left as it was. Texts already stored are not copied again.",
     )
     imp.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
-    imp.add_argument("--format", help="read as this format instead of guessing from the file")
+    imp.add_argument(
+        "--format",
+        choices=[fmt.name for fmt in readable_formats()],
+        help="read as this format instead of detecting it from the file's first line",
+    )
     imp.add_argument(
         "--add-labels", action="store_true", help="add labels the files use that the schema lacks"
     )
