@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from annotator import __version__
-from annotator.core.errors import AnnotatorError, StoreError
+from annotator.core.errors import AnnotatorError, InputError, Problem, StoreError
 from annotator.formats.exporting import ExportOptions, Progress, export_steps, parse_split
 from annotator.formats.importing import import_steps
 from annotator.formats.registry import readable_formats, writable_formats
@@ -26,7 +26,7 @@ from annotator.store import open_store
 from annotator.store.agreement import corpus_agreement
 from annotator.store.backup import backup_database
 from annotator.store.documents import document_summaries
-from annotator.store.exporting import Selection
+from annotator.store.exporting import Selection, SpanSource
 from annotator.store.stats import corpus_stats
 
 Handler = Callable[[argparse.Namespace], int]
@@ -84,6 +84,8 @@ def _tuple(names: list[str] | None) -> tuple[str, ...] | None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.gold and args.annotator:
+        raise InputError([Problem("--gold exports the reviewed layer; leave out --annotator")])
     options = ExportOptions(
         format=args.format,
         output=Path(args.output) if args.output else None,
@@ -91,6 +93,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             annotators=_tuple(_names([args.annotator] if args.annotator else None)),
             statuses=_tuple(_names(args.status)),
             labels=_tuple(_names(args.labels)),
+            source=SpanSource.GOLD if args.gold else SpanSource.ANNOTATORS,
         ),
         split=parse_split(args.split) if args.split else None,
         seed=args.seed,
@@ -248,6 +251,11 @@ def build_parser() -> argparse.ArgumentParser:
         "its text and --seed, so it stays put as the corpus grows",
     )
     exp.add_argument("--seed", type=int, default=13, help="seed for --split (default: 13)")
+    exp.add_argument(
+        "--gold",
+        action="store_true",
+        help="the reviewed gold layer instead of the annotators' spans (reviewed documents)",
+    )
     exp.set_defaults(handler=cmd_export)
 
     docs = commands.add_parser(

@@ -65,3 +65,18 @@ def test_unknown_annotator_or_label_is_one_clear_line(team_db) -> None:
     assert result.returncode == 1 and "no label named 'weapon'" in result.stderr
     lonely = run("agreement", "--annotators", "ana", db=team_db)
     assert lonely.returncode == 1 and "needs two annotators" in lonely.stderr
+
+
+def test_export_gold_writes_only_the_reviewed_layer(team_db, tmp_path) -> None:
+    out = tmp_path / "gold.jsonl"
+    result = run("export", "--gold", "--format", "spans", "-o", str(out), db=team_db)
+    assert result.returncode == 0, result.stderr
+    [record] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    spans = [(s["start"], s["end"], s["label"]) for s in record["spans"]]
+    assert spans == [(6, 16, "actor")]  # Karen Bass: the one span all three annotators share
+    everyone = tmp_path / "all.jsonl"
+    assert run("export", "--format", "spans", "-o", str(everyone), db=team_db).returncode == 0
+    [record] = [json.loads(line) for line in everyone.read_text(encoding="utf-8").splitlines()]
+    assert len(record["spans"]) == 7
+    refused = run("export", "--gold", "--format", "native", "-o", str(out), db=team_db)
+    assert refused.returncode == 1 and "export gold as spans" in refused.stderr

@@ -26,6 +26,7 @@ from annotator.formats.registry import Format, get_format
 from annotator.store.engine import reading
 from annotator.store.exporting import (
     Selection,
+    SpanSource,
     SpanTuple,
     count_selected,
     export_context,
@@ -164,6 +165,15 @@ def export_steps(
     if fmt is None or fmt.writer is None:
         raise InputError([Problem(f"cannot export as {options.format!r}")])
     writer = fmt.writer
+    if fmt.name == "native" and options.selection.source == SpanSource.GOLD:
+        raise InputError(
+            [
+                Problem(
+                    "native files hold the annotators' layers; export gold as spans, doccano "
+                    "or tokens"
+                )
+            ]
+        )
     targets = output_paths(options.output or default_output(fmt), options.split)
     summary = ExportSummary(format=fmt.name)
     names = SPLIT_NAMES[len(targets)]

@@ -31,10 +31,12 @@ class SpanSource(StrEnum):
 
     ``ANNOTATORS``: the annotators' own spans and statuses; the reviewed gold layer (the
     reserved ``gold`` annotator) is left out, so it is never mistaken for one more annotator.
-    A gold source selects that layer instead.
+    ``GOLD``: only the gold layer, of the documents a reviewer has worked on (gold spans, or
+    a review status), with the review status as ``gold``'s.
     """
 
     ANNOTATORS = "annotators"
+    GOLD = "gold"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,11 +78,16 @@ def _annotator_ids(connection: Connection, names: tuple[str, ...]) -> list[int]:
     return list(rows.scalars())
 
 
+def _chosen(selection: Selection) -> tuple[str, ...] | None:
+    """Whose spans and statuses: the gold layer alone, or the annotators asked for."""
+    return (GOLD,) if selection.source == SpanSource.GOLD else selection.annotators
+
+
 def _document_filter(connection: Connection, selection: Selection) -> ColumnElement[bool]:
     conditions: list[ColumnElement[bool]] = []
     who: list[int] | None = None
-    if selection.annotators is not None:
-        who = _annotator_ids(connection, selection.annotators)
+    if _chosen(selection) is not None:
+        who = _annotator_ids(connection, _chosen(selection))
         if not who:
             return false()
         worked = or_(
@@ -107,9 +114,12 @@ def _document_filter(connection: Connection, selection: Selection) -> ColumnElem
 
 
 def _span_filter(connection: Connection, selection: Selection) -> ColumnElement[bool]:
-    conditions: list[ColumnElement[bool]] = [ANNOTATOR.c.name != GOLD]
-    if selection.annotators is not None:
-        conditions.append(SPAN.c.annotator_id.in_(_annotator_ids(connection, selection.annotators)))
+    gold = selection.source == SpanSource.GOLD
+    conditions: list[ColumnElement[bool]] = [
+        (ANNOTATOR.c.name == GOLD) if gold else (ANNOTATOR.c.name != GOLD)
+    ]
+    if _chosen(selection) is not None:
+        conditions.append(SPAN.c.annotator_id.in_(_annotator_ids(connection, _chosen(selection))))
     if selection.labels is not None:
         conditions.append(LABEL.c.name.in_(selection.labels))
     return and_(*conditions)
@@ -123,9 +133,11 @@ def count_selected(connection: Connection, selection: Selection) -> int:
 
 
 def export_context(connection: Connection, selection: Selection) -> ExportContext:
-    query = select(ANNOTATOR.c.name).where(ANNOTATOR.c.name != GOLD).order_by(ANNOTATOR.c.name)
-    if selection.annotators is not None:
-        query = query.where(ANNOTATOR.c.name.in_(selection.annotators))
+    query = select(ANNOTATOR.c.name).order_by(ANNOTATOR.c.name)
+    if _chosen(selection) is not None:
+        query = query.where(ANNOTATOR.c.name.in_(_chosen(selection)))
+    else:
+        query = query.where(ANNOTATOR.c.name != GOLD)
     return ExportContext(
         labels=list(schema_of(connection)), annotators=list(connection.execute(query).scalars())
     )
@@ -183,11 +195,13 @@ def iter_selected(connection: Connection, selection: Selection) -> Iterator[Expo
     status_query = (
         select(STATUS.c.document_id, ANNOTATOR.c.name, STATUS.c.status)
         .select_from(STATUS.join(ANNOTATOR, STATUS.c.annotator_id == ANNOTATOR.c.id))
-        .where(STATUS.c.document_id.in_(selected) & (ANNOTATOR.c.name != GOLD))
+        .where(STATUS.c.document_id.in_(selected))
         .order_by(STATUS.c.document_id, ANNOTATOR.c.name)
     )
-    if selection.annotators is not None:
-        status_query = status_query.where(ANNOTATOR.c.name.in_(selection.annotators))
+    if _chosen(selection) is not None:
+        status_query = status_query.where(ANNOTATOR.c.name.in_(_chosen(selection)))
+    else:
+        status_query = status_query.where(ANNOTATOR.c.name != GOLD)
     statuses = iter(connection.execute(status_query))
     pending_span, pending_status = [next(spans, None)], [next(statuses, None)]
     for doc_id, title, text, source, meta, sha in documents:
