@@ -29,7 +29,7 @@ from sqlalchemy.engine import Engine
 from annotator import cli
 from annotator.core.errors import InputError
 from annotator.formats.importing import import_paths
-from annotator.formats.registry import formats_for_suffix, readable_suffixes
+from annotator.formats.registry import get_format, readable_formats, readable_suffixes
 from annotator.store import open_store
 from annotator.store.documents import document_summaries, get_document
 from annotator.store.spans import document_spans
@@ -39,15 +39,11 @@ from tests.durability.harness import ROOT, dump
 
 def reader_names() -> list[str]:
     """Every format with a reader, from the registry."""
-    return sorted({fmt.name for s in readable_suffixes() for fmt in formats_for_suffix(s)})
+    return sorted(fmt.name for fmt in readable_formats())
 
 
 def suffix_of(name: str) -> str:
-    return next(s for s in sorted(readable_suffixes()) if name in names_for(s))
-
-
-def names_for(suffix: str) -> set[str]:
-    return {fmt.name for fmt in formats_for_suffix(suffix)}
+    return get_format(name).suffixes[0]
 
 
 JSON_READERS = [name for name in reader_names() if suffix_of(name) in (".json", ".jsonl")]
