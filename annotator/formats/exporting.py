@@ -13,7 +13,7 @@ import os
 from collections import Counter
 from collections.abc import Generator, Iterable
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
@@ -174,6 +174,9 @@ def export_steps(
                 )
             ]
         )
+    selection = options.selection
+    if fmt.name == "native":
+        selection = replace(selection, review=True)
     targets = output_paths(options.output or default_output(fmt), options.split)
     summary = ExportSummary(format=fmt.name)
     names = SPLIT_NAMES[len(targets)]
@@ -194,7 +197,7 @@ def export_steps(
                 summary.documents[name] = 0
             yield Progress(0, total)
             done = 0
-            for item in iter_selected(connection, options.selection):
+            for item in iter_selected(connection, selection):
                 part = split_of(item.sha256, options.seed, options.split) if options.split else 0
                 handles[part].write(writer.encode(item, summary))
                 summary.documents[names[part]] += 1

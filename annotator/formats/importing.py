@@ -19,13 +19,15 @@ from sqlalchemy.engine import Connection, Engine
 from annotator.core.errors import InputError, InvalidSpan, Problem
 from annotator.core.labels import Label, check_label
 from annotator.formats.exporting import Progress, run_steps
-from annotator.formats.records import Declaration, Record
+from annotator.formats.records import Declaration, ReadReview, Record
 from annotator.formats.registry import Format, formats_for_suffix, get_format, readable_suffixes
 from annotator.store.annotators import annotator_id
 from annotator.store.changes import Change
 from annotator.store.documents import insert_documents
 from annotator.store.engine import writing
 from annotator.store.labels import add_label_rows, label_ids, schema_of
+from annotator.store.notes import store_note
+from annotator.store.review import is_reviewed, store_gold, write_reviewed
 from annotator.store.spans import insert_span_tuples
 from annotator.store.status import Status, advance_statuses
 from annotator.store.tables import SPAN
@@ -184,6 +186,26 @@ def _write_chunk(connection: Connection, records: list[Record], state: _WriteSta
     summary.spans_added += insert_span_tuples(connection, rows)
     state.documents.update(doc for doc, _ in wanted)
     state.statuses.update(advance_statuses(connection, wanted))
+    for doc_id, record in zip(added.ids, records, strict=True):
+        if record.review is not None:
+            _write_review(connection, doc_id, record.review, state)
+
+
+def _write_review(
+    connection: Connection, doc_id: int, review: ReadReview, state: _WriteState
+) -> None:
+    """Gold spans (provenance as recorded), notes and review status; what is already there
+    is kept, so importing the same file twice changes nothing."""
+    for name in {n for g in review.gold for n in g.sources or ()}:
+        state.who(connection, name)
+    if review.gold and store_gold(connection, doc_id, review.gold).added:
+        state.documents.add(doc_id)
+    for author, text, span, created in review.notes:
+        if store_note(connection, doc_id, author, text, span, created):
+            state.documents.add(doc_id)
+    if review.reviewed and not is_reviewed(connection, doc_id):
+        write_reviewed(connection, doc_id)
+        state.statuses.add(doc_id)
 
 
 @dataclass(slots=True)

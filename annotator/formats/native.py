@@ -9,7 +9,10 @@ then one line per document::
 
     {"type": "document", "id", "sha256", "title", "text", "source", "meta",
      "statuses": {"annotator": "done"},
-     "spans": [{"start", "end", "label", "annotator", "origin"}]}
+     "spans": [{"start", "end", "label", "annotator", "origin"}],
+     "gold": [{"start", "end", "label", "sources": [annotator, ...]}], "reviewed": bool,
+     "notes": [{"annotator", "text", "created", "span": {"start", "end", "label",
+                "annotator"} or null}]}
 
 New kinds of line (say, the review layer's gold spans and comments) get a new ``type`` and a
 reader in ``LINE_READERS``; a change that older readers cannot skip safely bumps ``VERSION``,
@@ -19,6 +22,7 @@ and a reader refuses files newer than it understands rather than half-reading th
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +31,8 @@ import orjson
 from annotator.core.documents import Document, text_sha256
 from annotator.core.errors import Problem
 from annotator.core.labels import Label
-from annotator.core.review import GOLD
-from annotator.core.spans import Origin
+from annotator.core.review import GOLD, Gold
+from annotator.core.spans import Origin, Span
 from annotator.formats.exporting import ExportSummary
 from annotator.formats.jsonl import (
     field,
@@ -38,7 +42,7 @@ from annotator.formats.jsonl import (
     offsets_problem,
     text_and_meta,
 )
-from annotator.formats.records import Declaration, ReadSpan, Record
+from annotator.formats.records import Declaration, ReadReview, ReadSpan, Record
 from annotator.formats.registry import register_reader, register_writer
 from annotator.store.exporting import ExportContext, ExportItem
 from annotator.store.status import Status
@@ -89,6 +93,27 @@ def encode_native(item: ExportItem, tally: ExportSummary) -> bytes:
             "spans": [
                 {"start": s, "end": e, "label": label, "annotator": who, "origin": origin}
                 for s, e, label, who, origin in item.spans
+            ],
+            "gold": [
+                {
+                    "start": g.span.start,
+                    "end": g.span.end,
+                    "label": g.span.label,
+                    "sources": list(g.sources or ()),
+                }
+                for g in item.gold
+            ],
+            "reviewed": item.reviewed,
+            "notes": [
+                {
+                    "annotator": note.annotator,
+                    "text": note.text,
+                    "created": note.created.isoformat(),
+                    "span": None
+                    if span is None
+                    else dict(zip(("start", "end", "label", "annotator"), span, strict=True)),
+                }
+                for note, span in item.notes
             ],
         },
         option=orjson.OPT_APPEND_NEWLINE,
@@ -167,10 +192,60 @@ def _document(obj: dict[str, Any], path: Path, line: int) -> Record | Problem:
                 f"{where}: {GOLD!r} is the reviewed layer, not an annotator", source, line
             )
         spans.append(ReadSpan(item["start"], item["end"], item["label"], item["annotator"], origin))
+    review = _review(obj, text, source, line)
+    if isinstance(review, Problem):
+        return review
     document = Document(
         text=text, title=title, meta=meta, source=str(obj.get("source", f"{path.name}:{line}"))
     )
-    return Record(document=document, source=source, line=line, spans=spans, statuses=dict(statuses))
+    return Record(
+        document=document,
+        source=source,
+        line=line,
+        spans=spans,
+        statuses=dict(statuses),
+        review=review,
+    )
+
+
+def _review(obj: dict[str, Any], text: str, source: str, line: int) -> ReadReview | Problem:
+    """The document's gold spans (with provenance), notes and review status, if any."""
+    gold_in, notes_in = obj.get("gold", []), obj.get("notes", [])
+    if not isinstance(gold_in, list) or not isinstance(notes_in, list):
+        return Problem("fields 'gold' and 'notes' must be lists", source, line)
+    gold = []
+    for index, item in enumerate(gold_in):
+        where = f"gold span {index}"
+        problem = object_problem(item, ("start", "end", "label"), where, source, line)
+        problem = problem or offsets_problem(
+            text, item["start"], item["end"], None, where, source, line
+        )
+        problem = problem or label_problem(item["label"], where, source, line)
+        if problem:
+            return problem
+        sources = item.get("sources", [])
+        if not isinstance(sources, list) or not all(isinstance(n, str) for n in sources):
+            return Problem(f"{where}: 'sources' must be a list of names", source, line)
+        gold.append(Gold(Span(item["start"], item["end"], item["label"]), tuple(sources)))
+    notes = []
+    for index, item in enumerate(notes_in):
+        where = f"note {index}"
+        problem = object_problem(item, ("annotator", "text"), where, source, line)
+        if problem:
+            return problem
+        span = item.get("span")
+        if span is not None:
+            names = ("start", "end", "label", "annotator")
+            problem = object_problem(span, names, f"{where}: span", source, line)
+            if problem:
+                return problem
+            span = tuple(span[name] for name in names)
+        try:
+            created = datetime.fromisoformat(item["created"]) if "created" in item else None
+        except (TypeError, ValueError):
+            return Problem(f"{where}: 'created' is not an ISO date and time", source, line)
+        notes.append((str(item["annotator"]), str(item["text"]), span, created))
+    return ReadReview(gold, notes, obj.get("reviewed") is True)
 
 
 LINE_READERS: dict[str, LineReader] = {"header": _header, "document": _document}

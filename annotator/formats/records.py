@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import NamedTuple
 
 from annotator.core.documents import Document
 from annotator.core.labels import Label
+from annotator.core.review import Gold
 from annotator.core.spans import Origin
 
 
@@ -25,6 +27,20 @@ class ReadSpan(NamedTuple):
     origin: str = Origin.IMPORTED
 
 
+ReadNote = tuple[str, str, tuple[int, int, str, str] | None, datetime | None]
+
+
+@dataclass(frozen=True, slots=True)
+class ReadReview:
+    """A document's review layer as read from a ``native`` file: gold spans with their
+    provenance, notes as ``(author, text, span or None, created or None)`` where a span is
+    ``(start, end, label, annotator)``, and whether the review is finished."""
+
+    gold: list[Gold] = field(default_factory=list)
+    notes: list[ReadNote] = field(default_factory=list)
+    reviewed: bool = False
+
+
 @dataclass(frozen=True, slots=True)
 class Record:
     """One document read from a file, with the spans that came with it (maybe none).
@@ -38,6 +54,7 @@ class Record:
     spans: list[ReadSpan] = field(default_factory=list)
     annotator: str | None = None
     statuses: dict[str, str] = field(default_factory=dict)
+    review: ReadReview | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,8 +18,10 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from annotator.core.documents import Document
 from annotator.core.labels import Label
-from annotator.core.review import GOLD
+from annotator.core.review import GOLD, Gold, Note
 from annotator.store.labels import schema_of
+from annotator.store.notes import note_targets, notes_of
+from annotator.store.review import gold_of, is_reviewed
 from annotator.store.tables import ANNOTATOR, DOCUMENT, LABEL, SPAN, STATUS
 
 SpanTuple = tuple[int, int, str, str, str]
@@ -46,23 +48,30 @@ class Selection:
     ``annotators``: the documents these annotators have worked on (a status past ``new`` or a
     span), with only their spans and statuses. ``statuses``: documents whose status (for one of
     ``annotators``, or for anyone when none are named) is one of these; ``new`` also matches a
-    document nobody has started. ``labels``: only spans with these labels.
+    document nobody has started. ``labels``: only spans with these labels. ``review``: also
+    each document's gold spans, notes and review status (``native`` asks for them).
     """
 
     annotators: tuple[str, ...] | None = None
     statuses: tuple[str, ...] | None = None
     labels: tuple[str, ...] | None = None
     source: SpanSource = SpanSource.ANNOTATORS
+    review: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class ExportItem:
-    """One document with its selected spans (sorted) and statuses by annotator."""
+    """One document with its selected spans (sorted) and statuses by annotator; with
+    ``Selection.review``, also its gold spans, its notes (each with the span it is on, as
+    ``(start, end, label, annotator)``) and whether its review is finished."""
 
     document: Document
     sha256: str
     spans: list[SpanTuple]
     statuses: dict[str, str] = field(default_factory=dict)
+    gold: list[Gold] = field(default_factory=list)
+    notes: list[tuple[Note, tuple[int, int, str, str] | None]] = field(default_factory=list)
+    reviewed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,4 +218,17 @@ def iter_selected(connection: Connection, selection: Selection) -> Iterator[Expo
         doc_spans = sorted([row[1:] for row in rows])
         doc_statuses = {row[1]: row[2] for row in _grouped(statuses, doc_id, pending_status)}
         document = Document(text=text, title=title, meta=meta or {}, source=source, id=doc_id)
-        yield ExportItem(document, sha, doc_spans, doc_statuses)
+        if not selection.review:
+            yield ExportItem(document, sha, doc_spans, doc_statuses)
+            continue
+        notes = notes_of(connection, doc_id)
+        targets = note_targets(connection, notes)
+        yield ExportItem(
+            document,
+            sha,
+            doc_spans,
+            doc_statuses,
+            gold=gold_of(connection, doc_id),
+            notes=[(n, targets.get(n.span_id)) for n in notes],
+            reviewed=is_reviewed(connection, doc_id),
+        )

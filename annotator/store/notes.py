@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
 
@@ -10,7 +12,7 @@ from annotator.core.review import Note, clean_note
 from annotator.store.annotators import annotator_id
 from annotator.store.changes import Change
 from annotator.store.engine import reading, writing
-from annotator.store.tables import ANNOTATOR, NOTE, SPAN, utcnow
+from annotator.store.tables import ANNOTATOR, LABEL, NOTE, SPAN, utcnow
 
 _NOTE_COLUMNS = (
     NOTE.c.id,
@@ -109,3 +111,73 @@ def delete_note(engine: Engine, note_id: int, annotator: str) -> tuple[Note, Cha
         note = _owned(connection, note_id, annotator)
         connection.execute(NOTE.delete().where(NOTE.c.id == note_id))
     return note, _change(note)
+
+
+def store_note(
+    connection: Connection,
+    document_id: int,
+    author: str,
+    text: str,
+    span: tuple[int, int, str, str] | None,
+    created: datetime | None = None,
+) -> bool:
+    """Add a note in the caller's transaction (imports), on the span ``(start, end, label,
+    annotator)`` when given; an identical note already there is not added twice. True if
+    added; a note whose span is not in the document is not added either."""
+    span_id = None
+    if span is not None:
+        start, end, label, owner = span
+        span_id = connection.execute(
+            select(SPAN.c.id)
+            .select_from(
+                SPAN.join(ANNOTATOR, ANNOTATOR.c.id == SPAN.c.annotator_id).join(
+                    LABEL, LABEL.c.id == SPAN.c.label_id
+                )
+            )
+            .where(
+                (SPAN.c.document_id == document_id)
+                & (SPAN.c.start == start)
+                & (SPAN.c.end == end)
+                & (LABEL.c.name == label)
+                & (ANNOTATOR.c.name == owner)
+            )
+        ).scalar_one_or_none()
+        if span_id is None:
+            return False
+    text = clean_note(text)
+    same = [
+        n
+        for n in notes_of(connection, document_id)
+        if (n.annotator, n.text, n.span_id) == (author, text, span_id)
+    ]
+    if same:
+        return False
+    now = created or utcnow()
+    connection.execute(
+        insert(NOTE).values(
+            document_id=document_id,
+            span_id=span_id,
+            annotator_id=annotator_id(connection, author),
+            text=text,
+            created=now,
+            updated=now,
+        )
+    )
+    return True
+
+
+def note_targets(connection: Connection, notes: list[Note]) -> dict[int, tuple[int, int, str, str]]:
+    """The (start, end, label, annotator) of each span the notes are on, by span id."""
+    ids = {n.span_id for n in notes if n.span_id is not None}
+    if not ids:
+        return {}
+    rows = connection.execute(
+        select(SPAN.c.id, SPAN.c.start, SPAN.c.end, LABEL.c.name, ANNOTATOR.c.name)
+        .select_from(
+            SPAN.join(ANNOTATOR, ANNOTATOR.c.id == SPAN.c.annotator_id).join(
+                LABEL, LABEL.c.id == SPAN.c.label_id
+            )
+        )
+        .where(SPAN.c.id.in_(ids))
+    )
+    return {row[0]: tuple(row[1:]) for row in rows}

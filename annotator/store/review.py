@@ -131,6 +131,12 @@ def _swap(
     return GoldEdit(document_id, removed, added, change)
 
 
+def store_gold(connection: Connection, document_id: int, items: Sequence[Gold]) -> GoldEdit:
+    """Add gold spans with the provenance they carry, in the caller's transaction (imports);
+    a gold span already there is kept as it is."""
+    return _swap(connection, document_id, [], items)
+
+
 def swap_gold(
     engine: Engine, document_id: int, remove: Iterable[Key], add: Sequence[Gold]
 ) -> GoldEdit:
@@ -214,6 +220,17 @@ def edit_gold(
             old.span.label if label is None else label,
         )
         return _swap(connection, row.document_id, [old.span.key], [_plain(moved)])
+
+
+def is_reviewed(connection: Connection, document_id: int) -> bool:
+    query = select(STATUS.c.status).where(
+        and_(STATUS.c.document_id == document_id, STATUS.c.annotator_id == _gold_column())
+    )
+    return connection.execute(query).scalar_one_or_none() == Status.DONE
+
+
+def write_reviewed(connection: Connection, document_id: int) -> None:
+    write_status(connection, document_id, gold_id(connection), Status.DONE)
 
 
 def mark_reviewed(engine: Engine, document_id: int, reviewed: bool = True) -> Change:
