@@ -59,6 +59,25 @@ def _change(note: Note) -> Change:
     return Change(documents=frozenset({note.document_id}), notes=frozenset({note.id}))
 
 
+def _insert(
+    connection: Connection,
+    document_id: int,
+    span_id: int | None,
+    author: str,
+    text: str,
+    when: datetime,
+) -> int:
+    values = {
+        "document_id": document_id,
+        "span_id": span_id,
+        "annotator_id": annotator_id(connection, author),
+        "text": text,
+        "created": when,
+        "updated": when,
+    }
+    return connection.execute(insert(NOTE).values(**values)).inserted_primary_key[0]
+
+
 def add_note(
     engine: Engine, document_id: int, annotator: str, text: str, span_id: int | None = None
 ) -> tuple[Note, Change]:
@@ -71,17 +90,7 @@ def add_note(
             ).scalar_one_or_none()
             if owner != document_id:
                 raise StoreError("that span no longer exists: it was deleted elsewhere")
-        now = utcnow()
-        new_id = connection.execute(
-            insert(NOTE).values(
-                document_id=document_id,
-                span_id=span_id,
-                annotator_id=annotator_id(connection, annotator),
-                text=text,
-                created=now,
-                updated=now,
-            )
-        ).inserted_primary_key[0]
+        new_id = _insert(connection, document_id, span_id, annotator, text, utcnow())
         note = _to_note(_note_row(connection, new_id))
     return note, _change(note)
 
@@ -152,17 +161,7 @@ def store_note(
     ]
     if same:
         return False
-    now = created or utcnow()
-    connection.execute(
-        insert(NOTE).values(
-            document_id=document_id,
-            span_id=span_id,
-            annotator_id=annotator_id(connection, author),
-            text=text,
-            created=now,
-            updated=now,
-        )
-    )
+    _insert(connection, document_id, span_id, author, text, created or utcnow())
     return True
 
 
