@@ -48,17 +48,6 @@ def save_label(engine: Engine, label: Label) -> Change:
     return Change(labels=True)
 
 
-def add_labels(connection: Connection, names: list[str], palette: list[str]) -> None:
-    """Add plain labels (no hotkey) for names an import brought, colours taken in turn."""
-    start = connection.execute(select(func.coalesce(func.max(LABEL.c.position), -1))).scalar_one()
-    for offset, name in enumerate(names):
-        label = Label(name=name, color=palette[offset % len(palette)])
-        check_label(label)
-        connection.execute(
-            insert(LABEL).values(name=name, color=label.color, position=start + 1 + offset)
-        )
-
-
 def add_label_rows(connection: Connection, labels: list[Label]) -> None:
     """Append checked labels (name, colour, hotkey, guideline) to the schema's end."""
     start = connection.execute(select(func.coalesce(func.max(LABEL.c.position), -1))).scalar_one()
