@@ -143,8 +143,27 @@ def distinct_spans(spans: list[SpanTuple], tally: ExportSummary) -> list[tuple[i
     return out
 
 
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_partials(path: Path) -> None:
+    """Delete temporary files that killed exports to ``path`` left behind."""
+    for partial in path.parent.glob(f".{path.name}.*.partial"):
+        pid = partial.name.removeprefix(f".{path.name}.").removesuffix(".partial")
+        if pid.isdigit() and not _process_alive(int(pid)):
+            partial.unlink(missing_ok=True)
+
+
 def _open_temporary(path: Path, stack: ExitStack) -> tuple[Path, BinaryIO]:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    remove_stale_partials(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle = open(temporary, "wb", buffering=1 << 20)  # noqa: SIM115  (closed by the stack)
@@ -204,6 +223,9 @@ def export_steps(
                 done += 1
                 if done % every == 0:
                     yield Progress(done, total)
+            for handle in handles:
+                handle.flush()
+                os.fsync(handle.fileno())
             stack.close()
             for temporary, path in zip(temporaries, targets, strict=True):
                 os.replace(temporary, path)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -122,6 +124,19 @@ def test_an_unfinished_export_leaves_no_file(corpus, tmp_path) -> None:
     assert [p.name for p in target.parent.iterdir()] == [f".out.jsonl.{os.getpid()}.partial"]
     steps.close()
     assert list(target.parent.iterdir()) == []
+
+
+def test_leftovers_of_a_killed_export_are_removed_but_not_a_running_ones(corpus, tmp_path):
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    killed = folder / f".out.jsonl.{child.pid}.partial"
+    running = folder / f".out.jsonl.{os.getppid()}.partial"
+    killed.write_text("half a line", encoding="utf-8")
+    running.write_text("still being written", encoding="utf-8")
+    exporting.export(corpus, ExportOptions(output=folder / "out.jsonl"))
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["out.jsonl", running.name])
 
 
 def test_the_default_output_is_a_timestamped_file_in_exports(corpus, tmp_path, monkeypatch):
