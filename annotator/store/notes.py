@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import insert, select
@@ -38,6 +39,34 @@ def notes_of(connection: Connection, document_id: int) -> list[Note]:
         .order_by(NOTE.c.created, NOTE.c.id)
     )
     return [_to_note(row) for row in connection.execute(query)]
+
+
+def span_notes(engine: Engine, span_id: int) -> list[Note]:
+    """The notes on one span, oldest first (kept by an undoable delete to bring them back)."""
+    query = (
+        select(*_NOTE_COLUMNS)
+        .select_from(_NOTE_FROM)
+        .where(NOTE.c.span_id == span_id)
+        .order_by(NOTE.c.created, NOTE.c.id)
+    )
+    with reading(engine) as connection:
+        return [_to_note(row) for row in connection.execute(query)]
+
+
+def restore_notes(connection: Connection, notes: Sequence[Note]) -> None:
+    """Put deleted notes back as they were: same ids, authors and times."""
+    for note in notes:
+        connection.execute(
+            insert(NOTE).values(
+                id=note.id,
+                document_id=note.document_id,
+                span_id=note.span_id,
+                annotator_id=annotator_id(connection, note.annotator),
+                text=note.text,
+                created=note.created,
+                updated=note.updated,
+            )
+        )
 
 
 def document_notes(engine: Engine, document_id: int) -> list[Note]:

@@ -8,11 +8,13 @@ from sqlalchemy import bindparam, insert, select
 from sqlalchemy.engine import Connection, Engine
 
 from annotator.core.errors import InvalidSpan, StoreError
+from annotator.core.review import Note
 from annotator.core.spans import Origin, Span, check_span
 from annotator.store.annotators import annotator_id, refuse_gold
 from annotator.store.changes import Change
 from annotator.store.engine import reading, writing
 from annotator.store.labels import label_ids
+from annotator.store.notes import restore_notes
 from annotator.store.status import mark_started
 from annotator.store.tables import ANNOTATOR, DOCUMENT, LABEL, SPAN, utcnow
 
@@ -93,11 +95,12 @@ def _duplicate_id(connection: Connection, document_id: int, who: int, label: int
 
 
 def add_span(
-    engine: Engine, document_id: int, annotator: str, span: Span
+    engine: Engine, document_id: int, annotator: str, span: Span, notes: Sequence[Note] = ()
 ) -> tuple[Span | None, Change]:
     """Store ``span`` for ``annotator``; an exact duplicate is refused quietly (``None``).
 
-    A span given with an id (an undone deletion coming back) keeps that id.
+    A span given with an id (an undone deletion coming back) keeps that id, and the
+    ``notes`` it had come back with it in the same transaction.
     """
     refuse_gold(annotator)
     with writing(engine) as connection:
@@ -117,12 +120,14 @@ def add_span(
         if span.id is not None:
             values["id"] = span.id
         new_id = connection.execute(insert(SPAN).values(**values)).inserted_primary_key[0]
+        restore_notes(connection, notes)
         started = mark_started(connection, document_id, who)
         stored = _to_span(_span_row(connection, new_id))
     return stored, Change(
         documents=frozenset({document_id}),
         spans=frozenset({new_id}),
         statuses=frozenset({document_id}) if started else frozenset(),
+        notes=frozenset(note.id for note in notes),
     )
 
 

@@ -15,8 +15,10 @@ from PySide6.QtGui import QUndoCommand
 from sqlalchemy.engine import Engine
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.review import Note
 from annotator.core.spans import Span
 from annotator.store.changes import Change
+from annotator.store.notes import span_notes
 from annotator.store.spans import add_span, delete_span, update_span
 from annotator.store.status import Status, set_status
 from annotator.ui.events import Events
@@ -88,18 +90,21 @@ class AddSpan(StoreCommand):
 
 
 class DeleteSpan(StoreCommand):
-    """Deletes a span; undo brings it back with the same id."""
+    """Deletes a span; undo brings it back with the same id and the notes it carried."""
 
     def __init__(self, context: CommandContext, document_id: int, annotator: str, span: Span):
         super().__init__(context, f"delete {span.label}", document_id, annotator)
         self.span = span
+        self.notes: list[Note] = []
 
     def apply(self) -> Change:
+        self.notes = span_notes(self.context.engine, self.span.id)
         self.span, change = delete_span(self.context.engine, self.span.id, self.annotator)
         return change
 
     def revert(self) -> Change:
-        return add_span(self.context.engine, self.document_id, self.annotator, self.span)[1]
+        engine = self.context.engine
+        return add_span(engine, self.document_id, self.annotator, self.span, self.notes)[1]
 
 
 class UpdateSpan(StoreCommand):

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 
 from annotator.core.spans import Span
 from annotator.store import open_store
+from annotator.store.notes import add_note, document_notes
 from annotator.store.spans import add_span, delete_span, document_spans
 from tests.ui.conftest import char_point, click_word, select_text
 
@@ -93,6 +94,19 @@ def test_delete_removes_the_selected_span(qtbot, engine, make_window, add_docs) 
     assert _spans(engine, doc) == []
     assert window.text_view.span_at(start) is None
     assert window.span_table.model().rowCount() == 0
+
+
+def test_undoing_a_delete_brings_back_the_spans_notes(qtbot, engine, make_window, add_docs) -> None:
+    (doc,) = add_docs(TEXT)
+    span, _ = add_span(engine, doc, "alice", Span(0, 3, "agency"))
+    note, _ = add_note(engine, doc, "bob", "Is this the agency or its officers?", span.id)
+    window = make_window()
+    click_word(qtbot, window.text_view, 1)
+    qtbot.keyClick(window.text_view, Qt.Key.Key_Delete)
+    assert document_notes(engine, doc) == []
+    qtbot.keyClick(window.text_view, Qt.Key.Key_Z, CTRL)
+    assert _spans(engine, doc) == [(0, 3, "agency")]
+    assert document_notes(engine, doc) == [note]
 
 
 def test_boundaries_move_a_word_at_a_time(qtbot, engine, make_window, add_docs) -> None:
