@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QHelpEvent, QTextCursor
-from PySide6.QtWidgets import QToolTip
+from PySide6.QtWidgets import QSplitter, QToolTip
 from pytestqt.qtbot import QtBot
 
 from annotator.core.spans import Span
@@ -209,6 +210,31 @@ def test_set_current_span_scrolls_a_far_span_into_view(qtbot: QtBot) -> None:
     assert on_screen(view, start)
     assert view.current_span_id() == 5
     assert view.selected_range() is None
+
+
+@pytest.mark.parametrize("paragraph", ["Paragraph 0 ", "Paragraph 180"])
+@pytest.mark.parametrize("reveal", ["select_range", "set_current_span"])
+def test_a_span_revealed_before_the_view_is_shown_is_on_screen_once_shown(
+    qtbot: QtBot, paragraph: str, reveal: str
+) -> None:
+    text = "\n\n".join(
+        f"{line} and a long sentence that wraps." for line in long_text().split("\n\n")
+    )
+    start = text.index(paragraph)
+    window = QSplitter()
+    qtbot.addWidget(window)
+    view = AnnotatedTextView(window)
+    view.set_document(text, [Span(start, start + 9, "actor", id=5)], COLORS)
+    if reveal == "select_range":
+        view.select_range(start, start + 9)
+    else:
+        view.set_current_span(5)
+    window.resize(1200, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: on_screen(view, start))
+    qtbot.wait(50)
+    assert on_screen(view, start)
 
 
 def test_select_range_scrolls_and_far_spans_get_highlighted_when_shown(qtbot: QtBot) -> None:

@@ -200,6 +200,7 @@ class ReviewWindow(QMainWindow):
         main.addWidget(panel)
         main.setStretchFactor(0, 3)
         main.setStretchFactor(1, 2)
+        main.setSizes([600, 400])
         self.setCentralWidget(main)
 
     # ----- opening and refreshing -----------------------------------------------------------

@@ -12,7 +12,7 @@ import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPen,
+    QShowEvent,
     QTextBlock,
     QTextCursor,
     QTextDocument,
@@ -50,6 +51,7 @@ class AnnotatedTextView(QPlainTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._reveal_when_shown = False
         document = QTextDocument(self)
         document.setUndoRedoEnabled(False)
         document.setDocumentMargin(DOCUMENT_MARGIN)
@@ -184,10 +186,28 @@ class AnnotatedTextView(QPlainTextEdit):
             self._set_current(None)
 
     def _show_cursor(self, cursor: QTextCursor) -> None:
-        """Make ``cursor`` the text cursor; centre it if it was off screen."""
+        """Make ``cursor`` the text cursor; centre it if it was off screen.
+
+        A hidden view has no final size, so its text is not laid out as it will be shown:
+        the reveal waits until the view is shown.
+        """
+        if not self.isVisible():
+            self.setTextCursor(cursor)
+            self._reveal_when_shown = True
+            return
         was_visible = self.viewport().rect().contains(self.cursorRect(cursor))
         self.setTextCursor(cursor)
         if not was_visible:
+            self.centerCursor()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._reveal_when_shown:
+            self._reveal_when_shown = False
+            QTimer.singleShot(0, self, self._reveal_cursor)
+
+    def _reveal_cursor(self) -> None:
+        if not self.viewport().rect().contains(self.cursorRect()):
             self.centerCursor()
 
     # ----- user input -----------------------------------------------------------------------
