@@ -135,21 +135,6 @@ def read_records(
             yield from fmt.reader(path)
 
 
-def collect(
-    paths: Iterable[str | Path], format_name: str | None = None, max_problems: int = 50
-) -> tuple[list[Record], list[Problem]]:
-    records: list[Record] = []
-    problems: list[Problem] = []
-    for item in read_records(paths, format_name):
-        if isinstance(item, Problem):
-            problems.append(item)
-            if len(problems) >= max_problems:
-                break
-        elif isinstance(item, Record):
-            records.append(item)
-    return records, problems
-
-
 Item = Record | Declaration | Problem
 
 

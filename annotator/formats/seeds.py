@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from annotator.core.labels import resources_dir
-from annotator.formats.importing import ImportSummary, collect, write_records
+from annotator.formats.importing import ImportSummary, read_records, write_records
 from annotator.store.engine import reading, writing
 from annotator.store.meta import get_meta, set_meta
 
@@ -21,15 +21,15 @@ def seed_once(
 ) -> ImportSummary | None:
     """Import the seed articles unless this database was seeded before; None if it was.
 
-    The check comes first so that every later start reads no seed file.
+    A seed file that cannot be read stops the seeding with its problem and leaves the
+    database unseeded. The first check is a read, so later starts take no write lock.
     """
     with reading(engine) as connection:
         if get_meta(connection, "seeded"):
             return None
-    records, _problems = collect([folder or seeds_dir()])
     with writing(engine) as connection:
         if get_meta(connection, "seeded"):
             return None
-        summary = write_records(connection, records, annotator)
+        summary = write_records(connection, read_records([folder or seeds_dir()]), annotator)
         set_meta(connection, "seeded", "1")
     return summary

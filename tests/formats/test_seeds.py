@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from annotator.core.errors import InputError
 from annotator.formats.seeds import seed_once, seeds_dir
 from annotator.store.documents import count_documents, document_summaries
 
@@ -24,3 +27,15 @@ def test_a_seeded_database_is_not_seeded_again(engine, tmp_path: Path) -> None:
     (folder / "b.txt").write_text("Another headline\nBody.", encoding="utf-8")
     assert seed_once(engine, folder) is None
     assert count_documents(engine) == 1
+
+
+def test_a_broken_seed_file_is_reported_and_nothing_is_seeded(engine, tmp_path: Path) -> None:
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    (folder / "a.txt").write_text("A headline\nBody.", encoding="utf-8")
+    (folder / "b.txt").write_bytes(b"caf\xe9")
+    with pytest.raises(InputError, match="not UTF-8"):
+        seed_once(engine, folder)
+    assert count_documents(engine) == 0
+    (folder / "b.txt").write_text("Fixed headline\nBody.", encoding="utf-8")
+    assert seed_once(engine, folder).documents_added == 2
