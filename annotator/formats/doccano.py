@@ -23,7 +23,7 @@ from annotator.formats.jsonl import (
     records_of,
     text_and_meta,
 )
-from annotator.formats.records import ReadSpan, Record
+from annotator.formats.records import ReadOptions, ReadSpan, Record
 from annotator.formats.registry import register_reader, register_writer
 from annotator.formats.spans import document_of
 from annotator.store.exporting import ExportItem
@@ -87,7 +87,7 @@ def record_from_doccano(obj: dict[str, Any], path: Path, line: int) -> Record | 
     (".jsonl", ".json"),
     sniff=lambda obj: "text" in obj and ("label" in obj or "entities" in obj),
 )
-def read_doccano(path: Path) -> Iterator[Record | Problem]:
+def read_doccano(path: Path, options: ReadOptions) -> Iterator[Record | Problem]:
     return records_of(path, record_from_doccano)
 
 

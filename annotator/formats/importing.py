@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 from annotator.core.errors import InputError, InvalidSpan, Problem
 from annotator.core.labels import Label, check_label
 from annotator.formats.exporting import Progress, run_steps
-from annotator.formats.records import Declaration, ReadReview, Record
+from annotator.formats.records import Declaration, ReadOptions, ReadReview, Record, Skipped
 from annotator.formats.registry import Format, formats_for_suffix, get_format, readable_suffixes
 from annotator.store.annotators import annotator_id
 from annotator.store.changes import Change
@@ -34,6 +34,7 @@ from annotator.store.tables import SPAN
 
 KEEP_SPANS = 200_000
 R = TypeVar("R")
+Item = Record | Declaration | Problem | Skipped
 NEW_LABEL_COLOURS = ["#8c6bb1", "#e7298a", "#66a61e", "#a6761d", "#1b9e77", "#7570b3"]
 
 
@@ -47,6 +48,7 @@ class ImportSummary:
     spans_existing: int = 0
     labels_added: list[str] = field(default_factory=list)
     spans_per_label: Counter = field(default_factory=Counter)
+    not_read: Counter = field(default_factory=Counter)
     change: Change = field(default_factory=Change)
 
     def lines(self) -> list[str]:
@@ -59,6 +61,7 @@ class ImportSummary:
             out.extend(f"  {label}: {n}" for label, n in sorted(self.spans_per_label.items()))
         if self.labels_added:
             out.append(f"labels added: {', '.join(self.labels_added)}")
+        out.extend(f"not read: {n} {reason}" for reason, n in sorted(self.not_read.items()))
         return out
 
 
@@ -122,20 +125,41 @@ def choose_format(path: Path, name: str | None = None) -> Format | Problem:
 
 
 def read_records(
-    paths: Iterable[str | Path], format_name: str | None = None
-) -> Iterator[Record | Declaration | Problem]:
-    """Every record, declaration and problem in ``paths``, file after file."""
+    paths: Iterable[str | Path],
+    format_name: str | None = None,
+    options: ReadOptions | None = None,
+) -> Iterator[Item]:
+    """Every record, declaration, problem and skipped count in ``paths``, file after file,
+    with the labels renamed as ``options.label_map`` says."""
+    options = options or ReadOptions()
     files, problems = expand_paths(paths)
     yield from problems
     for path in files:
         fmt = choose_format(path, format_name)
         if isinstance(fmt, Problem):
             yield fmt
-        else:
-            yield from fmt.reader(path)
+            continue
+        items = fmt.reader(path, options)
+        if options.label_map:
+            items = _mapped(items, options.label_map)
+        yield from items
 
 
-Item = Record | Declaration | Problem
+def _mapped(items: Iterable[Item], label_map: dict[str, str | None]) -> Iterator[Item]:
+    """``items`` with each span's label renamed; a label mapped to ``None`` drops its spans,
+    counted as skipped."""
+    for item in items:
+        if not isinstance(item, Record) or not any(s.label in label_map for s in item.spans):
+            yield item
+            continue
+        kept = []
+        for span in item.spans:
+            new = label_map.get(span.label, span.label)
+            if new is None:
+                yield Skipped(f"{span.label} spans (mapped to nothing)")
+            else:
+                kept.append(span._replace(label=new))
+        yield replace(item, spans=kept)
 
 
 def _write_chunk(connection: Connection, records: list[Record], state: _WriteState) -> None:
@@ -312,6 +336,9 @@ def write_steps(
             continue
         if isinstance(item, Declaration):
             continue
+        if isinstance(item, Skipped):
+            state.summary.not_read[item.reason] += item.count
+            continue
         count += 1
         for span in item.spans:
             if span.label not in state.labels:
@@ -371,7 +398,10 @@ class Checked:
 
 
 def check(
-    paths: list[str | Path], format_name: str | None, max_problems: int = 50
+    paths: list[str | Path],
+    format_name: str | None,
+    options: ReadOptions | None = None,
+    max_problems: int = 50,
 ) -> Generator[int, None, Checked]:
     """The checking pass, before the database is touched: read and validate the files.
 
@@ -381,7 +411,7 @@ def check(
     way memory stays bounded and each line is parsed once.
     """
     checked = Checked()
-    items = read_records(paths, format_name)
+    items = read_records(paths, format_name, options)
     kept = 0
     for item in items:
         if isinstance(item, Problem):
@@ -418,6 +448,7 @@ def import_steps(
     annotator: str,
     format_name: str | None = None,
     add_missing_labels: bool = False,
+    options: ReadOptions | None = None,
 ) -> Generator[Progress, None, ImportSummary]:
     """Import files and folders all or nothing, yielding progress (records read, out of
     the line count). Raises ``InputError`` listing the problems; closing the generator
@@ -432,7 +463,7 @@ def import_steps(
         shown[0] = max(shown[0], value)
         return Progress(shown[0], total)
 
-    checked = yield from _relay(check(paths, format_name), lambda n: position(n // 2))
+    checked = yield from _relay(check(paths, format_name, options), lambda n: position(n // 2))
     if checked.problems:
         raise InputError(checked.problems)
     if not any(isinstance(item, Record) for item in checked.items):
@@ -453,6 +484,8 @@ def import_paths(
     annotator: str,
     format_name: str | None = None,
     add_missing_labels: bool = False,
+    options: ReadOptions | None = None,
 ) -> ImportSummary:
     """Import files and folders all or nothing; raises ``InputError`` listing the problems."""
-    return run_steps(import_steps(engine, paths, annotator, format_name, add_missing_labels))
+    steps = import_steps(engine, paths, annotator, format_name, add_missing_labels, options)
+    return run_steps(steps)

@@ -42,7 +42,7 @@ from annotator.formats.jsonl import (
     offsets_problem,
     text_and_meta,
 )
-from annotator.formats.records import Declaration, ReadReview, ReadSpan, Record
+from annotator.formats.records import Declaration, ReadOptions, ReadReview, ReadSpan, Record
 from annotator.formats.registry import register_reader, register_writer
 from annotator.store.exporting import ExportContext, ExportItem
 from annotator.store.status import Status
@@ -257,7 +257,7 @@ LINE_READERS: dict[str, LineReader] = {"header": _header, "document": _document}
     (".jsonl", ".json"),
     sniff=lambda obj: obj.get("type") == "header" and obj.get("format") == FORMAT,
 )
-def read_native(path: Path) -> Iterator[Record | Declaration | Problem]:
+def read_native(path: Path, options: ReadOptions) -> Iterator[Record | Declaration | Problem]:
     source = str(path)
     seen_header = False
     for line, obj in json_lines(path):

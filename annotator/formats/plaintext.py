@@ -7,7 +7,7 @@ from pathlib import Path
 
 from annotator.core.documents import document_from_article
 from annotator.core.errors import Problem
-from annotator.formats.records import Record
+from annotator.formats.records import ReadOptions, Record
 from annotator.formats.registry import register_reader
 
 
@@ -25,7 +25,7 @@ def decode_utf8(data: bytes, source: str, line: int | None = None) -> str | Prob
 
 
 @register_reader("txt", "plain-text article, one per file", (".txt",))
-def read_text_file(path: Path) -> Iterator[Record | Problem]:
+def read_text_file(path: Path, options: ReadOptions) -> Iterator[Record | Problem]:
     source = str(path)
     try:
         data = path.read_bytes()

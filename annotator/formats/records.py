@@ -58,6 +58,35 @@ class Record:
 
 
 @dataclass(frozen=True, slots=True)
+class Skipped:
+    """What a file carries that the import leaves out on purpose (a rejected Prodigy example,
+    a cancelled Label Studio annotation, a label mapped to nothing): counted in the import
+    summary as ``not read: COUNT REASON``, never dropped in silence."""
+
+    reason: str
+    count: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """What the person said about how to read the files (the CLI's and the dialog's options).
+
+    ``label_map`` renames labels on every span read (a value of ``None`` drops the label,
+    counted as skipped); ``annotator`` is set when the person named whose spans these are, so
+    a reader must not take annotators from the file; ``utf16_offsets`` says the file counts
+    offsets in UTF-16 units; ``text_field`` picks the text among several strings;
+    ``predictions`` imports model predictions too; ``skip_unsupported`` counts annotation
+    kinds the reader cannot carry instead of refusing the file."""
+
+    label_map: dict[str, str | None] = field(default_factory=dict)
+    annotator: str | None = None
+    utf16_offsets: bool = False
+    text_field: str | None = None
+    predictions: bool = False
+    skip_unsupported: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Declaration:
     """What a file declares besides documents (a ``native`` header): its label schema and
     annotators, created on import where the database lacks them."""

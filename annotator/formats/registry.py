@@ -9,10 +9,10 @@ from typing import Protocol
 
 from annotator.core.errors import Problem
 from annotator.core.labels import Label
-from annotator.formats.records import Record
+from annotator.formats.records import ReadOptions, Record, Skipped
 from annotator.store.exporting import ExportContext, ExportItem
 
-Reader = Callable[[Path], Iterator[Record | Label | Problem]]
+Reader = Callable[[Path, ReadOptions], Iterator[Record | Label | Problem | Skipped]]
 Sniffer = Callable[[dict], bool]
 Encoder = Callable[[ExportItem, "Tally"], bytes]
 Header = Callable[[ExportContext], bytes]

@@ -25,7 +25,7 @@ from annotator.formats.jsonl import (
     records_of,
     text_and_meta,
 )
-from annotator.formats.records import ReadSpan, Record
+from annotator.formats.records import ReadOptions, ReadSpan, Record
 from annotator.formats.registry import register_reader, register_writer
 from annotator.store.exporting import ExportItem
 
@@ -91,7 +91,7 @@ def record_from_object(obj: dict[str, Any], path: Path, line: int) -> Record | P
     (".jsonl", ".json"),
     sniff=lambda obj: "text" in obj and not {"label", "entities", "type", "ner_tags"} & obj.keys(),
 )
-def read_spans(path: Path) -> Iterator[Record | Problem]:
+def read_spans(path: Path, options: ReadOptions) -> Iterator[Record | Problem]:
     return records_of(path, record_from_object)
 
 

@@ -23,7 +23,7 @@ from annotator.core.documents import Document, title_from_text
 from annotator.core.errors import Problem
 from annotator.formats.exporting import ExportSummary, distinct_spans
 from annotator.formats.jsonl import field, records_of
-from annotator.formats.records import ReadSpan, Record
+from annotator.formats.records import ReadOptions, ReadSpan, Record
 from annotator.formats.registry import register_reader, register_writer
 from annotator.formats.tokenize import tokenize
 from annotator.store.exporting import ExportItem
@@ -151,5 +151,5 @@ def record_from_tokens(obj: dict[str, Any], path: Path, line: int) -> Record | P
     (".jsonl", ".json"),
     sniff=lambda obj: "tokens" in obj and "ner_tags" in obj,
 )
-def read_tokens(path: Path) -> Iterator[Record | Problem]:
+def read_tokens(path: Path, options: ReadOptions) -> Iterator[Record | Problem]:
     return records_of(path, record_from_tokens)

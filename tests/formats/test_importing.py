@@ -8,6 +8,7 @@ import pytest
 
 from annotator.core.errors import InputError
 from annotator.formats.importing import import_paths
+from annotator.formats.records import ReadOptions
 from annotator.store.documents import count_documents, document_summaries
 from annotator.store.spans import document_spans
 from annotator.store.stats import corpus_stats
@@ -137,3 +138,30 @@ def test_unknown_labels_can_be_added_on_request(engine, tmp_path) -> None:
     summary = import_paths(engine, [path], annotator="ana", add_missing_labels=True)
     assert summary.labels_added == ["weapon"]
     assert corpus_stats(engine)["labels"]["weapon"] == 1
+
+
+def test_label_map_renames_and_drops_with_a_count_in_the_summary(engine, tmp_path) -> None:
+    text = "Karen Bass said ICE agents came to Paramount, Los Angeles."
+    path = write_jsonl(
+        tmp_path / "ner.jsonl",
+        [
+            {
+                "text": text,
+                "spans": [
+                    {"start": 0, "end": 10, "label": "PER"},
+                    {"start": 16, "end": 19, "label": "ORG"},
+                    {"start": 35, "end": 44, "label": "LOC"},
+                    {"start": 46, "end": 57, "label": "MISC"},
+                ],
+            }
+        ],
+    )
+    label_map = {"PER": "actor", "ORG": "agency", "LOC": "location", "MISC": None}
+    summary = import_paths(engine, [path], annotator="ana", options=ReadOptions(label_map))
+    spans = document_spans(engine, min(summary.change.documents))
+    assert [(text[s.start : s.end], s.label) for s in spans] == [
+        ("Karen Bass", "actor"),
+        ("ICE", "agency"),
+        ("Paramount", "location"),
+    ]
+    assert "not read: 1 MISC spans (mapped to nothing)" in summary.lines()
