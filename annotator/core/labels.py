@@ -22,6 +22,12 @@ class Label:
     guideline: str = ""
 
 
+def normalise_label(name: str) -> str:
+    """The one spelling of a label name read from a file or typed: trimmed, lower case
+    (``" PER"`` and ``"per"`` are one label)."""
+    return name.strip().lower()
+
+
 def check_label(label: Label) -> None:
     """Raise ``InvalidSpan`` if the label's name, colour or hotkey is unusable."""
     if not _NAME.match(label.name):

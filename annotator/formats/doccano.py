@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from annotator.core.errors import Problem
+from annotator.core.labels import normalise_label
 from annotator.formats.exporting import ExportSummary, distinct_spans
 from annotator.formats.jsonl import (
     label_problem,
@@ -76,7 +77,7 @@ def record_from_doccano(obj: dict[str, Any], path: Path, line: int) -> Record | 
         problem = problem or label_problem(label, where, source, line)
         if problem:
             return problem
-        spans.append(ReadSpan(start, end, label.strip().lower()))
+        spans.append(ReadSpan(start, end, normalise_label(label)))
     document = document_of(obj, text, meta, path, line)
     return Record(document=document, source=source, line=line, spans=sorted(spans))
 

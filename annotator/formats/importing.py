@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
 from annotator.core.errors import InputError, InvalidSpan, Problem
-from annotator.core.labels import Label, check_label
+from annotator.core.labels import Label, check_label, normalise_label
 from annotator.formats.exporting import Progress, run_steps
 from annotator.formats.records import Declaration, ReadOptions, ReadReview, Record, Skipped
 from annotator.formats.registry import Format, formats_for_suffix, get_format, readable_suffixes
@@ -132,6 +132,10 @@ def read_records(
     """Every record, declaration, problem and skipped count in ``paths``, file after file,
     with the labels renamed as ``options.label_map`` says."""
     options = options or ReadOptions()
+    label_map = {
+        normalise_label(old): None if new is None else normalise_label(new)
+        for old, new in options.label_map.items()
+    }
     files, problems = expand_paths(paths)
     yield from problems
     for path in files:
@@ -140,8 +144,8 @@ def read_records(
             yield fmt
             continue
         items = fmt.reader(path, options)
-        if options.label_map:
-            items = _mapped(items, options.label_map)
+        if label_map:
+            items = _mapped(items, label_map)
         yield from items
 
 

@@ -17,6 +17,7 @@ import orjson
 
 from annotator.core.documents import Document, title_from_text
 from annotator.core.errors import Problem
+from annotator.core.labels import normalise_label
 from annotator.formats.exporting import ExportSummary, distinct_spans
 from annotator.formats.jsonl import (
     label_problem,
@@ -49,7 +50,7 @@ def _spans(value: Any, text: str, source: str, line: int) -> list[ReadSpan] | Pr
             ):
                 name = labels.get(label)
                 if name is None:
-                    name = labels[label] = label.strip().lower()
+                    name = labels[label] = normalise_label(label)
                 if name:
                     spans.append(ReadSpan(start, end, name))
                     continue

@@ -21,6 +21,7 @@ import orjson
 
 from annotator.core.documents import Document, title_from_text
 from annotator.core.errors import Problem
+from annotator.core.labels import normalise_label
 from annotator.formats.exporting import ExportSummary, distinct_spans
 from annotator.formats.jsonl import field, records_of
 from annotator.formats.records import ReadOptions, ReadSpan, Record
@@ -132,7 +133,7 @@ def record_from_tokens(obj: dict[str, Any], path: Path, line: int) -> Record | P
                 source,
                 line,
             )
-        label = tag[2:].lower()
+        label = normalise_label(tag[2:])
         if tag.startswith("I-") and open_span and open_span[2] == label:
             open_span[1] = offsets[index][1]
             continue

@@ -164,4 +164,4 @@ def test_label_map_renames_and_drops_with_a_count_in_the_summary(engine, tmp_pat
         ("ICE", "agency"),
         ("Paramount", "location"),
     ]
-    assert "not read: 1 MISC spans (mapped to nothing)" in summary.lines()
+    assert "not read: 1 misc spans (mapped to nothing)" in summary.lines()
