@@ -26,7 +26,7 @@ from annotator.store import open_store
 from annotator.store.agreement import corpus_agreement
 from annotator.store.backup import backup_database
 from annotator.store.documents import document_summaries
-from annotator.store.exporting import Selection, SpanSource
+from annotator.store.exporting import LayerChoice, Selection, SpanSource
 from annotator.store.stats import corpus_stats
 
 Handler = Callable[[argparse.Namespace], int]
@@ -83,9 +83,28 @@ def _tuple(names: list[str] | None) -> tuple[str, ...] | None:
     return tuple(names) if names else None
 
 
+def _layer_choices(choice: LayerChoice) -> str:
+    """The refusal to merge layers, in command-line terms."""
+    names = ", ".join(choice.annotators)
+    gold = ", --gold (the reviewed layer)" if choice.gold else ""
+    return (
+        f"{len(choice.annotators)} annotators worked here and an export never merges their "
+        f"layers: choose --annotator NAME (one of {names}){gold} or --each (one record per "
+        "document and annotator)"
+    )
+
+
+def _span_source(args: argparse.Namespace) -> SpanSource:
+    if args.gold and (args.annotator or args.each):
+        raise InputError(
+            [Problem("--gold exports the reviewed layer; leave out --annotator and --each")]
+        )
+    if args.gold:
+        return SpanSource.GOLD
+    return SpanSource.EACH if args.each else SpanSource.ANNOTATORS
+
+
 def cmd_export(args: argparse.Namespace) -> int:
-    if args.gold and args.annotator:
-        raise InputError([Problem("--gold exports the reviewed layer; leave out --annotator")])
     options = ExportOptions(
         format=args.format,
         output=Path(args.output) if args.output else None,
@@ -93,12 +112,15 @@ def cmd_export(args: argparse.Namespace) -> int:
             annotators=_tuple(_names([args.annotator] if args.annotator else None)),
             statuses=_tuple(_names(args.status)),
             labels=_tuple(_names(args.labels)),
-            source=SpanSource.GOLD if args.gold else SpanSource.ANNOTATORS,
+            source=_span_source(args),
         ),
         split=parse_split(args.split) if args.split else None,
         seed=args.seed,
     )
-    summary = _drive(export_steps(_engine(args), options), "exporting")
+    try:
+        summary = _drive(export_steps(_engine(args), options), "exporting")
+    except LayerChoice as choice:
+        raise AnnotatorError(_layer_choices(choice)) from choice
     print("\n".join(summary.lines()))
     return 0
 
@@ -224,13 +246,18 @@ def build_parser() -> argparse.ArgumentParser:
         "export",
         parents=[common],
         help="export JSONL training data or a lossless backup",
-        description="Export documents and spans as JSON Lines. The file is written under a "
-        "temporary name and renamed when complete. --annotator takes one name or several, "
-        "comma-separated: the documents they worked on, with their spans.",
+        description="Export documents and spans as JSON Lines. Layers are never merged: with "
+        "several annotators, choose --annotator NAME (the documents they worked on, with "
+        "their spans; one who worked is taken by default), --gold or --each. The file is "
+        "written under a temporary name and renamed when complete.",
     )
     exp.add_argument("--format", choices=writable, default="spans", help="default: spans")
     exp.add_argument(
-        "--output", "-o", metavar="PATH", help="file to write (default: exports/FORMAT-TIME.jsonl)"
+        "--output",
+        "-o",
+        metavar="PATH",
+        help="file to write (default: FORMAT-TIME.jsonl in ./exports/ if that folder exists, "
+        "else in exports/ in your data folder)",
     )
     exp.add_argument(
         "--status",
@@ -255,6 +282,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--gold",
         action="store_true",
         help="the reviewed gold layer instead of the annotators' spans (reviewed documents)",
+    )
+    exp.add_argument(
+        "--each",
+        action="store_true",
+        help='one record per document and annotator who worked on it, with an "annotator" '
+        "field (all annotators, or those --annotator names)",
     )
     exp.set_defaults(handler=cmd_export)
 

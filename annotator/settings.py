@@ -18,6 +18,16 @@ def default_database() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "annotator.db"
 
 
+def exports_folder() -> Path:
+    """Where exports go unless told: ``exports/`` in the current folder when there is one (a
+    clone of the project), otherwise ``exports/`` in the user's data folder; never inside the
+    installed package."""
+    here = Path.cwd() / "exports"
+    if here.is_dir():
+        return here
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "exports"
+
+
 def settings_file() -> Path:
     """The app's settings (window layout, identity, preferences) in the user's config folder."""
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "annotator.ini"

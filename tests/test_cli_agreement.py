@@ -75,8 +75,15 @@ def test_export_gold_writes_only_the_reviewed_layer(team_db, tmp_path) -> None:
     spans = [(s["start"], s["end"], s["label"]) for s in record["spans"]]
     assert spans == [(6, 16, "actor")]  # Karen Bass: the one span all three annotators share
     everyone = tmp_path / "all.jsonl"
-    assert run("export", "--format", "spans", "-o", str(everyone), db=team_db).returncode == 0
-    [record] = [json.loads(line) for line in everyone.read_text(encoding="utf-8").splitlines()]
-    assert len(record["spans"]) == 7
+    merged = run("export", "--format", "spans", "-o", str(everyone), db=team_db)
+    assert merged.returncode == 1 and not everyone.exists()
+    assert "(one of ana, ben, cy), --gold (the reviewed layer) or --each" in merged.stderr
+    assert run("export", "--each", "-o", str(everyone), db=team_db).returncode == 0
+    records = [json.loads(line) for line in everyone.read_text(encoding="utf-8").splitlines()]
+    assert [(r["annotator"], len(r["spans"])) for r in records] == [
+        ("ana", len(ANA)),
+        ("ben", len(BEN)),
+        ("cy", len(ANA)),
+    ]
     refused = run("export", "--gold", "--format", "native", "-o", str(out), db=team_db)
     assert refused.returncode == 1 and "export gold as spans" in refused.stderr

@@ -16,7 +16,7 @@ import orjson
 
 from annotator.core.errors import Problem
 from annotator.core.labels import normalise_label
-from annotator.formats.exporting import ExportSummary, distinct_spans
+from annotator.formats.exporting import ExportSummary, distinct_spans, whose
 from annotator.formats.jsonl import (
     label_problem,
     object_problem,
@@ -79,7 +79,10 @@ def record_from_doccano(obj: dict[str, Any], path: Path, line: int) -> Record | 
             return problem
         spans.append(ReadSpan(start, end, normalise_label(label)))
     document = document_of(obj, text, meta, path, line)
-    return Record(document=document, source=source, line=line, spans=sorted(spans))
+    annotated = "label" in obj or "entities" in obj
+    return Record(
+        document=document, source=source, line=line, spans=sorted(spans), annotated=annotated
+    )
 
 
 @register_reader(
@@ -92,7 +95,7 @@ def read_doccano(path: Path, options: ReadOptions) -> Iterator[Record | Problem]
     return records_of(path, record_from_doccano)
 
 
-@register_writer("doccano", "doccano: sequence labelling")
+@register_writer("doccano", "doccano: sequence labelling", carries_annotator=True)
 def encode_doccano(item: ExportItem, tally: ExportSummary) -> bytes:
     document = item.document
     spans = distinct_spans(item.spans, tally)
@@ -100,6 +103,7 @@ def encode_doccano(item: ExportItem, tally: ExportSummary) -> bytes:
     return orjson.dumps(
         {
             "id": document.id,
+            **whose(item),
             "text": document.text,
             "label": [list(span) for span in spans],
             "meta": document.meta,

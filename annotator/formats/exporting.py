@@ -18,19 +18,23 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from annotator.core.errors import AnnotatorError, InputError, Problem
-from annotator.core.labels import resources_dir
-from annotator.formats.registry import Format, get_format
+from annotator.formats.registry import Format, Writer, get_format
+from annotator.settings import exports_folder
 from annotator.store.engine import reading
 from annotator.store.exporting import (
+    ExportItem,
     Selection,
     SpanSource,
     SpanTuple,
     count_selected,
+    count_unworked,
     export_context,
+    has_gold,
     iter_selected,
+    settle,
 )
 
 SPLIT_NAMES = {1: ("all",), 2: ("train", "test"), 3: ("train", "dev", "test")}
@@ -53,13 +57,19 @@ class ExportOptions:
 
 @dataclass(slots=True)
 class ExportSummary:
-    """What an export wrote, and what it could not carry and why."""
+    """What an export wrote, and what it could not carry and why.
+
+    ``documents`` counts the records written to each part (in an ``EACH`` export, one per
+    document and annotator, counted by annotator in ``annotators``); ``left_out`` counts the
+    documents not exported, by reason."""
 
     format: str
     files: list[Path] = field(default_factory=list)
     documents: Counter = field(default_factory=Counter)
     spans_per_label: Counter = field(default_factory=Counter)
     skipped_spans: Counter = field(default_factory=Counter)
+    annotators: Counter = field(default_factory=Counter)
+    left_out: Counter = field(default_factory=Counter)
 
     def wrote(self, labels: Iterable[str]) -> None:
         self.spans_per_label.update(labels)
@@ -71,7 +81,14 @@ class ExportSummary:
         total = sum(self.documents.values())
         parts = ", ".join(f"{name} {n}" for name, n in self.documents.items())
         out = [f"format: {self.format}"]
-        out.append(f"documents: {total}" + (f" ({parts})" if len(self.documents) > 1 else ""))
+        if self.annotators:
+            by = ", ".join(f"{name} {n}" for name, n in sorted(self.annotators.items()))
+            out.append(f"records: {total}, one per document and annotator ({by})")
+        else:
+            out.append(f"documents: {total}")
+        if len(self.documents) > 1:
+            out[-1] += f" ({parts})"
+        out.extend(f"documents left out: {n} ({reason})" for reason, n in self.left_out.items())
         out.append(f"spans: {sum(self.spans_per_label.values())}")
         out.extend(f"  {label}: {n}" for label, n in sorted(self.spans_per_label.items()))
         if self.skipped_spans:
@@ -116,9 +133,10 @@ def split_of(sha256: str, seed: int, split: tuple[int, ...]) -> int:
 
 
 def default_output(fmt: Format) -> Path:
+    """``FORMAT-TIME.EXT`` in the exports folder (see ``settings.exports_folder``)."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     assert fmt.writer is not None
-    return resources_dir().parent / "exports" / f"{fmt.name}-{stamp}{fmt.writer.extension}"
+    return exports_folder() / f"{fmt.name}-{stamp}{fmt.writer.extension}"
 
 
 def output_paths(output: Path, split: tuple[int, ...] | None) -> list[Path]:
@@ -127,6 +145,12 @@ def output_paths(output: Path, split: tuple[int, ...] | None) -> list[Path]:
     suffix = "".join(output.suffixes[-1:]) or ".jsonl"
     stem = output.name[: len(output.name) - len(suffix)] if output.suffix else output.name
     return [output.with_name(f"{stem}.{name}{suffix}") for name in SPLIT_NAMES[len(split)]]
+
+
+def whose(item: ExportItem) -> dict[str, str]:
+    """``{"annotator": NAME}`` for a record of an ``EACH`` export, else nothing: what a
+    writer whose records are JSON objects adds to each record."""
+    return {} if item.annotator is None else {"annotator": item.annotator}
 
 
 def distinct_spans(spans: list[SpanTuple], tally: ExportSummary) -> list[tuple[int, int, str]]:
@@ -173,56 +197,109 @@ def _open_temporary(path: Path, stack: ExitStack) -> tuple[Path, BinaryIO]:
     return temporary, handle
 
 
-def export_steps(
-    engine: Engine, options: ExportOptions, every: int = 100
-) -> Generator[Progress, None, ExportSummary]:
-    """Export as ``options`` say, yielding progress every ``every`` documents."""
+def _writer(options: ExportOptions) -> tuple[Format, Writer]:
     try:
         fmt = get_format(options.format)
     except KeyError:
         fmt = None
     if fmt is None or fmt.writer is None:
         raise InputError([Problem(f"cannot export as {options.format!r}")])
-    writer = fmt.writer
-    if fmt.name == "native" and options.selection.source == SpanSource.GOLD:
+    return fmt, fmt.writer
+
+
+def _format_selection(fmt: Format, writer: Writer, selection: Selection) -> Selection:
+    """The selection as the format needs it: ``native`` keeps every layer apart in each
+    record (and the review layer); a format whose records cannot name their annotator
+    cannot hold one record per annotator."""
+    if fmt.name == "native":
+        if selection.source == SpanSource.GOLD:
+            raise InputError(
+                [
+                    Problem(
+                        "native files hold the annotators' layers; export gold as spans, "
+                        "doccano or tokens"
+                    )
+                ]
+            )
+        if selection.source == SpanSource.EACH:
+            raise InputError(
+                [Problem("native files keep every annotator's spans apart already; leave out each")]
+            )
+        return replace(selection, source=SpanSource.LAYERS, review=True)
+    if selection.source == SpanSource.EACH and not writer.carries_annotator:
         raise InputError(
             [
                 Problem(
-                    "native files hold the annotators' layers; export gold as spans, doccano "
-                    "or tokens"
+                    f"{fmt.name} records cannot say whose spans they hold; export one annotator "
+                    "at a time, or one record per annotator in spans, doccano or tokens"
                 )
             ]
         )
-    selection = options.selection
-    if fmt.name == "native":
-        selection = replace(selection, review=True)
+    return selection
+
+
+def _checked_total(connection: Connection, selection: Selection) -> int:
+    """How many documents ``selection`` exports; ``InputError`` when none (no empty file)."""
+    total = count_selected(connection, selection)
+    if total:
+        return total
+    if selection.source == SpanSource.GOLD and not has_gold(connection):
+        reason = "no document has been reviewed yet, so there is no gold layer to export"
+    else:
+        reason = "nothing to export: no document matches the selection"
+    raise InputError([Problem(reason)])
+
+
+def _left_out_reason(selection: Selection) -> str:
+    if selection.source == SpanSource.GOLD:
+        return "not reviewed"
+    names = selection.annotators or ()
+    return f"not annotated by {' or '.join(names)}"
+
+
+def export_steps(
+    engine: Engine, options: ExportOptions, every: int = 100
+) -> Generator[Progress, None, ExportSummary]:
+    """Export as ``options`` say, yielding progress every ``every`` documents.
+
+    Raises ``LayerChoice`` when several annotators worked and the selection names none (an
+    export never merges layers), ``InputError`` when nothing would be exported."""
+    fmt, writer = _writer(options)
     targets = output_paths(options.output or default_output(fmt), options.split)
     summary = ExportSummary(format=fmt.name)
     names = SPLIT_NAMES[len(targets)]
     temporaries: list[Path] = []
     try:
         with reading(engine) as connection, ExitStack() as stack:
-            total = count_selected(connection, options.selection)
+            selection = settle(connection, _format_selection(fmt, writer, options.selection))
+            total = _checked_total(connection, selection)
+            unworked = count_unworked(connection, selection)
+            if unworked:
+                summary.left_out[_left_out_reason(selection)] = unworked
             handles = []
             for path in targets:
                 temporary, handle = _open_temporary(path, stack)
                 temporaries.append(temporary)
                 handles.append(handle)
             if writer.header:
-                header = writer.header(export_context(connection, options.selection))
+                header = writer.header(export_context(connection, selection))
                 for handle in handles:
                     handle.write(header)
             for name in names:
                 summary.documents[name] = 0
             yield Progress(0, total)
-            done = 0
+            done, last = 0, None
             for item in iter_selected(connection, selection):
                 part = split_of(item.sha256, options.seed, options.split) if options.split else 0
                 handles[part].write(writer.encode(item, summary))
                 summary.documents[names[part]] += 1
-                done += 1
-                if done % every == 0:
-                    yield Progress(done, total)
+                if item.annotator is not None:
+                    summary.annotators[item.annotator] += 1
+                if item.document.id != last:
+                    last = item.document.id
+                    done += 1
+                    if done % every == 0:
+                        yield Progress(done, total)
             for handle in handles:
                 handle.flush()
                 os.fsync(handle.fileno())

@@ -195,6 +195,8 @@ def _write_chunk(connection: Connection, records: list[Record], state: _WriteSta
             per_label[label] += 1
             if (doc_id, who) not in given:
                 wanted[(doc_id, who)] = Status.IN_PROGRESS
+        if record.annotated:
+            wanted.setdefault((doc_id, state.who(connection, default)), Status.IN_PROGRESS)
         wanted.update(given)
     summary.spans_added += insert_span_tuples(connection, rows)
     state.documents.update(doc for doc, _ in wanted)

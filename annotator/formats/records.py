@@ -45,7 +45,10 @@ class ReadReview:
 class Record:
     """One document read from a file, with the spans that came with it (maybe none).
 
-    ``statuses`` (annotator name -> status) come from ``native`` files.
+    ``statuses`` (annotator name -> status) come from ``native`` files. ``annotated``: the
+    file gives the document's span list (maybe empty) rather than the text alone, so the
+    importing annotator has worked on it: an empty list is a negative example, recorded
+    with an ``in_progress`` status so exports keep it.
     """
 
     document: Document
@@ -55,6 +58,7 @@ class Record:
     annotator: str | None = None
     statuses: dict[str, str] = field(default_factory=dict)
     review: ReadReview | None = None
+    annotated: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,12 +29,15 @@ class Tally(Protocol):
 @dataclass(slots=True)
 class Writer:
     """How to write format ``name``: ``encode`` turns one document into its line(s), with the
-    newline; ``header`` (optional) starts the file."""
+    newline; ``header`` (optional) starts the file. ``carries_annotator``: each record can
+    name whose spans it holds (``ExportItem.annotator``, set in one-record-per-annotator
+    exports); exports of one record per annotator refuse a writer that cannot."""
 
     label: str
     extension: str
     encode: Encoder
     header: Header | None = None
+    carries_annotator: bool = False
 
 
 @dataclass(slots=True)
@@ -64,13 +67,18 @@ def register_reader(
 
 
 def register_writer(
-    name: str, label: str, extension: str = ".jsonl", header: Header | None = None
+    name: str,
+    label: str,
+    extension: str = ".jsonl",
+    header: Header | None = None,
+    carries_annotator: bool = False,
 ) -> Callable[[Encoder], Encoder]:
-    """Register ``encode`` as the way to write format ``name`` (``label`` is shown to people)."""
+    """Register ``encode`` as the way to write format ``name`` (``label`` is shown to people;
+    ``carries_annotator``: see ``Writer``)."""
 
     def decorate(encode: Encoder) -> Encoder:
         entry = FORMATS.setdefault(name, Format(name, label, (extension,)))
-        entry.writer = Writer(label, extension, encode, header)
+        entry.writer = Writer(label, extension, encode, header, carries_annotator)
         return encode
 
     return decorate

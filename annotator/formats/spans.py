@@ -18,7 +18,7 @@ import orjson
 from annotator.core.documents import Document, title_from_text
 from annotator.core.errors import Problem
 from annotator.core.labels import normalise_label
-from annotator.formats.exporting import ExportSummary, distinct_spans
+from annotator.formats.exporting import ExportSummary, distinct_spans, whose
 from annotator.formats.jsonl import (
     label_problem,
     object_problem,
@@ -83,7 +83,9 @@ def record_from_object(obj: dict[str, Any], path: Path, line: int) -> Record | P
     if isinstance(spans, Problem):
         return spans
     document = document_of(obj, text, meta, path, line)
-    return Record(document=document, source=source, line=line, spans=spans)
+    return Record(
+        document=document, source=source, line=line, spans=spans, annotated="spans" in obj
+    )
 
 
 @register_reader(
@@ -96,7 +98,7 @@ def read_spans(path: Path, options: ReadOptions) -> Iterator[Record | Problem]:
     return records_of(path, record_from_object)
 
 
-@register_writer("spans", "spans: character offsets (spaCy, Prodigy)")
+@register_writer("spans", "spans: character offsets (spaCy, Prodigy)", carries_annotator=True)
 def encode_spans(item: ExportItem, tally: ExportSummary) -> bytes:
     document = item.document
     text = document.text
@@ -105,6 +107,7 @@ def encode_spans(item: ExportItem, tally: ExportSummary) -> bytes:
     return orjson.dumps(
         {
             "id": document.id,
+            **whose(item),
             "title": document.title,
             "text": text,
             "spans": [

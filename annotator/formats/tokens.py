@@ -22,7 +22,7 @@ import orjson
 from annotator.core.documents import Document, title_from_text
 from annotator.core.errors import Problem
 from annotator.core.labels import normalise_label
-from annotator.formats.exporting import ExportSummary, distinct_spans
+from annotator.formats.exporting import ExportSummary, distinct_spans, whose
 from annotator.formats.jsonl import field, records_of
 from annotator.formats.records import ReadOptions, ReadSpan, Record
 from annotator.formats.registry import register_reader, register_writer
@@ -51,7 +51,9 @@ def outermost(spans: list[tuple[int, int, str]], tally: ExportSummary) -> list[t
     return kept
 
 
-@register_writer("tokens", "tokens: BIO tags (Hugging Face token classification)")
+@register_writer(
+    "tokens", "tokens: BIO tags (Hugging Face token classification)", carries_annotator=True
+)
 def encode_tokens(item: ExportItem, tally: ExportSummary) -> bytes:
     text = item.document.text
     spans = distinct_spans(item.spans, tally)
@@ -75,6 +77,7 @@ def encode_tokens(item: ExportItem, tally: ExportSummary) -> bytes:
     return orjson.dumps(
         {
             "id": item.document.id,
+            **whose(item),
             "text": text,
             "tokens": [text[t.start : t.end] for t in tokens],
             "ner_tags": tags,
@@ -143,7 +146,7 @@ def record_from_tokens(obj: dict[str, Any], path: Path, line: int) -> Record | P
     if open_span:
         spans.append(ReadSpan(*open_span))
     document = Document(text=text, title=title_from_text(text), source=f"{path.name}:{line}")
-    return Record(document=document, source=source, line=line, spans=sorted(spans))
+    return Record(document=document, source=source, line=line, spans=sorted(spans), annotated=True)
 
 
 @register_reader(

@@ -31,6 +31,9 @@ CORPUS = [
 ]
 
 
+BO = Selection(annotators=("bo",))
+
+
 def lines(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.open(encoding="utf-8")]
 
@@ -48,14 +51,12 @@ def texts(path: Path) -> list[str]:
 @pytest.mark.parametrize(
     ("selection", "expected", "span_count"),
     [
-        (Selection(), ["Ana'", "Bo i", "Both", "Nobo"], 4),
         (Selection(annotators=("ana",)), ["Ana'", "Both"], 2),
         (Selection(annotators=("bo",)), ["Bo i", "Both"], 3),
-        (Selection(statuses=("done",)), ["Ana'"], 1),
-        (Selection(statuses=("new",)), ["Nobo"], 0),
+        (Selection(annotators=("ana",), statuses=("done",)), ["Ana'"], 1),
+        (Selection(annotators=("ana",), statuses=("skipped",)), ["Both"], 1),
         (Selection(annotators=("bo",), statuses=("in_progress",)), ["Bo i", "Both"], 3),
-        (Selection(labels=("location", "agency")), ["Ana'", "Bo i", "Both", "Nobo"], 2),
-        (Selection(annotators=("nobody",)), [], 0),
+        (Selection(annotators=("bo",), labels=("location", "agency")), ["Bo i", "Both"], 1),
     ],
 )
 def test_selection_picks_documents_and_spans(corpus, tmp_path, selection, expected, span_count):
@@ -64,13 +65,16 @@ def test_selection_picks_documents_and_spans(corpus, tmp_path, selection, expect
     assert sum(summary.spans_per_label.values()) == span_count
 
 
-def test_spans_from_several_annotators_are_written_once_and_counted(corpus, tmp_path) -> None:
-    summary = export_to(corpus, tmp_path / "out.jsonl")
-    both = lines(tmp_path / "out.jsonl")[2]
-    assert both["spans"] == [{"start": 10, "end": 19, "label": "location", "text": "Paramount"}]
-    assert summary.skipped_spans == {exporting.DUPLICATE: 1}
+def test_the_documents_an_annotator_did_not_work_on_are_counted_as_left_out(corpus, tmp_path):
+    summary = export_to(corpus, tmp_path / "out.jsonl", selection=Selection(annotators=("ana",)))
     text = "\n".join(summary.lines())
-    assert "documents: 4" in text and "location: 1" in text and "(written once): 1" in text
+    assert "documents: 2" in text and "documents left out: 2 (not annotated by ana)" in text
+
+
+def test_an_unknown_annotator_is_refused_and_nothing_is_written(corpus, tmp_path) -> None:
+    with pytest.raises(InputError, match="no annotator named 'nobody' \\(annotators: ana, bo\\)"):
+        export_to(corpus, tmp_path / "out.jsonl", selection=Selection(annotators=("nobody",)))
+    assert list(tmp_path.glob("*.jsonl")) == []
 
 
 def test_native_keeps_every_annotator_and_status(corpus, tmp_path) -> None:
@@ -118,7 +122,7 @@ def test_bad_splits_are_refused_with_an_example(text) -> None:
 
 def test_an_unfinished_export_leaves_no_file(corpus, tmp_path) -> None:
     target = tmp_path / "exports" / "out.jsonl"
-    steps = export_steps(corpus, ExportOptions(output=target), every=1)
+    steps = export_steps(corpus, ExportOptions(output=target, selection=BO), every=1)
     next(steps)
     next(steps)
     assert [p.name for p in target.parent.iterdir()] == [f".out.jsonl.{os.getpid()}.partial"]
@@ -135,17 +139,35 @@ def test_leftovers_of_a_killed_export_are_removed_but_not_a_running_ones(corpus,
     running = folder / f".out.jsonl.{os.getppid()}.partial"
     killed.write_text("half a line", encoding="utf-8")
     running.write_text("still being written", encoding="utf-8")
-    exporting.export(corpus, ExportOptions(output=folder / "out.jsonl"))
+    exporting.export(corpus, ExportOptions(output=folder / "out.jsonl", selection=BO))
     assert sorted(p.name for p in folder.iterdir()) == sorted(["out.jsonl", running.name])
 
 
-def test_the_default_output_is_a_timestamped_file_in_exports(corpus, tmp_path, monkeypatch):
-    monkeypatch.setattr(exporting, "resources_dir", lambda: tmp_path / "repo" / "resources")
-    summary = exporting.export(corpus, ExportOptions(format="doccano"))
+def test_the_default_output_is_exports_in_the_current_folder_when_it_exists(
+    corpus, tmp_path, monkeypatch
+):
+    clone = tmp_path / "clone"
+    (clone / "exports").mkdir(parents=True)
+    monkeypatch.chdir(clone)
+    options = ExportOptions(format="doccano", selection=Selection(annotators=("bo",)))
+    summary = exporting.export(corpus, options)
     (path,) = summary.files
-    assert path.parent == tmp_path / "repo" / "exports"
+    assert path.parent == clone / "exports"
     assert path.name.startswith("doccano-") and path.suffix == ".jsonl"
-    assert len(lines(path)) == 4
+    assert len(lines(path)) == 2
+
+
+def test_the_default_output_is_exports_in_the_data_folder_elsewhere(corpus, tmp_path, monkeypatch):
+    elsewhere = tmp_path / "somewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    options = ExportOptions(format="spans", selection=Selection(annotators=("ana",)))
+    (path,) = exporting.export(corpus, options).files
+    data = tmp_path / "home" / "xdg_data_home" / "annotator" / "exports"
+    assert path.parent == data and len(lines(path)) == 2
+    assert list(elsewhere.iterdir()) == []
+    package = Path(exporting.__file__).resolve().parents[1]
+    assert package not in path.parents
 
 
 def test_the_gold_layer_is_not_exported_as_one_more_annotator(corpus, tmp_path) -> None:
