@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from sqlalchemy import and_, exists, false, func, not_, or_, select, union
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 
 from annotator.core.documents import Document
@@ -26,6 +26,7 @@ from annotator.core.errors import AnnotatorError, InputError, Problem
 from annotator.core.labels import Label
 from annotator.core.review import GOLD, Gold, Note
 from annotator.core.spans import Origin, Span
+from annotator.store.engine import reading
 from annotator.store.labels import schema_of
 from annotator.store.status import Status
 from annotator.store.tables import ANNOTATOR, DOCUMENT, LABEL, NOTE, SPAN, SPAN_SOURCE, STATUS
@@ -128,6 +129,12 @@ def workers(connection: Connection) -> list[str]:
         .order_by(ANNOTATOR.c.name)
     )
     return list(connection.execute(query).scalars())
+
+
+def annotators_who_worked(engine: Engine) -> list[str]:
+    """``workers`` for a caller without a connection (the export dialog's choices)."""
+    with reading(engine) as connection:
+        return workers(connection)
 
 
 def _annotator_ids(connection: Connection, names: tuple[str, ...]) -> list[int]:

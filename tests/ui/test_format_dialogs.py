@@ -9,8 +9,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
+from annotator.core.spans import Span
+from annotator.store.review import add_gold, mark_reviewed
+from annotator.store.spans import document_spans
 from annotator.store.stats import corpus_stats
-from annotator.ui.dialogs.export_dialog import ExportDialog
+from annotator.ui.dialogs.export_dialog import CHOOSE, EACH, GOLD, MUST_CHOOSE, ExportDialog
 from annotator.ui.dialogs.import_dialog import ImportDialog
 from tests.benchmarks.corpus import generate_corpus
 from tests.formats.test_importing import dump
@@ -42,7 +45,7 @@ def export_dialog(qtbot, engine, target: Path) -> ExportDialog:
 def test_export_writes_the_chosen_format_and_shows_the_summary(qtbot, corpus, tmp_path) -> None:
     dialog = export_dialog(qtbot, corpus, tmp_path / "out.jsonl")
     dialog.format.setCurrentIndex(dialog.format.findData("doccano"))
-    dialog.annotator.setCurrentIndex(dialog.annotator.findData("annotator-2"))
+    choose(dialog, "annotator-2")
     dialog.labels.item(0).setCheckState(Qt.CheckState.Unchecked)
     with qtbot.waitSignal(dialog.exported, timeout=20_000) as done:
         click(qtbot, dialog.export_button)
@@ -56,8 +59,64 @@ def test_export_writes_the_chosen_format_and_shows_the_summary(qtbot, corpus, tm
     assert dialog.export_button.isEnabled()
 
 
+def choose(dialog: ExportDialog, text: str) -> None:
+    dialog.annotator.setCurrentIndex(dialog.annotator.findText(text))
+
+
+def test_export_offers_the_command_lines_choices_and_never_merges(qtbot, corpus, tmp_path):
+    target = tmp_path / "out.jsonl"
+    dialog = export_dialog(qtbot, corpus, target)
+    choices = [dialog.annotator.itemText(i) for i in range(dialog.annotator.count())]
+    assert choices == [CHOOSE, "annotator-1", "annotator-2", EACH, GOLD]
+    assert dialog.annotator.currentText() == CHOOSE
+    statuses = [dialog.status.itemText(i) for i in range(dialog.status.count())]
+    assert statuses == ["Any", "new", "in progress", "done", "skipped"]
+    assert dialog.labels.count() == 5 and dialog.split.isEnabled()
+    click(qtbot, dialog.export_button)
+    assert dialog.summary.toPlainText() == MUST_CHOOSE
+    assert list(tmp_path.glob("*.jsonl")) == []
+    choose(dialog, GOLD)
+    click(qtbot, dialog.export_button)
+    qtbot.waitUntil(dialog.export_button.isEnabled, timeout=20_000)
+    assert "no document has been reviewed yet" in dialog.summary.toPlainText()
+    assert list(tmp_path.glob("*.jsonl")) == []
+    choose(dialog, EACH)
+    with qtbot.waitSignal(dialog.exported, timeout=20_000):
+        click(qtbot, dialog.export_button)
+    rows = [json.loads(line) for line in target.open(encoding="utf-8")]
+    assert len(rows) == 600
+    assert [row["annotator"] for row in rows[:4]] == ["annotator-1", "annotator-2"] * 2
+    for row in rows[:20]:
+        theirs = document_spans(corpus, row["id"], row["annotator"])
+        assert [(s["start"], s["end"], s["label"]) for s in row["spans"]] == [s.key for s in theirs]
+    assert "records: 600, one per document and annotator" in dialog.summary.toPlainText()
+
+
+def test_export_of_the_reviewed_gold_layer(qtbot, corpus, tmp_path) -> None:
+    add_gold(corpus, 7, Span(0, 1, "figure"))
+    mark_reviewed(corpus, 7)
+    dialog = export_dialog(qtbot, corpus, tmp_path / "gold.jsonl")
+    choose(dialog, GOLD)
+    dialog.format.setCurrentIndex(dialog.format.findData("doccano"))
+    with qtbot.waitSignal(dialog.exported, timeout=20_000):
+        click(qtbot, dialog.export_button)
+    [row] = [json.loads(line) for line in (tmp_path / "gold.jsonl").open(encoding="utf-8")]
+    assert (row["id"], row["label"]) == (7, [[0, 1, "figure"]])
+    assert "documents left out: 299 (not reviewed)" in dialog.summary.toPlainText()
+
+
+def test_the_only_annotator_is_chosen_already(qtbot, engine, tmp_path) -> None:
+    generate_corpus(engine, 20, 4, annotators=1)
+    dialog = export_dialog(qtbot, engine, tmp_path / "one.jsonl")
+    assert dialog.annotator.currentText() == "annotator-1"
+    with qtbot.waitSignal(dialog.exported, timeout=20_000):
+        click(qtbot, dialog.export_button)
+    assert "documents: 20" in dialog.summary.toPlainText()
+
+
 def test_export_with_a_split_writes_three_files(qtbot, corpus, tmp_path) -> None:
     dialog = export_dialog(qtbot, corpus, tmp_path / "ds.jsonl")
+    choose(dialog, "annotator-1")
     click(qtbot, dialog.split)
     with qtbot.waitSignal(dialog.exported, timeout=20_000):
         click(qtbot, dialog.export_button)
@@ -70,6 +129,7 @@ def test_export_with_a_split_writes_three_files(qtbot, corpus, tmp_path) -> None
 
 def test_a_bad_split_is_explained_in_the_summary(qtbot, corpus, tmp_path) -> None:
     dialog = export_dialog(qtbot, corpus, tmp_path / "ds.jsonl")
+    choose(dialog, "annotator-2")
     click(qtbot, dialog.split)
     dialog.split_parts.clear()
     qtbot.keyClicks(dialog.split_parts, "90/20")

@@ -1,4 +1,7 @@
-"""File > Export: format, selection, split and output path; the summary as plain text."""
+"""File > Export: format, whose spans, selection, split and output path; the summary as plain
+text. The choices are the command line's: one annotator, each annotator, or the gold layer;
+with several annotators nothing is chosen until the person picks, as an export never merges
+their layers."""
 
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.engine import Engine
 
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, InputError, Problem
 from annotator.formats.exporting import (
     ExportOptions,
     ExportSummary,
@@ -30,13 +33,20 @@ from annotator.formats.exporting import (
     parse_split,
 )
 from annotator.formats.registry import get_format, writable_formats
-from annotator.store.annotators import list_annotators
-from annotator.store.exporting import Selection
+from annotator.store.exporting import Selection, SpanSource, annotators_who_worked
 from annotator.store.labels import get_schema
 from annotator.store.status import Status
 from annotator.ui.dialogs.steps import JobDialog
 
 ANY = "Any"
+CHOOSE = "Choose whose spans…"
+NOBODY = "Texts only (nobody has annotated yet)"
+EACH = "Each annotator (one record per document and annotator)"
+GOLD = "Gold (the reviewed layer)"
+MUST_CHOOSE = (
+    "Choose whose spans to export: one annotator, each annotator (one record per document "
+    "and annotator) or the gold layer. An export never merges annotators' layers."
+)
 
 
 class ExportDialog(JobDialog):
@@ -56,9 +66,7 @@ class ExportDialog(JobDialog):
         for fmt in writable_formats():
             self.format.addItem(fmt.writer.label if fmt.writer else fmt.name, fmt.name)
         self.annotator = QComboBox(self)
-        self.annotator.addItem("All annotators", None)
-        for name in list_annotators(engine):
-            self.annotator.addItem(name, name)
+        self._add_layer_choices(annotators_who_worked(engine))
         self.status = QComboBox(self)
         self.status.addItem(ANY, None)
         for status in Status:
@@ -92,7 +100,7 @@ class ExportDialog(JobDialog):
         output_row.addWidget(self.browse)
         form = QFormLayout()
         form.addRow("Format", self.format)
-        form.addRow("Annotator", self.annotator)
+        form.addRow("Spans of", self.annotator)
         form.addRow("Document status", self.status)
         form.addRow("Labels", self.labels)
         form.addRow("Split (seed)", split_row)
@@ -103,6 +111,18 @@ class ExportDialog(JobDialog):
         layout.addWidget(self.buttons)
         self.format.currentIndexChanged.connect(self._suggest_output)
         self._suggest_output()
+
+    def _add_layer_choices(self, names: list[str]) -> None:
+        """Each item's data is ``(SpanSource, annotator name or None)``; ``None`` data: no
+        choice made yet."""
+        if len(names) > 1:
+            self.annotator.addItem(CHOOSE, None)
+        elif not names:
+            self.annotator.addItem(NOBODY, (SpanSource.ANNOTATORS, None))
+        for name in names:
+            self.annotator.addItem(name, (SpanSource.ANNOTATORS, name))
+        self.annotator.addItem(EACH, (SpanSource.EACH, None))
+        self.annotator.addItem(GOLD, (SpanSource.GOLD, None))
 
     def _suggest_output(self) -> None:
         """A fresh timestamped name in the same folder, unless the person typed a name."""
@@ -122,13 +142,17 @@ class ExportDialog(JobDialog):
             self.output.setText(path)
 
     def options(self) -> ExportOptions:
-        """The export the form describes; ``InputError`` for a bad split."""
+        """The export the form describes; ``InputError`` for a bad split or when whose spans
+        is not chosen yet."""
         checked = [
             self.labels.item(i).text()
             for i in range(self.labels.count())
             if self.labels.item(i).checkState() == Qt.CheckState.Checked
         ]
-        annotator = self.annotator.currentData()
+        layer = self.annotator.currentData()
+        if layer is None:
+            raise InputError([Problem(MUST_CHOOSE)])
+        source, annotator = SpanSource(layer[0]), layer[1]
         status = self.status.currentData()
         return ExportOptions(
             format=self.format.currentData(),
@@ -137,6 +161,7 @@ class ExportDialog(JobDialog):
                 annotators=(annotator,) if annotator else None,
                 statuses=(status,) if status else None,
                 labels=None if len(checked) == self.labels.count() else tuple(checked),
+                source=source,
             ),
             split=parse_split(self.split_parts.text()) if self.split.isChecked() else None,
             seed=self.seed.value(),
