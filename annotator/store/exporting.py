@@ -79,10 +79,11 @@ class LayerChoice(AnnotatorError):
     def __init__(self, annotators: tuple[str, ...], gold: bool) -> None:
         self.annotators = annotators
         self.gold = gold
-        choices = "one annotator, one record per document and annotator"
+        choices = ["one annotator", "one record per document and annotator"]
+        choices += ["the gold layer"] if gold else []
         super().__init__(
             f"{len(annotators)} annotators worked here ({', '.join(annotators)}) and an export "
-            f"never merges their layers: choose {choices}{', or the gold layer' if gold else ''}"
+            f"never merges their layers: choose {', '.join(choices[:-1])} or {choices[-1]}"
         )
 
 

@@ -4,7 +4,10 @@ Each figure is a ratio to a bare baseline measured in the same run on the same r
 - export against ``sqlite3`` + ``json``: read the documents and their spans, group them, dump
   one line per document (targets: at most 1.5x);
 - import of the exported file against a bare ``executemany`` insert of the same documents and
-  spans into a database with the same schema (target: at most 3x).
+  spans into a database with the same schema (target: at most 3x);
+- ``native`` export against the ``spans`` export of the same corpus of 6,917 documents, a
+  tenth of them reviewed with notes (target: at most 2x), and how many SQL statements the
+  ``native`` export runs (it streams: a few in all, not a few per document).
 Peak memory is measured in a fresh subprocess per run (tracemalloc and VmHWM) at the full size
 and at a quarter of it: a streaming export and import should peak at about the same figure.
 """
@@ -21,9 +24,15 @@ import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import event
+
+from annotator.core.spans import Span
 from annotator.formats.exporting import ExportOptions, export
 from annotator.formats.importing import import_paths
 from annotator.store import open_store
+from annotator.store.notes import add_note
+from annotator.store.review import add_gold, mark_reviewed
+from annotator.store.spans import document_spans
 from tests.benchmarks.corpus import generate_corpus
 from tests.benchmarks.harness import benchmark, scaled, timed
 
@@ -156,6 +165,49 @@ def export_import(scale: float) -> dict[str, float | int]:
                 figures[f"{name}_{size}_docs_traced_peak_mb"] = traced
                 figures[f"{name}_{size}_docs_peak_rss_mb"] = resident
     return figures
+
+
+def _review_some(engine, documents: int) -> None:
+    """Review every tenth document: a gold span taken from the annotator (with provenance),
+    one of the reviewer's own, a note on the document and one on a span."""
+    for doc in range(1, documents + 1, 10):
+        first = document_spans(engine, doc)[0]
+        add_gold(engine, doc, Span(first.start, first.end, first.label))
+        add_gold(engine, doc, Span(0, 1, "figure"))
+        add_note(engine, doc, "reviewer", "checked ✓")
+        add_note(engine, doc, "reviewer", "is this the agency?", span_id=first.id)
+        mark_reviewed(engine, doc)
+
+
+@benchmark("formats.native_vs_spans")
+def native_vs_spans(scale: float) -> dict[str, float | int]:
+    """Export the same corpus as ``native`` (every layer, gold, notes) and as ``spans``."""
+    documents = scaled(6_917, scale, minimum=20)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        engine = open_store(folder / "corpus.db")
+        generate_corpus(engine, documents, 60, annotators=1)
+        _review_some(engine, documents)
+        statements: list[str] = []
+
+        def count(connection, cursor, statement, *rest) -> None:
+            statements.append(statement)
+
+        export(engine, ExportOptions(output=folder / "warm.jsonl"))
+        spans = timed(lambda: export(engine, ExportOptions(output=folder / "s.jsonl")))
+        event.listen(engine, "before_cursor_execute", count)
+        native = timed(
+            lambda: export(engine, ExportOptions(format="native", output=folder / "n.jsonl"))
+        )
+        event.remove(engine, "before_cursor_execute", count)
+        engine.dispose()
+    return {
+        "documents": documents,
+        "spans_export_s": spans,
+        "native_export_s": native,
+        "native_vs_spans_ratio": native / spans,
+        "native_sql_statements": len(statements),
+    }
 
 
 def _child(mode: str, db: str, path: str) -> None:
