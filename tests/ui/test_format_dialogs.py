@@ -13,7 +13,7 @@ from annotator.core.spans import Span
 from annotator.store.review import add_gold, mark_reviewed
 from annotator.store.spans import document_spans
 from annotator.store.stats import corpus_stats
-from annotator.ui.dialogs.export_dialog import CHOOSE, EACH, GOLD, MUST_CHOOSE, ExportDialog
+from annotator.ui.dialogs.export_dialog import CHOOSE, EACH, GOLD, ExportDialog
 from annotator.ui.dialogs.import_dialog import ImportDialog
 from tests.benchmarks.corpus import generate_corpus
 from tests.formats.test_importing import dump
@@ -73,7 +73,9 @@ def test_export_offers_the_command_lines_choices_and_never_merges(qtbot, corpus,
     assert statuses == ["Any", "new", "in progress", "done", "skipped"]
     assert dialog.labels.count() == 5 and dialog.split.isEnabled()
     click(qtbot, dialog.export_button)
-    assert dialog.summary.toPlainText() == MUST_CHOOSE
+    qtbot.waitUntil(dialog.export_button.isEnabled, timeout=20_000)
+    refused = dialog.summary.toPlainText()
+    assert "annotator-1, annotator-2" in refused and "never merges their layers" in refused
     assert list(tmp_path.glob("*.jsonl")) == []
     choose(dialog, GOLD)
     click(qtbot, dialog.export_button)
@@ -225,3 +227,14 @@ def test_file_menu_import_refreshes_the_document_list(qtbot, make_window, tmp_pa
     qtbot.waitUntil(lambda: window.browser.model.rowCount() == 2)
     file_action(window, "&Export…").trigger()
     assert window.findChild(ExportDialog).isVisible()
+
+
+def test_native_needs_no_choice_of_annotator(qtbot, corpus, tmp_path) -> None:
+    dialog = export_dialog(qtbot, corpus, tmp_path / "backup.jsonl")
+    dialog.format.setCurrentIndex(dialog.format.findData("native"))
+    assert dialog.annotator.currentText() == CHOOSE
+    with qtbot.waitSignal(dialog.exported, timeout=20_000):
+        click(qtbot, dialog.export_button)
+    header, *documents = (tmp_path / "backup.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(header)["annotators"] == ["annotator-1", "annotator-2"]
+    assert len(documents) == 300

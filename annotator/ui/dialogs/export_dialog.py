@@ -1,7 +1,8 @@
 """File > Export: format, whose spans, selection, split and output path; the summary as plain
-text. The choices are the command line's: one annotator, each annotator, or the gold layer;
-with several annotators nothing is chosen until the person picks, as an export never merges
-their layers."""
+text. The choices are the command line's: one annotator, each annotator, or the gold layer.
+With several annotators nothing is chosen until the person picks: as on the command line, an
+export without a choice is refused (an export never merges layers) except ``native``, which
+keeps every layer apart."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.engine import Engine
 
-from annotator.core.errors import AnnotatorError, InputError, Problem
+from annotator.core.errors import AnnotatorError
 from annotator.formats.exporting import (
     ExportOptions,
     ExportSummary,
@@ -43,10 +44,6 @@ CHOOSE = "Choose whose spans…"
 NOBODY = "Texts only (nobody has annotated yet)"
 EACH = "Each annotator (one record per document and annotator)"
 GOLD = "Gold (the reviewed layer)"
-MUST_CHOOSE = (
-    "Choose whose spans to export: one annotator, each annotator (one record per document "
-    "and annotator) or the gold layer. An export never merges annotators' layers."
-)
 
 
 class ExportDialog(JobDialog):
@@ -113,12 +110,9 @@ class ExportDialog(JobDialog):
         self._suggest_output()
 
     def _add_layer_choices(self, names: list[str]) -> None:
-        """Each item's data is ``(SpanSource, annotator name or None)``; ``None`` data: no
-        choice made yet."""
-        if len(names) > 1:
-            self.annotator.addItem(CHOOSE, None)
-        elif not names:
-            self.annotator.addItem(NOBODY, (SpanSource.ANNOTATORS, None))
+        """Each item's data is ``(SpanSource, annotator name or None)``."""
+        if len(names) != 1:
+            self.annotator.addItem(CHOOSE if names else NOBODY, (SpanSource.ANNOTATORS, None))
         for name in names:
             self.annotator.addItem(name, (SpanSource.ANNOTATORS, name))
         self.annotator.addItem(EACH, (SpanSource.EACH, None))
@@ -142,16 +136,13 @@ class ExportDialog(JobDialog):
             self.output.setText(path)
 
     def options(self) -> ExportOptions:
-        """The export the form describes; ``InputError`` for a bad split or when whose spans
-        is not chosen yet."""
+        """The export the form describes; ``InputError`` for a bad split."""
         checked = [
             self.labels.item(i).text()
             for i in range(self.labels.count())
             if self.labels.item(i).checkState() == Qt.CheckState.Checked
         ]
         layer = self.annotator.currentData()
-        if layer is None:
-            raise InputError([Problem(MUST_CHOOSE)])
         source, annotator = SpanSource(layer[0]), layer[1]
         status = self.status.currentData()
         return ExportOptions(
