@@ -8,9 +8,12 @@ and overlapping spans that disagree, a document one of them finished without fin
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from annotator.core.errors import InputError
 from annotator.core.spans import Span
@@ -18,9 +21,11 @@ from annotator.formats import registry
 from annotator.formats.exporting import ExportOptions, export
 from annotator.formats.importing import import_paths
 from annotator.formats.registry import Format, Writer
+from annotator.store import open_store
 from annotator.store.exporting import LayerChoice, Selection, SpanSource
 from annotator.store.review import add_gold, mark_reviewed
 from tests.formats.helpers import Doc, export_to, fill
+from tests.formats.test_roundtrip import documents
 
 RAID = "🚨 ICE arrestó a «al menos 44 personas» en el centro de Los Ángeles, dijo Karen Bass."
 CRACKDOWN = "Die Behörden in Paramount: „Wir sehen euch“, sagte Zoë Müller 👍🏽."
@@ -223,3 +228,32 @@ def test_each_is_refused_by_formats_that_cannot_name_the_annotator(
         with pytest.raises(InputError, match=reason):
             export(team, ExportOptions(format=fmt, output=tmp_path / "x", selection=each))
     assert not (tmp_path / "x").exists()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(docs=st.lists(documents(), min_size=1, max_size=5))
+def test_each_record_holds_exactly_one_annotators_layer(docs: list[Doc]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        engine = open_store(folder / "t.db")
+        ids = fill(engine, docs)
+        try:
+            export_to(engine, folder / "each.jsonl", selection=Selection(source=SpanSource.EACH))
+        except InputError:
+            assert not any(doc.spans for doc in docs)
+            return
+        finally:
+            engine.dispose()
+        written = {
+            (row["id"], row["annotator"]): triples(row) for row in rows(folder / "each.jsonl")
+        }
+    layers: dict[tuple, set] = {}
+    statuses: dict[tuple, str] = {}
+    for doc_id, doc in zip(ids, docs, strict=True):
+        for start, end, label, who, _ in doc.spans:
+            layers.setdefault((doc_id, who), set()).add((start, end, label))
+        statuses.update(((doc_id, who), status) for who, status in doc.statuses.items())
+    assert {key: set(spans) for key, spans in written.items() if spans} == layers
+    finished_empty = {key for key, status in statuses.items() if status != "new"} - layers.keys()
+    assert {key for key, spans in written.items() if not spans} == finished_empty
+    assert all(len(spans) == len(set(spans)) for spans in written.values())
