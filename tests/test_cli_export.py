@@ -60,6 +60,9 @@ def test_each_writes_a_record_per_document_and_annotator(team_db, tmp_path) -> N
         (3, "ana", 0),
     ]
     assert "records: 5, one per document and annotator (ana 3, bo 2)" in result.stdout
+    only_bo = run("export", "--each", "--annotator", "bo", "-o", str(out), db=team_db)
+    assert only_bo.returncode == 0, only_bo.stderr
+    assert [(r["id"], r["annotator"]) for r in records(out)] == [(1, "bo"), (2, "bo")]
     native = run("export", "--each", "--format", "native", "-o", str(out), db=team_db)
     assert native.returncode == 1 and "leave out each" in native.stderr
 
