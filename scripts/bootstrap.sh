@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up everything the app and its tests need on a fresh Debian machine:
 # the system libraries Qt loads, a virtual screen for running the window without a display,
-# and .venv with the package, its test tools and the training extra (spaCy). Safe to run again; it only adds what is missing.
+# and .venv with the package, its test tools and the training extra (spaCy).
+# Safe to run again; it only adds what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

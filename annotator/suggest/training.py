@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 import platformdirs
 
+from annotator.core.errors import AnnotatorError
 from annotator.settings import APP_NAME
 from annotator.suggest.base import Example, Model
 from annotator.suggest.evaluation import score_model, split_heldout
@@ -35,6 +36,7 @@ class TrainingRecord:
 
     suggester: str
     source: str
+    fingerprint: str
     trained: str
     documents: int
     spans: int
@@ -56,6 +58,15 @@ class TrainingRecord:
         return f"{self.suggester}: {verdict}, held-out F1 {self.f1:.2f}"
 
 
+def fingerprint(examples: Sequence[Example]) -> str:
+    """A hash of the texts and spans learnt from: the same data gives the same model."""
+    digest = sha256()
+    for example in examples:
+        digest.update(example.sha256.encode())
+        digest.update(repr(example.spans).encode())
+    return digest.hexdigest()
+
+
 def train_and_measure(
     examples: Sequence[Example], kind: SuggesterKind, source: str
 ) -> tuple[Model, TrainingRecord]:
@@ -68,6 +79,7 @@ def train_and_measure(
     record = TrainingRecord(
         suggester=kind.name,
         source=source,
+        fingerprint=fingerprint(examples),
         trained=datetime.now(UTC).isoformat(timespec="seconds"),
         documents=len(examples),
         spans=sum(len(example.spans) for example in examples),
@@ -107,9 +119,24 @@ def save_trained(folder: Path, model: Model, record: TrainingRecord) -> None:
 
 
 def load_trained(folder: Path) -> tuple[Model, TrainingRecord] | None:
-    """The model stored in ``folder`` and its record; ``None`` if there is none."""
-    path = folder / RECORD
-    if not path.exists():
+    """The model stored in ``folder`` and its record; ``None`` if there is none or it was
+    written by another version (it is then trained again)."""
+    try:
+        record = TrainingRecord(**json.loads((folder / RECORD).read_text(encoding="utf-8")))
+        return get_suggester(record.suggester).load(folder), record
+    except (OSError, ValueError, TypeError, KeyError, AnnotatorError):
         return None
-    record = TrainingRecord(**json.loads(path.read_text(encoding="utf-8")))
-    return get_suggester(record.suggester).load(folder), record
+
+
+def trained_model(
+    db: str | Path, examples: Sequence[Example], kind: SuggesterKind, source: str
+) -> tuple[Model, TrainingRecord]:
+    """The stored model when it was trained on exactly ``examples``; else train, store and
+    return a new one."""
+    folder = model_folder(db, source, kind.name)
+    stored = load_trained(folder)
+    if stored is not None and stored[1].fingerprint == fingerprint(examples):
+        return stored
+    model, record = train_and_measure(examples, kind, source)
+    save_trained(folder, model, record)
+    return model, record

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,13 @@ from annotator.suggest.evaluation import learning_curve, score, split_heldout
 from annotator.suggest.quotes import quote_ranges
 from annotator.suggest.registry import SUGGESTERS
 from annotator.suggest.strings import StringMatcher, train_strings
-from annotator.suggest.training import load_trained, model_folder, save_trained, train_and_measure
+from annotator.suggest.training import (
+    load_trained,
+    model_folder,
+    save_trained,
+    train_and_measure,
+    trained_model,
+)
 from tests.benchmarks.news import news_examples
 
 
@@ -112,23 +120,27 @@ def test_score_counts_exact_matches_per_label() -> None:
     assert scores.labels["location"].precision == 0.0 and scores.labels["agency"].recall == 0.0
 
 
-def test_learning_curve_figures_known_by_construction() -> None:
-    """Every document names Ana Ruiz (actor) once and one name nobody repeats: trained on
-    any share, the string matcher finds Ana Ruiz in each held-out document and nothing else,
-    so precision is 1 and recall 1/2 at every point."""
-    docs = [
+def known_corpus(count: int) -> list[Example]:
+    """Every document names Ana Ruiz (actor) once and one actor nobody else names."""
+    return [
         example(
-            f"Story {i}: Ana Ruiz met Person{i} Zed in town.",
+            f"Story {i}: Ana Ruiz met Person{i} Zed in Köln. 🗞️",
             ("Ana Ruiz", "actor"),
             (f"Person{i} Zed", "actor"),
         )
-        for i in range(40)
+        for i in range(count)
     ]
+
+
+def test_learning_curve_figures_known_by_construction() -> None:
+    """Trained on any share, the string matcher finds Ana Ruiz in each held-out document and
+    nothing else, so precision is 1 and recall 1/2 at every point."""
+    docs = known_corpus(40)
     train, heldout = split_heldout(docs)
     curve = learning_curve(docs, SUGGESTERS["strings"]).as_dict()
     assert curve["heldout_documents"] == len(heldout) > 0
     assert [p["train_documents"] for p in curve["curve"]] == [
-        round(len(train) * s / 100 + 0.49) for s in (10, 25, 50, 100)
+        math.ceil(len(train) * s / 100) for s in (10, 25, 50, 100)
     ]
     for point in curve["curve"]:
         assert (point["precision"], point["recall"]) == (1.0, 0.5)
@@ -167,3 +179,20 @@ def test_models_of_two_databases_never_share_a_folder(tmp_path: Path) -> None:
     one = model_folder(tmp_path / "a" / "annotator.db", "ana/ben", "crf")
     two = model_folder(tmp_path / "b" / "annotator.db", "ana/ben", "crf")
     assert one != two and one.parent.name == two.parent.name == "ana%2Fben"
+
+
+def test_a_stored_model_is_reused_until_the_annotations_change(tmp_path: Path) -> None:
+    corpus = news_examples(12, seed=9)
+    db = tmp_path / "annotator.db"
+    _, first = trained_model(db, corpus, SUGGESTERS["strings"], "ana")
+    again, second = trained_model(db, corpus, SUGGESTERS["strings"], "ana")
+    assert second == first
+    assert again.suggest(corpus[0].text) == SUGGESTERS["strings"].train(corpus).suggest(
+        corpus[0].text
+    )
+    edited = [*corpus[:-1], replace(corpus[-1], spans=corpus[-1].spans[1:])]
+    _, third = trained_model(db, edited, SUGGESTERS["strings"], "ana")
+    assert third.fingerprint != first.fingerprint and third.spans == first.spans - 1
+    folder = model_folder(db, "ana", "strings")
+    (folder / "training.json").write_text("{not json", encoding="utf-8")
+    assert load_trained(folder) is None
