@@ -77,6 +77,13 @@ def test_suggest_errors_are_one_line(db_path: Path, tmp_path: Path) -> None:
     assert ids.returncode == 1 and "document ids, not 'x'" in ids.stderr
     neither = run("train", "spacy", "--output", str(tmp_path / "m"), db=db_path)
     assert neither.returncode == 1 and "--annotator NAME or --gold" in neither.stderr
+    no_gold = run("train", "spacy", "--output", str(tmp_path / "m"), "--gold", db=db_path)
+    assert no_gold.returncode == 1
+    assert no_gold.stderr == (
+        "annotator: the gold layer has 0 training and 0 dev documents; both parts need at "
+        "least one\n"
+    )
+    assert not (tmp_path / "m").exists()
 
 
 def test_apply_pre_annotates_another_layer_idempotently_and_all_or_nothing(
