@@ -22,7 +22,12 @@ import pycrfsuite
 
 from annotator.formats.tokenize import Token
 from annotator.suggest.base import Example, SpanKey, Suggestion, labels_of
-from annotator.suggest.features import gazetteer_marks, paragraphs, sequence_features
+from annotator.suggest.features import (
+    gazetteer_marks,
+    lowercase_words,
+    paragraphs,
+    sequence_features,
+)
 from annotator.suggest.strings import StringMatcher, train_strings
 
 FILE = "crf.json"
@@ -55,10 +60,12 @@ def _bio(tokens: Sequence[Token], spans: Sequence[SpanKey], label: str) -> list[
 
 def _featurised(text: str, gazetteer: StringMatcher, cuts=()) -> list[tuple[list, list]]:
     found = gazetteer.suggest(text)
+    sequences = paragraphs(text, cuts)
+    lowercase = lowercase_words(text, sequences)
     out = []
-    for tokens in paragraphs(text, cuts):
+    for tokens in sequences:
         marks = gazetteer_marks(tokens, found)
-        out.append((tokens, sequence_features(text, tokens, marks)))
+        out.append((tokens, sequence_features(text, tokens, marks, lowercase)))
     return out
 
 

@@ -9,7 +9,7 @@ left out; a paragraph (a line break) ends a sequence.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from annotator.formats.tokenize import Token, tokenize
 from annotator.suggest.base import Suggestion
@@ -70,12 +70,30 @@ def gazetteer_marks(tokens: Sequence[Token], found: Iterable[Suggestion]) -> lis
     return marks
 
 
+def lowercase_words(text: str, sequences: Iterable[Sequence[Token]]) -> set[str]:
+    """The words written in lower case somewhere in the document: a capitalised word that
+    also appears in lower case is more likely a sentence start than a name."""
+    return {
+        word
+        for tokens in sequences
+        for t in tokens
+        if (word := text[t.start : t.end])[:1].islower()
+    }
+
+
 def sequence_features(
-    text: str, tokens: Sequence[Token], marks: Sequence[list[str]]
+    text: str,
+    tokens: Sequence[Token],
+    marks: Sequence[list[str]],
+    lowercase: Collection[str] = frozenset(),
 ) -> list[list[str]]:
-    """The feature strings of each token in one sequence."""
+    """The feature strings of each token in one sequence; ``lowercase`` as from
+    ``lowercase_words`` for the whole document."""
     words = [text[t.start : t.end] for t in tokens]
     own = [_word_features(w) for w in words]
+    for word, feats in zip(words, own, strict=True):
+        if word[:1].isupper() and word.lower() in lowercase:
+            feats.append("lower-elsewhere")
     lowers = [w.lower() for w in words]
     shapes = [shape(w) for w in words]
     out = []

@@ -1,53 +1,34 @@
-"""The suggesters the app and the command line offer, by name."""
+"""The suggesters the app and the command line offer, by name.
+
+Each entry names the module that trains and loads it; the module is imported on first use,
+so listing the suggesters (``annotator --help``) costs nothing.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import import_module
+from operator import attrgetter
 from pathlib import Path
 
 from annotator.core.errors import InputError, Problem
-from annotator.suggest.base import Example, Model, Suggestion
-from annotator.suggest.crf import CrfTagger, train_crf
-from annotator.suggest.quotes import QuoteFinder, train_quotes
-from annotator.suggest.strings import StringMatcher, train_strings
+from annotator.suggest.base import Example, Model
 
 
 @dataclass(frozen=True, slots=True)
 class SuggesterKind:
     name: str
     description: str
-    train: Callable[[Sequence[Example]], Model]
-    load: Callable[[Path], Model]
+    module: str
+    trainer: str
+    loader: str
 
+    def train(self, examples: Sequence[Example]) -> Model:
+        return attrgetter(self.trainer)(import_module(self.module))(examples)
 
-class Combined:
-    """Several models' suggestions together; the same span from two keeps the higher score."""
-
-    def __init__(self, parts: dict[str, Model]) -> None:
-        self.parts = parts
-
-    def suggest(self, text: str) -> list[Suggestion]:
-        best: dict[tuple[int, int, str], Suggestion] = {}
-        for model in self.parts.values():
-            for s in model.suggest(text):
-                if s.key not in best or s.score > best[s.key].score:
-                    best[s.key] = s
-        return sorted(best.values())
-
-    def save(self, folder: Path) -> None:
-        for name, model in self.parts.items():
-            model.save(folder / name)
-
-
-def _train_tagger(examples: Sequence[Example]) -> Combined:
-    return Combined({"crf": train_crf(examples), "quotes": train_quotes(examples)})
-
-
-def _load_tagger(folder: Path) -> Combined:
-    return Combined(
-        {"crf": CrfTagger.load(folder / "crf"), "quotes": QuoteFinder.load(folder / "quotes")}
-    )
+    def load(self, folder: Path) -> Model:
+        return attrgetter(self.loader)(import_module(self.module))(folder)
 
 
 SUGGESTERS: dict[str, SuggesterKind] = {
@@ -56,26 +37,30 @@ SUGGESTERS: dict[str, SuggesterKind] = {
         SuggesterKind(
             "tagger",
             "a CRF per label with gazetteer features, and the quote finder for quotes",
-            _train_tagger,
-            _load_tagger,
+            "annotator.suggest.combined",
+            "train_tagger",
+            "load_tagger",
         ),
         SuggesterKind(
             "crf",
             "a CRF per label (word shape, affixes, neighbours, gazetteer)",
-            train_crf,
-            CrfTagger.load,
+            "annotator.suggest.crf",
+            "train_crf",
+            "CrfTagger.load",
         ),
         SuggesterKind(
             "strings",
             "every text already tagged, wherever it appears again (whole words)",
-            train_strings,
-            StringMatcher.load,
+            "annotator.suggest.strings",
+            "train_strings",
+            "StringMatcher.load",
         ),
         SuggesterKind(
             "quotes",
             "the text between quotation marks, three words or more",
-            train_quotes,
-            QuoteFinder.load,
+            "annotator.suggest.quotes",
+            "train_quotes",
+            "QuoteFinder.load",
         ),
     )
 }
