@@ -107,14 +107,19 @@ def save_trained(folder: Path, model: Model, record: TrainingRecord) -> None:
     """Write the model and its record into ``folder``, replacing what was there only once
     everything is written."""
     partial = folder.with_name(f".{folder.name}.{os.getpid()}.partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
-    model.save(partial)
-    (partial / RECORD).write_text(json.dumps(asdict(record), indent=2), encoding="utf-8")
     old = folder.with_name(f".{folder.name}.{os.getpid()}.old")
-    if folder.exists():
-        folder.rename(old)
-    partial.rename(folder)
+    try:
+        for leftover in (partial, old):
+            shutil.rmtree(leftover, ignore_errors=True)
+        partial.mkdir(parents=True)
+        model.save(partial)
+        (partial / RECORD).write_text(json.dumps(asdict(record), indent=2), encoding="utf-8")
+        if folder.exists():
+            folder.rename(old)
+        partial.rename(folder)
+    except OSError as exc:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise AnnotatorError(f"{folder}: cannot store the trained model ({exc.strerror})") from exc
     shutil.rmtree(old, ignore_errors=True)
 
 

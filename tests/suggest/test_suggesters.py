@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from annotator.core.documents import text_sha256
+from annotator.core.errors import AnnotatorError
 from annotator.suggest.base import Example, Suggestion, best_per_range
 from annotator.suggest.evaluation import learning_curve, score, split_heldout
 from annotator.suggest.quotes import quote_ranges
@@ -196,3 +197,12 @@ def test_a_stored_model_is_reused_until_the_annotations_change(tmp_path: Path) -
     folder = model_folder(db, "ana", "strings")
     (folder / "training.json").write_text("{not json", encoding="utf-8")
     assert load_trained(folder) is None
+
+
+def test_a_model_that_cannot_be_stored_is_a_one_line_error(tmp_path: Path) -> None:
+    corpus = news_examples(4, seed=1)
+    model, record = train_and_measure(corpus, SUGGESTERS["strings"], "ana")
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(AnnotatorError, match="cannot store the trained model"):
+        save_trained(blocker / "ana" / "strings", model, record)
