@@ -58,14 +58,18 @@ def _bio(tokens: Sequence[Token], spans: Sequence[SpanKey], label: str) -> list[
     return tags
 
 
-def _featurised(text: str, gazetteer: StringMatcher, cuts=()) -> list[tuple[list, list]]:
+def _featurised(
+    text: str, gazetteer: StringMatcher, cuts=()
+) -> list[tuple[list[Token], pycrfsuite.ItemSequence]]:
+    """Each paragraph's tokens and features, converted once for all the labels' CRFs."""
     found = gazetteer.suggest(text)
     sequences = paragraphs(text, cuts)
     lowercase = lowercase_words(text, sequences)
     out = []
     for tokens in sequences:
         marks = gazetteer_marks(tokens, found)
-        out.append((tokens, sequence_features(text, tokens, marks, lowercase)))
+        features = sequence_features(text, tokens, marks, lowercase)
+        out.append((tokens, pycrfsuite.ItemSequence(features)))
     return out
 
 
@@ -77,7 +81,7 @@ def _fold_gazetteers(examples: Sequence[Example]) -> list[StringMatcher]:
     ]
 
 
-def _fit(sequences: list[tuple[list, list[str]]], options: CrfOptions) -> bytes:
+def _fit(sequences: list[tuple[pycrfsuite.ItemSequence, list[str]]], options: CrfOptions) -> bytes:
     trainer = pycrfsuite.Trainer(verbose=False)
     for features, tags in sequences:
         trainer.append(features, tags)
@@ -152,7 +156,7 @@ def train_crf(examples: Sequence[Example], options: CrfOptions | None = None) ->
     """Fit one CRF per label used in ``examples``."""
     options = options or CrfOptions()
     gazetteers = _fold_gazetteers(examples)
-    rows: list[tuple[list[Token], list, tuple[SpanKey, ...]]] = []
+    rows: list[tuple[list[Token], pycrfsuite.ItemSequence, tuple[SpanKey, ...]]] = []
     for index, example in enumerate(examples):
         cuts = [(s, e) for s, e, _ in example.spans]
         for tokens, features in _featurised(example.text, gazetteers[index % FOLDS], cuts):
