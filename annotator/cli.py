@@ -197,6 +197,148 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _need_annotator(args: argparse.Namespace) -> str:
+    if not args.annotator:
+        raise InputError([Problem(f"{args.command} {args.action}: give --annotator NAME")])
+    return args.annotator
+
+
+def _document_ids(values: list[str] | None) -> list[int] | None:
+    names = _names(values)
+    if names is None:
+        return None
+    bad = [name for name in names if not name.isdigit()]
+    if bad:
+        raise InputError([Problem(f"--documents takes document ids, not {bad[0]!r}")])
+    return [int(name) for name in names]
+
+
+def cmd_suggest_evaluate(args: argparse.Namespace) -> int:
+    from annotator.suggest.evaluation import learning_curve
+    from annotator.suggest.examples import annotated_examples
+    from annotator.suggest.registry import get_suggester
+
+    annotator = _need_annotator(args)
+    kind = get_suggester(args.suggester)
+    examples = annotated_examples(_engine(args), annotator)
+    curve = learning_curve(examples, kind)
+    if args.json:
+        print(json.dumps(curve.as_dict(), ensure_ascii=False))
+        return 0
+    print(
+        f"{kind.name} on {annotator}'s {len(examples)} documents; "
+        f"{curve.heldout_documents} held out (exact span match)"
+    )
+    print(f"{'trained on':>10}{'precision':>12}{'recall':>12}{'F1':>12}")
+    for point in curve.points:
+        o = point.scores.overall
+        print(f"{point.train_documents:>10}{o.precision:>12.3f}{o.recall:>12.3f}{o.f1:>12.3f}")
+    if curve.points:
+        print("per label, trained on all:")
+        for name, c in curve.points[-1].scores.labels.items():
+            print(f"  {name:16}{c.precision:>10.3f}{c.recall:>10.3f}{c.f1:>10.3f}")
+    return 0
+
+
+def cmd_suggest_apply(args: argparse.Namespace) -> int:
+    from annotator.suggest.apply import apply_model
+    from annotator.suggest.examples import annotated_examples
+    from annotator.suggest.registry import get_suggester
+    from annotator.suggest.training import trained_model
+
+    annotator = _need_annotator(args)
+    kind = get_suggester(args.suggester)
+    documents = _document_ids(args.documents)
+    engine = _engine(args)
+    examples = annotated_examples(engine, annotator)
+    if not examples:
+        raise InputError([Problem(f"{annotator} has annotated no documents to learn from")])
+    model, record = trained_model(args.db or default_database(), examples, kind, annotator)
+    if not record.offered(args.threshold):
+        raise AnnotatorError(f"{record.state(args.threshold)}; nothing applied (see --threshold)")
+    summary = apply_model(engine, model, args.layer, documents)
+    print(record.state(args.threshold))
+    print(summary.line(args.layer))
+    return 0
+
+
+def cmd_train_spacy(args: argparse.Namespace) -> int:
+    from annotator.suggest.spacy_training import train_spacy
+
+    if args.gold == bool(args.annotator):
+        raise InputError([Problem("train spacy: give --annotator NAME or --gold (one of them)")])
+    report = train_spacy(_engine(args), Path(args.output), args.annotator, epochs=args.epochs)
+    print("\n".join(report.lines()))
+    return 0
+
+
+def _add_suggest_commands(commands, common: argparse.ArgumentParser) -> None:
+    """``suggest evaluate``, ``suggest apply`` and ``train spacy``."""
+    from annotator.suggest.registry import DEFAULT_SUGGESTER, SUGGESTERS
+    from annotator.suggest.training import DEFAULT_THRESHOLD
+
+    suggest = commands.add_parser(
+        "suggest",
+        parents=[common],
+        help="suggesters that learn from an annotator's spans: evaluate, pre-annotate",
+    )
+    actions = suggest.add_subparsers(dest="action", metavar="ACTION", required=True)
+    which = argparse.ArgumentParser(add_help=False)
+    which.add_argument(
+        "--suggester",
+        choices=list(SUGGESTERS),
+        default=DEFAULT_SUGGESTER,
+        help=f"default: {DEFAULT_SUGGESTER} ("
+        + "; ".join(f"{k.name}: {k.description}" for k in SUGGESTERS.values())
+        + ")",
+    )
+    evaluate = actions.add_parser(
+        "evaluate",
+        parents=[common, which],
+        help="learning curve on the annotator's held-out documents",
+        description="Hold out the last 20%% of the documents the annotator annotated (by the "
+        "same text-hash split as exports), train on 10, 25, 50 and 100%% of the rest and score "
+        "each on the held-out part: exact span match, per label and overall.",
+    )
+    evaluate.add_argument("--json", action="store_true", help="print JSON for scripts")
+    evaluate.set_defaults(handler=cmd_suggest_evaluate)
+    apply = actions.add_parser(
+        "apply",
+        parents=[common, which],
+        help="pre-annotate documents into another layer with origin 'suggested'",
+        description="Train on the annotator's documents and write the suggestions into the "
+        "layer named by --as, all or nothing. Spans the layer holds already are kept once.",
+    )
+    apply.add_argument("--as", dest="layer", required=True, metavar="LAYER", help="e.g. model")
+    apply.add_argument(
+        "--documents", nargs="+", metavar="ID", help="only these document ids (default: all)"
+    )
+    apply.add_argument(
+        "--threshold",
+        type=float,
+        default=DEFAULT_THRESHOLD,
+        help=f"least held-out F1 to apply (default: {DEFAULT_THRESHOLD})",
+    )
+    apply.set_defaults(handler=cmd_suggest_apply)
+
+    train = commands.add_parser(
+        "train", parents=[common], help="train a model from the annotations (needs the train extra)"
+    )
+    kinds = train.add_subparsers(dest="action", metavar="KIND", required=True)
+    spacy = kinds.add_parser(
+        "spacy",
+        parents=[common],
+        help="a spaCy span categoriser trained on the export's train part, scored on dev",
+        description="Train spacy.blank('en') with a spancat component on the train part of the "
+        "80/10/10 export split and print per-label precision, recall and F1 on the dev part. "
+        "The pipeline in DIR loads with spacy.load(DIR).",
+    )
+    spacy.add_argument("--output", "-o", required=True, metavar="DIR", help="folder to write")
+    spacy.add_argument("--gold", action="store_true", help="learn from the reviewed gold layer")
+    spacy.add_argument("--epochs", type=int, default=20, help="passes over the data (default 20)")
+    spacy.set_defaults(handler=cmd_train_spacy)
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -332,6 +474,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     backup.add_argument("path", metavar="PATH", help="file or folder for the copy")
     backup.set_defaults(handler=cmd_backup)
+    _add_suggest_commands(commands, common)
     return parser
 
 

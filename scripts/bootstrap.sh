@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up everything the app and its tests need on a fresh Debian machine:
 # the system libraries Qt loads, a virtual screen for running the window without a display,
-# and .venv with the package and its test tools. Safe to run again; it only adds what is missing.
+# and .venv with the package, its test tools and the training extra (spaCy).
+# Safe to run again; it only adds what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +33,6 @@ if [ ! -x .venv/bin/python ]; then
 fi
 if [ ! -f .venv/.installed ] || [ pyproject.toml -nt .venv/.installed ]; then
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[test]'
+  .venv/bin/python -m pip install -q -e '.[test,train]'
   touch .venv/.installed
 fi
