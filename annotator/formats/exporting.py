@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from collections import Counter
 from collections.abc import Generator, Iterable
 from contextlib import ExitStack
@@ -22,7 +23,7 @@ from sqlalchemy.engine import Engine
 
 from annotator.core.errors import AnnotatorError, InputError, Problem
 from annotator.core.labels import resources_dir
-from annotator.formats.registry import Format, get_format
+from annotator.formats.registry import FolderWriter, Format, get_format
 from annotator.store.engine import reading
 from annotator.store.exporting import (
     Selection,
@@ -158,7 +159,10 @@ def remove_stale_partials(path: Path) -> None:
     for partial in path.parent.glob(f".{path.name}.*.partial"):
         pid = partial.name.removeprefix(f".{path.name}.").removesuffix(".partial")
         if pid.isdigit() and not _process_alive(int(pid)):
-            partial.unlink(missing_ok=True)
+            if partial.is_dir():
+                shutil.rmtree(partial, ignore_errors=True)
+            else:
+                partial.unlink(missing_ok=True)
 
 
 def _open_temporary(path: Path, stack: ExitStack) -> tuple[Path, BinaryIO]:
@@ -196,6 +200,8 @@ def export_steps(
     selection = options.selection
     if fmt.name == "native":
         selection = replace(selection, review=True)
+    if isinstance(writer, FolderWriter):
+        return (yield from _folder_steps(engine, fmt.name, writer, options, every))
     targets = output_paths(options.output or default_output(fmt), options.split)
     summary = ExportSummary(format=fmt.name)
     names = SPLIT_NAMES[len(targets)]
@@ -237,6 +243,49 @@ def export_steps(
         for temporary in temporaries:
             temporary.unlink(missing_ok=True)
     summary.files = targets
+    return summary
+
+
+def _folder_steps(
+    engine: Engine, name: str, writer: FolderWriter, options: ExportOptions, every: int
+) -> Generator[Progress, None, ExportSummary]:
+    """Export into a new folder of files (brat), one subfolder per part of a split.
+
+    The folder is built under a temporary name beside the target and renamed once complete,
+    like a file export. It carries notes, so each document's review layer is read too."""
+    target = options.output or default_output(get_format(name))
+    if target.exists() and not (target.is_dir() and not any(target.iterdir())):
+        raise InputError(
+            [Problem("already exists; a folder export needs a new folder", str(target))]
+        )
+    names = SPLIT_NAMES[len(options.split)] if options.split else ("",)
+    summary = ExportSummary(format=name, documents=Counter(dict.fromkeys(names, 0)))
+    taken: list[set[str]] = [set() for _ in names]
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    try:
+        remove_stale_partials(target)
+        shutil.rmtree(temporary, ignore_errors=True)
+        for part in names:
+            (temporary / part).mkdir(parents=True, exist_ok=True)
+        with reading(engine) as connection:
+            total = count_selected(connection, options.selection)
+            yield Progress(0, total)
+            done = 0
+            for item in iter_selected(connection, replace(options.selection, review=True)):
+                part = split_of(item.sha256, options.seed, options.split) if options.split else 0
+                for file_name, data in writer.encode(item, summary, taken[part]):
+                    (temporary / names[part] / file_name).write_bytes(data)
+                summary.documents[names[part]] += 1
+                done += 1
+                if done % every == 0:
+                    yield Progress(done, total)
+        os.replace(temporary, target)
+        yield Progress(done, total)
+    except OSError as exc:
+        raise AnnotatorError(f"{target}: cannot write the export ({exc.strerror or exc})") from exc
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+    summary.files = [target / part for part in names] if options.split else [target]
     return summary
 
 
