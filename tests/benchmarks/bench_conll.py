@@ -21,6 +21,7 @@ from pathlib import Path
 
 from annotator.formats.importing import import_paths
 from annotator.store import open_store
+from tests.benchmarks.bench_formats import bare_insert
 from tests.benchmarks.harness import benchmark, scaled, timed
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,16 +114,7 @@ def _bare_import(path: Path, db: Path) -> None:
                     doc_spans[-1][1] = position + len(token)
                 position += len(token)
         flush()
-        connection.executemany(
-            "INSERT INTO document (id, title, text, length, sha256, source, meta, created) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            documents,
-        )
-        connection.executemany(
-            'INSERT INTO span (document_id, annotator_id, label_id, start, "end", origin, '
-            "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            spans,
-        )
+        bare_insert(connection, documents, spans)
     connection.close()
 
 
