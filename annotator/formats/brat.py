@@ -173,16 +173,20 @@ def read_pair(path: Path, options: ReadOptions) -> Iterator[Record | Problem | S
             yield value
             return
     bounds: list[_Bound] = []
+    defined: set[str] = set()
     notes: list[tuple[int, str, str, str]] = []
     out: list[Problem | Skipped] = []
     for line, ident, data, tail in _lines(ann):
         kind = ident[:1]
         if kind == "T":
             bound = _bound(ident, data, tail, ann_source, line)
+            if ident in defined:
+                bound = Problem(f"{ident} is defined twice", ann_source, line)
             if isinstance(bound, Problem):
                 out.append(bound)
             else:
                 bounds.append(bound)
+            defined.add(ident)
         elif kind == "#":
             parts = data.split()
             if len(parts) != 2 or parts[0] != NOTE_TYPE:
@@ -204,14 +208,13 @@ def read_pair(path: Path, options: ReadOptions) -> Iterator[Record | Problem | S
         else:
             spans[bound.ident] = ReadSpan(*placed, bound.label)
     read_notes = []
-    defined = {bound.ident for bound in bounds}
     for line, ident, target, note in notes:
         span = spans.get(target)
         if span is None and target.startswith("T") and target not in defined:
             out.append(Problem(f"{ident}: {target} is not defined in this file", ann_source, line))
         elif span is None:
             out.append(_unsupported(OTHER_NOTES, options, ann_source, line))
-        else:
+        elif note.strip():
             try:
                 cleaned = clean_note(note)
             except InvalidSpan as exc:

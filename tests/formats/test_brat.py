@@ -182,6 +182,7 @@ def test_skip_unsupported_imports_the_rest_and_counts_each_kind(engine, tmp_path
         ("T4\t 0 3\tDer", "label is empty"),
         ("X4\tActor 0 3\tDer", "not a brat annotation id"),
         ("#4\tAnnotatorNotes T7\tmissing", "T7 is not defined"),
+        ("T1\tActor 0 3\tDer", "T1 is defined twice"),
     ],
 )
 def test_bad_lines_are_refused_with_file_and_line(engine, tmp_path, line, reason) -> None:
