@@ -47,7 +47,6 @@ class FolderWriter:
     label: str
     encode: FileEncoder
     extension: str = ""
-    header: None = None
 
 
 @dataclass(slots=True)
