@@ -32,7 +32,7 @@ from annotator.formats.jsonl import offsets_problem
 from annotator.formats.plaintext import read_utf8
 from annotator.formats.records import ReadOptions, ReadReview, ReadSpan, Record, Skipped
 from annotator.formats.registry import register_folder_writer, register_reader
-from annotator.store.exporting import ExportItem
+from annotator.store.exporting import ExportContext, ExportItem
 
 TEXT_SUFFIX, ANN_SUFFIX = ".txt", ".ann"
 NOTE_TYPE = "AnnotatorNotes"
@@ -260,17 +260,36 @@ def fragments_of(text: str, start: int, end: int) -> list[tuple[int, int]] | Non
 
 def _file_stem(document: Document, taken: set[str]) -> str:
     """A name for the document's pair: its own brat name when it came from a ``.txt`` file,
-    else ``document-ID``; the id is added when the name is already taken."""
+    else ``document-ID``; the id is added when the name is already taken (compared without
+    case, as on macOS and Windows file systems)."""
     source = document.source.rsplit("/", 1)[-1]
     stem = _UNSAFE.sub("_", source[: -len(TEXT_SUFFIX)]) if source.endswith(TEXT_SUFFIX) else ""
     stem = stem.strip("._") or f"document-{document.id}"
-    if stem in taken:
+    if stem.casefold() in taken:
         stem = f"{stem}-{document.id}"
-    taken.add(stem)
+    taken.add(stem.casefold())
     return stem
 
 
-@register_folder_writer("brat", "brat: standoff folder, NAME.txt and NAME.ann per document")
+def encode_configuration(context: ExportContext) -> list[tuple[str, bytes]]:
+    """brat's ``annotation.conf`` (the labels as entity types; overlapping and nested spans
+    allowed) and ``visual.conf`` (their colours), so brat opens the folder as it is."""
+    names = [label.name for label in context.labels]
+    annotation = (
+        "[entities]\n"
+        + "".join(f"{name}\n" for name in names)
+        + "\n[relations]\n<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n"
+        + "\n[events]\n\n[attributes]\n"
+    )
+    visual = "[labels]\n\n[drawing]\n" + "".join(
+        f"{label.name}\tbgColor:{label.color}\n" for label in context.labels
+    )
+    return [("annotation.conf", annotation.encode()), ("visual.conf", visual.encode())]
+
+
+@register_folder_writer(
+    "brat", "brat: standoff folder, NAME.txt and NAME.ann per document", encode_configuration
+)
 def encode_brat(item: ExportItem, tally: ExportSummary, taken: set[str]) -> list[tuple[str, bytes]]:
     text = item.document.text
     lines = []

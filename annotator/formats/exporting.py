@@ -269,6 +269,9 @@ def _folder_steps(
             (temporary / part).mkdir(parents=True, exist_ok=True)
         with reading(engine) as connection:
             total = count_selected(connection, options.selection)
+            if writer.header:
+                for file_name, data in writer.header(export_context(connection, options.selection)):
+                    (temporary / file_name).write_bytes(data)
             yield Progress(0, total)
             done = 0
             for item in iter_selected(connection, replace(options.selection, review=True)):

@@ -17,6 +17,7 @@ Sniffer = Callable[[dict], bool]
 Encoder = Callable[[ExportItem, "Tally"], bytes]
 Header = Callable[[ExportContext], bytes]
 FileEncoder = Callable[[ExportItem, "Tally", set[str]], list[tuple[str, bytes]]]
+FolderHeader = Callable[[ExportContext], list[tuple[str, bytes]]]
 
 
 class Tally(Protocol):
@@ -42,10 +43,12 @@ class Writer:
 class FolderWriter:
     """How to write format ``name`` as a folder of files (brat): ``encode`` turns one
     document into ``(relative name, content)`` pairs, choosing names not in ``taken`` (the
-    names already written), which it extends."""
+    names already written), which it extends; ``header`` (optional) gives the files that
+    start the folder (brat's configuration)."""
 
     label: str
     encode: FileEncoder
+    header: FolderHeader | None = None
     extension: str = ""
 
 
@@ -88,12 +91,14 @@ def register_writer(
     return decorate
 
 
-def register_folder_writer(name: str, label: str) -> Callable[[FileEncoder], FileEncoder]:
+def register_folder_writer(
+    name: str, label: str, header: FolderHeader | None = None
+) -> Callable[[FileEncoder], FileEncoder]:
     """Register ``encode`` as the way to write format ``name`` as a folder of files."""
 
     def decorate(encode: FileEncoder) -> FileEncoder:
         entry = FORMATS.setdefault(name, Format(name, label, ()))
-        entry.writer = FolderWriter(label, encode)
+        entry.writer = FolderWriter(label, encode, header)
         return encode
 
     return decorate

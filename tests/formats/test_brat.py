@@ -227,11 +227,19 @@ def test_the_writer_makes_a_folder_brat_opens_and_it_reads_back(engine, tmp_path
     out = tmp_path / "out"
     assert summary.files == [out]
     assert sorted(p.name for p in out.iterdir()) == [
+        "annotation.conf",
         "news-001.ann",
         "news-001.txt",
         "news-002.ann",
         "news-002.txt",
+        "visual.conf",
     ]
+    configuration = (out / "annotation.conf").read_text(encoding="utf-8")
+    entities = configuration.split("[entities]\n")[1].split("\n\n")[0].split("\n")
+    assert {"actor", "agency", "location", "figure", "quote"} <= set(entities)
+    assert "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n" in configuration
+    drawing = (out / "visual.conf").read_text(encoding="utf-8").split("[drawing]\n")[1]
+    assert all(re.fullmatch(r"[a-z]+\tbgColor:#[0-9a-f]{6}", line) for line in drawing.splitlines())
     assert (out / "news-001.txt").read_bytes() == NEWS.encode()
     ann = (out / "news-001.ann").read_text(encoding="utf-8")
     assert all(ANN_LINE.fullmatch(line) for line in ann.splitlines()), ann
@@ -340,3 +348,15 @@ def test_brat_export_import_export_is_byte_identical(docs: list[Doc]) -> None:
         )
         assert got == sorted((d.text, s[:3]) for d in docs for s in d.spans)
         second_store.dispose()
+
+
+def test_pairs_with_one_name_in_two_folders_get_distinct_names(engine, tmp_path) -> None:
+    for folder, name, text in (("a", "x", "ICE in Köln.\n"), ("b", "X", "ICE in Bonn.\n")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / f"{name}.txt").write_text(text, encoding="utf-8")
+        (tmp_path / folder / f"{name}.ann").write_text("T1\tAgency 0 3\tICE\n", encoding="utf-8")
+    import_paths(engine, [tmp_path / "a", tmp_path / "b"], "ana")
+    export_to(engine, tmp_path / "out", "brat")
+    names = sorted(p.name for p in (tmp_path / "out").glob("*.txt"))
+    assert names == ["X-2.txt", "x.txt"]
+    assert (tmp_path / "out" / "X-2.txt").read_text(encoding="utf-8") == "ICE in Bonn.\n"
