@@ -76,7 +76,8 @@ def _unsupported(reason: str, options: ReadOptions, source: str, line: int) -> S
         return Skipped(reason)
     return Problem(
         f"{reason} cannot be imported (the store holds spans and notes only); "
-        "use --skip-unsupported to import the rest and count these",
+        "use --skip-unsupported (in the app: 'Count what cannot be stored') to import the "
+        "rest and count these",
         source,
         line,
     )
