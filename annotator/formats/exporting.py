@@ -201,7 +201,10 @@ def export_steps(
     if fmt.name == "native":
         selection = replace(selection, review=True)
     if isinstance(writer, FolderWriter):
-        return (yield from _folder_steps(engine, fmt.name, writer, options, every))
+        folder_selection = replace(selection, review=True)
+        return (
+            yield from _folder_steps(engine, fmt.name, writer, options, folder_selection, every)
+        )
     targets = output_paths(options.output or default_output(fmt), options.split)
     summary = ExportSummary(format=fmt.name)
     names = SPLIT_NAMES[len(targets)]
@@ -247,12 +250,17 @@ def export_steps(
 
 
 def _folder_steps(
-    engine: Engine, name: str, writer: FolderWriter, options: ExportOptions, every: int
+    engine: Engine,
+    name: str,
+    writer: FolderWriter,
+    options: ExportOptions,
+    selection: Selection,
+    every: int,
 ) -> Generator[Progress, None, ExportSummary]:
-    """Export into a new folder of files (brat), one subfolder per part of a split.
-
-    The folder is built under a temporary name beside the target and renamed once complete,
-    like a file export. It carries notes, so each document's review layer is read too."""
+    """Export ``selection`` into a new folder of files (brat), one subfolder per part of a
+    split. The folder is built under a temporary name beside the target and renamed once
+    complete, like a file export. The selection asks for the review layer: brat carries
+    notes."""
     target = options.output or default_output(get_format(name))
     if target.exists() and not (target.is_dir() and not any(target.iterdir())):
         raise InputError(
@@ -268,13 +276,13 @@ def _folder_steps(
         for part in names:
             (temporary / part).mkdir(parents=True, exist_ok=True)
         with reading(engine) as connection:
-            total = count_selected(connection, options.selection)
+            total = count_selected(connection, selection)
             if writer.header:
-                for file_name, data in writer.header(export_context(connection, options.selection)):
+                for file_name, data in writer.header(export_context(connection, selection)):
                     (temporary / file_name).write_bytes(data)
             yield Progress(0, total)
             done = 0
-            for item in iter_selected(connection, replace(options.selection, review=True)):
+            for item in iter_selected(connection, selection):
                 part = split_of(item.sha256, options.seed, options.split) if options.split else 0
                 for file_name, data in writer.encode(item, summary, taken[part]):
                     (temporary / names[part] / file_name).write_bytes(data)
