@@ -20,6 +20,7 @@ from annotator import __version__
 from annotator.core.errors import AnnotatorError, InputError, Problem, StoreError
 from annotator.formats.exporting import ExportOptions, Progress, export_steps, parse_split
 from annotator.formats.importing import import_steps
+from annotator.formats.records import ReadOptions
 from annotator.formats.registry import readable_formats, writable_formats
 from annotator.settings import default_database
 from annotator.store import open_store
@@ -73,6 +74,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         annotator=args.annotator or "imported",
         format_name=args.format,
         add_missing_labels=args.add_labels,
+        options=ReadOptions(skip_unsupported=args.skip_unsupported),
     )
     summary = _drive(steps, "importing")
     print("\n".join(summary.lines()))
@@ -380,6 +382,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument(
         "--add-labels", action="store_true", help="add labels the files use that the schema lacks"
+    )
+    imp.add_argument(
+        "--skip-unsupported",
+        action="store_true",
+        help="count annotations the store cannot hold (brat relations, events, attributes, "
+        "discontinuous spans) as not read instead of refusing the file",
     )
     imp.set_defaults(handler=cmd_import)
 

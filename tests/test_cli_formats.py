@@ -87,3 +87,31 @@ def test_a_terminal_gets_a_progress_bar(db_path: Path, tmp_path: Path) -> None:
     assert process.returncode == 0
     assert b"exporting [" in shown and b"] 1/1" in shown
     assert b"documents: 1" in shown
+
+
+def test_brat_relations_are_refused_or_counted_with_skip_unsupported(
+    db_path: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "brat"
+    folder.mkdir()
+    (folder / "a.txt").write_text("ICE in Paramount.\n", encoding="utf-8")
+    (folder / "a.ann").write_text(
+        "T1\tAgency 0 3\tICE\nT2\tLocation 7 16\tParamount\nR1\tIn Arg1:T1 Arg2:T2\n",
+        encoding="utf-8",
+    )
+    refused = run("import", str(folder), db=db_path)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith(f"annotator: {folder / 'a.ann'}:3: brat relations")
+    done = run("import", str(folder), "--skip-unsupported", db=db_path)
+    assert done.returncode == 0, done.stderr
+    assert "files: 1" in done.stdout and "documents: 1 added" in done.stdout
+    assert "not read: 1 brat relations (R lines)" in done.stdout
+    out = tmp_path / "out"
+    exported = run("export", "--format", "brat", "-o", str(out), db=db_path)
+    assert exported.returncode == 0, exported.stderr
+    assert (out / "a.ann").read_text(encoding="utf-8") == (
+        "T1\tagency 0 3\tICE\nT2\tlocation 7 16\tParamount\n"
+    )
+    conll = tmp_path / "out.conll"
+    assert run("export", "--format", "conll", "-o", str(conll), db=db_path).returncode == 0
+    assert run("import", str(conll), "--annotator", "c", db=db_path).returncode == 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from collections import Counter
 from collections.abc import Generator, Iterable
 from contextlib import ExitStack
@@ -21,7 +22,7 @@ from typing import BinaryIO, NamedTuple
 from sqlalchemy.engine import Connection, Engine
 
 from annotator.core.errors import AnnotatorError, InputError, Problem
-from annotator.formats.registry import Format, Writer, get_format
+from annotator.formats.registry import FolderWriter, Format, Writer, get_format
 from annotator.settings import exports_folder
 from annotator.store.engine import reading
 from annotator.store.exporting import (
@@ -182,7 +183,10 @@ def remove_stale_partials(path: Path) -> None:
     for partial in path.parent.glob(f".{path.name}.*.partial"):
         pid = partial.name.removeprefix(f".{path.name}.").removesuffix(".partial")
         if pid.isdigit() and not _process_alive(int(pid)):
-            partial.unlink(missing_ok=True)
+            if partial.is_dir():
+                shutil.rmtree(partial, ignore_errors=True)
+            else:
+                partial.unlink(missing_ok=True)
 
 
 def _open_temporary(path: Path, stack: ExitStack) -> tuple[Path, BinaryIO]:
@@ -197,7 +201,7 @@ def _open_temporary(path: Path, stack: ExitStack) -> tuple[Path, BinaryIO]:
     return temporary, handle
 
 
-def _writer(options: ExportOptions) -> tuple[Format, Writer]:
+def _writer(options: ExportOptions) -> tuple[Format, Writer | FolderWriter]:
     try:
         fmt = get_format(options.format)
     except KeyError:
@@ -207,7 +211,9 @@ def _writer(options: ExportOptions) -> tuple[Format, Writer]:
     return fmt, fmt.writer
 
 
-def _format_selection(fmt: Format, writer: Writer, selection: Selection) -> Selection:
+def _format_selection(
+    fmt: Format, writer: Writer | FolderWriter, selection: Selection
+) -> Selection:
     """The selection as the format needs it: ``native`` keeps every layer apart in each
     record (and the review layer); a format whose records cannot name their annotator
     cannot hold one record per annotator."""
@@ -265,6 +271,8 @@ def export_steps(
     Raises ``LayerChoice`` when several annotators worked and the selection names none (an
     export never merges layers), ``InputError`` when nothing would be exported."""
     fmt, writer = _writer(options)
+    if isinstance(writer, FolderWriter):
+        return (yield from _folder_steps(engine, fmt, writer, options, every))
     targets = output_paths(options.output or default_output(fmt), options.split)
     summary = ExportSummary(format=fmt.name)
     names = SPLIT_NAMES[len(targets)]
@@ -314,6 +322,62 @@ def export_steps(
         for temporary in temporaries:
             temporary.unlink(missing_ok=True)
     summary.files = targets
+    return summary
+
+
+def _folder_steps(
+    engine: Engine,
+    fmt: Format,
+    writer: FolderWriter,
+    options: ExportOptions,
+    every: int,
+) -> Generator[Progress, None, ExportSummary]:
+    """Export ``selection`` into a new folder of files (brat), one subfolder per part of a
+    split. The folder is built under a temporary name beside the target and renamed once
+    complete, like a file export. The selection asks for the review layer: brat carries
+    notes."""
+    name = fmt.name
+    target = options.output or default_output(fmt)
+    if target.exists() and not (target.is_dir() and not any(target.iterdir())):
+        raise InputError(
+            [Problem("already exists; a folder export needs a new folder", str(target))]
+        )
+    names = SPLIT_NAMES[len(options.split)] if options.split else ("",)
+    summary = ExportSummary(format=name, documents=Counter(dict.fromkeys(names, 0)))
+    taken: list[set[str]] = [set() for _ in names]
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    try:
+        remove_stale_partials(target)
+        shutil.rmtree(temporary, ignore_errors=True)
+        for part in names:
+            (temporary / part).mkdir(parents=True, exist_ok=True)
+        with reading(engine) as connection:
+            chosen = _format_selection(fmt, writer, options.selection)
+            selection = settle(connection, replace(chosen, review=True))
+            total = _checked_total(connection, selection)
+            unworked = count_unworked(connection, selection)
+            if unworked:
+                summary.left_out[_left_out_reason(selection)] = unworked
+            if writer.header:
+                for file_name, data in writer.header(export_context(connection, selection)):
+                    (temporary / file_name).write_bytes(data)
+            yield Progress(0, total)
+            done = 0
+            for item in iter_selected(connection, selection):
+                part = split_of(item.sha256, options.seed, options.split) if options.split else 0
+                for file_name, data in writer.encode(item, summary, taken[part]):
+                    (temporary / names[part] / file_name).write_bytes(data)
+                summary.documents[names[part]] += 1
+                done += 1
+                if done % every == 0:
+                    yield Progress(done, total)
+        os.replace(temporary, target)
+        yield Progress(done, total)
+    except OSError as exc:
+        raise AnnotatorError(f"{target}: cannot write the export ({exc.strerror or exc})") from exc
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+    summary.files = [target / part for part in names] if options.split else [target]
     return summary
 
 

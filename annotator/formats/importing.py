@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from annotator.core.errors import InputError, InvalidSpan, Problem
 from annotator.core.labels import Label, check_label, normalise_label
+from annotator.formats import brat
 from annotator.formats.exporting import Progress, run_steps
 from annotator.formats.records import Declaration, ReadOptions, ReadReview, Record, Skipped
 from annotator.formats.registry import Format, formats_for_suffix, get_format, readable_suffixes
@@ -86,7 +87,14 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]
             files.append(path)
         else:
             problems.append(Problem("no such file or folder", str(path)))
-    return files, problems
+    return _brat_pairs_once(files), problems
+
+
+def _brat_pairs_once(files: list[Path]) -> list[Path]:
+    """``files`` without the ``.txt`` of a brat pair whose ``.ann`` is listed too: that
+    pair is read once, and its text is never also a plain article."""
+    listed = set(files)
+    return [p for p in files if not (brat.has_annotations(p) and brat.pair_of(p)[1] in listed)]
 
 
 def _first_object(path: Path) -> dict | None:
@@ -108,6 +116,8 @@ def choose_format(path: Path, name: str | None = None) -> Format | Problem:
             return get_format(name)
         except KeyError:
             return Problem(f"unknown format {name!r}", str(path))
+    if brat.has_annotations(path):
+        return get_format("brat")
     candidates = formats_for_suffix(path.suffix.lower())
     if not candidates:
         known = ", ".join(sorted(readable_suffixes()))
@@ -203,20 +213,28 @@ def _write_chunk(connection: Connection, records: list[Record], state: _WriteSta
     state.statuses.update(advance_statuses(connection, wanted))
     for doc_id, record in zip(added.ids, records, strict=True):
         if record.review is not None:
-            _write_review(connection, doc_id, record.review, state)
+            _write_review(connection, doc_id, record.review, state, record.annotator)
 
 
 def _write_review(
-    connection: Connection, doc_id: int, review: ReadReview, state: _WriteState
+    connection: Connection,
+    doc_id: int,
+    review: ReadReview,
+    state: _WriteState,
+    annotator: str | None = None,
 ) -> None:
     """Gold spans (provenance as recorded), notes and review status; what is already there
-    is kept, so importing the same file twice changes nothing."""
+    is kept, so importing the same file twice changes nothing. A note whose author (or
+    whose span's annotator) the file does not say (brat) is the importing annotator's."""
+    default = annotator or state.annotator
     for name in {n for g in review.gold for n in g.sources or ()}:
         state.who(connection, name)
     if review.gold and store_gold(connection, doc_id, review.gold).added:
         state.documents.add(doc_id)
     for author, text, span, created in review.notes:
-        if store_note(connection, doc_id, author, text, span, created):
+        if span is not None and span[3] is None:
+            span = (*span[:3], default)
+        if store_note(connection, doc_id, author or default, text, span, created):
             state.documents.add(doc_id)
     if review.reviewed and not is_reviewed(connection, doc_id):
         write_reviewed(connection, doc_id)

@@ -24,15 +24,19 @@ def decode_utf8(data: bytes, source: str, line: int | None = None) -> str | Prob
         )
 
 
-@register_reader("txt", "plain-text article, one per file", (".txt",))
-def read_text_file(path: Path, options: ReadOptions) -> Iterator[Record | Problem]:
-    source = str(path)
+def read_utf8(path: Path) -> str | Problem:
+    """The whole file as UTF-8 text, or the problem reading it."""
     try:
         data = path.read_bytes()
     except OSError as exc:
-        yield Problem(f"cannot read the file ({exc.strerror})", source)
-        return
-    text = decode_utf8(data, source)
+        return Problem(f"cannot read the file ({exc.strerror})", str(path))
+    return decode_utf8(data, str(path))
+
+
+@register_reader("txt", "plain-text article, one per file", (".txt",))
+def read_text_file(path: Path, options: ReadOptions) -> Iterator[Record | Problem]:
+    source = str(path)
+    text = read_utf8(path)
     if isinstance(text, Problem):
         yield text
         return

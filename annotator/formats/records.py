@@ -27,14 +27,15 @@ class ReadSpan(NamedTuple):
     origin: str = Origin.IMPORTED
 
 
-ReadNote = tuple[str, str, tuple[int, int, str, str] | None, datetime | None]
+ReadNote = tuple[str | None, str, tuple[int, int, str, str | None] | None, datetime | None]
 
 
 @dataclass(frozen=True, slots=True)
 class ReadReview:
     """A document's review layer as read from a ``native`` file: gold spans with their
     provenance, notes as ``(author, text, span or None, created or None)`` where a span is
-    ``(start, end, label, annotator)``, and whether the review is finished."""
+    ``(start, end, label, annotator)`` (an author or annotator of ``None``: the importing
+    annotator), and whether the review is finished."""
 
     gold: list[Gold] = field(default_factory=list)
     notes: list[ReadNote] = field(default_factory=list)

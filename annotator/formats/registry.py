@@ -16,6 +16,8 @@ Reader = Callable[[Path, ReadOptions], Iterator[Record | Label | Problem | Skipp
 Sniffer = Callable[[dict], bool]
 Encoder = Callable[[ExportItem, "Tally"], bytes]
 Header = Callable[[ExportContext], bytes]
+FileEncoder = Callable[[ExportItem, "Tally", set[str]], list[tuple[str, bytes]]]
+FolderHeader = Callable[[ExportContext], list[tuple[str, bytes]]]
 
 
 class Tally(Protocol):
@@ -41,13 +43,27 @@ class Writer:
 
 
 @dataclass(slots=True)
+class FolderWriter:
+    """How to write format ``name`` as a folder of files (brat): ``encode`` turns one
+    document into ``(relative name, content)`` pairs, choosing names not in ``taken`` (the
+    names already written), which it extends; ``header`` (optional) gives the files that
+    start the folder (brat's configuration)."""
+
+    label: str
+    encode: FileEncoder
+    header: FolderHeader | None = None
+    extension: str = ""
+    carries_annotator: bool = False
+
+
+@dataclass(slots=True)
 class Format:
     name: str
     description: str
     suffixes: tuple[str, ...]
     reader: Reader | None = None
     sniff: Sniffer | None = None
-    writer: Writer | None = None
+    writer: Writer | FolderWriter | None = None
 
 
 FORMATS: dict[str, Format] = {}
@@ -84,10 +100,23 @@ def register_writer(
     return decorate
 
 
+def register_folder_writer(
+    name: str, label: str, header: FolderHeader | None = None
+) -> Callable[[FileEncoder], FileEncoder]:
+    """Register ``encode`` as the way to write format ``name`` as a folder of files."""
+
+    def decorate(encode: FileEncoder) -> FileEncoder:
+        entry = FORMATS.setdefault(name, Format(name, label, ()))
+        entry.writer = FolderWriter(label, encode, header)
+        return encode
+
+    return decorate
+
+
 def writable_formats() -> list[Format]:
     """Formats that can be written, the default (``spans``) first."""
     _load_builtin_formats()
-    return [fmt for fmt in FORMATS.values() if fmt.writer]
+    return sorted((fmt for fmt in FORMATS.values() if fmt.writer), key=lambda f: f.name != "spans")
 
 
 def readable_formats() -> list[Format]:
@@ -114,6 +143,8 @@ def formats_for_suffix(suffix: str) -> list[Format]:
 
 def _load_builtin_formats() -> None:
     from annotator.formats import (  # noqa: F401  (modules register themselves)
+        brat,
+        conll,
         doccano,
         native,
         plaintext,

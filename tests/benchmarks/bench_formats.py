@@ -96,17 +96,22 @@ def _bare_import(path: Path, db: Path) -> None:
                     (doc_id, who_id, labels[s["label"]], s["start"], s["end"], "imported", now, now)
                     for s in obj["spans"]
                 )
-        connection.executemany(
-            "INSERT INTO document (id, title, text, length, sha256, source, meta, created) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            documents,
-        )
-        connection.executemany(
-            'INSERT INTO span (document_id, annotator_id, label_id, start, "end", origin, '
-            "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            spans,
-        )
+        bare_insert(connection, documents, spans)
     connection.close()
+
+
+def bare_insert(connection: sqlite3.Connection, documents: list, spans: list) -> None:
+    """Insert document and span rows with plain ``executemany``: the baselines' writes."""
+    connection.executemany(
+        "INSERT INTO document (id, title, text, length, sha256, source, meta, created) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        documents,
+    )
+    connection.executemany(
+        'INSERT INTO span (document_id, annotator_id, label_id, start, "end", origin, '
+        "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        spans,
+    )
 
 
 def _peak_mb(*args: str) -> tuple[float, float]:

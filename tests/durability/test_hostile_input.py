@@ -28,7 +28,9 @@ from sqlalchemy.engine import Engine
 
 from annotator import cli
 from annotator.core.errors import InputError
+from annotator.formats import brat
 from annotator.formats.importing import import_paths
+from annotator.formats.records import ReadOptions
 from annotator.formats.registry import get_format, readable_formats, readable_suffixes
 from annotator.store import open_store
 from annotator.store.documents import document_summaries, get_document
@@ -182,15 +184,29 @@ def fuzz_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Engine, Path, Pat
     engine.dispose()
 
 
-def import_outcome(engine: Engine, db: Path, path: Path, format_name: str | None) -> str:
+def files_named_by(path: Path) -> set[str]:
+    """The files a refusal of ``path`` may name: the file itself and, for a brat pair, the
+    other file of the pair (each problem names the file it is in)."""
+    if path.suffix in (".txt", ".ann"):
+        return {str(p) for p in brat.pair_of(path)}
+    return {str(path)}
+
+
+def import_outcome(
+    engine: Engine,
+    db: Path,
+    path: Path,
+    format_name: str | None,
+    options: ReadOptions | None = None,
+) -> str:
     """Import ``path``; a refusal must name the file and change nothing in the database."""
     before = dump(db)
     try:
-        import_paths(engine, [path], annotator="fuzz", format_name=format_name)
+        import_paths(engine, [path], annotator="fuzz", format_name=format_name, options=options)
     except InputError as exc:
         assert exc.problems
         for problem in exc.problems:
-            assert problem.source == str(path), str(problem)
+            assert problem.source in files_named_by(path), str(problem)
         assert dump(db) == before, "a refused import changed the database"
         add(**{"fuzz cases run": 1, "fuzz cases refused with file and line": 1})
         return "refused"
@@ -243,6 +259,51 @@ def test_hostile_text_files(fuzz_db, text: str, encoding: str) -> None:
         assert get_document(engine, stored.id).text
 
 
+BRAT_IDS = st.sampled_from(
+    ["T1", "T2", "T10", "#1", "R1", "E1", "A1", "M1", "N1", "*", "X1", "", "T"]
+)
+BRAT_NUMBERS = st.one_of(
+    st.integers(-2, 45).map(str),
+    st.sampled_from(["", "99999999999999999999", "\u0661\u0662", "3;4", " "]),
+    st.text(max_size=3),
+)
+
+
+@st.composite
+def brat_lines(draw: st.DrawFn) -> str:
+    """One ``.ann`` line from brat's grammar, with hostile ids, offsets, labels and texts."""
+    ident = draw(BRAT_IDS)
+    kind = draw(st.sampled_from(["span", "fragments", "note", "other"]))
+    if kind == "span":
+        data = f"{draw(LABELS.map(str))} {draw(BRAT_NUMBERS)} {draw(BRAT_NUMBERS)}"
+    elif kind == "fragments":
+        pairs = draw(st.lists(st.tuples(BRAT_NUMBERS, BRAT_NUMBERS), min_size=1, max_size=3))
+        data = f"{draw(LABELS.map(str))} " + ";".join(f"{a} {b}" for a, b in pairs)
+    elif kind == "note":
+        data = f"{draw(st.sampled_from(['AnnotatorNotes', 'Other']))} {draw(BRAT_IDS)}"
+    else:
+        data = draw(TEXTS)
+    parts = [ident, data] + ([draw(TEXTS)] if draw(st.booleans()) else [])
+    return "\t".join(parts)
+
+
+@fuzz_settings(quick=60, long=2000)
+@given(
+    text=TEXTS,
+    lines=st.lists(brat_lines(), max_size=6),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    skip=st.booleans(),
+)
+def test_hostile_brat_pairs(fuzz_db, text: str, lines: list[str], newline: str, skip: bool) -> None:
+    engine, db, folder = fuzz_db
+    pair = folder / "brat"
+    pair.mkdir(exist_ok=True)
+    (pair / "doc.txt").write_bytes(text.encode("utf-8", "surrogatepass"))
+    (pair / "doc.ann").write_bytes(newline.join(lines).encode("utf-8", "surrogatepass"))
+    options = ReadOptions(skip_unsupported=skip)
+    import_outcome(engine, db, pair / "doc.ann", None, options)
+
+
 def cli_import(db: Path, path: Path) -> tuple[int, str]:
     """``annotator import`` in this process: an exception escaping it is a traceback."""
     stderr = io.StringIO()
@@ -262,7 +323,7 @@ def test_command_line_import_never_shows_a_traceback(fuzz_db, data: bytes, suffi
     status, stderr = cli_import(db, path)
     assert status in (0, 1)
     if status == 1:
-        assert stderr.startswith(f"annotator: {path}")
+        assert any(stderr.startswith(f"annotator: {name}") for name in files_named_by(path))
     add(**{"fuzz cases run": 1, "fuzz cases through the command line": 1})
 
 

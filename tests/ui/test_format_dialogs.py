@@ -182,6 +182,25 @@ def test_import_adds_documents_and_reports_the_change(qtbot, engine, tmp_path) -
     assert "documents: 3 added" in dialog.summary.toPlainText()
 
 
+def test_brat_relations_are_refused_until_counted_as_not_read(
+    qtbot, engine, db_path, tmp_path
+) -> None:
+    (tmp_path / "a.txt").write_text("ICE in Köln.\n", encoding="utf-8")
+    ann = tmp_path / "a.ann"
+    ann.write_text("T1\tAgency 0 3\tICE\nT2\tLocation 7 11\tKöln\nR1\tIn Arg1:T1 Arg2:T2\n")
+    before = dump(db_path)
+    dialog = import_dialog(qtbot, engine, ann)
+    click(qtbot, dialog.import_button)
+    qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=20_000)
+    assert f"{ann}:3: brat relations" in dialog.summary.toPlainText()
+    assert dump(db_path) == before
+    click(qtbot, dialog.skip_unsupported)
+    with qtbot.waitSignal(dialog.imported, timeout=20_000):
+        click(qtbot, dialog.import_button)
+    assert "not read: 1 brat relations (R lines)" in dialog.summary.toPlainText()
+    assert corpus_stats(engine)["spans"] == 2
+
+
 def test_a_bad_line_imports_nothing_and_names_file_and_line(
     qtbot, engine, db_path, tmp_path
 ) -> None:

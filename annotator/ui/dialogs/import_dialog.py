@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import Engine
 
 from annotator.formats.importing import ImportSummary, import_steps
+from annotator.formats.records import ReadOptions
 from annotator.formats.registry import readable_formats, readable_suffixes
 from annotator.ui.dialogs.steps import JobDialog
 
@@ -52,6 +53,10 @@ class ImportDialog(JobDialog):
         self.annotator = QLineEdit(annotator, self)
         self.annotator.setToolTip("Whose annotations these are (native files name their own)")
         self.add_labels = QCheckBox("Add labels the files use that the schema lacks", self)
+        self.skip_unsupported = QCheckBox(
+            "Count what cannot be stored (brat relations, events, attributes) as not read",
+            self,
+        )
         self.import_button.clicked.connect(self.start_import)
 
         file_buttons = QVBoxLayout()
@@ -66,6 +71,7 @@ class ImportDialog(JobDialog):
         form.addRow("Format", self.format)
         form.addRow("Annotator", self.annotator)
         form.addRow("", self.add_labels)
+        form.addRow("", self.skip_unsupported)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.summary, 1)
@@ -95,6 +101,7 @@ class ImportDialog(JobDialog):
             annotator=self.annotator.text().strip() or "imported",
             format_name=self.format.currentData(),
             add_missing_labels=self.add_labels.isChecked(),
+            options=ReadOptions(skip_unsupported=self.skip_unsupported.isChecked()),
         )
         self.run(
             steps,
