@@ -29,7 +29,7 @@ from annotator.store.engine import reading, writing
 from annotator.store.labels import add_label_rows, label_ids, schema_of
 from annotator.store.notes import store_note
 from annotator.store.review import is_reviewed, store_gold, write_reviewed
-from annotator.store.sqlite import scratch_database
+from annotator.store.sqlite import bulk_merge, scratch_database
 from annotator.store.status import PROGRESS_ORDER, Status
 from annotator.store.tables import DOCUMENT, LABEL, SPAN, utcnow
 
@@ -271,7 +271,7 @@ class ImportWriter:
     def transaction(self) -> Iterator[Connection]:
         """The store's write transaction the staged import is merged in (with ``merge``);
         the only time an import holds the write lock."""
-        with writing(self.engine, self._connection) as connection:
+        with bulk_merge(self._connection), writing(self.engine, self._connection) as connection:
             yield connection
         self._count_labels()
 

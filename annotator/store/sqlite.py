@@ -103,6 +103,22 @@ def scratch_database(connection: Connection, name: str) -> Iterator[None]:
         driver.execute(f"DETACH DATABASE {name}")
 
 
+@contextmanager
+def bulk_merge(connection: Connection) -> Iterator[None]:
+    """Settings for one big copy on ``connection`` (outside its transaction): foreign keys
+    unchecked, for a copy whose every reference comes from a join with its parent table in
+    the same transaction, and a page cache big enough to write each page once."""
+    driver = connection.connection.driver_connection
+    size = driver.execute("PRAGMA main.cache_size").fetchone()[0]
+    driver.execute("PRAGMA foreign_keys = OFF")
+    driver.execute("PRAGMA main.cache_size = -262144")
+    try:
+        yield
+    finally:
+        driver.execute(f"PRAGMA main.cache_size = {size}")
+        driver.execute("PRAGMA foreign_keys = ON")
+
+
 HEADER = b"SQLite format 3\x00"
 
 
