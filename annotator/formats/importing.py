@@ -206,9 +206,9 @@ def check(
     """The checking pass, before the database is touched: read and validate the files.
 
     Files holding up to ``KEEP_SPANS`` spans are read whole, so any problem in them is
-    found before a write begins. Bigger files are read that far; the writing pass goes on
-    from there in its transaction, which rolls back if a later line has a problem. Either
-    way memory stays bounded and each line is parsed once.
+    found before anything is staged. Bigger files are read that far; the staging pass goes
+    on from there, and a problem in a later line throws the staged import away. Either way
+    memory stays bounded and each line is parsed once.
     """
     checked = Checked()
     items = read_records(paths, format_name, options)
@@ -252,7 +252,8 @@ def import_steps(
 ) -> Generator[Progress, None, ImportSummary]:
     """Import files and folders all or nothing, yielding progress (records read, out of
     the line count). Raises ``InputError`` listing the problems; closing the generator
-    before its end rolls everything back."""
+    before its end throws away what was staged. The store's write lock is held only for
+    the final merge."""
     paths = list(paths)
     files, _ = expand_paths(paths)
     total = _count_lines(files)

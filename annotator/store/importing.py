@@ -152,6 +152,7 @@ class ImportWriter:
         self._annotators: dict[str, int] = {}
         self._documents: dict[str, int] = {}
         self._spans_staged = 0
+        self._labels_used: set[int] = set()
         self._span_ids: tuple[int, int] = (0, 0)
 
     def _who(self, name: str) -> int:
@@ -251,6 +252,7 @@ class ImportWriter:
                 reviews.append((doc, pickle.dumps(record.review)))
         self.summary.documents_read += len(records)
         self._spans_staged += len(spans)
+        self._labels_used.update({row[2] for row in spans})
         with self._stage_transaction() as driver:
             driver.executemany("INSERT INTO stage.document VALUES (?, ?, ?, ?, ?, ?, ?)", documents)
             driver.executemany("INSERT INTO stage.span VALUES (?, ?, ?, ?, ?, ?)", spans)
@@ -324,14 +326,14 @@ class ImportWriter:
             self._hotkeys.add(label.hotkey)
             self.summary.labels_added.append(label.name)
         ids = label_ids(connection)
-        gone = sorted(set(self._labels) - set(ids))
+        used = {name: n for name, n in self._labels.items() if n in self._labels_used}
+        gone = sorted(set(used) - set(ids))
         if gone:
             raise InputError(
                 [Problem(f"the label {name!r} was deleted while the import ran") for name in gone]
             )
         driver.executemany(
-            "INSERT INTO stage.label VALUES (?, ?)",
-            [(n, ids[name]) for name, n in self._labels.items()],
+            "INSERT INTO stage.label VALUES (?, ?)", [(n, ids[name]) for name, n in used.items()]
         )
 
     def _merge_reviews(self, connection: Connection, driver: Any, touched: set[int]) -> set[int]:

@@ -19,6 +19,7 @@ from annotator.formats.exporting import run_steps
 from annotator.formats.importing import ImportSummary, import_paths, import_steps
 from annotator.store import open_store
 from annotator.store.documents import add_documents, count_documents, document_summaries
+from annotator.store.labels import delete_label, get_schema
 from annotator.store.spans import add_span, document_spans
 from annotator.store.stats import corpus_stats
 from annotator.store.status import get_status
@@ -149,3 +150,19 @@ def test_stopping_an_import_during_staging_leaves_nothing(engine, db_path, tmp_p
     assert dump(db_path) == before
     summary = import_paths(engine, [tmp_path / "a.jsonl"], annotator="m")
     assert (summary.documents_added, summary.spans_added) == (600, 2400)
+
+
+def test_a_label_deleted_in_the_app_during_an_import_is_named_and_nothing_is_imported(
+    engine, db_path, impatient, tmp_path
+) -> None:
+    steps = import_steps(engine, [write_articles(tmp_path / "a.jsonl", 600)], annotator="m")
+    staging_begun(steps)
+    delete_label(impatient, "actor")
+    delete_label(impatient, "figure")
+    before = dump(db_path)
+    with pytest.raises(InputError) as caught:
+        run_steps(steps)
+    assert str(caught.value).endswith("the label 'figure' was deleted while the import ran")
+    assert "actor" not in str(caught.value), "an unused label may go"
+    assert dump(db_path) == before
+    assert "actor" not in get_schema(engine).names
