@@ -139,6 +139,7 @@ def edit_wait(scale: float) -> dict[str, float | int]:
         engine = open_store(db)
         text = "ICE agents arrested at least 44 people in Paramount on Friday, the mayor said."
         document_id = add_documents(engine, [Document(text=text, title="Raid")]).ids[0]
+        started = time.perf_counter()
         importer = subprocess.Popen(
             [*cli(), "--db", str(db), "import", str(source)],
             cwd=ROOT,
@@ -157,6 +158,7 @@ def edit_wait(scale: float) -> dict[str, float | int]:
             waits.append(time.perf_counter() - began)
             time.sleep(0.02)
         _, errors = importer.communicate()
+        import_s = time.perf_counter() - started
         engine.dispose()
         if importer.returncode:
             raise RuntimeError(errors.decode())
@@ -164,6 +166,7 @@ def edit_wait(scale: float) -> dict[str, float | int]:
     return {
         "documents": documents,
         "spans": spans,
+        "import_s": import_s,
         "edits": len(waits),
         "edits_failed": failed,
         "median_wait_s": waits[len(waits) // 2] if waits else 0.0,
