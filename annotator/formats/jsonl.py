@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 
 from annotator.core.errors import Problem
+from annotator.core.spans import range_problem
 from annotator.formats.plaintext import decode_utf8
 
 MAX_DEPTH = 64
@@ -90,17 +91,9 @@ def offsets_problem(
     text: str, start: Any, end: Any, quoted: Any, where: str, source: str, line: int
 ) -> Problem | None:
     """What is wrong with a span at ``[start, end)`` quoting ``quoted`` (None: no quote)."""
-    for name, value in (("start", start), ("end", end)):
-        if type(value) is not int:
-            return Problem(
-                f"{where}: field {name!r} must be int, got {type(value).__name__}", source, line
-            )
-    if not 0 <= start < end <= len(text):
-        return Problem(
-            f"{where}: offsets [{start}, {end}) are outside the text (length {len(text)}) or empty",
-            source,
-            line,
-        )
+    reason = range_problem(start, end, len(text))
+    if reason:
+        return Problem(f"{where}: {reason}", source, line)
     if quoted is not None and quoted != text[start:end]:
         return Problem(
             f"{where}: its text {quoted!r} differs from the text at [{start}, {end}): "

@@ -7,8 +7,10 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from annotator.core.labels import resources_dir
-from annotator.formats.importing import ImportSummary, read_records, write_records
-from annotator.store.engine import reading, writing
+from annotator.formats.exporting import run_steps
+from annotator.formats.importing import ImportSummary, read_records, stage_steps
+from annotator.store.engine import reading
+from annotator.store.importing import import_writer
 from annotator.store.meta import get_meta, set_meta
 
 
@@ -27,9 +29,11 @@ def seed_once(
     with reading(engine) as connection:
         if get_meta(connection, "seeded"):
             return None
-    with writing(engine) as connection:
-        if get_meta(connection, "seeded"):
-            return None
-        summary = write_records(connection, read_records([folder or seeds_dir()]), annotator)
-        set_meta(connection, "seeded", "1")
-    return summary
+    with import_writer(engine, annotator) as writer:
+        run_steps(stage_steps(writer, read_records([folder or seeds_dir()])))
+        with writer.transaction() as connection:
+            if get_meta(connection, "seeded"):
+                return None
+            writer.merge(connection)
+            set_meta(connection, "seeded", "1")
+    return writer.summary

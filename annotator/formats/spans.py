@@ -18,6 +18,7 @@ import orjson
 from annotator.core.documents import Document, title_from_text
 from annotator.core.errors import Problem
 from annotator.core.labels import normalise_label
+from annotator.core.spans import range_problem
 from annotator.formats.exporting import ExportSummary, distinct_spans, whose
 from annotator.formats.jsonl import (
     label_problem,
@@ -42,9 +43,7 @@ def _spans(value: Any, text: str, source: str, line: int) -> list[ReadSpan] | Pr
             start, end, label = item.get("start"), item.get("end"), item.get("label")
             quoted = item.get("text")
             if (
-                type(start) is int
-                and type(end) is int
-                and 0 <= start < end <= size
+                range_problem(start, end, size) is None
                 and type(label) is str
                 and (quoted is None or quoted == text[start:end])
             ):

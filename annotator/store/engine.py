@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from sqlalchemy import create_engine
@@ -117,17 +117,22 @@ def _environmental(exc: DatabaseError) -> bool:
 
 
 @contextmanager
-def writing(engine: Engine) -> Iterator[Connection]:
+def writing(engine: Engine, connection: Connection | None = None) -> Iterator[Connection]:
     """A write transaction: committed when the block ends, rolled back on any error.
 
     Driver errors become ``StoreError`` with a readable reason; nothing is half written.
+    The transaction runs on ``connection`` when given (one holding an attached scratch
+    database), else on a connection of its own.
     """
     try:
-        with engine.connect() as connection:
-            connection = connection.execution_options(sqlite_begin="IMMEDIATE")
-            with connection.begin():
-                produced = generation.begin_write(engine, connection)
-                yield connection
+        with nullcontext(connection) if connection else engine.connect() as connection:
+            connection.execution_options(sqlite_begin="IMMEDIATE")
+            try:
+                with connection.begin():
+                    produced = generation.begin_write(engine, connection)
+                    yield connection
+            finally:
+                connection.execution_options(sqlite_begin="DEFERRED")
         generation.committed(engine, produced)
     except DatabaseError as exc:
         if not _environmental(exc):

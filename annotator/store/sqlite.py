@@ -4,7 +4,8 @@
 - transactions: pysqlite's own implicit BEGIN is turned off and we emit BEGIN ourselves,
   IMMEDIATE for writes, so two writers queue on the busy timeout instead of failing with
   "database is locked" when a read transaction tries to upgrade;
-- online backups with SQLite's backup API.
+- online backups with SQLite's backup API;
+- scratch databases attached to a connection, for imports to stage into.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event
@@ -80,6 +82,41 @@ def backup(source: Path, target: Path) -> None:
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
+
+
+@contextmanager
+def scratch_database(connection: Connection, name: str) -> Iterator[None]:
+    """Attach a private temporary database to ``connection`` as ``name`` for the block.
+
+    SQLite keeps it in memory until it grows, then in a file in the temporary folder that
+    is unlinked as soon as it is opened: nothing is left behind when the database is
+    detached, and nothing either when the process is killed. Written without a journal or
+    syncs: it only ever holds work that can be thrown away.
+    """
+    driver = connection.connection.driver_connection
+    driver.execute(f"ATTACH DATABASE '' AS {name}")
+    try:
+        for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -65536"):
+            driver.execute(f"PRAGMA {name}.{pragma}")
+        yield
+    finally:
+        driver.execute(f"DETACH DATABASE {name}")
+
+
+@contextmanager
+def bulk_merge(connection: Connection) -> Iterator[None]:
+    """Settings for one big copy on ``connection`` (outside its transaction): foreign keys
+    unchecked, for a copy whose every reference comes from a join with its parent table in
+    the same transaction, and a page cache big enough to write each page once."""
+    driver = connection.connection.driver_connection
+    size = driver.execute("PRAGMA main.cache_size").fetchone()[0]
+    driver.execute("PRAGMA foreign_keys = OFF")
+    driver.execute("PRAGMA main.cache_size = -262144")
+    try:
+        yield
+    finally:
+        driver.execute(f"PRAGMA main.cache_size = {size}")
+        driver.execute("PRAGMA foreign_keys = ON")
 
 
 HEADER = b"SQLite format 3\x00"

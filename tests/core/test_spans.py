@@ -10,6 +10,7 @@ from annotator.core.spans import (
     crossing_pairs,
     nesting_depths,
     overlapping,
+    range_problem,
 )
 
 LABELS = ["actor", "quote"]
@@ -28,6 +29,32 @@ LABELS = ["actor", "quote"]
 def test_invalid_spans_say_exactly_what_is_wrong(span: Span, message: str) -> None:
     with pytest.raises(InvalidSpan, match=message.replace("(", r"\(").replace(")", r"\)")):
         check_span(span, text_length=10, labels=LABELS)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        ("0", 2, "'start' must be int, got str"),
+        (0, 2.0, "'end' must be int, got float"),
+        (True, 2, "'start' must be int, got bool"),
+        (-1, 3, "start -1 is negative"),
+        (5, 2, "end 2 must be greater than start 5"),
+        (0, 11, "end 11 is past the end of the text (length 10)"),
+    ],
+)
+def test_one_range_rule_names_the_reason(start, end, message) -> None:
+    assert range_problem(start, end, 10) == message
+
+
+def test_a_span_is_checked_by_the_same_range_rule() -> None:
+    for start, end in ((0, 10), (9, 10), (-1, 3), (3, 3), (0, 11)):
+        problem = range_problem(start, end, 10)
+        if problem is None:
+            check_span(Span(start, end, "actor"), text_length=10)
+        else:
+            with pytest.raises(InvalidSpan) as caught:
+                check_span(Span(start, end, "actor"), text_length=10)
+            assert str(caught.value) == problem
 
 
 def test_span_covering_the_whole_text_is_valid() -> None:

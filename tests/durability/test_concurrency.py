@@ -98,7 +98,7 @@ def test_four_editors_at_once_lose_nothing(shared_db: tuple[Path, int], tmp_path
 
 
 def test_editing_during_a_command_line_import(shared_db: tuple[Path, int], tmp_path: Path) -> None:
-    """The big import holds the write lock for a while; the editor waits, never fails."""
+    """The big import holds the write lock only for its final copy; the editor never fails."""
     db, document_id = shared_db
     source = tmp_path / "big.jsonl"
     span_total = write_spans_jsonl(source, 1500, salt="during edits")

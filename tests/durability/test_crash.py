@@ -119,8 +119,11 @@ def test_many_kills_lose_nothing(tmp_path: Path, seed_document: Document) -> Non
 
 def kill_imports(db: Path, rounds: int, documents: int, seed: int, work: Path) -> dict[str, int]:
     """Run ``annotator import`` on a big file and SIGKILL it at a random moment, ``rounds``
-    times; each import must be entirely in the database or entirely absent."""
+    times; each import must be entirely in the database or entirely absent, and leave no
+    staging file behind in its temporary folder."""
     rng = random.Random(seed)
+    scratch = work / "scratch"
+    scratch.mkdir()
     figures = {"kills": 0, "absent": 0, "complete": 0, "absent_after_writing_began": 0}
     wal = db.with_name(db.name + "-wal")
     duration = None
@@ -130,7 +133,8 @@ def kill_imports(db: Path, rounds: int, documents: int, seed: int, work: Path) -
         before = (count_rows(db, "document"), count_rows(db, "span"))
         wal_before = wal.stat().st_size if wal.exists() else 0
         started = time.monotonic()
-        child = spawn(["-m", "annotator", "--db", str(db), "import", str(source)], work / "out")
+        command = ["-m", "annotator", "--db", str(db), "import", str(source)]
+        child = spawn(command, work / "out", env={"SQLITE_TMPDIR": str(scratch)})
         if duration is None:
             assert child.wait() == 0, child.stderr.read().decode()
             child.stderr.close()
@@ -140,6 +144,7 @@ def kill_imports(db: Path, rounds: int, documents: int, seed: int, work: Path) -
         kill(child)
         wal_after = wal.stat().st_size if wal.exists() else 0
         assert integrity(db) == "ok", f"round {round_}"
+        assert list(scratch.iterdir()) == [], f"round {round_}: staging files left behind"
         after = (count_rows(db, "document"), count_rows(db, "span"))
         complete = (before[0] + documents, before[1] + span_total)
         assert after in (before, complete), f"round {round_}: partial import {before} -> {after}"

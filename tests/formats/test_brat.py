@@ -177,7 +177,7 @@ def test_skip_unsupported_imports_the_rest_and_counts_each_kind(engine, tmp_path
     ("line", "reason"),
     [
         ("T4\tActor 0 3\tThe", "differs from the text"),
-        ("T4\tActor 40 60\tVertreter", "outside the text"),
+        ("T4\tActor 40 60\tVertreter", "past the end of the text"),
         ("T4\tActor zero 3\tDer", "expected 'Label START END'"),
         ("T4\t 0 3\tDer", "label is empty"),
         ("X4\tActor 0 3\tDer", "not a brat annotation id"),

@@ -96,8 +96,16 @@ HEADER = {"type": "header", "format": "annotator-native", "version": 1, "labels"
 @pytest.mark.parametrize(
     ("lines", "tail", "reason"),
     [
-        ([{"text": TEXT, "label": [[2, 99, "agency"]]}], "", "outside the text"),
-        ([{"text": TEXT, "label": [[5, 2, "agency"]]}], "", "outside the text"),
+        (
+            [{"text": TEXT, "label": [[2, 99, "agency"]]}],
+            "",
+            "label 0: end 99 is past the end of the text",
+        ),
+        (
+            [{"text": TEXT, "label": [[5, 2, "agency"]]}],
+            "",
+            "label 0: end 2 must be greater than start 5",
+        ),
         ([{"text": TEXT, "label": ["agency"]}], "", "text-classification"),
         ([{"text": TEXT, "label": [[2, 5, "weapon"]]}], "", "unknown label 'weapon'"),
         ([{"text": TEXT, "label": [[2, 5, "agency"]]}], '{"text": "cut', "the line is cut off"),

@@ -71,7 +71,7 @@ def test_jsonl_spans_import_and_reimport_is_idempotent(engine, tmp_path) -> None
         (
             [{"text": "abc", "spans": [{"start": 0, "end": 9, "label": "actor"}]}],
             "",
-            "outside the text",
+            "span 0: end 9 is past the end of the text (length 3)",
         ),
         (
             [{"text": "abc", "spans": [{"start": 0, "end": 2, "label": "actor", "text": "bc"}]}],

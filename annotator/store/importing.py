@@ -1,0 +1,427 @@
+"""Writing an import: stage the checked records in a scratch database, then copy them into
+the store in one short transaction.
+
+Staging keeps an import all or nothing without holding the write lock while files are read:
+the app's edits commit meanwhile and wait at most for the final copy (``INSERT ... SELECT``).
+Everything that depends on what the store holds is decided in that copy, so it also covers
+what the app added while the import ran: a document whose text is stored already is not
+added again, a span already there is not doubled, and a status only ever moves forward.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection, Engine
+
+from annotator.core.documents import Document
+from annotator.core.errors import InputError, InvalidSpan, Problem
+from annotator.core.labels import Label, check_label
+from annotator.store.annotators import annotator_id, clean_name
+from annotator.store.changes import Change
+from annotator.store.engine import reading, writing
+from annotator.store.labels import add_label_rows, label_ids, schema_of
+from annotator.store.notes import store_note
+from annotator.store.review import is_reviewed, store_gold, write_reviewed
+from annotator.store.sqlite import bulk_merge, scratch_database
+from annotator.store.status import PROGRESS_ORDER, Status
+from annotator.store.tables import DOCUMENT, LABEL, SPAN, utcnow
+
+NEW_LABEL_COLOURS = ["#8c6bb1", "#e7298a", "#66a61e", "#a6761d", "#1b9e77", "#7570b3"]
+STAGE = "stage"
+_RANK = "CASE {} " + " ".join(f"WHEN '{s}' THEN {n}" for s, n in PROGRESS_ORDER.items()) + " END"
+_STAGE_TABLES = (
+    "CREATE TABLE stage.document (id INTEGER PRIMARY KEY, sha256 TEXT, title TEXT, text TEXT,"
+    " length INTEGER, source TEXT, meta TEXT)",
+    "CREATE TABLE stage.span (document INTEGER, annotator INTEGER, label INTEGER, start INTEGER,"
+    ' "end" INTEGER, origin TEXT)',
+    "CREATE TABLE stage.status (document INTEGER, annotator INTEGER, status TEXT,"
+    " PRIMARY KEY (document, annotator)) WITHOUT ROWID",
+    "CREATE TABLE stage.review (document INTEGER, review BLOB)",
+    "CREATE TABLE stage.annotator (id INTEGER PRIMARY KEY, main INTEGER)",
+    "CREATE TABLE stage.label (id INTEGER PRIMARY KEY, main INTEGER)",
+    "CREATE TABLE stage.docmap (id INTEGER PRIMARY KEY, main INTEGER)",
+)
+_STAGE_STATUS = (
+    "INSERT INTO stage.status VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET status = "
+    f"excluded.status WHERE {_RANK.format('excluded.status')} > {_RANK.format('status')}"
+)
+_ADD_DOCUMENTS = (
+    "INSERT INTO main.document (title, text, length, sha256, source, meta, created) "
+    "SELECT s.title, s.text, s.length, s.sha256, s.source, s.meta, ? FROM stage.document s "
+    "WHERE NOT EXISTS (SELECT 1 FROM main.document d WHERE d.sha256 = s.sha256) ORDER BY s.id"
+)
+_MAP_DOCUMENTS = (
+    "INSERT INTO stage.docmap SELECT s.id, d.id FROM stage.document s "
+    "JOIN main.document d ON d.sha256 = s.sha256"
+)
+_ADD_SPANS = (
+    'INSERT OR IGNORE INTO main.span (document_id, annotator_id, label_id, start, "end", origin,'
+    ' created, updated) SELECT m.main, a.main, l.main, s.start, s."end", s.origin, ?, ? '
+    "FROM stage.span s JOIN stage.docmap m ON m.id = s.document "
+    "JOIN stage.annotator a ON a.id = s.annotator JOIN stage.label l ON l.id = s.label"
+)
+_ADVANCING_STATUSES = (
+    "SELECT DISTINCT m.main FROM stage.status s JOIN stage.docmap m ON m.id = s.document "
+    "JOIN stage.annotator a ON a.id = s.annotator LEFT JOIN main.document_status d "
+    "ON d.document_id = m.main AND d.annotator_id = a.main "
+    f"WHERE d.status IS NULL OR {_RANK.format('s.status')} > {_RANK.format('d.status')}"
+)
+_ADD_STATUSES = (
+    "INSERT INTO main.document_status (document_id, annotator_id, status, updated) "
+    "SELECT m.main, a.main, s.status, ? FROM stage.status s "
+    "JOIN stage.docmap m ON m.id = s.document JOIN stage.annotator a ON a.id = s.annotator "
+    "WHERE true ON CONFLICT (document_id, annotator_id) DO UPDATE SET status = excluded.status,"
+    f" updated = excluded.updated WHERE {_RANK.format('excluded.status')} > "
+    f"{_RANK.format('document_status.status')}"
+)
+
+
+class ImportReview(Protocol):
+    """A document's review layer as a reader gives it (gold spans, notes, finished or not)."""
+
+    gold: Sequence[Any]
+    notes: Sequence[tuple]
+    reviewed: bool
+
+
+class ImportRecord(Protocol):
+    """One checked document as a reader gives it, with its spans as ``(start, end, label,
+    annotator or None, origin)`` tuples."""
+
+    document: Document
+    spans: Sequence[tuple]
+    annotator: str | None
+    statuses: Mapping[str, str]
+    review: ImportReview | None
+    source: str
+    line: int | None
+    annotated: bool
+
+
+@dataclass(slots=True)
+class ImportSummary:
+    files: int = 0
+    documents_read: int = 0
+    documents_added: int = 0
+    documents_existing: int = 0
+    spans_added: int = 0
+    spans_existing: int = 0
+    labels_added: list[str] = field(default_factory=list)
+    spans_per_label: Counter = field(default_factory=Counter)
+    not_read: Counter = field(default_factory=Counter)
+    change: Change = field(default_factory=Change)
+
+    def lines(self) -> list[str]:
+        out = [
+            f"files: {self.files}",
+            f"documents: {self.documents_added} added, {self.documents_existing} already present",
+        ]
+        if self.spans_added or self.spans_existing:
+            out.append(f"spans: {self.spans_added} added, {self.spans_existing} already present")
+            out.extend(f"  {label}: {n}" for label, n in sorted(self.spans_per_label.items()))
+        if self.labels_added:
+            out.append(f"labels added: {', '.join(self.labels_added)}")
+        out.extend(f"not read: {n} {reason}" for reason, n in sorted(self.not_read.items()))
+        return out
+
+
+class ImportWriter:
+    """Stages checked records for one import and copies them into the store at the end."""
+
+    def __init__(
+        self, engine: Engine, connection: Connection, annotator: str, add_missing_labels: bool
+    ) -> None:
+        self.engine = engine
+        self.summary = ImportSummary()
+        self._connection = connection
+        self._annotator = annotator
+        self._add_missing = add_missing_labels
+        with reading(engine) as snapshot:
+            schema = schema_of(snapshot)
+        self._known = set(schema.names)
+        self._hotkeys = {label.hotkey for label in schema if label.hotkey}
+        self._labels = {name: n for n, name in enumerate(schema.names, start=1)}
+        self._unknown: set[str] = set()
+        self._new_labels: list[Label] = []
+        self._annotators: dict[str, int] = {}
+        self._documents: dict[str, int] = {}
+        self._spans_staged = 0
+        self._labels_used: set[int] = set()
+        self._span_ids: tuple[int, int] = (0, 0)
+
+    def _who(self, name: str) -> int:
+        found = self._annotators.get(name)
+        if found is None:
+            found = self._annotators[name] = len(self._annotators) + 1
+        return found
+
+    def _plan_label(self, label: Label) -> None:
+        self._new_labels.append(label)
+        self._labels[label.name] = len(self._labels) + 1
+
+    def declare(
+        self, labels: Sequence[Label], annotators: Sequence[str], source: str, line: int
+    ) -> Problem | None:
+        """Plan to add the labels and annotators a file declares that the database lacks."""
+        for label in labels:
+            if label.name in self._labels:
+                continue
+            try:
+                check_label(label)
+            except InvalidSpan as exc:
+                return Problem(f"cannot add the label: {exc}", source, line)
+            self._plan_label(label)
+        for name in annotators:
+            problem = self._annotator_problem(name, source, line)
+            if problem:
+                return problem
+        return None
+
+    def _annotator_problem(self, name: str, source: str, line: int | None) -> Problem | None:
+        try:
+            self._who(clean_name(name))
+        except InvalidSpan as exc:
+            return Problem(str(exc), source, line)
+        return None
+
+    def skip(self, reason: str, count: int) -> None:
+        self.summary.not_read[reason] += count
+
+    def label_problems(self, record: ImportRecord) -> list[Problem]:
+        """The record's labels the store lacks: planned for adding when asked to, otherwise
+        a problem each (once per import)."""
+        problems = []
+        for span in record.spans:
+            name = span[2]
+            if name in self._labels or name in self._unknown:
+                continue
+            if not self._add_missing:
+                self._unknown.add(name)
+                problems.append(
+                    Problem(
+                        f"unknown label {name!r} (known: {', '.join(sorted(self._known))}; "
+                        "use --add-labels to add it)",
+                        record.source,
+                        record.line,
+                    )
+                )
+                continue
+            colour = NEW_LABEL_COLOURS[len(self._new_labels) % len(NEW_LABEL_COLOURS)]
+            label = Label(name=name, color=colour)
+            try:
+                check_label(label)
+            except InvalidSpan as exc:
+                self._unknown.add(name)
+                problems.append(Problem(f"cannot add the label: {exc}", record.source, record.line))
+                continue
+            self._plan_label(label)
+        return problems
+
+    def stage(self, records: Sequence[ImportRecord]) -> None:
+        """Copy checked records into the scratch database (the store is not touched)."""
+        documents, spans, statuses, reviews = [], [], [], []
+        known, labels, who = self._documents, self._labels, self._who
+        meta_json = _json_writer(self._connection)
+        for record in records:
+            document = record.document
+            sha = document.sha256
+            doc = known.get(sha)
+            if doc is None:
+                doc = known[sha] = len(known) + 1
+                text = document.text
+                meta = meta_json(document.meta)
+                documents.append((doc, sha, document.title, text, len(text), document.source, meta))
+            default = record.annotator or self._annotator
+            wanted: dict[int, str] = {}
+            for start, end, label, owner, origin in record.spans:
+                person = who(owner or default)
+                spans.append((doc, person, labels[label], start, end, origin))
+                wanted[person] = Status.IN_PROGRESS
+            if record.annotated:
+                wanted.setdefault(who(default), Status.IN_PROGRESS)
+            for name, status in record.statuses.items():
+                wanted[who(name)] = status
+            statuses.extend((doc, person, status) for person, status in wanted.items())
+            if record.review is not None:
+                for name in {n for g in record.review.gold for n in g.sources or ()}:
+                    who(name)
+                review = replace(record.review, notes=_owned_notes(record.review.notes, default))
+                reviews.append((doc, pickle.dumps(review)))
+        self.summary.documents_read += len(records)
+        self._spans_staged += len(spans)
+        self._labels_used.update({row[2] for row in spans})
+        with self._stage_transaction() as driver:
+            driver.executemany("INSERT INTO stage.document VALUES (?, ?, ?, ?, ?, ?, ?)", documents)
+            driver.executemany("INSERT INTO stage.span VALUES (?, ?, ?, ?, ?, ?)", spans)
+            driver.executemany(_STAGE_STATUS, statuses)
+            driver.executemany("INSERT INTO stage.review VALUES (?, ?)", reviews)
+
+    @contextmanager
+    def _stage_transaction(self) -> Iterator[Any]:
+        """A transaction on the scratch database alone, through the driver's own cursor."""
+        with self._connection.begin():
+            cursor = self._connection.connection.driver_connection.cursor()
+            try:
+                yield cursor
+            finally:
+                cursor.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """The store's write transaction the staged import is merged in (with ``merge``);
+        the only time an import holds the write lock."""
+        with bulk_merge(self._connection), writing(self.engine, self._connection) as connection:
+            yield connection
+        self._count_labels()
+
+    def commit(self) -> ImportSummary:
+        """Merge the staged import into the store in one transaction; the summary."""
+        with self.transaction() as connection:
+            self.merge(connection)
+        return self.summary
+
+    def merge(self, connection: Connection) -> None:
+        """Copy the staged import into the store in the caller's write transaction."""
+        summary = self.summary
+        driver = connection.connection.driver_connection
+        stamp = _stamp(connection)
+        self._map_labels(connection, driver)
+        people = [(n, annotator_id(connection, name)) for name, n in self._annotators.items()]
+        driver.executemany("INSERT INTO stage.annotator VALUES (?, ?)", people)
+        last_document = _last_id(connection, DOCUMENT)
+        summary.documents_added = driver.execute(_ADD_DOCUMENTS, (stamp,)).rowcount
+        summary.documents_existing = summary.documents_read - summary.documents_added
+        driver.execute(_MAP_DOCUMENTS)
+        last_span = _last_id(connection, SPAN)
+        summary.spans_added = driver.execute(_ADD_SPANS, (stamp, stamp)).rowcount
+        summary.spans_existing = self._spans_staged - summary.spans_added
+        self._span_ids = (last_span, last_span + summary.spans_added)
+        advanced = _column(driver, _ADVANCING_STATUSES)
+        driver.execute(_ADD_STATUSES, (stamp,))
+        added = _column(driver, "SELECT id FROM main.document WHERE id > ?", last_document)
+        touched = added | _column(
+            driver, "SELECT m.main FROM stage.status s JOIN stage.docmap m ON m.id = s.document"
+        )
+        reviewed = self._merge_reviews(connection, driver, touched)
+        summary.change = Change(
+            documents=frozenset(touched),
+            statuses=frozenset(advanced | reviewed),
+            labels=bool(summary.labels_added),
+            annotators=bool(self._annotators),
+            document_list=bool(touched),
+        )
+
+    def _map_labels(self, connection: Connection, driver: Any) -> None:
+        """Add the planned labels the store still lacks; map every staged label to its id."""
+        ids = label_ids(connection)
+        for label in self._new_labels:
+            if label.name in ids:
+                continue
+            if label.hotkey in self._hotkeys:
+                label = Label(label.name, label.color, "", label.guideline)
+            add_label_rows(connection, [label])
+            self._hotkeys.add(label.hotkey)
+            self.summary.labels_added.append(label.name)
+        ids = label_ids(connection)
+        used = {name: n for name, n in self._labels.items() if n in self._labels_used}
+        gone = sorted(set(used) - set(ids))
+        if gone:
+            raise InputError(
+                [Problem(f"the label {name!r} was deleted while the import ran") for name in gone]
+            )
+        driver.executemany(
+            "INSERT INTO stage.label VALUES (?, ?)", [(n, ids[name]) for name, n in used.items()]
+        )
+
+    def _merge_reviews(self, connection: Connection, driver: Any, touched: set[int]) -> set[int]:
+        """Gold spans, notes and review status, after the spans they may refer to; what is
+        already there is kept, so importing the same file twice changes nothing. Returns
+        the documents whose review status changed."""
+        reviewed = set()
+        rows = driver.execute(
+            "SELECT m.main, r.review FROM stage.review r JOIN stage.docmap m ON m.id = r.document"
+        ).fetchall()
+        for doc_id, blob in rows:
+            review = pickle.loads(blob)
+            if review.gold and store_gold(connection, doc_id, review.gold).added:
+                touched.add(doc_id)
+            for author, text, span, created in review.notes:
+                if store_note(connection, doc_id, author, text, span, created):
+                    touched.add(doc_id)
+            if review.reviewed and not is_reviewed(connection, doc_id):
+                write_reviewed(connection, doc_id)
+                reviewed.add(doc_id)
+        return reviewed
+
+    def _count_labels(self) -> None:
+        """Spans added per label: the rows the merge added, counted after its commit."""
+        first, last = self._span_ids
+        if last <= first:
+            return
+        with reading(self.engine) as connection:
+            rows = connection.execute(
+                select(LABEL.c.name, func.count())
+                .select_from(SPAN.join(LABEL, LABEL.c.id == SPAN.c.label_id))
+                .where((SPAN.c.id > first) & (SPAN.c.id <= last))
+                .group_by(LABEL.c.name)
+            )
+            self.summary.spans_per_label.update(dict(rows.all()))
+
+
+def _column(driver: Any, query: str, *parameters: Any) -> set:
+    return {row[0] for row in driver.execute(query, parameters)}
+
+
+def _last_id(connection: Connection, table) -> int:
+    return connection.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+
+
+def _stamp(connection: Connection) -> Any:
+    """Now, as the driver stores the tables' timestamps."""
+    now = utcnow()
+    process = SPAN.c.created.type.dialect_impl(connection.dialect).bind_processor(
+        connection.dialect
+    )
+    return process(now) if process else now
+
+
+def _json_writer(connection: Connection):
+    """How the driver stores a JSON column's value."""
+    process = DOCUMENT.c.meta.type.dialect_impl(connection.dialect).bind_processor(
+        connection.dialect
+    )
+    return process or (lambda value: value)
+
+
+@contextmanager
+def import_writer(
+    engine: Engine, annotator: str, add_missing_labels: bool = False
+) -> Iterator[ImportWriter]:
+    """An ``ImportWriter`` staging into a scratch database for the block; leaving the block
+    without committing throws the staged import away."""
+    with engine.connect() as connection, scratch_database(connection, STAGE):
+        driver = connection.connection.driver_connection
+        for statement in _STAGE_TABLES:
+            driver.execute(statement)
+        yield ImportWriter(engine, connection, annotator, add_missing_labels)
+
+
+def _owned_notes(notes: Sequence[tuple], default: str) -> list[tuple]:
+    """Notes whose author, or whose span's annotator, the file does not say (brat) belong
+    to the record's annotator."""
+    return [
+        (
+            author or default,
+            text,
+            span if span is None or span[3] is not None else (*span[:3], default),
+            created,
+        )
+        for author, text, span, created in notes
+    ]
