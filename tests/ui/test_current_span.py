@@ -1,0 +1,94 @@
+"""The span a person clicked is the span every following key edits (issue 9).
+
+Relabelling, moving a boundary or deleting a span re-sorts the span list; the edited span
+must stay the current one however the list's rows move, and only it may change.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from annotator.core.spans import Span
+from annotator.store.spans import add_span, document_spans
+from tests.ui.conftest import click_word
+
+ALT = Qt.KeyboardModifier.AltModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+TEXT = (
+    "🙂 Zoë said: “Karen Bass will not let ICE agents take 44 people from Paramount.” "
+    "Señora Bass left — fast."
+)
+
+
+def _at(word: str, length: int | None = None) -> tuple[int, int]:
+    start = TEXT.index(word)
+    return start, start + (len(word) if length is None else length)
+
+
+SPANS = [
+    Span(*_at("Karen Bass"), "actor"),
+    Span(*_at("Karen Bass will not let ICE agents take 44 people from Paramount."), "quote"),
+    Span(*_at("Bass will not"), "figure"),  # crosses "Karen Bass"
+    Span(*_at("ICE"), "agency"),
+    Span(*_at("ICE agents"), "actor"),  # holds "ICE"
+    Span(*_at("44 people"), "figure"),
+    Span(*_at("Paramount"), "location"),
+    Span(*_at("Señora Bass"), "actor"),
+]
+
+
+def _stored(engine, doc) -> dict[int, tuple[int, int, str]]:
+    return {s.id: s.key for s in document_spans(engine, doc, "alice")}
+
+
+def _current_row_span(window) -> int | None:
+    index = window.span_table.currentIndex()
+    return index.siblingAtColumn(0).data(Qt.ItemDataRole.UserRole) if index.isValid() else None
+
+
+@pytest.mark.xfail(strict=True, reason="issue 9: the span list moves the current span")
+def test_keys_after_a_click_edit_only_the_clicked_span(
+    qtbot, engine, make_window, add_docs
+) -> None:
+    (doc,) = add_docs(TEXT)
+    ids = [add_span(engine, doc, "alice", span)[0].id for span in SPANS]
+    clicked = ids[0]
+    others = {i: s for i, s in _stored(engine, doc).items() if i != clicked}
+    window = make_window()
+    view = window.text_view
+    start, end = _at("Karen Bass")
+    click_word(qtbot, view, start + 1)
+    assert view.current_span_id() == clicked
+
+    def check(expected: tuple[int, int, str]) -> None:
+        stored = _stored(engine, doc)
+        assert stored.pop(clicked) == expected
+        assert stored == others
+        assert view.current_span_id() == clicked
+        assert window.workspace.current_span == clicked
+        assert _current_row_span(window) == clicked
+
+    qtbot.keyClick(view, Qt.Key.Key_2)
+    check((start, end, "agency"))
+    qtbot.keyClick(view, Qt.Key.Key_4)
+    check((start, end, "figure"))
+    qtbot.keyClick(view, Qt.Key.Key_Left, ALT)
+    check((TEXT.index("said"), end, "figure"))
+    qtbot.keyClick(view, Qt.Key.Key_Left, ALT)
+    start = TEXT.index("Zoë")
+    check((start, end, "figure"))
+    qtbot.keyClick(view, Qt.Key.Key_Right, ALT | SHIFT)
+    check((start, TEXT.index(" not"), "figure"))
+    qtbot.keyClick(view, Qt.Key.Key_Right, ALT | SHIFT)
+    check((start, TEXT.index(" let"), "figure"))
+
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert _stored(engine, doc) == others
+    assert view.current_span_id() is None
+    assert window.workspace.current_span is None
+    assert _current_row_span(window) is None
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert _stored(engine, doc) == others
+    assert window.span_table.model().rowCount() == len(others)
