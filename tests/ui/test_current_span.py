@@ -9,34 +9,12 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from annotator.core.spans import Span
 from annotator.store.spans import add_span, document_spans
+from tests.crowded import SPANS, TEXT, at
 from tests.ui.conftest import click_word
 
 ALT = Qt.KeyboardModifier.AltModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
-
-TEXT = (
-    "🙂 Zoë said: “Karen Bass will not let ICE agents take 44 people from Paramount.” "
-    "Señora Bass left — fast."
-)
-
-
-def _at(word: str, length: int | None = None) -> tuple[int, int]:
-    start = TEXT.index(word)
-    return start, start + (len(word) if length is None else length)
-
-
-SPANS = [
-    Span(*_at("Karen Bass"), "actor"),
-    Span(*_at("Karen Bass will not let ICE agents take 44 people from Paramount."), "quote"),
-    Span(*_at("Bass will not"), "figure"),  # crosses "Karen Bass"
-    Span(*_at("ICE"), "agency"),
-    Span(*_at("ICE agents"), "actor"),  # holds "ICE"
-    Span(*_at("44 people"), "figure"),
-    Span(*_at("Paramount"), "location"),
-    Span(*_at("Señora Bass"), "actor"),
-]
 
 
 def _stored(engine, doc) -> dict[int, tuple[int, int, str]]:
@@ -58,7 +36,7 @@ def test_keys_after_a_click_edit_only_the_clicked_span(
     others = {i: s for i, s in _stored(engine, doc).items() if i != clicked}
     window = make_window()
     view = window.text_view
-    start, end = _at("Karen Bass")
+    start, end = at("Karen Bass")
     click_word(qtbot, view, start + 1)
     assert view.current_span_id() == clicked
 
