@@ -171,7 +171,9 @@ class AnnotationSession:
 
     def absorb(self, change: Change) -> tuple[list[Span], list[int]]:
         """Re-read what ``change`` names; returns the open document's spans that are new or
-        changed, and the ids of those to take away first (changed or deleted ones)."""
+        changed, and the ids a view showing the document takes away before adding those:
+        every span id the change names, so that taking in one change twice (once by the step
+        that made it, once from the window's event) tells the views the same."""
         if change.labels:
             self.schema = get_schema(self.engine)
         document = self.document
@@ -182,9 +184,9 @@ class AnnotationSession:
         if document.id not in change.documents or not change.spans:
             return [], []
         fresh = spans_by_id(self.engine, document.id, self.annotator, change.spans)
-        removed = [span_id for span_id in change.spans if span_id in self.spans]
+        removed = sorted(change.spans)
         for span_id in removed:
-            del self.spans[span_id]
+            self.spans.pop(span_id, None)
         self.spans.update((s.id, s) for s in fresh)
         self.select_span(self.current)
         return fresh, removed

@@ -205,10 +205,13 @@ class MainWindow(QMainWindow):
         ws = self.workspace
         ws.documentOpened.connect(self._show_document)
         ws.spansUpdated.connect(lambda added, removed: self.text_view.update_spans(added, removed))
-        ws.spansReset.connect(self.text_view.set_spans)
-        ws.currentSpanChanged.connect(self._follow_span)
+        ws.currentSpanChanged.connect(self.text_view.set_current_span)
         ws.labelsChanged.connect(self._on_labels)
-        self.text_view.currentSpanChanged.connect(ws.set_current_span)
+        self.text_view.textClicked.connect(ws.click)
+        self.text_view.captionClicked.connect(ws.set_current_span)
+        self.text_view.selectionChanged.connect(
+            lambda: ws.select_text(self.text_view.selected_range())
+        )
         self.palette_view.labelClicked.connect(self.apply_label)
 
     def _show_document(self, document: Document) -> None:
@@ -216,16 +219,12 @@ class MainWindow(QMainWindow):
         spans = list(self.workspace.spans.values())
         self.text_view.set_document(document.text, spans, self.workspace.colors)
 
-    def _follow_span(self, span_id: int | None) -> None:
-        if self.text_view.current_span_id() != span_id:
-            self.text_view.set_current_span(span_id)
-
     def _on_labels(self, schema: LabelSchema) -> None:
         self._build_label_actions(schema)
         self.text_view.set_colors(self.workspace.colors)
 
     def apply_label(self, name: str) -> None:
-        self.workspace.apply_label(name, self.text_view.selected_range())
+        self.workspace.apply_label(name)
 
     def clear_selection(self) -> None:
         self.text_view.clear_selection()

@@ -6,10 +6,10 @@ must stay the current one however the list's rows move, and only it may change.
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 
 from annotator.store.spans import add_span, document_spans
+from annotator.ui.span_list import SPAN_ID
 from tests.crowded import SPANS, TEXT, at
 from tests.ui.conftest import click_word
 
@@ -26,7 +26,6 @@ def _current_row_span(window) -> int | None:
     return index.siblingAtColumn(0).data(Qt.ItemDataRole.UserRole) if index.isValid() else None
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9: the span list moves the current span")
 def test_keys_after_a_click_edit_only_the_clicked_span(
     qtbot, engine, make_window, add_docs
 ) -> None:
@@ -70,3 +69,27 @@ def test_keys_after_a_click_edit_only_the_clicked_span(
     qtbot.keyClick(view, Qt.Key.Key_Delete)
     assert _stored(engine, doc) == others
     assert window.span_table.model().rowCount() == len(others)
+
+
+def test_clicks_walk_out_through_nested_spans_and_the_list_follows(
+    qtbot, engine, make_window, add_docs
+) -> None:
+    (doc,) = add_docs(TEXT)
+    ids = [add_span(engine, doc, "alice", span)[0].id for span in SPANS]
+    window = make_window()
+    view = window.text_view
+    inside_ice = TEXT.index("ICE") + 1
+    for expected in (ids[3], ids[4], ids[1], ids[3]):  # ICE, ICE agents, the quote, ICE
+        click_word(qtbot, view, inside_ice)
+        assert view.current_span_id() == expected
+        assert _current_row_span(window) == expected
+    click_word(qtbot, view, TEXT.index("left"))
+    assert view.current_span_id() is None and _current_row_span(window) is None
+    table = window.span_table
+    row = next(r for r in range(len(ids)) if table.model().index(r, 0).data(SPAN_ID) == ids[7])
+    rect = table.visualRect(table.model().index(row, 1))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert view.current_span_id() == ids[7] == window.workspace.current_span
+    qtbot.keyClick(table, Qt.Key.Key_Up)
+    assert window.workspace.current_span == table.model().index(row - 1, 0).data(SPAN_ID)
+    assert view.current_span_id() == window.workspace.current_span
