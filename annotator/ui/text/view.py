@@ -162,15 +162,18 @@ class AnnotatedTextView(QPlainTextEdit):
         return self._current
 
     def set_current_span(self, span_id: int | None) -> None:
-        """Outline a span (``None`` or an id not shown: none); a span newly outlined is
-        scrolled into view, which clears the text selection."""
+        """Outline a span (``None`` or an id not shown: none). A span newly outlined drops
+        the text selection; the caret moves to its start (scrolling it into view) unless it
+        is in the span already, as after a click on it."""
         span = self._index.get(span_id) if span_id is not None else None
         span_id = None if span is None else span_id
         if span_id == self._current:
             return
         if span is not None:
-            cursor = QTextCursor(self.document())
-            cursor.setPosition(self._offsets.to_qt(span.start))
+            cursor = self.textCursor()
+            cursor.clearSelection()
+            if not span.start <= self._offsets.from_qt(cursor.position()) <= span.end:
+                cursor.setPosition(self._offsets.to_qt(span.start))
             self._show_cursor(cursor)
         self._current = span_id
         self.viewport().update()
