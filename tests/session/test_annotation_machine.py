@@ -14,7 +14,6 @@ from sqlalchemy.engine import Engine
 from annotator.store import open_store
 from tests.session.machine import AnnotationMachine, Driver, SessionDriver
 
-
 FAST_DISK = "/dev/shm" if Path("/dev/shm").is_dir() else None  # commits sync to disk
 
 
