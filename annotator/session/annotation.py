@@ -126,8 +126,9 @@ class AnnotationSession:
     # edits: each returns the step to run, or None when the gesture has nothing to edit
 
     def tag(self, label: str, snapping: bool = True) -> SessionEdit | None:
-        """A label key: tag the selected text (snapped to words when ``snapping``), else
-        relabel the current span. Raises ``InvalidSpan`` when the selection holds no word."""
+        """A label key: tag the selected text (snapped to words when ``snapping``) unless
+        this very span is there already, else relabel the current span. Raises
+        ``InvalidSpan`` when the selection holds no word."""
         document = self.document
         if document is None or label not in self.schema:
             return None
@@ -138,7 +139,10 @@ class AnnotationSession:
                 if snapped is None:
                     raise InvalidSpan("Nothing to tag there: the selection holds no word")
                 start, end = snapped
-            return AddSpan(self, document.id, Span(start, end, label))
+            span = Span(start, end, label)
+            if span in self.spans.values():
+                return None  # already tagged so: no step, and what could be redone stays
+            return AddSpan(self, document.id, span)
         before = self.current_span
         if before is None or before.label == label:
             return None

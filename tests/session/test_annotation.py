@@ -150,3 +150,18 @@ def test_a_span_deleted_elsewhere_drops_the_step_and_the_current_span(engine, cr
     assert ids[2] in session.stale().spans
     session.absorb(session.stale())
     assert session.current is None and ids[2] not in session.spans
+
+
+def test_tagging_a_span_that_is_there_already_keeps_what_can_be_redone(engine, crowded) -> None:
+    """Found by the state machine: the refused duplicate used to be pushed, and a pushed
+    step discards the steps that could be redone."""
+    doc, _, ids = crowded
+    session, history = AnnotationSession(engine, "alice"), History()
+    session.open(doc)
+    session.select_span(ids[6])
+    history.push(session.delete())
+    history.undo()
+    session.select_text(at("ICE"))
+    assert session.tag("agency") is None
+    history.redo()
+    assert ids[6] not in _keys(engine, doc)

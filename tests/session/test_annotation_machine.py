@@ -3,32 +3,17 @@ thousands with ``--run-slow``."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import run_state_machine_as_test
 from sqlalchemy.engine import Engine
 
-from annotator.store import open_store
 from tests.session.machine import AnnotationMachine, Driver, SessionDriver
-
-FAST_DISK = "/dev/shm" if Path("/dev/shm").is_dir() else None  # commits sync to disk
 
 
 class SessionMachine(AnnotationMachine):
-    def make_engine(self) -> Engine:
-        self._folder = tempfile.TemporaryDirectory(dir=FAST_DISK)
-        return open_store(Path(self._folder.name) / "machine.db")
-
     def make_driver(self, engine: Engine, first: int) -> Driver:
         return SessionDriver(engine, first)
-
-    def teardown(self) -> None:
-        super().teardown()
-        if hasattr(self, "_folder"):
-            self._folder.cleanup()
 
 
 def _run(examples: int, steps: int) -> int:
