@@ -15,8 +15,16 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 from sqlalchemy.engine import Engine
 
 from annotator.core.boundaries import Edge, move_boundary
@@ -367,6 +375,23 @@ class AnnotationMachine(RuleBasedStateMachine):
         assert session.current == model.current
         assert session.selection == model.selection
         assert session.status == model.status[model.open]
+
+
+def run_machine(machine: type[AnnotationMachine], examples: int, steps: int, what: str) -> int:
+    """Run ``machine`` for ``examples`` runs of up to ``steps`` rules; prints and returns
+    how many rules ran in all."""
+    machine.steps = 0
+    run_state_machine_as_test(
+        machine,
+        settings=settings(
+            max_examples=examples,
+            stateful_step_count=steps,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        ),
+    )
+    print(f"\n{machine.steps} steps {what}")
+    return machine.steps
 
 
 def document_spans_ids(engine: Engine, document: int) -> list[int]:

@@ -4,11 +4,9 @@ thousands with ``--run-slow``."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, settings
-from hypothesis.stateful import run_state_machine_as_test
 from sqlalchemy.engine import Engine
 
-from tests.session.machine import AnnotationMachine, Driver, SessionDriver
+from tests.session.machine import AnnotationMachine, Driver, SessionDriver, run_machine
 
 
 class SessionMachine(AnnotationMachine):
@@ -17,18 +15,7 @@ class SessionMachine(AnnotationMachine):
 
 
 def _run(examples: int, steps: int) -> int:
-    SessionMachine.steps = 0
-    run_state_machine_as_test(
-        SessionMachine,
-        settings=settings(
-            max_examples=examples,
-            stateful_step_count=steps,
-            deadline=None,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-        ),
-    )
-    print(f"\n{SessionMachine.steps} steps of the annotation session")
-    return SessionMachine.steps
+    return run_machine(SessionMachine, examples, steps, "of the annotation session")
 
 
 def test_the_session_keeps_the_store_and_the_model_in_step() -> None:

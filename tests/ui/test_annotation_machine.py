@@ -6,8 +6,7 @@ current span after every step."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, settings
-from hypothesis.stateful import invariant, run_state_machine_as_test
+from hypothesis.stateful import invariant
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import Engine
@@ -15,7 +14,7 @@ from sqlalchemy.engine import Engine
 from annotator.core.boundaries import Edge
 from annotator.ui.session import open_window
 from annotator.ui.span_list import SPAN_ID
-from tests.session.machine import LABELS, AnnotationMachine, Driver
+from tests.session.machine import LABELS, AnnotationMachine, Driver, run_machine
 
 ALT = Qt.KeyboardModifier.AltModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -113,18 +112,7 @@ class WindowMachine(AnnotationMachine):
 
 def _run(qtbot: QtBot, examples: int, steps: int) -> int:
     WindowMachine.qtbot = qtbot
-    WindowMachine.steps = 0
-    run_state_machine_as_test(
-        WindowMachine,
-        settings=settings(
-            max_examples=examples,
-            stateful_step_count=steps,
-            deadline=None,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-        ),
-    )
-    print(f"\n{WindowMachine.steps} steps through the annotation window")
-    return WindowMachine.steps
+    return run_machine(WindowMachine, examples, steps, "through the annotation window")
 
 
 def test_the_window_keeps_the_store_the_views_and_the_model_in_step(qtbot: QtBot) -> None:
