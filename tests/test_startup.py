@@ -8,6 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from annotator.core.documents import Document
+from annotator.store import open_store
+from annotator.store.documents import add_documents
+from annotator.store.spans import add_span
+from tests.crowded import SPANS, TEXT
+
 ROOT = Path(__file__).resolve().parents[1]
 DATABASE_LIBRARIES = "('sqlalchemy', 'sqlmodel')"
 
@@ -20,9 +26,15 @@ app = QApplication([])
 
 
 class FirstPaint(QObject):
+    # At the first paint of WAIT_FOR: the database libraries loaded, the article shown; exit.
+
     def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint:
+        shown = obj.parent()
+        if event.type() != QEvent.Type.Paint or type(shown).__name__ != WAIT_FOR:
+            return False
+        if WAIT_FOR == "MainWindow" or shown.toPlainText():
             print(sorted(m for m in sys.modules if m.split(".")[0] in {DATABASE_LIBRARIES}))
+            print(repr(shown.toPlainText()) if WAIT_FOR == "AnnotatedTextView" else "")
             sys.stdout.flush()
             os._exit(0)
         return False
@@ -34,6 +46,10 @@ from annotator.cli import main
 
 main(sys.argv[1:])
 """
+
+
+def _first_paint(of: str, *args: str) -> list[str]:
+    return _run(FIRST_PAINT.replace("WAIT_FOR", repr(of)), *args).splitlines()
 
 
 def _run(code: str, *args: str) -> str:
@@ -60,5 +76,16 @@ def test_importing_the_command_line_loads_no_database_library() -> None:
 
 def test_the_window_paints_before_the_database_libraries_load(tmp_path: Path) -> None:
     database = str(tmp_path / "first.db")
-    assert _run(FIRST_PAINT, "--db", database, "--annotator", "ana") == "[]"
-    assert _run(FIRST_PAINT, "gui", "--db", database) == "[]"
+    assert _first_paint("MainWindow", "--db", database, "--annotator", "ana") == ["[]"]
+    assert _first_paint("MainWindow", "gui", "--db", database) == ["[]"]
+
+
+def test_the_article_paints_before_the_database_libraries_load(tmp_path: Path) -> None:
+    database = tmp_path / "article.db"
+    engine = open_store(database)
+    (doc,) = add_documents(engine, [Document(text=TEXT, title="Crowded")]).ids
+    for span in SPANS:
+        add_span(engine, doc, "ana", span)
+    engine.dispose()
+    shown = _first_paint("AnnotatedTextView", "--db", str(database), "--annotator", "ana")
+    assert shown == ["[]", repr(TEXT)]
