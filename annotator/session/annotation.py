@@ -63,7 +63,7 @@ class AnnotationSession:
         """
         document = get_document(self.engine, document_id)
         self.document = document
-        self.spans = {s.id: s for s in document_spans(self.engine, document.id, self.annotator)}
+        self.spans = _by_id(document_spans(self.engine, document.id, self.annotator))
         self.status = get_status(self.engine, document.id, self.annotator)
         self.current = None
         self.selection = None
@@ -139,10 +139,11 @@ class AnnotationSession:
                 if snapped is None:
                     raise InvalidSpan("Nothing to tag there: the selection holds no word")
                 start, end = snapped
-            span = Span(start, end, label)
-            if span in self.spans.values():
+            if any(
+                s.start == start and s.end == end and s.label == label for s in self.spans.values()
+            ):
                 return None  # already tagged so: no step, and what could be redone stays
-            return AddSpan(self, document.id, span)
+            return AddSpan(self, document.id, Span(start, end, label))
         before = self.current_span
         if before is None or before.label == label:
             return None
@@ -191,7 +192,7 @@ class AnnotationSession:
         removed = sorted(change.spans)
         for span_id in removed:
             self.spans.pop(span_id, None)
-        self.spans.update((s.id, s) for s in fresh)
+        self.spans.update(_by_id(fresh))
         self.select_span(self.current)
         return fresh, removed
 
@@ -201,7 +202,7 @@ class AnnotationSession:
         document = self.document
         if document is None:
             return Change()
-        spans = {s.id: s for s in document_spans(self.engine, document.id, self.annotator)}
+        spans = _by_id(document_spans(self.engine, document.id, self.annotator))
         status = get_status(self.engine, document.id, self.annotator)
         if spans == self.spans and status == self.status:
             return Change()
@@ -210,3 +211,8 @@ class AnnotationSession:
             spans=frozenset(spans) | frozenset(self.spans),
             statuses=frozenset({document.id}),
         )
+
+
+def _by_id(spans: list[Span]) -> dict[int, Span]:
+    """Stored spans by their id (every stored span has one)."""
+    return {s.id: s for s in spans if s.id is not None}

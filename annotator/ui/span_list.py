@@ -50,11 +50,11 @@ class SpanListModel(FlatTableModel):
 
     def _on_update(self, added: list[Span], removed: list[int]) -> None:
         gone = set(removed)
-        for row in reversed(range(len(self._spans))):
-            if gone and self._spans[row].id in gone:
-                self.beginRemoveRows(QModelIndex(), row, row)
-                del self._spans[row]
-                self.endRemoveRows()
+        rows = [row for row, span in enumerate(self._spans) if span.id in gone] if gone else []
+        for row in reversed(rows):
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._spans[row]
+            self.endRemoveRows()
         for span in added:
             row = bisect_left(self._spans, span)
             self.beginInsertRows(QModelIndex(), row, row)
