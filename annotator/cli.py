@@ -12,28 +12,25 @@ import sys
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy.engine import Engine
+from typing import TYPE_CHECKING, Any
 
 from annotator import __version__
 from annotator.core.errors import AnnotatorError, InputError, Problem, StoreError
-from annotator.formats.exporting import ExportOptions, Progress, export_steps, parse_split
-from annotator.formats.importing import import_steps
-from annotator.formats.records import ReadOptions
-from annotator.formats.registry import readable_formats, writable_formats
 from annotator.settings import default_database
-from annotator.store import open_store
-from annotator.store.agreement import corpus_agreement
-from annotator.store.backup import backup_database
-from annotator.store.documents import document_summaries
-from annotator.store.exporting import LayerChoice, Selection, SpanSource
-from annotator.store.stats import corpus_stats
+
+if TYPE_CHECKING:  # the store and the formats are imported by the commands that use them,
+    # so that the app's window paints before SQLAlchemy is loaded
+    from sqlalchemy.engine import Engine
+
+    from annotator.formats.exporting import Progress
+    from annotator.store.exporting import LayerChoice, SpanSource
 
 Handler = Callable[[argparse.Namespace], int]
 
 
 def _engine(args: argparse.Namespace) -> Engine:
+    from annotator.store import open_store
+
     return open_store(args.db or default_database())
 
 
@@ -67,6 +64,9 @@ def _drive(steps: Generator[Progress, None, Any], what: str) -> Any:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from annotator.formats.importing import import_steps
+    from annotator.formats.records import ReadOptions
+
     engine = _engine(args)
     steps = import_steps(
         engine,
@@ -97,6 +97,8 @@ def _layer_choices(choice: LayerChoice) -> str:
 
 
 def _span_source(args: argparse.Namespace) -> SpanSource:
+    from annotator.store.exporting import SpanSource
+
     if args.gold and (args.annotator or args.each):
         raise InputError(
             [Problem("--gold exports the reviewed layer; leave out --annotator and --each")]
@@ -107,6 +109,9 @@ def _span_source(args: argparse.Namespace) -> SpanSource:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from annotator.formats.exporting import ExportOptions, export_steps, parse_split
+    from annotator.store.exporting import LayerChoice, Selection
+
     options = ExportOptions(
         format=args.format,
         output=Path(args.output) if args.output else None,
@@ -128,6 +133,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
+    from annotator.store.documents import document_summaries
+
     rows = document_summaries(_engine(args), annotator=args.annotator)
     if args.json:
         print(json.dumps([asdict(row) for row in rows], ensure_ascii=False))
@@ -143,6 +150,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from annotator.store.stats import corpus_stats
+
     stats = corpus_stats(_engine(args))
     if args.json:
         print(json.dumps(stats, ensure_ascii=False))
@@ -168,6 +177,8 @@ def _figure(value: float | None) -> str:
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
+    from annotator.store.agreement import corpus_agreement
+
     report = corpus_agreement(
         _engine(args), annotators=_names(args.annotators), labels=_names(args.labels)
     )
@@ -187,6 +198,8 @@ def cmd_agreement(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from annotator.store.backup import backup_database
+
     source = args.db or default_database()
     if "://" not in str(source) and not Path(source).expanduser().exists():
         raise StoreError(f"{source}: there is no database there to back up")
@@ -341,7 +354,7 @@ def _add_suggest_commands(commands, common: argparse.ArgumentParser) -> None:
     spacy.set_defaults(handler=cmd_train_spacy)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _common_options() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--db",
@@ -355,6 +368,21 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="whose spans to show or store",
     )
+    return common
+
+
+def _gui_arguments(argv: Sequence[str] | None) -> argparse.Namespace | None:
+    """The options when ``argv`` starts the app (no command, or ``gui``), else None. Read
+    without ``build_parser``, whose format choices import the formats and the store."""
+    parser = argparse.ArgumentParser(prog="annotator", parents=[_common_options()], add_help=False)
+    args, rest = parser.parse_known_args(argv)
+    return args if rest in ([], ["gui"]) else None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from annotator.formats.registry import readable_formats, writable_formats
+
+    common = _common_options()
     parser = argparse.ArgumentParser(
         prog="annotator",
         description="Annotate news articles with actor, agency, location, figure and quote "
@@ -487,8 +515,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _gui_arguments(argv)
+    if args is None:
+        args = build_parser().parse_args(argv)
     for name in ("db", "annotator"):
         setattr(args, name, getattr(args, name, None))
     handler: Handler = getattr(args, "handler", cmd_gui)

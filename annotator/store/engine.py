@@ -13,16 +13,9 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 
 from annotator.core.errors import StoreError
 from annotator.store import generation, sqlite
+from annotator.store.glance import database_url
 from annotator.store.migrations import migrate
 from annotator.store.tables import META
-
-
-def database_url(db: str | Path) -> str:
-    """A SQLAlchemy URL for ``db``: a URL as given, or a SQLite file path."""
-    text = str(db)
-    if "://" in text:
-        return text
-    return f"sqlite:///{Path(text).expanduser()}"
 
 
 def open_store(db: str | Path) -> Engine:

@@ -17,7 +17,7 @@ from annotator.core.errors import InputError, Problem
 from annotator.core.spans import Origin, Span, check_span
 from annotator.store.annotators import annotator_id, refuse_gold
 from annotator.store.engine import reading, writing
-from annotator.store.exporting import Selection, iter_selected
+from annotator.store.exporting import Selection, SpanSource, iter_selected
 from annotator.store.labels import label_ids
 from annotator.store.spans import insert_span_tuples, spans_of, text_length
 from annotator.store.status import mark_started
@@ -46,7 +46,7 @@ def _suggested(
     wanted = set(documents) if documents is not None else None
     out: dict[int, list[Suggestion]] = {}
     with reading(engine) as connection:
-        for item in iter_selected(connection, Selection()):
+        for item in iter_selected(connection, Selection(source=SpanSource.LAYERS)):
             doc_id = item.document.id
             assert doc_id is not None
             if wanted is None or doc_id in wanted:

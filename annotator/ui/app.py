@@ -1,5 +1,5 @@
-"""Application start-up: paint the window, then open the store, seed a new database, know who
-is annotating and fill the window.
+"""Application start-up: paint the window and the article about to open, then open the store,
+seed a new database, know who is annotating and fill the window.
 
 The store is imported only after the first paint: SQLAlchemy and SQLModel take longer to
 import than Qt takes to start, and a window that shows at once reads as a fast app.
@@ -29,6 +29,7 @@ def run_app(db: str | Path, annotator: str | None = None) -> int:
     window = MainWindow(Preferences())
     window.show()
     app.processEvents()
+    _preview(window, db, annotator)
     from annotator.ui.session import open_database, start_session
 
     try:
@@ -40,3 +41,18 @@ def run_app(db: str | Path, annotator: str | None = None) -> int:
     if not started:
         return 0
     return app.exec()
+
+
+def _preview(window: MainWindow, db: str | Path, annotator: str | None) -> None:
+    """Paint the article the session will open, read without the store's libraries, while
+    they load; nothing when that cannot be known for sure (no name yet, a new database)."""
+    from annotator.store.glance import database_url, glance
+
+    preferences = window.preferences
+    name = annotator or preferences.annotator
+    if not name:
+        return
+    seen = glance(db, name, preferences.last_document(database_url(db)))
+    if seen is not None:
+        window.preview(seen.title, seen.text, seen.spans, seen.colors)
+        window.text_view.repaint()

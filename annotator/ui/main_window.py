@@ -3,7 +3,8 @@
 The window only composes widgets and binds keys to the workspace; the session's state and
 edits live in ``Workspace``. It is built in two steps so that it paints before the store is
 imported (importing SQLAlchemy and SQLModel takes longer than Qt's whole start): the frame
-(menus, panes' places, restored geometry) first, then ``attach`` adds the workspace's panes.
+(menus, panes' places, the article view, restored geometry) first, which ``preview`` can fill
+with the article about to open, then ``attach`` adds the workspace's panes.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from annotator.ui.text import AnnotatedTextView
 if TYPE_CHECKING:
     from annotator.core.documents import Document
     from annotator.core.labels import LabelSchema
+    from annotator.core.spans import Span
     from annotator.ui.workspace import Workspace
 
 Keys = str | QKeySequence.StandardKey
@@ -58,8 +60,9 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("main-splitter")
         self.splitter.setChildrenCollapsible(False)
-        for _ in range(3):
-            self.splitter.addWidget(QWidget(self.splitter))
+        self.text_view = AnnotatedTextView(self)
+        for widget in (QWidget(self.splitter), self.text_view, QWidget(self.splitter)):
+            self.splitter.addWidget(widget)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([330, 760, 330])
         self.setCentralWidget(self.splitter)
@@ -72,7 +75,6 @@ class MainWindow(QMainWindow):
 
         self.workspace = workspace
         self.browser = DocumentBrowser(workspace, self)
-        self.text_view = AnnotatedTextView(self)
         self.palette_view = PaletteView(LabelPaletteModel(workspace, self), self)
         self.span_table = SpanTable(workspace, self)
         side = QWidget(self)
@@ -84,7 +86,7 @@ class MainWindow(QMainWindow):
         side_layout.addWidget(_heading("Spans in this document", side))
         side_layout.addWidget(self.span_table, 1)
         sizes = self.splitter.sizes()
-        for index, widget in enumerate((self.browser, self.text_view, side)):
+        for index, widget in ((0, self.browser), (2, side)):
             self.splitter.replaceWidget(index, widget).deleteLater()
         self.splitter.setSizes(sizes)
         self._restore_splitter()
@@ -205,27 +207,30 @@ class MainWindow(QMainWindow):
         ws = self.workspace
         ws.documentOpened.connect(self._show_document)
         ws.spansUpdated.connect(lambda added, removed: self.text_view.update_spans(added, removed))
-        ws.spansReset.connect(self.text_view.set_spans)
-        ws.currentSpanChanged.connect(self._follow_span)
+        ws.currentSpanChanged.connect(self.text_view.set_current_span)
         ws.labelsChanged.connect(self._on_labels)
-        self.text_view.currentSpanChanged.connect(ws.set_current_span)
+        self.text_view.textClicked.connect(ws.click)
+        self.text_view.captionClicked.connect(ws.set_current_span)
+        self.text_view.selectionChanged.connect(
+            lambda: ws.select_text(self.text_view.selected_range())
+        )
         self.palette_view.labelClicked.connect(self.apply_label)
 
-    def _show_document(self, document: Document) -> None:
-        self.setWindowTitle(f"{document.title or 'Untitled'} — annotator")
-        spans = list(self.workspace.spans.values())
-        self.text_view.set_document(document.text, spans, self.workspace.colors)
+    def preview(self, title: str, text: str, spans: list[Span], colors: dict[str, str]) -> None:
+        """Show an article before a workspace is attached (it shows it again from the store)."""
+        self.setWindowTitle(f"{title or 'Untitled'} — annotator")
+        self.text_view.set_document(text, spans, colors)
 
-    def _follow_span(self, span_id: int | None) -> None:
-        if self.text_view.current_span_id() != span_id:
-            self.text_view.set_current_span(span_id)
+    def _show_document(self, document: Document) -> None:
+        spans = list(self.workspace.spans.values())
+        self.preview(document.title, document.text, spans, self.workspace.colors)
 
     def _on_labels(self, schema: LabelSchema) -> None:
         self._build_label_actions(schema)
         self.text_view.set_colors(self.workspace.colors)
 
     def apply_label(self, name: str) -> None:
-        self.workspace.apply_label(name, self.text_view.selected_range())
+        self.workspace.apply_label(name)
 
     def clear_selection(self) -> None:
         self.text_view.clear_selection()

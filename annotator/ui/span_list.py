@@ -1,4 +1,8 @@
-"""The open document's spans as a table: label, text, offsets; kept in span order."""
+"""The open document's spans as a table: label, text, offsets; kept in span order.
+
+The table shows the session's current span and forwards a person's choice of row; rows
+that move because the list changed (an edit re-sorting it, a deletion) choose nothing.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QObject, QSize, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
 from annotator.core.documents import Document
@@ -29,7 +34,6 @@ class SpanListModel(FlatTableModel):
         self._text = ""
         self._spans: list[Span] = []
         workspace.documentOpened.connect(self._on_document)
-        workspace.spansReset.connect(self._reset)
         workspace.spansUpdated.connect(self._on_update)
         workspace.labelsChanged.connect(self._on_labels)
         if workspace.document is not None:
@@ -46,11 +50,11 @@ class SpanListModel(FlatTableModel):
 
     def _on_update(self, added: list[Span], removed: list[int]) -> None:
         gone = set(removed)
-        for row in reversed(range(len(self._spans))):
-            if gone and self._spans[row].id in gone:
-                self.beginRemoveRows(QModelIndex(), row, row)
-                del self._spans[row]
-                self.endRemoveRows()
+        rows = [row for row, span in enumerate(self._spans) if span.id in gone] if gone else []
+        for row in reversed(rows):
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._spans[row]
+            self.endRemoveRows()
         for span in added:
             row = bisect_left(self._spans, span)
             self.beginInsertRows(QModelIndex(), row, row)
@@ -92,7 +96,10 @@ class SpanListModel(FlatTableModel):
 
 
 class SpanTable(QTableView):
-    """The span list; choosing a row makes that span the workspace's current span."""
+    """The span list; clicking a row, or moving to it with the keys, makes that span the
+    workspace's current span. Qt moves the current row by itself when rows are removed or
+    inserted under it: that is never taken for a choice, and the next ``currentSpanChanged``
+    puts the row back on the session's span."""
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,13 +112,18 @@ class SpanTable(QTableView):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.setColumnWidth(0, 96)
-        self.selectionModel().currentRowChanged.connect(self._on_row)
-        self.clicked.connect(lambda index: self._on_row(index, index))
+        self.clicked.connect(self._choose)
         workspace.currentSpanChanged.connect(self._follow)
 
-    def _on_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
-            self._workspace.set_current_span(current.siblingAtColumn(0).data(SPAN_ID))
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        before = self.currentIndex()
+        super().keyPressEvent(event)
+        if self.currentIndex() != before:
+            self._choose(self.currentIndex())
+
+    def _choose(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self._workspace.set_current_span(index.siblingAtColumn(0).data(SPAN_ID))
 
     def _follow(self, span_id: int | None) -> None:
         select_row(self, None if span_id is None else self.model().row_of(span_id))

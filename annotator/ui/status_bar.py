@@ -48,7 +48,6 @@ class WorkspaceStatusBar(QStatusBar):
         workspace.statusChanged.connect(self._on_status)
         workspace.documentOpened.connect(lambda _doc: self._count_spans())
         workspace.spansUpdated.connect(lambda _added, _removed: self._count_spans())
-        workspace.spansReset.connect(lambda _spans: self._count_spans())
         workspace.saved.connect(self._on_saved)
         workspace.message.connect(self._on_message)
         self._on_annotator(workspace.annotator)

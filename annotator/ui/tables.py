@@ -57,7 +57,7 @@ def select_row(table: QTableView, row: int | None) -> None:
         selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.Clear)
         return
     index = table.model().index(row, 0)
-    if table.currentIndex().row() != row:
+    if table.currentIndex().row() != row or not selection.isRowSelected(row):
         selection.setCurrentIndex(
             index,
             QItemSelectionModel.SelectionFlag.ClearAndSelect

@@ -1,5 +1,10 @@
-"""The annotation session: who is annotating, which document is open, its spans, and the
-edits made on it. Widgets call its methods and follow its signals; it holds no widgets.
+"""The annotation window's Qt side: an ``AnnotationSession`` (the state and the edits), the
+undo stack its edits run on, the document list's query, and the signals the views follow.
+
+The session holds the open document, its spans and the one current span; this class keeps
+no copy. Every gesture goes to the session, and every step's ``Change`` comes back through
+``events.changed``; after either, ``currentSpanChanged`` says what the session holds, so a
+view that re-sorted or lost rows in between cannot leave another span chosen.
 """
 
 from __future__ import annotations
@@ -10,40 +15,30 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 from sqlalchemy.engine import Engine
 
-from annotator.core.boundaries import Edge, move_boundary
+from annotator.core.boundaries import Edge
 from annotator.core.documents import Document
-from annotator.core.errors import StoreError
+from annotator.core.errors import InvalidSpan, StoreError
 from annotator.core.labels import LabelSchema
-from annotator.core.snapping import snap
 from annotator.core.spans import Span
+from annotator.session.annotation import AnnotationSession, Selection
+from annotator.session.command import Command
+from annotator.session.edits import SessionEdit
 from annotator.store import changed_elsewhere
-from annotator.store.annotators import clean_name
 from annotator.store.changes import Change
 from annotator.store.document_list import DocumentQuery, count_matching, neighbour, position_of
-from annotator.store.documents import get_document
-from annotator.store.labels import get_schema
-from annotator.store.spans import document_spans, spans_by_id
-from annotator.store.status import Status, get_status
-from annotator.ui.commands import (
-    AddSpan,
-    CommandContext,
-    DeleteSpan,
-    SetStatus,
-    StoreCommand,
-    UpdateSpan,
-)
+from annotator.store.status import Status
 from annotator.ui.events import Events
 from annotator.ui.preferences import Preferences
+from annotator.ui.undo import UndoStep
 
 
 class Workspace(QObject):
-    """One person's session: edits go through ``undo_stack`` as store commands; what they
-    change comes back on ``events.changed`` and is re-read here before the signals below."""
+    """One person's session in a window: edits run on ``undo_stack``; what they change
+    comes back on ``events.changed`` and reaches the views through the signals below."""
 
     documentOpened = Signal(object)  # Document
     spansUpdated = Signal(list, list)  # spans added or changed, ids removed or changed
-    spansReset = Signal(list)  # every span of the open document
-    currentSpanChanged = Signal(object)  # span id or None
+    currentSpanChanged = Signal(object)  # span id or None: the session's current span
     statusChanged = Signal(str)
     positionChanged = Signal(int, int)  # index (0-based) of the open document, how many
     annotatorChanged = Signal(str)
@@ -61,20 +56,43 @@ class Workspace(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.engine = engine
+        self.session = AnnotationSession(engine, annotator)
         self.events = events
         self.preferences = preferences
-        self.annotator = clean_name(annotator)
         self.undo_stack = QUndoStack(self)
-        self.schema: LabelSchema = get_schema(engine)
         self.query = DocumentQuery(annotator=self.annotator)
-        self.document: Document | None = None
-        self.spans: dict[int, Span] = {}
-        self.status = Status.NEW
-        self.current_span: int | None = None
         self._total: int | None = None  # how many documents, for "document i of n"
-        self._context = CommandContext(engine, events, self._reveal, self.saved.emit, self._report)
         events.changed.connect(self._on_change)
+
+    # what the session holds, read-only
+
+    @property
+    def engine(self) -> Engine:
+        return self.session.engine
+
+    @property
+    def annotator(self) -> str:
+        return self.session.annotator
+
+    @property
+    def schema(self) -> LabelSchema:
+        return self.session.schema
+
+    @property
+    def document(self) -> Document | None:
+        return self.session.document
+
+    @property
+    def spans(self) -> dict[int, Span]:
+        return self.session.spans
+
+    @property
+    def status(self) -> Status:
+        return self.session.status
+
+    @property
+    def current_span(self) -> int | None:
+        return self.session.current
 
     @property
     def database(self) -> str:
@@ -91,20 +109,17 @@ class Workspace(QObject):
         if document_id is None:
             document_id = self.preferences.last_document(self.database)
         try:
-            document = get_document(self.engine, document_id) if document_id else None
+            document = self.session.open(document_id) if document_id else None
         except StoreError:  # the remembered document is gone: fall back to the first
             document = None
         if document is None:
             first = neighbour(self.engine, DocumentQuery(self.annotator), None, 1)
             if first is None:
                 return
-            document = get_document(self.engine, first)
-        self.document = document
-        self.spans = {s.id: s for s in document_spans(self.engine, document.id, self.annotator)}
-        self.status = get_status(self.engine, document.id, self.annotator)
-        self.current_span = None
+            document = self.session.open(first)
         self.preferences.set_last_document(self.database, document.id)
         self.documentOpened.emit(document)
+        self.currentSpanChanged.emit(self.session.current)
         self.statusChanged.emit(self.status.value)
         self._emit_position()
 
@@ -133,10 +148,7 @@ class Workspace(QObject):
     def mark_done_and_next(self) -> None:
         if self.document is None:
             return
-        if self.status != Status.DONE:
-            self._push(
-                SetStatus(self._context, self.document.id, self.annotator, self.status, Status.DONE)
-            )
+        self._push(self.session.mark(Status.DONE))
         if not self.go(1, unfinished=True):
             self.message.emit("Every document is done", False)
 
@@ -146,81 +158,68 @@ class Workspace(QObject):
 
     def set_annotator(self, name: str) -> None:
         """Switch identity: later edits are stored under ``name``; undo history starts anew."""
-        self.annotator = clean_name(name)
         self.undo_stack.clear()
+        self.session.set_annotator(name)
         self.set_query(replace(self.query, annotator=self.annotator))
         self.annotatorChanged.emit(self.annotator)
         if self.document is not None:
             self.open_document(self.document.id)
 
-    # spans
+    # what the person chooses
 
     def set_current_span(self, span_id: int | None) -> None:
-        if span_id is not None and span_id not in self.spans:
-            span_id = None
-        if span_id != self.current_span:
-            self.current_span = span_id
-            self.currentSpanChanged.emit(span_id)
+        """Make ``span_id`` the current span (a click in the span list, Esc: ``None``)."""
+        self.session.select_span(span_id)
+        self.currentSpanChanged.emit(self.session.current)
 
-    def apply_label(self, label: str, selection: tuple[int, int] | None) -> None:
-        """A label key: tag the selected text, or relabel the selected span."""
-        if self.document is None or label not in self.schema:
+    def click(self, offset: int | None) -> None:
+        """A click on the text at code point ``offset``: the span there, or the next one out."""
+        self.session.click(offset)
+        self.currentSpanChanged.emit(self.session.current)
+
+    def select_text(self, selection: Selection | None) -> None:
+        """The text selection changed; a non-empty one leaves no span current."""
+        had = self.session.current
+        self.session.select_text(selection)
+        if self.session.current != had:
+            self.currentSpanChanged.emit(self.session.current)
+
+    # edits
+
+    def apply_label(self, label: str) -> None:
+        """A label key: tag the selected text, or relabel the current span."""
+        try:
+            edit = self.session.tag(label, self.preferences.snapping)
+        except InvalidSpan as exc:
+            self.message.emit(str(exc), False)
             return
-        if selection is not None and selection[0] != selection[1]:
-            self._add(label, *selection)
-        elif self.current_span is not None:
-            before = self.spans[self.current_span]
-            if before.label != label:
-                after = Span(before.start, before.end, label, id=before.id)
-                self._push(
-                    UpdateSpan(self._context, self.document.id, self.annotator, before, after)
-                )
-
-    def _add(self, label: str, start: int, end: int) -> None:
-        if self.preferences.snapping:
-            snapped = snap(self.document.text, start, end, label)
-            if snapped is None:
-                self.message.emit("Nothing to tag there: the selection holds no word", False)
-                return
-            start, end = snapped
-        command = AddSpan(self._context, self.document.id, self.annotator, Span(start, end, label))
-        self._push(command)
-        if command.applied:
-            self.set_current_span(command.span.id)
+        self._push(edit)
 
     def delete_current(self) -> None:
-        if self.document is None or self.current_span is None:
-            return
-        span = self.spans[self.current_span]
-        self._push(DeleteSpan(self._context, self.document.id, self.annotator, span))
+        self._push(self.session.delete())
 
     def move_current(self, edge: Edge, step: int) -> None:
-        if self.document is None or self.current_span is None:
-            return
-        before = self.spans[self.current_span]
-        moved = move_boundary(self.document.text, before.start, before.end, edge, step)
-        if moved is None:
-            return
-        after = Span(*moved, before.label, id=before.id)
-        self._push(UpdateSpan(self._context, self.document.id, self.annotator, before, after))
+        self._push(self.session.move(edge, step))
 
-    def _push(self, command: StoreCommand) -> None:
-        self.undo_stack.push(command)
+    def _push(self, edit: Command | None) -> None:
+        if edit is not None:
+            self.undo_stack.push(UndoStep(edit, self._publish, self._report, self._reveal))
 
     # what the store reports back
 
-    def _reveal(self, document_id: int) -> None:
-        if self.document is None or self.document.id != document_id:
-            self.open_document(document_id)
+    def _reveal(self, edit: Command) -> None:
+        """Before a step runs: show its document, so undo in another document goes there."""
+        if isinstance(edit, SessionEdit) and edit.document_id != getattr(self.document, "id", None):
+            self.open_document(edit.document_id)
+
+    def _publish(self, change: Change) -> None:
+        self.events.publish(change)
+        if change:
+            self.saved.emit()
 
     def _report(self, text: str) -> None:
         self.message.emit(text, True)
-        if self.document is not None:
-            self.spans = {
-                s.id: s for s in document_spans(self.engine, self.document.id, self.annotator)
-            }
-            self.set_current_span(self.current_span)
-            self.spansReset.emit(list(self.spans.values()))
+        self._on_change(self.session.stale())
 
     def reload_if_changed_elsewhere(self) -> bool:
         """Bring what is shown up to date when another program (a second window, a
@@ -232,35 +231,21 @@ class Workspace(QObject):
         except StoreError:
             return False
         change = Change(labels=True, annotators=True, document_list=True)
-        document = self.document
-        if document is not None:
-            spans = {s.id: s for s in document_spans(self.engine, document.id, self.annotator)}
-            status = get_status(self.engine, document.id, self.annotator)
-            if spans != self.spans or status != self.status:
-                change |= Change(
-                    documents=frozenset({document.id}),
-                    spans=frozenset(spans) | frozenset(self.spans),
-                    statuses=frozenset({document.id}),
-                )
-                self.message.emit("This document was changed elsewhere; reloaded", False)
-        self.events.publish(change)
+        stale = self.session.stale()
+        if stale:
+            self.message.emit("This document was changed elsewhere; reloaded", False)
+        self.events.publish(change | stale)
         return True
 
     def _on_change(self, change: Change) -> None:
+        fresh, removed = self.session.absorb(change)
         if change.labels:
-            self.schema = get_schema(self.engine)
             self.labelsChanged.emit(self.schema)
-        document = self.document
-        if document is not None and document.id in change.documents and change.spans:
-            fresh = spans_by_id(self.engine, document.id, self.annotator, change.spans)
-            removed = [span_id for span_id in change.spans if span_id in self.spans]
-            for span_id in removed:
-                del self.spans[span_id]
-            self.spans.update((s.id, s) for s in fresh)
+        if fresh or removed:
             self.spansUpdated.emit(fresh, removed)
-            self.set_current_span(self.current_span)
+            self.currentSpanChanged.emit(self.session.current)
+        document = self.document
         if document is not None and document.id in change.statuses:
-            self.status = get_status(self.engine, document.id, self.annotator)
             self.statusChanged.emit(self.status.value)
         if change.document_list:
             self._total = None

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import random
+import re
 import statistics
+import tempfile
 import time
+from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 
@@ -104,4 +108,67 @@ def add_span_to_paint(scale: float) -> dict[str, float | int]:
         "median_ms": statistics.median(times) * 1000,
         "p95_ms": times[int(0.95 * (len(times) - 1))] * 1000,
         "bare_repaint_ms": repaint_s * 1000,
+    }
+
+
+@benchmark("textview.hotkey_to_paint")
+def hotkey_to_paint(scale: float) -> dict[str, float | int]:
+    """A label key pressed in the app's window on a selected word, until the article view has
+    repainted with the new span: session, undo stack, store commit (synced to disk), the
+    views' refresh. One document with 10,000 spans (at scale 1) in a fresh database.
+
+    ``store_add_ms`` is the store's ``add_span`` alone on the same database: the commit's
+    floor under every edit.
+    """
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from annotator.store import open_store
+    from annotator.store.spans import add_span
+    from annotator.ui.session import open_window
+    from tests.benchmarks.corpus import generate_corpus
+
+    app = _app()
+    spans = scaled(10_000, scale, minimum=20)
+    with tempfile.TemporaryDirectory() as folder:
+        saved_config = os.environ.get("XDG_CONFIG_HOME")
+        os.environ["XDG_CONFIG_HOME"] = str(Path(folder) / "config")
+        engine = open_store(Path(folder) / "hotkey.db")
+        generate_corpus(engine, 1, spans, annotators=1, chars=scaled(1_000_000, scale, 3000))
+        window = open_window(engine, "annotator-1")
+        assert window is not None
+        window.resize(1400, 900)
+        window.show()
+        app.processEvents()
+        view = window.text_view
+        words = [m.span() for m in re.finditer(r"[A-Za-z]{4,}", view.text()[:2500])]
+        times = []
+        for start, end in words[:40]:
+            view.select_range(start, end)
+            app.processEvents()
+            begin = time.perf_counter()
+            QTest.keyClick(view, Qt.Key.Key_4)
+            view.viewport().repaint()
+            times.append(time.perf_counter() - begin)
+        shown = len(window.workspace.spans)
+        document = window.workspace.document.id
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+        start = time.perf_counter()
+        for i, (first, last) in enumerate(words[40:60]):
+            add_span(engine, document, "annotator-1", Span(first, last, LABELS[i % len(LABELS)]))
+        store_add = (time.perf_counter() - start) / max(1, len(words[40:60]))
+        engine.dispose()
+        if saved_config is None:
+            os.environ.pop("XDG_CONFIG_HOME")
+        else:
+            os.environ["XDG_CONFIG_HOME"] = saved_config
+    times.sort()
+    return {
+        "spans": shown,
+        "presses": len(times),
+        "median_ms": statistics.median(times) * 1000,
+        "p95_ms": times[int(0.95 * (len(times) - 1))] * 1000,
+        "store_add_ms": store_add * 1000,
     }

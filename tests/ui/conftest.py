@@ -64,3 +64,11 @@ def click_word(qtbot: QtBot, view: AnnotatedTextView, offset: int) -> None:
     """Click inside the character at ``offset`` (selects the span under it, if any)."""
     point = char_point(view, offset)
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point + QPoint(3, 0))
+
+
+def middle_of(view: AnnotatedTextView, offset: int) -> QPoint:
+    """The middle of the character at code point ``offset``, even a narrow one."""
+    left, right = char_point(view, offset), char_point(view, offset + 1)
+    if right.y() != left.y():  # the last character of a line
+        return left + QPoint(2, 0)
+    return QPoint((left.x() + right.x()) // 2, left.y())

@@ -12,7 +12,8 @@ from annotator.store.status import Status, get_status
 from annotator.ui.app import run_app
 from annotator.ui.preferences import Preferences
 from annotator.ui.session import open_window
-from tests.ui.conftest import select_text
+from tests.crowded import SPANS, TEXT, at
+from tests.ui.conftest import click_word, select_text
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 ALT = Qt.KeyboardModifier.AltModifier
@@ -80,16 +81,27 @@ def test_next_previous_and_next_unfinished(qtbot, engine, make_window, add_docs)
 
 
 def test_undo_goes_back_to_the_document_it_changed(qtbot, engine, make_window, add_docs) -> None:
-    ids = add_docs("ICE came.", "Bass spoke.")
+    ids = add_docs(TEXT, "Bass spoke.")
+    crowd = [add_span(engine, ids[0], "alice", span)[0] for span in SPANS]
     window = make_window()
     view = window.text_view
-    select_text(qtbot, view, 0, 3)
+    start, end = at("44 people")
+    click_word(qtbot, view, start + 1)
     qtbot.keyClick(view, Qt.Key.Key_2)
+    select_text(qtbot, view, *at("Zoë"))
+    qtbot.keyClick(view, Qt.Key.Key_1)
     qtbot.keyClick(view, Qt.Key.Key_Down, ALT)
     assert _open_id(window) == ids[1]
     qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
     assert _open_id(window) == ids[0]
-    assert document_spans(engine, ids[0], "alice") == []
+    assert document_spans(engine, ids[0], "alice") == sorted(
+        [*crowd[:5], Span(start, end, "agency"), *crowd[6:]]
+    )
+    qtbot.keyClick(view, Qt.Key.Key_Down, ALT)
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
+    assert _open_id(window) == ids[0]
+    assert document_spans(engine, ids[0], "alice") == sorted(crowd)
+    assert window.workspace.current_span == view.current_span_id() == crowd[5].id
 
 
 def test_clicking_a_document_in_the_list_opens_it(qtbot, engine, make_window, add_docs) -> None:

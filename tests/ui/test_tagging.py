@@ -17,8 +17,33 @@ SHIFT = Qt.KeyboardModifier.ShiftModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-def _spans(engine, doc, who="alice"):
-    return [(s.start, s.end, s.label) for s in document_spans(engine, doc, who)]
+def _at(words: str, label: str) -> Span:
+    start = TEXT.index(words)
+    return Span(start, start + len(words), label)
+
+
+# Spans around the ones the editing tests make: nested, crossing, sharing ends.
+NEIGHBOURS = (
+    _at("44 people", "figure"),
+    _at("arrested at least 44 people", "quote"),
+    _at("people on Friday", "actor"),
+    _at("downtown Los Angeles", "location"),
+    _at("Los Angeles", "location"),
+)
+
+
+def _crowd(engine, doc) -> dict[int, tuple[int, int, str]]:
+    """Add ``NEIGHBOURS`` to ``doc``; their ids and contents."""
+    spans = [add_span(engine, doc, "alice", span)[0] for span in NEIGHBOURS]
+    return {span.id: span.key for span in spans}
+
+
+def _spans(engine, doc, who="alice", crowd=None):
+    """The stored spans other than ``crowd``, which must all still be there unchanged."""
+    stored = {s.id: s.key for s in document_spans(engine, doc, who)}
+    for span_id, key in (crowd or {}).items():
+        assert stored.pop(span_id) == key
+    return sorted(stored.values())
 
 
 def _tag(qtbot, window, start, end, key):
@@ -70,30 +95,34 @@ def test_a_quote_holds_a_nested_actor(qtbot, engine, make_window, add_docs) -> N
 
 def test_hotkey_on_a_selected_span_relabels_it(qtbot, engine, make_window, add_docs) -> None:
     (doc,) = add_docs(TEXT)
+    crowd = _crowd(engine, doc)
     window = make_window()
     start = TEXT.index("ICE")
     _tag(qtbot, window, start, start + 3, Qt.Key.Key_1)
-    (span,) = document_spans(engine, doc, "alice")
+    span_id = window.workspace.current_span
     qtbot.keyClick(window.text_view, Qt.Key.Key_Escape)
     assert window.workspace.current_span is None
     click_word(qtbot, window.text_view, start + 1)
-    assert window.text_view.current_span_id() == span.id
+    assert window.text_view.current_span_id() == span_id
     qtbot.keyClick(window.text_view, Qt.Key.Key_2)
-    (relabelled,) = document_spans(engine, doc, "alice")
-    assert (relabelled.id, relabelled.label) == (span.id, "agency")
+    qtbot.keyClick(window.text_view, Qt.Key.Key_3)
+    assert _spans(engine, doc, crowd=crowd) == [(0, 3, "location")]
+    assert window.workspace.spans[span_id].label == "location"
 
 
 def test_delete_removes_the_selected_span(qtbot, engine, make_window, add_docs) -> None:
     (doc,) = add_docs(TEXT)
+    crowd = _crowd(engine, doc)
     window = make_window()
     start = TEXT.index("Friday")
     _tag(qtbot, window, start, start + 6, Qt.Key.Key_4)
     qtbot.keyClick(window.text_view, Qt.Key.Key_Escape)
     click_word(qtbot, window.text_view, start + 2)
     qtbot.keyClick(window.text_view, Qt.Key.Key_Delete)
-    assert _spans(engine, doc) == []
-    assert window.text_view.span_at(start) is None
-    assert window.span_table.model().rowCount() == 0
+    qtbot.keyClick(window.text_view, Qt.Key.Key_Delete)
+    assert _spans(engine, doc, crowd=crowd) == []
+    assert window.text_view.span_at(start).key == _at("people on Friday", "actor").key
+    assert window.span_table.model().rowCount() == len(NEIGHBOURS)
 
 
 def test_undoing_a_delete_brings_back_the_spans_notes(qtbot, engine, make_window, add_docs) -> None:
@@ -111,48 +140,52 @@ def test_undoing_a_delete_brings_back_the_spans_notes(qtbot, engine, make_window
 
 def test_boundaries_move_a_word_at_a_time(qtbot, engine, make_window, add_docs) -> None:
     (doc,) = add_docs(TEXT)
+    crowd = _crowd(engine, doc)
     window = make_window()
     start = TEXT.index("least")
     _tag(qtbot, window, start, start + len("least 44"), Qt.Key.Key_4)
     view = window.text_view
     qtbot.keyClick(view, Qt.Key.Key_Left, ALT)
     qtbot.keyClick(view, Qt.Key.Key_Right, ALT | SHIFT)
-    assert _spans(engine, doc) == [(TEXT.index("at least"), TEXT.index(" on"), "figure")]
+    assert _spans(engine, doc, crowd=crowd) == [
+        (TEXT.index("at least"), TEXT.index(" on"), "figure")
+    ]
     qtbot.keyClick(view, Qt.Key.Key_Right, ALT)
     qtbot.keyClick(view, Qt.Key.Key_Left, ALT | SHIFT)
-    assert _spans(engine, doc) == [(start, start + len("least 44"), "figure")]
+    assert _spans(engine, doc, crowd=crowd) == [(start, start + len("least 44"), "figure")]
     assert window.workspace.undo_stack.count() == 1  # moves there and back cancel out
     qtbot.keyClick(view, Qt.Key.Key_Right, ALT | SHIFT)
     qtbot.keyClick(view, Qt.Key.Key_Right, ALT | SHIFT)
-    assert _spans(engine, doc) == [(start, TEXT.index(" Friday"), "figure")]
+    assert _spans(engine, doc, crowd=crowd) == [(start, TEXT.index(" Friday"), "figure")]
     qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
-    assert _spans(engine, doc) == [(start, start + len("least 44"), "figure")]
+    assert _spans(engine, doc, crowd=crowd) == [(start, start + len("least 44"), "figure")]
 
 
 def test_undo_and_redo_walk_every_edit(qtbot, engine, make_window, add_docs) -> None:
     (doc,) = add_docs(TEXT)
+    crowd = _crowd(engine, doc)
     window = make_window()
     view = window.text_view
     start = TEXT.index("ICE")
     _tag(qtbot, window, start, start + 3, Qt.Key.Key_1)
     qtbot.keyClick(view, Qt.Key.Key_2)
     qtbot.keyClick(view, Qt.Key.Key_Delete)
-    assert _spans(engine, doc) == []
+    assert _spans(engine, doc, crowd=crowd) == []
     qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
-    assert _spans(engine, doc) == [(0, 3, "agency")]
+    assert _spans(engine, doc, crowd=crowd) == [(0, 3, "agency")]
     qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
-    assert _spans(engine, doc) == [(0, 3, "actor")]
+    assert _spans(engine, doc, crowd=crowd) == [(0, 3, "actor")]
     qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
-    assert _spans(engine, doc) == []
+    assert _spans(engine, doc, crowd=crowd) == []
     assert view.span_at(0) is None
     qtbot.keyClick(view, Qt.Key.Key_Z, CTRL | SHIFT)
-    assert _spans(engine, doc) == [(0, 3, "actor")]
+    assert _spans(engine, doc, crowd=crowd) == [(0, 3, "actor")]
     qtbot.keyClick(view, Qt.Key.Key_Y, CTRL)
     qtbot.keyClick(view, Qt.Key.Key_Y, CTRL)
-    assert _spans(engine, doc) == []
+    assert _spans(engine, doc, crowd=crowd) == []
     qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
-    (restored,) = document_spans(engine, doc, "alice")
-    assert view.span_at(1).id == restored.id
+    assert _spans(engine, doc, crowd=crowd) == [(0, 3, "agency")]
+    assert view.span_at(1).id == window.workspace.current_span
 
 
 def test_an_exact_duplicate_is_refused_quietly(qtbot, engine, make_window, add_docs) -> None:

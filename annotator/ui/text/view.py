@@ -2,7 +2,8 @@
 
 All offsets in this API are code points into the Python ``str`` given to ``set_document``;
 conversion to Qt's UTF-16 positions happens here and nowhere else. The view never edits
-spans: it shows them, reports selections and clicks, and the window decides what to do.
+spans and never chooses one: it shows them, outlines the span it is told is current
+(``set_current_span``), and reports selections and clicks; the window's session decides.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ _CAPTION_SCALE = 0.72
 class AnnotatedTextView(QPlainTextEdit):
     """Shows a document's text with its spans; offsets are code points throughout."""
 
-    currentSpanChanged = Signal(object)
+    textClicked = Signal(object)  # code-point offset of the character clicked, or None
+    captionClicked = Signal(int)  # the span whose label caption was clicked
     rangeSelected = Signal(int, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -72,9 +74,8 @@ class AnnotatedTextView(QPlainTextEdit):
         self._index = SpanIndex("")
         self._style = SpanStyle()
         self._highlighter = SpanHighlighter(document, self._style)
-        self._current: int | None = None
+        self._current: int | None = None  # only what is outlined: set by the window
         self._hover: int | None = None
-        self._last_click: int | None = None
         self._last_emitted: tuple[int, int] | None = None
         self._press_point: QPointF | None = None
         self._captions: list[tuple[QRectF, int]] = []
@@ -97,10 +98,9 @@ class AnnotatedTextView(QPlainTextEdit):
         self._style.set_colors(colors)
         self._highlighter.set_source(self._index, self._offsets)
         self._hover = None
-        self._last_click = None
         self._last_emitted = None
+        self._current = None
         self.setPlainText(shown)
-        self._set_current(None)
 
     def text(self) -> str:
         """The document's text exactly as given to ``set_document``."""
@@ -111,7 +111,6 @@ class AnnotatedTextView(QPlainTextEdit):
         touched = self._index.clear()
         touched |= self._index.add(spans)
         self._highlighter.refresh(touched)
-        self._drop_current_if_gone()
         self.viewport().update()
 
     def update_spans(self, added: Sequence[Span] = (), removed: Sequence[int] = ()) -> None:
@@ -119,7 +118,6 @@ class AnnotatedTextView(QPlainTextEdit):
         touched = self._index.remove(removed)
         touched |= self._index.add(added)
         self._highlighter.refresh(touched)
-        self._drop_current_if_gone()
         self.viewport().update()
 
     def set_colors(self, colors: Mapping[str, str]) -> None:
@@ -152,38 +150,33 @@ class AnnotatedTextView(QPlainTextEdit):
         self._show_cursor(cursor)
 
     def clear_selection(self) -> None:
-        """Clear both the text selection and the current span."""
+        """Clear the text selection."""
         cursor = self.textCursor()
         cursor.clearSelection()
         self.setTextCursor(cursor)
-        self.set_current_span(None)
 
     # ----- current span ---------------------------------------------------------------------
 
     def current_span_id(self) -> int | None:
+        """The span outlined as current."""
         return self._current
 
     def set_current_span(self, span_id: int | None) -> None:
-        """Outline a span (or none) and scroll it into view; clears the text selection."""
+        """Outline a span (``None`` or an id not shown: none). A span newly outlined drops
+        the text selection; the caret moves to its start (scrolling it into view) unless it
+        is in the span already, as after a click on it."""
         span = self._index.get(span_id) if span_id is not None else None
-        if span is None:
-            span_id = None
-        else:
-            cursor = QTextCursor(self.document())
-            cursor.setPosition(self._offsets.to_qt(span.start))
-            self._show_cursor(cursor)
-        self._set_current(span_id)
-
-    def _set_current(self, key: int | None) -> None:
-        if key == self._current:
+        span_id = None if span is None else span_id
+        if span_id == self._current:
             return
-        self._current = key
+        if span is not None:
+            cursor = self.textCursor()
+            cursor.clearSelection()
+            if not span.start <= self._offsets.from_qt(cursor.position()) <= span.end:
+                cursor.setPosition(self._offsets.to_qt(span.start))
+            self._show_cursor(cursor)
+        self._current = span_id
         self.viewport().update()
-        self.currentSpanChanged.emit(key)
-
-    def _drop_current_if_gone(self) -> None:
-        if self._current is not None and self._index.get(self._current) is None:
-            self._set_current(None)
 
     def _show_cursor(self, cursor: QTextCursor) -> None:
         """Make ``cursor`` the text cursor; centre it if it was off screen.
@@ -296,7 +289,6 @@ class AnnotatedTextView(QPlainTextEdit):
             return False
         if selected != self._last_emitted:
             self._last_emitted = selected
-            self._set_current(None)
             self.rangeSelected.emit(*selected)
         return True
 
@@ -305,23 +297,12 @@ class AnnotatedTextView(QPlainTextEdit):
             self._last_emitted = None
 
     def _click(self, point: QPoint) -> None:
-        """Make the innermost span under ``point`` current; again on the same spot, its parent."""
+        """Report a click on a caption (by its span) or on the text (by character)."""
         caption = self._caption_at(point)
         if caption is not None:
-            self._last_click = None
-            self._set_current(caption)
-            return
-        offset = self._char_at(point)
-        hits = [key for key, _ in self._index.at(offset)] if offset is not None else []
-        if not hits:
-            self._last_click = None
-            self._set_current(None)
-            return
-        chosen = hits[0]
-        if offset == self._last_click and self._current in hits:
-            chosen = hits[(hits.index(self._current) + 1) % len(hits)]
-        self._last_click = offset
-        self._set_current(chosen)
+            self.captionClicked.emit(caption)
+        else:
+            self.textClicked.emit(self._char_at(point))
 
     def _caption_at(self, point: QPoint) -> int | None:
         for rect, key in self._captions:

@@ -1,0 +1,218 @@
+"""The annotation window's state, without Qt: who annotates, the open document, its spans,
+the one current span and the text selection, and the edits a gesture asks for.
+
+Rules that hold after every call and every step (the tests check them):
+
+- There is one current span, held here by id, and at most one of "a current span" and "a
+  text selection": choosing a span drops the selection, selecting text drops the span.
+- A gesture edits what the person chose when they made it: a label key tags the selected text,
+  else relabels the current span; Delete and the boundary keys act on the current span only.
+- After a relabel or a boundary move the same span stays current; after an add the new span
+  is current; after a delete none is (see ``annotator.session.edits``).
+- Undoing or redoing a step made in another document opens that document.
+- What is shown is what the store holds: ``absorb`` re-reads what a ``Change`` names, and a
+  current span that no longer exists is dropped.
+
+The session builds edits (``Command``s) but does not run them: the window's history does,
+so that undo, redo and word-step merging live in one place (a ``QUndoStack`` in the app).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlalchemy.engine import Engine
+
+from annotator.core.boundaries import Edge, move_boundary
+from annotator.core.documents import Document
+from annotator.core.errors import InvalidSpan
+from annotator.core.labels import LabelSchema
+from annotator.core.snapping import snap
+from annotator.core.spans import Span, at_offset
+from annotator.session.edits import AddSpan, DeleteSpan, SessionEdit, SetStatus, UpdateSpan
+from annotator.store.annotators import clean_name
+from annotator.store.changes import Change
+from annotator.store.documents import get_document
+from annotator.store.labels import get_schema
+from annotator.store.spans import document_spans, spans_by_id
+from annotator.store.status import Status, get_status
+
+Selection = tuple[int, int]
+
+
+class AnnotationSession:
+    """One person's editing state over ``engine``."""
+
+    def __init__(self, engine: Engine, annotator: str) -> None:
+        self.engine = engine
+        self.annotator = clean_name(annotator)
+        self.schema: LabelSchema = get_schema(engine)
+        self.document: Document | None = None
+        self.spans: dict[int, Span] = {}
+        self.status = Status.NEW
+        self.current: int | None = None
+        self.selection: Selection | None = None
+        self._last_click: int | None = None
+
+    # the open document
+
+    def open(self, document_id: int) -> Document:
+        """Open a document (again): its spans and status as stored, nothing chosen.
+
+        Raises ``StoreError`` if the document does not exist.
+        """
+        document = get_document(self.engine, document_id)
+        self.document = document
+        self.spans = _by_id(document_spans(self.engine, document.id, self.annotator))
+        self.status = get_status(self.engine, document.id, self.annotator)
+        self.current = None
+        self.selection = None
+        self._last_click = None
+        return document
+
+    def show(self, document_id: int) -> bool:
+        """Open ``document_id`` unless it is open already; True if it was opened."""
+        if self.document is not None and self.document.id == document_id:
+            return False
+        self.open(document_id)
+        return True
+
+    def set_annotator(self, name: str) -> None:
+        """Later edits and the spans shown are ``name``'s; the open document is re-read."""
+        self.annotator = clean_name(name)
+        if self.document is not None:
+            self.open(self.document.id)
+
+    # what the person has chosen
+
+    @property
+    def current_span(self) -> Span | None:
+        return self.spans.get(self.current) if self.current is not None else None
+
+    def select_span(self, span_id: int | None) -> None:
+        """Make ``span_id`` the current span (an unknown id or ``None``: no span). Choosing a
+        span drops the text selection; choosing none leaves it as it is."""
+        if span_id is not None and span_id not in self.spans:
+            span_id = None
+        self.current = span_id
+        if span_id is not None:
+            self.selection = None
+
+    def select_text(self, selection: Selection | None) -> None:
+        """The text the person has selected (``None`` or an empty range: none). Selecting
+        text drops the current span."""
+        if selection is not None and selection[0] >= selection[1]:
+            selection = None
+        self.selection = selection
+        if selection is not None:
+            self.current = None
+            self._last_click = None
+
+    def click(self, offset: int | None) -> None:
+        """A click on character ``offset`` (``None``: off the text) makes the innermost span
+        there current; a second click on the same character, the next span out, and so on."""
+        spans = list(self.spans.values())
+        hits = [s.id for s in at_offset(spans, offset)] if offset is not None else []
+        if not hits:
+            self._last_click = None
+            self.select_span(None)
+            return
+        chosen = hits[0]
+        if offset == self._last_click and self.current in hits:
+            chosen = hits[(hits.index(self.current) + 1) % len(hits)]
+        self._last_click = offset
+        self.select_span(chosen)
+
+    # edits: each returns the step to run, or None when the gesture has nothing to edit
+
+    def tag(self, label: str, snapping: bool = True) -> SessionEdit | None:
+        """A label key: tag the selected text (snapped to words when ``snapping``) unless
+        this very span is there already, else relabel the current span. Raises
+        ``InvalidSpan`` when the selection holds no word."""
+        document = self.document
+        if document is None or label not in self.schema:
+            return None
+        if self.selection is not None:
+            start, end = self.selection
+            if snapping:
+                snapped = snap(document.text, start, end, label)
+                if snapped is None:
+                    raise InvalidSpan("Nothing to tag there: the selection holds no word")
+                start, end = snapped
+            if any(
+                s.start == start and s.end == end and s.label == label for s in self.spans.values()
+            ):
+                return None  # already tagged so: no step, and what could be redone stays
+            return AddSpan(self, document.id, Span(start, end, label))
+        before = self.current_span
+        if before is None or before.label == label:
+            return None
+        return UpdateSpan(self, document.id, before, replace(before, label=label))
+
+    def move(self, edge: Edge, step: int) -> SessionEdit | None:
+        """Move one end of the current span a word left (``step`` < 0) or right."""
+        span = self.current_span
+        if self.document is None or span is None:
+            return None
+        moved = move_boundary(self.document.text, span.start, span.end, edge, step)
+        if moved is None:
+            return None
+        return UpdateSpan(self, self.document.id, span, replace(span, start=moved[0], end=moved[1]))
+
+    def delete(self) -> SessionEdit | None:
+        """Delete the current span."""
+        span = self.current_span
+        if self.document is None or span is None:
+            return None
+        return DeleteSpan(self, self.document.id, span)
+
+    def mark(self, status: Status) -> SessionEdit | None:
+        """Set the open document's status for this annotator."""
+        if self.document is None or self.status == status:
+            return None
+        return SetStatus(self, self.document.id, self.status, status)
+
+    # what the store reports
+
+    def absorb(self, change: Change) -> tuple[list[Span], list[int]]:
+        """Re-read what ``change`` names; returns the open document's spans that are new or
+        changed, and the ids a view showing the document takes away before adding those:
+        every span id the change names, so that taking in one change twice (once by the step
+        that made it, once from the window's event) tells the views the same."""
+        if change.labels:
+            self.schema = get_schema(self.engine)
+        document = self.document
+        if document is None:
+            return [], []
+        if document.id in change.statuses:
+            self.status = get_status(self.engine, document.id, self.annotator)
+        if document.id not in change.documents or not change.spans:
+            return [], []
+        fresh = spans_by_id(self.engine, document.id, self.annotator, change.spans)
+        removed = sorted(change.spans)
+        for span_id in removed:
+            self.spans.pop(span_id, None)
+        self.spans.update(_by_id(fresh))
+        self.select_span(self.current)
+        return fresh, removed
+
+    def stale(self) -> Change:
+        """What differs between the open document as shown and as stored (after another
+        program wrote to it, say), as a ``Change`` for ``absorb``; empty if nothing does."""
+        document = self.document
+        if document is None:
+            return Change()
+        spans = _by_id(document_spans(self.engine, document.id, self.annotator))
+        status = get_status(self.engine, document.id, self.annotator)
+        if spans == self.spans and status == self.status:
+            return Change()
+        return Change(
+            documents=frozenset({document.id}),
+            spans=frozenset(spans) | frozenset(self.spans),
+            statuses=frozenset({document.id}),
+        )
+
+
+def _by_id(spans: list[Span]) -> dict[int, Span]:
+    """Stored spans by their id (every stored span has one)."""
+    return {s.id: s for s in spans if s.id is not None}
