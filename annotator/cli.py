@@ -20,6 +20,7 @@ from annotator import __version__
 from annotator.core.errors import AnnotatorError, InputError, Problem, StoreError
 from annotator.formats.exporting import ExportOptions, Progress, export_steps, parse_split
 from annotator.formats.importing import import_steps
+from annotator.formats.records import ReadOptions, parse_label_map
 from annotator.formats.registry import readable_formats, writable_formats
 from annotator.settings import default_database
 from annotator.store import open_store
@@ -65,14 +66,29 @@ def _drive(steps: Generator[Progress, None, Any], what: str) -> Any:
             sys.stderr.flush()
 
 
+def _label_map(text: str) -> dict[str, str | None]:
+    try:
+        return parse_label_map(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     engine = _engine(args)
+    options = ReadOptions(
+        label_map={old: new for part in args.label_map or [] for old, new in part.items()},
+        annotator=args.annotator,
+        utf16_offsets=args.offsets == "utf16",
+        text_field=args.text_field,
+        predictions=args.predictions,
+    )
     steps = import_steps(
         engine,
         args.paths,
         annotator=args.annotator or "imported",
         format_name=args.format,
         add_missing_labels=args.add_labels,
+        options=options,
     )
     summary = _drive(steps, "importing")
     print("\n".join(summary.lines()))
@@ -204,9 +220,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser(
         "import",
         parents=[common],
-        help="import .txt articles, folders of them, or JSONL files",
+        help="import .txt articles, folders of them, JSONL files or Label Studio exports",
         description="Import documents (and their spans) all or nothing: on any error the "
-        "database is left as it was. Texts already stored are not copied again.",
+        "database is left as it was. Texts already stored are not copied again. --annotator "
+        "names whose spans these are; without it, annotators named in the files (doccano users, "
+        "Label Studio's completed_by) are kept apart.",
     )
     imp.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     imp.add_argument(
@@ -216,6 +234,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument(
         "--add-labels", action="store_true", help="add labels the files use that the schema lacks"
+    )
+    imp.add_argument(
+        "--map",
+        dest="label_map",
+        action="append",
+        type=_label_map,
+        metavar="SRC=DST,...",
+        help="rename labels as they are read, e.g. PER=actor,ORG=agency; SRC= leaves a label "
+        "out (counted); doccano label ids are named this way too: 1=actor,2=location",
+    )
+    imp.add_argument(
+        "--offsets",
+        choices=["codepoints", "utf16"],
+        default="codepoints",
+        help="how the files count offsets: codepoints (Python, spaCy; the default) or utf16 "
+        "(JavaScript: some doccano versions, Label Studio with emoji)",
+    )
+    imp.add_argument(
+        "--text-field",
+        metavar="NAME",
+        help="the field of a Label Studio task's data that holds the text, when there are several",
+    )
+    imp.add_argument(
+        "--predictions",
+        action="store_true",
+        help="also import Label Studio predictions (as suggested spans of their model)",
     )
     imp.set_defaults(handler=cmd_import)
 
