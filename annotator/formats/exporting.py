@@ -218,12 +218,15 @@ def export_steps(
             done = 0
             for item in iter_selected(connection, selection):
                 part = split_of(item.sha256, options.seed, options.split) if options.split else 0
+                if writer.separator and summary.documents[names[part]]:
+                    handles[part].write(writer.separator)
                 handles[part].write(writer.encode(item, summary))
                 summary.documents[names[part]] += 1
                 done += 1
                 if done % every == 0:
                     yield Progress(done, total)
             for handle in handles:
+                handle.write(writer.footer)
                 handle.flush()
                 os.fsync(handle.fileno())
             stack.close()

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 from annotator.core.errors import InputError, InvalidSpan, Problem
 from annotator.core.labels import Label, check_label, normalise_label
 from annotator.formats.exporting import Progress, run_steps
+from annotator.formats.jsondoc import first_element
 from annotator.formats.records import Declaration, ReadOptions, ReadReview, Record, Skipped
 from annotator.formats.registry import Format, formats_for_suffix, get_format, readable_suffixes
 from annotator.store.annotators import annotator_id
@@ -90,13 +91,17 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]
 
 
 def _first_object(path: Path) -> dict | None:
+    """The first line's JSON object; for a file that is one JSON document (a Label Studio
+    export), the first object it holds."""
     try:
         with path.open("rb") as handle:
             for raw in handle:
                 if raw.strip():
                     value = orjson.loads(raw)
-                    return value if isinstance(value, dict) else None
-    except (OSError, orjson.JSONDecodeError):
+                    return value if isinstance(value, dict) else first_element(path)
+    except orjson.JSONDecodeError:
+        return first_element(path)
+    except OSError:
         return None
     return None
 

@@ -16,7 +16,9 @@ import orjson
 from annotator.core.errors import Problem
 from annotator.formats.plaintext import decode_utf8
 
-_TOKENS = re.compile(rb'"(?:[^"\\\n]|\\.)*"|[\[\]{}\n]|true|false|null|[-+.\deE]+')
+_STRINGS = re.compile(rb'"[^"\\\n]*(?:\\.[^"\\\n]*)*"')
+_FIRST = re.compile(rb"\[\s*?\n([ \t]*)\{")
+_BRACKETS = re.compile(rb"[\[\]{}]")
 
 
 def _first_line(data: bytes) -> bytes:
@@ -59,8 +61,8 @@ def describe(value: Any, data: bytes) -> str:
     """``an array of 4 objects``, ``one object over 12 lines``: what a JSON document holds."""
     if isinstance(value, list):
         kinds = {type(item) for item in value}
-        noun = "objects" if kinds == {dict} else "values"
-        return f"an array of {len(value)} {noun}"
+        noun = "object" if kinds == {dict} else "value"
+        return f"an array of {len(value)} {noun}{'' if len(value) == 1 else 's'}"
     if isinstance(value, dict):
         lines = data.count(b"\n") + 1
         return f"one object over {lines} lines"
@@ -96,31 +98,50 @@ def first_element(path: Path) -> dict | None:
 
 
 class ElementLines:
-    """The line each element of a top-level JSON array starts on, worked out only when a
-    problem needs it (a scan of the whole file)."""
+    """The line each element of a top-level JSON array of ``count`` objects starts on,
+    worked out when first asked.
 
-    def __init__(self, data: bytes) -> None:
+    Files written one element per line, or pretty-printed (Label Studio's export), start
+    every element on a line of its own at one indentation, deeper levels being indented
+    further: those lines are found with one search. Any other layout is scanned whole."""
+
+    def __init__(self, data: bytes, count: int) -> None:
         self._data = data
+        self._count = count
         self._lines: list[int] | None = None
 
     def __getitem__(self, index: int) -> int | None:
         if self._lines is None:
-            self._lines = self._scan()
+            self._lines = self._by_indentation() or self._scan()
         return self._lines[index] if index < len(self._lines) else None
 
-    def _scan(self) -> list[int]:
-        lines: list[int] = []
-        depth, line = 0, 1
-        for match in _TOKENS.finditer(self._data):
-            token = match.group()
-            if token == b"\n":
-                line += 1
-            elif token in (b"[", b"{"):
-                if depth == 1:
-                    lines.append(line)
-                depth += 1
-            elif token in (b"]", b"}"):
-                depth -= 1
-            elif depth == 1:
-                lines.append(line)
+    def _numbered(self, data: bytes, starts: list[int]) -> list[int]:
+        lines, line, counted = [], 1, 0
+        for start in starts:
+            line += data.count(b"\n", counted, start)
+            counted = start
+            lines.append(line)
         return lines
+
+    def _by_indentation(self) -> list[int] | None:
+        first = _FIRST.match(self._data.lstrip(b"\xef\xbb\xbf \t\r\n"))
+        if first is None:
+            return None
+        opening = b"\n" + first.group(1) + b"{"
+        starts = [m.start() + 1 for m in re.finditer(re.escape(opening), self._data)]
+        return self._numbered(self._data, starts) if len(starts) == self._count else None
+
+    def _scan(self) -> list[int]:
+        """Lines of the objects and arrays one level down (strings blanked out first, so
+        brackets inside them do not count)."""
+        data = _STRINGS.sub(b'""', self._data)
+        starts: list[int] = []
+        depth = 0
+        for match in _BRACKETS.finditer(data):
+            if match.group() in b"[{":
+                if depth == 1:
+                    starts.append(match.start())
+                depth += 1
+            else:
+                depth -= 1
+        return self._numbered(data, starts)

@@ -29,12 +29,15 @@ class Tally(Protocol):
 @dataclass(slots=True)
 class Writer:
     """How to write format ``name``: ``encode`` turns one document into its line(s), with the
-    newline; ``header`` (optional) starts the file."""
+    newline; ``header`` (optional) starts the file. A JSON document (Label Studio's array of
+    tasks) puts ``separator`` between documents and ends with ``footer``."""
 
     label: str
     extension: str
     encode: Encoder
     header: Header | None = None
+    separator: bytes = b""
+    footer: bytes = b""
 
 
 @dataclass(slots=True)
@@ -64,13 +67,18 @@ def register_reader(
 
 
 def register_writer(
-    name: str, label: str, extension: str = ".jsonl", header: Header | None = None
+    name: str,
+    label: str,
+    extension: str = ".jsonl",
+    header: Header | None = None,
+    separator: bytes = b"",
+    footer: bytes = b"",
 ) -> Callable[[Encoder], Encoder]:
     """Register ``encode`` as the way to write format ``name`` (``label`` is shown to people)."""
 
     def decorate(encode: Encoder) -> Encoder:
         entry = FORMATS.setdefault(name, Format(name, label, (extension,)))
-        entry.writer = Writer(label, extension, encode, header)
+        entry.writer = Writer(label, extension, encode, header, separator, footer)
         return encode
 
     return decorate
@@ -107,6 +115,7 @@ def formats_for_suffix(suffix: str) -> list[Format]:
 def _load_builtin_formats() -> None:
     from annotator.formats import (  # noqa: F401  (modules register themselves)
         doccano,
+        labelstudio,
         native,
         plaintext,
         spans,
