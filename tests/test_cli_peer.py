@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.formats.peer import TEXT, at, utf16, write_lines
@@ -53,3 +54,58 @@ def test_a_malformed_map_is_a_usage_error(db_path: Path, tmp_path: Path) -> None
     assert result.returncode == 2
     assert "'PER:actor' is not SRC=DST" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def label_studio(path: Path, data: dict) -> Path:
+    ice = {"start": at("ICE")[0], "end": at("ICE")[1], "text": "ICE", "labels": ["ORG"]}
+    tasks = [
+        {
+            "id": 1,
+            "data": data,
+            "annotations": [
+                {"completed_by": 3, "result": [{"type": "labels", "value": ice, "id": "a"}]}
+            ],
+            "predictions": [
+                {"model_version": "v2", "result": [{"type": "labels", "value": ice, "id": "b"}]}
+            ],
+        }
+    ]
+    path.write_text(json.dumps(tasks, indent=2, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_label_studio_text_field_and_predictions(db_path: Path, tmp_path: Path) -> None:
+    path = label_studio(tmp_path / "export.json", {"text": TEXT, "title": "Redada"})
+    refused = run("import", str(path), "--map", "ORG=agency", db=db_path)
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines() == [
+        f"annotator: {path}:2: the task's data holds several strings (text, title); choose "
+        "the text with --text-field NAME"
+    ]
+    done = run("import", str(path), "--map", "ORG=agency", "--text-field", "text", db=db_path)
+    assert done.returncode == 0, done.stderr
+    assert "not read: 1 Label Studio predictions (import them with --predictions)" in done.stdout
+    again = run(
+        "import",
+        str(path),
+        "--map",
+        "ORG=agency",
+        "--text-field",
+        "text",
+        "--predictions",
+        db=db_path,
+    )
+    assert "spans: 1 added, 1 already present" in again.stdout
+    stats = json.loads(run("stats", "--json", db=db_path).stdout)
+    assert stats["annotators"] == {"labelstudio-3": 1, "v2": 1}
+
+
+def test_a_json_array_given_as_jsonl_is_named_in_one_line(db_path: Path, tmp_path: Path) -> None:
+    path = tmp_path / "data.jsonl"
+    path.write_text(json.dumps([{"text": "a"}, {"text": "b"}], indent=1), encoding="utf-8")
+    result = run("import", str(path), "--format", "spans", db=db_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"annotator: {path}:1: this is a JSON document (an array of 2 objects), not JSON Lines; "
+        "import a Label Studio export with --format labelstudio, or save one JSON object per line"
+    ]
