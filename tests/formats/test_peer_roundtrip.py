@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from annotator.formats.importing import import_paths
 from annotator.formats.records import ReadOptions
 from annotator.store import open_store
-from tests.formats.helpers import Doc, export_to, fill
+from tests.formats.helpers import Doc, round_trip
 from tests.formats.peer import stored, utf16
 from tests.formats.test_roundtrip import LABELS, TEXT, documents
 
@@ -25,19 +25,8 @@ READ = {"labelstudio": ReadOptions(predictions=True), "doccano-entities": ReadOp
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(docs=st.lists(documents(), min_size=1, max_size=5))
 def test_export_import_export_is_byte_identical(fmt: str, docs: list[Doc]) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        first_store = open_store(folder / "first.db")
-        fill(first_store, docs)
-        first = folder / "first.json"
-        export_to(first_store, first, fmt)
-        first_store.dispose()
-        second_store = open_store(folder / "second.db")
-        import_paths(second_store, [first], annotator="imported", options=READ[fmt])
-        second = folder / "second.json"
-        export_to(second_store, second, fmt)
-        second_store.dispose()
-        assert second.read_bytes() == first.read_bytes()
+    first, second = round_trip(docs, fmt, READ[fmt])
+    assert second == first
 
 
 @st.composite

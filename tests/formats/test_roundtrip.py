@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from hypothesis import strategies as st
 
 from annotator.formats.importing import import_paths
 from annotator.store import open_store
-from tests.formats.helpers import Doc, export_to, fill
+from tests.formats.helpers import Doc, export_to, fill, round_trip
 
 LABELS = ["actor", "agency", "location", "figure", "quote"]
 PEOPLE = ["ana", "bo", "model 1"]
@@ -67,19 +66,8 @@ def documents(draw) -> Doc:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(docs=st.lists(documents(), min_size=1, max_size=5))
 def test_export_import_export_is_byte_identical(fmt: str, docs: list[Doc]) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        first_store = open_store(folder / "first.db")
-        fill(first_store, docs)
-        first = folder / "first.jsonl"
-        export_to(first_store, first, fmt)
-        first_store.dispose()
-        second_store = open_store(folder / "second.db")
-        import_paths(second_store, [first], annotator="imported")
-        second = folder / "second.jsonl"
-        export_to(second_store, second, fmt)
-        second_store.dispose()
-        assert second.read_bytes() == first.read_bytes()
+    first, second = round_trip(docs, fmt)
+    assert second == first
 
 
 def test_native_keeps_annotators_statuses_origins_and_schema(tmp_path: Path) -> None:
