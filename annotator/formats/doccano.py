@@ -35,7 +35,7 @@ from annotator.formats.jsonl import (
     text_and_meta,
     unread_annotations,
 )
-from annotator.formats.offsets import converted, converter_for
+from annotator.formats.offsets import converted, utf16_converter
 from annotator.formats.records import ReadOptions, ReadSpan, Record, Skipped
 from annotator.formats.registry import register_reader, register_writer
 from annotator.formats.spans import document_of
@@ -43,41 +43,12 @@ from annotator.store.exporting import ExportItem
 
 LAYOUTS = ("label", "labels", "entities", "annotations")
 RELATIONS = "doccano relations (not stored yet)"
-Found = tuple[Any, Any, Any, Any, str]
-"""``(start, end, label, user or None, where)`` as the file gives them."""
+SINGULAR = {"label": "label", "labels": "label", "entities": "entity", "annotations": "annotation"}
+OBJECT_FIELDS = ("start_offset", "end_offset", "label")
 
 
-def _triples(name: str, items: list, source: str, line: int) -> list[Found] | Problem:
-    out = []
-    for index, item in enumerate(items):
-        where = f"{name} {index}"
-        if not isinstance(item, list) or len(item) != 3:
-            return Problem(
-                f"{where} must be [start, end, label], got {orjson.dumps(item).decode()} "
-                "(text-classification files are not span annotations)",
-                source,
-                line,
-            )
-        out.append((*item, None, where))
-    return out
-
-
-def _objects(name: str, items: list, source: str, line: int) -> list[Found] | Problem:
-    singular = {"entities": "entity", "annotations": "annotation"}[name]
-    out = []
-    for index, item in enumerate(items):
-        where = f"{singular} {index}"
-        names = ("start_offset", "end_offset", "label")
-        problem = object_problem(item, names, where, source, line)
-        if problem:
-            return problem
-        user = item.get("user") if name == "annotations" else None
-        out.append((item["start_offset"], item["end_offset"], item["label"], user, where))
-    return out
-
-
-def _found(obj: dict[str, Any], source: str, line: int) -> list[Found] | Problem:
-    """Each span of whichever layout the line uses, as the file gives it."""
+def _layout(obj: dict[str, Any], source: str, line: int) -> tuple[str, list] | Problem | None:
+    """The field holding the line's spans and its items (``None``: no spans)."""
     layouts = [name for name in LAYOUTS if filled(obj.get(name))]
     if len(layouts) > 1:
         return Problem(
@@ -86,14 +57,71 @@ def _found(obj: dict[str, Any], source: str, line: int) -> list[Found] | Problem
             line,
         )
     if not layouts:
-        return []
+        return None
     name = layouts[0]
     items = obj[name]
     if not isinstance(items, list):
         return Problem(f"field {name!r} must be a list, got {type(items).__name__}", source, line)
+    return name, items
+
+
+def _shape_problem(name: str, item: Any, where: str, source: str, line: int) -> Problem | None:
     if name in ("label", "labels"):
-        return _triples(name, items, source, line)
-    return _objects(name, items, source, line)
+        if isinstance(item, list) and len(item) == 3:
+            return None
+        return Problem(
+            f"{where} must be [start, end, label], got {orjson.dumps(item).decode()} "
+            "(text-classification files are not span annotations)",
+            source,
+            line,
+        )
+    return object_problem(item, OBJECT_FIELDS, where, source, line)
+
+
+def _spans(
+    name: str, items: list, text: str, options: ReadOptions, source: str, line: int
+) -> list[ReadSpan] | Problem:
+    """The spans of a line's span field, checked against its text.
+
+    The common case (code-point offsets inside the text, a label name) takes one pass of
+    plain tests: a big import reads hundreds of thousands of spans."""
+    triples = name in ("label", "labels")
+    convert = utf16_converter(text) if options.utf16_offsets else None
+    size = len(text)
+    names: dict[str, str] = {}
+    mapped = {normalise_label(old) for old in options.label_map}
+    spans = []
+    for index, item in enumerate(items):
+        if triples and type(item) is list and len(item) == 3:
+            start, end, label = item
+            user = None
+        elif not triples and type(item) is dict and item.keys() >= set(OBJECT_FIELDS):
+            start, end, label = item["start_offset"], item["end_offset"], item["label"]
+            user = item.get("user")
+        else:
+            return _shape_problem(name, item, f"{SINGULAR[name]} {index}", source, line) or (
+                Problem(f"{SINGULAR[name]} {index}", source, line)
+            )
+        if convert is not None:
+            pair = converted(convert, start, end, f"{SINGULAR[name]} {index}", source, line)
+            if isinstance(pair, Problem):
+                return pair
+            start, end = pair
+        who = None if user is None else _annotator(user, options)
+        if type(start) is int and type(end) is int and 0 <= start < end <= size:
+            known = names.get(label) if type(label) is str else None
+            if known is None and type(label) is str:
+                known = names[label] = normalise_label(label)
+            if known:
+                spans.append(ReadSpan(start, end, known, who))
+                continue
+        where = f"{SINGULAR[name]} {index}"
+        problem = offsets_problem(text, start, end, None, where, source, line)
+        named = problem or _label(label, mapped, where, source, line)
+        if isinstance(named, Problem):
+            return named
+        spans.append(ReadSpan(start, end, named, who))
+    return spans
 
 
 def _label(label: Any, mapped: set[str], where: str, source: str, line: int) -> str | Problem:
@@ -122,9 +150,9 @@ def doccano_items(
     """The document and spans one doccano line holds, and what of it is not read."""
     source = str(path)
     got = text_and_meta(obj, source, line)
-    found = got if isinstance(got, Problem) else _found(obj, source, line)
+    layout = got if isinstance(got, Problem) else _layout(obj, source, line)
     problem = unread_annotations(obj, {*LAYOUTS, "relations"}, "doccano", source, line)
-    for value in (got, found, problem):
+    for value in (got, layout, problem):
         if isinstance(value, Problem):
             yield value
             return
@@ -133,18 +161,10 @@ def doccano_items(
     if relations and not isinstance(relations, list):
         yield Problem("field 'relations' must be a list", source, line)
         return
-    mapped = {normalise_label(name) for name in options.label_map}
-    convert = converter_for(text, options.utf16_offsets)
-    spans = []
-    for start, end, label, user, where in found:
-        pair = converted(convert, start, end, where, source, line)
-        problem = pair if isinstance(pair, Problem) else None
-        problem = problem or offsets_problem(text, *pair, None, where, source, line)
-        name = problem or _label(label, mapped, where, source, line)
-        if isinstance(name, Problem):
-            yield name
-            return
-        spans.append(ReadSpan(*pair, name, _annotator(user, options)))
+    spans = _spans(*layout, text, options, source, line) if layout else []
+    if isinstance(spans, Problem):
+        yield spans
+        return
     if relations:
         yield Skipped(RELATIONS, len(relations))
     document = document_of(obj, text, meta, path, line)
