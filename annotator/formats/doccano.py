@@ -27,6 +27,7 @@ from annotator.core.errors import Problem
 from annotator.core.labels import normalise_label
 from annotator.formats.exporting import ExportSummary, distinct_spans
 from annotator.formats.jsonl import (
+    annotator_problem,
     filled,
     label_problem,
     object_problem,
@@ -108,6 +109,9 @@ def _spans(
                 return pair
             start, end = pair
         who = None if user is None else _annotator(user, options)
+        problem = annotator_problem(who, f"{SINGULAR[name]} {index}", source, line)
+        if problem:
+            return problem
         if type(start) is int and type(end) is int and 0 <= start < end <= size:
             known = names.get(label) if type(label) is str else None
             if known is None and type(label) is str:

@@ -8,9 +8,11 @@ from typing import Any
 
 import orjson
 
-from annotator.core.errors import Problem
+from annotator.core.errors import InvalidSpan, Problem
+from annotator.core.review import GOLD
 from annotator.formats.jsondoc import json_document_problem
 from annotator.formats.plaintext import decode_utf8
+from annotator.store.annotators import clean_name
 
 MAX_DEPTH = 64
 
@@ -200,4 +202,17 @@ def unread_annotations(
                 source,
                 line,
             )
+    return None
+
+
+def annotator_problem(name: str | None, where: str, source: str, line: int) -> Problem | None:
+    """What keeps ``name``, an annotator a file names, from being stored (if anything)."""
+    if name is None:
+        return None
+    try:
+        cleaned = clean_name(name)
+    except InvalidSpan as exc:
+        return Problem(f"{where}: {exc}", source, line)
+    if cleaned == GOLD:
+        return Problem(f"{where}: {GOLD!r} is the reviewed layer, not an annotator", source, line)
     return None

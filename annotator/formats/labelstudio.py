@@ -48,6 +48,7 @@ from annotator.formats.jsondoc import (
 )
 from annotator.formats.jsonl import (
     MAX_DEPTH,
+    annotator_problem,
     field,
     filled,
     holds_ranges,
@@ -171,6 +172,10 @@ def _layers(
             yield Problem(f"{where} must be an object", source, line)
             return
         who = options.annotator or user_name(annotation.get("completed_by"))
+        problem = annotator_problem(who, where, source, line)
+        if problem:
+            yield problem
+            return
         if annotation.get("was_cancelled") is True:
             yield Skipped(CANCELLED)
             if who:
@@ -194,6 +199,10 @@ def _layers(
         model = prediction.get("model_version")
         named = model if isinstance(model, str) and model.strip() else "labelstudio-predictions"
         who = options.annotator or named
+        problem = annotator_problem(who, where, source, line)
+        if problem:
+            yield problem
+            return
         results = prediction.get("result", [])
         yield from _results(results, text, convert, who, Origin.SUGGESTED, where, source, line)
 
@@ -266,6 +275,10 @@ def min_items(obj: dict[str, Any], path: Path, line: int, options: ReadOptions) 
         yield problem or text
         return
     who = options.annotator or user_name(obj.get("annotator"))
+    problem = annotator_problem(who, "field 'annotator'", source, line)
+    if problem:
+        yield problem
+        return
     convert = converter_for(text, options.utf16_offsets)
 
     def layers() -> Iterator:

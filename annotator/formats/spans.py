@@ -27,6 +27,7 @@ from annotator.core.labels import normalise_label
 from annotator.formats.exporting import ExportSummary, distinct_spans
 from annotator.formats.jsonl import (
     ANNOTATION_FIELDS,
+    annotator_problem,
     filled,
     holds_ranges,
     label_problem,
@@ -145,6 +146,10 @@ def spans_items(
         meta = {**meta, "answer": obj["answer"]}
     who = obj.get("_annotator_id")
     annotator = who if isinstance(who, str) and who.strip() and not options.annotator else None
+    problem = annotator_problem(annotator, "field '_annotator_id'", source, line)
+    if problem:
+        yield problem
+        return
     document = document_of(obj, text, meta, path, line)
     yield Record(document=document, source=source, line=line, spans=spans, annotator=annotator)
 

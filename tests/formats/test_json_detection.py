@@ -74,3 +74,32 @@ def test_fields_that_carry_annotations_are_read_or_refused(
 def test_empty_annotation_fields_carry_nothing_and_pass(engine, tmp_path: Path) -> None:
     path = write_lines(tmp_path / "in.jsonl", {"text": TEXT, "spans": RANGES, "relations": []})
     assert import_paths(engine, [path], "x").spans_added == 1
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        (
+            {"data": {"text": TEXT}, "annotations": [{"completed_by": "gold", "result": []}]},
+            "annotation 0: 'gold' is the reviewed layer, not an annotator",
+        ),
+        (
+            {
+                "text": TEXT,
+                "annotations": [
+                    {"label": "x", "start_offset": 0, "end_offset": 1, "user": "u" * 200}
+                ],
+            },
+            "annotation 0: an annotator name is at most 128 characters",
+        ),
+        (
+            {"text": TEXT, "spans": [], "answer": "accept", "_annotator_id": " gold "},
+            "field '_annotator_id': 'gold' is the reviewed layer, not an annotator",
+        ),
+    ],
+)
+def test_annotators_a_file_names_must_be_storable(engine, db_path, tmp_path, line, reason) -> None:
+    path = write_lines(tmp_path / "in.jsonl", line)
+    with pytest.raises(InputError) as caught:
+        import_paths(engine, [path], "x")
+    assert str(caught.value) == f"{path}:1: {reason}"
