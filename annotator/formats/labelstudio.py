@@ -24,7 +24,9 @@ JSON-MIN: ``[{"text", "id", "label": [{"start", "end", "text", "labels"}], "anno
 The writer makes tasks Label Studio imports with their annotations: one annotation per
 annotator (``completed_by`` as the Label Studio user id for ``labelstudio-<id>``, else as
 ``{"email": name}``, which Label Studio matches to a member's e-mail), suggested spans as
-predictions, ``from_name`` ``label`` and ``to_name`` ``text`` as in its NER template.
+predictions, ``from_name`` ``label`` and ``to_name`` ``text`` as in its NER template. The
+reviewed gold layer (``--gold``) is written as a ``ground_truth`` annotation without
+``completed_by`` (Label Studio gives it to whoever imports the file).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ import orjson
 
 from annotator.core.errors import Problem
 from annotator.core.labels import normalise_label
+from annotator.core.review import GOLD
 from annotator.core.spans import Origin
 from annotator.formats.exporting import ExportSummary
 from annotator.formats.jsondoc import (
@@ -387,14 +390,11 @@ def encode_labelstudio(item: ExportItem, tally: ExportSummary) -> bytes:
         tally.wrote(span[2] for span in made + suggested)
         status = item.statuses.get(who)
         if made or status in (Status.DONE, Status.SKIPPED):
-            annotations.append(
-                {
-                    "completed_by": completed_by(who),
-                    "was_cancelled": not made and status == Status.SKIPPED,
-                    "ground_truth": False,
-                    "result": results[: len(made)],
-                }
-            )
+            annotation: dict[str, Any] = {} if who == GOLD else {"completed_by": completed_by(who)}
+            annotation["was_cancelled"] = not made and status == Status.SKIPPED
+            annotation["ground_truth"] = who == GOLD
+            annotation["result"] = results[: len(made)]
+            annotations.append(annotation)
         if suggested:
             predictions.append({"model_version": who, "result": results[len(made) :]})
     task = {

@@ -267,3 +267,23 @@ def test_the_writers_output_reimports_to_the_same_spans(tmp_path: Path) -> None:
     ]
     assert get_status(target, 2, "labelstudio-7") == "skipped"
     assert get_status(target, 2, "ana") == "done"
+
+
+def test_the_gold_layer_is_a_ground_truth_annotation(tmp_path: Path) -> None:
+    from annotator.core.spans import Span
+    from annotator.store.exporting import Selection, SpanSource
+    from annotator.store.review import add_gold
+
+    source = open_store(tmp_path / "a.db")
+    fill_two_annotators(source)
+    add_gold(source, 1, Span(*at("Karen Bass"), "actor"))
+    export_to(
+        source, tmp_path / "gold.json", "labelstudio", selection=Selection(source=SpanSource.GOLD)
+    )
+    (gold_task,) = json.loads((tmp_path / "gold.json").read_text(encoding="utf-8"))
+    (annotation,) = gold_task["annotations"]
+    assert annotation["ground_truth"] is True and "completed_by" not in annotation
+    assert [r["value"]["text"] for r in annotation["result"]] == ["Karen Bass"]
+    target = open_store(tmp_path / "b.db")
+    import_paths(target, [tmp_path / "gold.json"], "reviewer")
+    assert stored(target) == [("Karen Bass", "actor", "reviewer", "imported")]
