@@ -16,23 +16,31 @@ import orjson
 from annotator.core.errors import Problem
 from annotator.formats.plaintext import decode_utf8
 
+BOM = b"\xef\xbb\xbf"
+HEAD = 1 << 20
 _STRINGS = re.compile(rb'"[^"\\\n]*(?:\\.[^"\\\n]*)*"')
 _FIRST = re.compile(rb"\[\s*?\n([ \t]*)\{")
 _BRACKETS = re.compile(rb"[\[\]{}]")
 
 
 def _first_line(data: bytes) -> bytes:
-    for raw in data.lstrip(b"\xef\xbb\xbf").splitlines():
-        if raw.strip():
-            return raw
+    position = len(BOM) if data.startswith(BOM) else 0
+    while position < len(data):
+        end = data.find(b"\n", position)
+        end = len(data) if end < 0 else end + 1
+        if data[position:end].strip():
+            return data[position:end]
+        position = end
     return b""
 
 
 def is_json_lines(data: bytes) -> bool:
     """True if the first non-blank line is a JSON object by itself (or the file is blank)."""
-    first = _first_line(data)
+    first = _first_line(data).strip()
     if not first:
         return True
+    if not first.startswith(b"{"):
+        return False
     try:
         return isinstance(orjson.loads(first), dict)
     except orjson.JSONDecodeError:
@@ -47,13 +55,14 @@ def read_bytes(path: Path) -> bytes | Problem:
 
 
 def parse_document(data: bytes, source: str) -> Any | Problem:
-    """The whole file as one JSON value, or the problem with it (with the line)."""
-    text = decode_utf8(data, source)
-    if isinstance(text, Problem):
-        return text
+    """The whole file as one JSON value, or the problem with it (with the line). Parsed from
+    the bytes: a decoded copy of a big file would take up to four times its size."""
     try:
-        return orjson.loads(text)
+        return orjson.loads(data[3:] if data.startswith(BOM) else data)
     except orjson.JSONDecodeError as exc:
+        text = decode_utf8(data, source)
+        if isinstance(text, Problem):
+            return text
         return Problem(f"not valid JSON: {exc.msg}", source, exc.lineno)
 
 
@@ -87,10 +96,34 @@ def json_document_problem(path: Path) -> Problem | None:
 
 
 def first_element(path: Path) -> dict | None:
-    """The first object a JSON document holds (itself, or its array's first element)."""
-    data = read_bytes(path)
-    if isinstance(data, Problem):
+    """The first object a JSON document holds (itself, or its array's first element), read
+    from the start of the file when it fits there, so a big export is not parsed to sniff."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(HEAD)
+    except OSError:
         return None
+    body = head.removeprefix(BOM).lstrip()
+    if body.startswith(b"["):
+        blanked = _STRINGS.sub(lambda m: b'"' + b" " * (len(m.group()) - 2) + b'"', body)
+        depth = 0
+        for match in _BRACKETS.finditer(blanked):
+            opening = match.group() in b"[{"
+            depth += 1 if opening else -1
+            if depth == 2 and opening:
+                begin = match.start()
+            elif depth == 1 and not opening:
+                try:
+                    value = orjson.loads(body[begin : match.end()])
+                except orjson.JSONDecodeError:
+                    return None
+                return value if isinstance(value, dict) else None
+    if len(head) < HEAD and not body.startswith(b"["):
+        data = head
+    else:
+        data = read_bytes(path)
+        if isinstance(data, Problem):
+            return None
     value = parse_document(data, str(path))
     if isinstance(value, list):
         value = value[0] if value else None

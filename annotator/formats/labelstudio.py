@@ -61,7 +61,7 @@ from annotator.formats.jsonl import (
     offsets_problem,
     unread_annotations,
 )
-from annotator.formats.offsets import Converter, converted, converter_for
+from annotator.formats.offsets import Converter, converted, utf16_converter
 from annotator.formats.records import ReadOptions, ReadSpan, Record, Skipped
 from annotator.formats.registry import register_reader, register_writer
 from annotator.formats.spans import document_of
@@ -120,46 +120,73 @@ def user_name(completed_by: Any) -> str | None:
 def _results(
     results: Any,
     text: str,
-    convert: Converter,
+    convert: Converter | None,
     who: str | None,
     origin: str,
     where: str,
     source: str,
     line: int,
 ) -> Iterator[ReadSpan | Skipped | Problem]:
-    """The spans of ``labels`` results; other results counted as not read."""
+    """The spans of ``labels`` results; other results counted as not read.
+
+    A well-formed span takes one pass of plain tests; the checks that say what is wrong
+    run only when something is."""
     if not isinstance(results, list):
         yield Problem(f"{where}: 'result' must be a list", source, line)
         return
+    size = len(text)
+    names: dict[str, str] = {}
     for index, result in enumerate(results):
-        here = f"{where} result {index}"
-        kind = result.get("type") if isinstance(result, dict) else None
-        if kind == "relation":
-            yield Skipped(RELATIONS)
-            continue
-        if kind != "labels":
-            if not isinstance(result, dict):
-                yield Problem(f"{here} must be an object", source, line)
-            else:
-                yield Skipped(f"Label Studio {kind!r} results (only 'labels' spans are read)")
-            continue
-        value = result.get("value")
-        labels = value.get("labels") if isinstance(value, dict) else None
-        if not isinstance(labels, list) or not labels:
-            yield Problem(f"{here}: 'value' must hold start, end and labels", source, line)
+        value = result.get("value") if type(result) is dict else None
+        if type(value) is dict and result.get("type") == "labels":
+            start, end, labels = value.get("start"), value.get("end"), value.get("labels")
+            quoted = value.get("text")
+            if convert is not None:
+                start, end = convert(start), convert(end)
+            if (
+                type(start) is int
+                and type(end) is int
+                and 0 <= start < end <= size
+                and type(labels) is list
+                and labels
+                and (quoted is None or quoted == text[start:end])
+                and all(type(label) is str and label.strip() for label in labels)
+            ):
+                for label in labels:
+                    name = names.get(label)
+                    if name is None:
+                        name = names[label] = normalise_label(label)
+                    yield ReadSpan(start, end, name, who, origin)
+                continue
+        checked = _checked_result(result, text, convert, f"{where} result {index}", source, line)
+        yield checked
+        if isinstance(checked, Problem):
             return
-        pair = converted(convert, value.get("start"), value.get("end"), here, source, line)
-        problem = pair if isinstance(pair, Problem) else None
-        problem = problem or offsets_problem(text, *pair, value.get("text"), here, source, line)
-        if problem:
-            yield problem
-            return
-        for label in labels:
-            problem = label_problem(label, here, source, line)
-            if problem:
-                yield problem
-                return
-            yield ReadSpan(*pair, normalise_label(label), who, origin)
+
+
+def _checked_result(
+    result: Any, text: str, convert: Converter | None, here: str, source: str, line: int
+) -> Skipped | Problem:
+    """What a result that is not a well-formed ``labels`` span is: a count or a problem."""
+    kind = result.get("type") if isinstance(result, dict) else None
+    if kind == "relation":
+        return Skipped(RELATIONS)
+    if not isinstance(result, dict):
+        return Problem(f"{here} must be an object", source, line)
+    if kind != "labels":
+        return Skipped(f"Label Studio {kind!r} results (only 'labels' spans are read)")
+    value = result.get("value")
+    labels = value.get("labels") if isinstance(value, dict) else None
+    if not isinstance(labels, list) or not labels:
+        return Problem(f"{here}: 'value' must hold start, end and labels", source, line)
+    start, end = value.get("start"), value.get("end")
+    pair = converted(convert, start, end, here, source, line) if convert else (start, end)
+    if isinstance(pair, Problem):
+        return pair
+    problem = offsets_problem(text, *pair, value.get("text"), here, source, line)
+    for label in labels:
+        problem = problem or label_problem(label, here, source, line)
+    return problem or Problem(f"{here}: not a span", source, line)
 
 
 def _layers(
@@ -167,7 +194,7 @@ def _layers(
 ) -> Iterator[ReadSpan | Skipped | Problem | tuple[str, str]]:
     """Spans, counts, problems and ``(annotator, status)`` of a task's annotations and
     predictions."""
-    convert = converter_for(text, options.utf16_offsets)
+    convert = utf16_converter(text) if options.utf16_offsets else None
     annotations = [*(task.get("annotations") or []), *(task.get("completions") or [])]
     for index, annotation in enumerate(annotations):
         where = f"annotation {index}"
@@ -252,6 +279,9 @@ def task_items(obj: dict[str, Any], path: Path, line: int, options: ReadOptions)
         yield problem or text
         return
     meta = obj.get("meta")
+    if isinstance(meta, dict) and nested_too_deeply(meta):
+        yield Problem(f"field 'meta' is nested more than {MAX_DEPTH} levels deep", source, line)
+        return
     if filled(obj.get("drafts")):
         yield Skipped(DRAFTS, len(obj["drafts"]))
     layers = _layers(obj, text, options, source, line)
@@ -282,7 +312,7 @@ def min_items(obj: dict[str, Any], path: Path, line: int, options: ReadOptions) 
     if problem:
         yield problem
         return
-    convert = converter_for(text, options.utf16_offsets)
+    convert = utf16_converter(text) if options.utf16_offsets else None
 
     def layers() -> Iterator:
         for name in span_fields:
@@ -339,8 +369,6 @@ def read_labelstudio(path: Path, options: ReadOptions) -> Iterator[Item]:
         line = lines[index] or 1
         if not isinstance(task, dict):
             yield Problem(f"task {index} is not an object", source, line)
-        elif nested_too_deeply(task):
-            yield Problem(f"task {index} is nested more than {MAX_DEPTH} levels deep", source, line)
         else:
             yield from task_items(task, path, line, options)
         tasks[index] = None
