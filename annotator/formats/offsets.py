@@ -41,10 +41,6 @@ def utf16_converter(text: str) -> Converter:
     return convert
 
 
-def converter_for(text: str, utf16: bool) -> Converter:
-    return utf16_converter(text) if utf16 else _same
-
-
 def converted(
     convert: Converter, start: Any, end: Any, where: str, source: str, line: int | None
 ) -> tuple[Any, Any] | Problem:
