@@ -111,3 +111,10 @@ def test_a_json_array_given_as_jsonl_is_named_in_one_line(db_path: Path, tmp_pat
         f"annotator: {path}:1: this is a JSON document (an array of 2 objects), not JSON Lines; "
         "import a Label Studio export with --format labelstudio, or save one JSON object per line"
     ]
+
+
+def test_label_studio_options_on_other_files_are_refused(db_path: Path, tmp_path: Path) -> None:
+    path = doccano_ids(tmp_path / "old.jsonl")
+    assert refused(
+        str(path), "--map", "1=agency,2=actor,3=location", "--predictions", db=db_path
+    ) == ["annotator: --text-field and --predictions apply to Label Studio files; none was read"]

@@ -143,15 +143,19 @@ def read_records(
     }
     files, problems = expand_paths(paths)
     yield from problems
+    read_as = set()
     for path in files:
         fmt = choose_format(path, format_name)
         if isinstance(fmt, Problem):
             yield fmt
             continue
+        read_as.add(fmt.name)
         items = fmt.reader(path, options)
         if label_map:
             items = _mapped(items, label_map)
         yield from items
+    if files and (options.text_field or options.predictions) and "labelstudio" not in read_as:
+        yield Problem("--text-field and --predictions apply to Label Studio files; none was read")
 
 
 def _mapped(items: Iterable[Item], label_map: dict[str, str | None]) -> Iterator[Item]:
