@@ -63,18 +63,35 @@ def _drive(steps: Generator[Progress, None, Any], what: str) -> Any:
             sys.stderr.flush()
 
 
+def _label_map(text: str) -> dict[str, str | None]:
+    from annotator.formats.records import parse_label_map
+
+    try:
+        return parse_label_map(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from annotator.formats.importing import import_steps
     from annotator.formats.records import ReadOptions
 
     engine = _engine(args)
+    options = ReadOptions(
+        label_map={old: new for part in args.label_map or [] for old, new in part.items()},
+        annotator=args.annotator,
+        utf16_offsets=args.offsets == "utf16",
+        text_field=args.text_field,
+        predictions=args.predictions,
+        skip_unsupported=args.skip_unsupported,
+    )
     steps = import_steps(
         engine,
         args.paths,
         annotator=args.annotator or "imported",
         format_name=args.format,
         add_missing_labels=args.add_labels,
-        options=ReadOptions(skip_unsupported=args.skip_unsupported),
+        options=options,
     )
     summary = _drive(steps, "importing")
     print("\n".join(summary.lines()))
@@ -398,9 +415,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser(
         "import",
         parents=[common],
-        help="import .txt articles, folders of them, or JSONL files",
+        help="import .txt articles, folders of them, JSONL files or Label Studio exports",
         description="Import documents (and their spans) all or nothing: on any error the "
-        "database is left as it was. Texts already stored are not copied again.",
+        "database is left as it was. Texts already stored are not copied again. --annotator "
+        "names whose spans these are; without it, annotators named in the files (doccano users, "
+        "Label Studio's completed_by) are kept apart.",
     )
     imp.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     imp.add_argument(
@@ -416,6 +435,32 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="count annotations the store cannot hold (brat relations, events, attributes, "
         "discontinuous spans) as not read instead of refusing the file",
+    )
+    imp.add_argument(
+        "--map",
+        dest="label_map",
+        action="append",
+        type=_label_map,
+        metavar="SRC=DST,...",
+        help="rename labels as they are read, e.g. PER=actor,ORG=agency; SRC= leaves a label "
+        "out (counted); doccano label ids are named this way too: 1=actor,2=location",
+    )
+    imp.add_argument(
+        "--offsets",
+        choices=["codepoints", "utf16"],
+        default="codepoints",
+        help="how the files count offsets: codepoints (Python, spaCy; the default) or utf16 "
+        "(JavaScript: some doccano versions, Label Studio with emoji)",
+    )
+    imp.add_argument(
+        "--text-field",
+        metavar="NAME",
+        help="the field of a Label Studio task's data that holds the text, when there are several",
+    )
+    imp.add_argument(
+        "--predictions",
+        action="store_true",
+        help="also import Label Studio predictions (as suggested spans of their model)",
     )
     imp.set_defaults(handler=cmd_import)
 

@@ -232,6 +232,9 @@ def _format_selection(
                 [Problem("native files keep every annotator's spans apart already; leave out each")]
             )
         return replace(selection, source=SpanSource.LAYERS, review=True)
+    if fmt.name == "labelstudio" and selection.source != SpanSource.GOLD:
+        # a task holds one annotation per annotator: every chosen layer, kept apart
+        return replace(selection, source=SpanSource.LAYERS)
     if selection.source == SpanSource.EACH and not writer.carries_annotator:
         raise InputError(
             [
@@ -299,6 +302,8 @@ def export_steps(
             done, last = 0, None
             for item in iter_selected(connection, selection):
                 part = split_of(item.sha256, options.seed, options.split) if options.split else 0
+                if writer.separator and summary.documents[names[part]]:
+                    handles[part].write(writer.separator)
                 handles[part].write(writer.encode(item, summary))
                 summary.documents[names[part]] += 1
                 if item.annotator is not None:
@@ -309,6 +314,7 @@ def export_steps(
                     if done % every == 0:
                         yield Progress(done, total)
             for handle in handles:
+                handle.write(writer.footer)
                 handle.flush()
                 os.fsync(handle.fileno())
             stack.close()

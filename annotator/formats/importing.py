@@ -19,6 +19,7 @@ from annotator.core.errors import InputError, Problem
 from annotator.core.labels import normalise_label
 from annotator.formats import brat
 from annotator.formats.exporting import Progress, run_steps
+from annotator.formats.jsondoc import first_element
 from annotator.formats.records import Declaration, ReadOptions, Record, Skipped
 from annotator.formats.registry import Format, formats_for_suffix, get_format, readable_suffixes
 from annotator.store.importing import ImportSummary, ImportWriter, import_writer
@@ -62,13 +63,17 @@ def _brat_pairs_once(files: list[Path]) -> list[Path]:
 
 
 def _first_object(path: Path) -> dict | None:
+    """The first line's JSON object; for a file that is one JSON document (a Label Studio
+    export), the first object it holds."""
     try:
         with path.open("rb") as handle:
             for raw in handle:
                 if raw.strip():
                     value = orjson.loads(raw)
-                    return value if isinstance(value, dict) else None
-    except (OSError, orjson.JSONDecodeError):
+                    return value if isinstance(value, dict) else first_element(path)
+    except orjson.JSONDecodeError:
+        return first_element(path)
+    except OSError:
         return None
     return None
 
@@ -112,15 +117,19 @@ def read_records(
     }
     files, problems = expand_paths(paths)
     yield from problems
+    read_as = set()
     for path in files:
         fmt = choose_format(path, format_name)
         if isinstance(fmt, Problem):
             yield fmt
             continue
+        read_as.add(fmt.name)
         items = fmt.reader(path, options)
         if label_map:
             items = _mapped(items, label_map)
         yield from items
+    if files and (options.text_field or options.predictions) and "labelstudio" not in read_as:
+        yield Problem("--text-field and --predictions apply to Label Studio files; none was read")
 
 
 def _mapped(items: Iterable[Item], label_map: dict[str, str | None]) -> Iterator[Item]:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from annotator.core.errors import Problem
+from annotator.core.errors import InvalidSpan, Problem
+from annotator.core.review import GOLD
 from annotator.core.spans import range_problem
+from annotator.formats.jsondoc import json_document_problem
 from annotator.formats.plaintext import decode_utf8
+from annotator.store.annotators import clean_name
 
 MAX_DEPTH = 64
 
@@ -34,8 +37,12 @@ def nested_too_deeply(value: Any, limit: int = MAX_DEPTH) -> bool:
 
 
 def json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any] | Problem]]:
-    """Each non-blank line of ``path`` with its number: a JSON object, or the problem with it."""
+    """Each non-blank line of ``path`` with its number: a JSON object, or the problem with it.
+
+    A file that is one JSON document (an array, a pretty-printed object) gets one problem
+    saying so, not one per line."""
     source = str(path)
+    first = True
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -52,6 +59,15 @@ def json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any] | Problem]]:
             try:
                 value = orjson.loads(text)
             except orjson.JSONDecodeError as exc:
+                value = exc
+            if first and not isinstance(value, dict):
+                document = json_document_problem(path)
+                if document:
+                    yield number, document
+                    return
+            first = False
+            if isinstance(value, orjson.JSONDecodeError):
+                exc = value
                 ending = "" if raw.endswith(b"\n") else " (the line is cut off)"
                 yield number, Problem(f"not valid JSON: {exc}{ending}", source, number)
                 continue
@@ -135,7 +151,61 @@ def text_and_meta(obj: dict[str, Any], source: str, line: int) -> tuple[str, dic
     return text, meta
 
 
-def records_of(path: Path, parse: Callable[[dict[str, Any], Path, int], Any]) -> Iterator[Any]:
-    """``parse`` applied to each JSON line of ``path``; problems pass through."""
+def records_of(
+    path: Path, parse: Callable[[dict[str, Any], Path, int], Iterable[Any]]
+) -> Iterator[Any]:
+    """What ``parse`` reads from each JSON line of ``path`` (it may yield several items, say
+    a record and a count of what it left out); problems pass through."""
     for line, obj in json_lines(path):
-        yield obj if isinstance(obj, Problem) else parse(obj, path, line)
+        if isinstance(obj, Problem):
+            yield obj
+        else:
+            yield from parse(obj, path, line)
+
+
+ANNOTATION_FIELDS = ("label", "labels", "entities", "annotations", "relations", "result", "spans")
+"""Top-level fields that carry annotations in one tool's layout or another."""
+
+
+def filled(value: Any) -> bool:
+    """True unless ``value`` is missing or empty: an empty list carries no annotations."""
+    return value not in (None, [], {}, "")
+
+
+def holds_ranges(value: Any) -> bool:
+    """True if ``value`` is a list of objects with offsets (how spans look in most tools)."""
+    if not isinstance(value, list) or not value or not isinstance(value[0], dict):
+        return False
+    return {"start", "end"} <= value[0].keys() or {"start_offset", "end_offset"} <= value[0].keys()
+
+
+def unread_annotations(
+    obj: dict[str, Any], read: set[str], fmt: str, source: str, line: int
+) -> Problem | None:
+    """The problem of a field that looks like annotations (by its name, or by holding
+    objects with offsets) but that format ``fmt`` does not read: refused, never ignored."""
+    for name, value in obj.items():
+        if name in read or not filled(value):
+            continue
+        if name in ANNOTATION_FIELDS or holds_ranges(value):
+            return Problem(
+                f"field {name!r} looks like annotations, which the {fmt} format does not read "
+                "(the format is detected from the file's first line; choose another with "
+                "--format, or leave the field out)",
+                source,
+                line,
+            )
+    return None
+
+
+def annotator_problem(name: str | None, where: str, source: str, line: int) -> Problem | None:
+    """What keeps ``name``, an annotator a file names, from being stored (if anything)."""
+    if name is None:
+        return None
+    try:
+        cleaned = clean_name(name)
+    except InvalidSpan as exc:
+        return Problem(f"{where}: {exc}", source, line)
+    if cleaned == GOLD:
+        return Problem(f"{where}: {GOLD!r} is the reviewed layer, not an annotator", source, line)
+    return None

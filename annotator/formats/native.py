@@ -41,6 +41,7 @@ from annotator.formats.jsonl import (
     object_problem,
     offsets_problem,
     text_and_meta,
+    unread_annotations,
 )
 from annotator.formats.records import Declaration, ReadOptions, ReadReview, ReadSpan, Record
 from annotator.formats.registry import register_reader, register_writer
@@ -122,6 +123,9 @@ def encode_native(item: ExportItem, tally: ExportSummary) -> bytes:
 
 def _header(obj: dict[str, Any], path: Path, line: int) -> Declaration | Problem:
     source = str(path)
+    unread = unread_annotations(obj, {"labels"}, "native", source, line)
+    if unread:
+        return unread
     version = obj.get("version")
     if obj.get("format") != FORMAT or type(version) is not int:
         return Problem(f"not an {FORMAT} header", source, line)
@@ -152,6 +156,9 @@ def _header(obj: dict[str, Any], path: Path, line: int) -> Declaration | Problem
 
 def _document(obj: dict[str, Any], path: Path, line: int) -> Record | Problem:
     source = str(path)
+    unread = unread_annotations(obj, {"spans", "gold", "notes"}, "native", source, line)
+    if unread:
+        return unread
     got = text_and_meta(obj, source, line)
     if isinstance(got, Problem):
         return got
@@ -259,6 +266,11 @@ LINE_READERS: dict[str, LineReader] = {"header": _header, "document": _document}
 )
 def read_native(path: Path, options: ReadOptions) -> Iterator[Record | Declaration | Problem]:
     source = str(path)
+    if options.utf16_offsets:
+        yield Problem(
+            "native files count offsets in code points; leave out --offsets utf16", source
+        )
+        return
     seen_header = False
     for line, obj in json_lines(path):
         if isinstance(obj, Problem):

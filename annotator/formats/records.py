@@ -100,3 +100,19 @@ class Declaration:
     annotators: list[str]
     source: str
     line: int
+
+
+def parse_label_map(text: str) -> dict[str, str | None]:
+    """``"PER=actor,ORG=agency,MISC="`` -> ``{"PER": "actor", "ORG": "agency", "MISC": None}``
+    (``SRC=`` drops the label). Raises ``ValueError`` naming the part that is not ``SRC=DST``."""
+    mapping: dict[str, str | None] = {}
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        source, equals, target = part.partition("=")
+        if not equals or not source.strip():
+            raise ValueError(
+                f"{part.strip()!r} is not SRC=DST; write e.g. PER=actor,ORG=agency,MISC="
+            )
+        mapping[source.strip()] = target.strip() or None
+    return mapping

@@ -33,13 +33,17 @@ class Writer:
     """How to write format ``name``: ``encode`` turns one document into its line(s), with the
     newline; ``header`` (optional) starts the file. ``carries_annotator``: each record can
     name whose spans it holds (``ExportItem.annotator``, set in one-record-per-annotator
-    exports); exports of one record per annotator refuse a writer that cannot."""
+    exports); exports of one record per annotator refuse a writer that cannot.
+    A JSON document (Label Studio's array of tasks) puts ``separator`` between documents
+    and ends with ``footer``."""
 
     label: str
     extension: str
     encode: Encoder
     header: Header | None = None
     carries_annotator: bool = False
+    separator: bytes = b""
+    footer: bytes = b""
 
 
 @dataclass(slots=True)
@@ -88,13 +92,17 @@ def register_writer(
     extension: str = ".jsonl",
     header: Header | None = None,
     carries_annotator: bool = False,
+    separator: bytes = b"",
+    footer: bytes = b"",
 ) -> Callable[[Encoder], Encoder]:
     """Register ``encode`` as the way to write format ``name`` (``label`` is shown to people;
     ``carries_annotator``: see ``Writer``)."""
 
     def decorate(encode: Encoder) -> Encoder:
         entry = FORMATS.setdefault(name, Format(name, label, (extension,)))
-        entry.writer = Writer(label, extension, encode, header, carries_annotator)
+        entry.writer = Writer(
+            label, extension, encode, header, carries_annotator, separator, footer
+        )
         return encode
 
     return decorate
@@ -146,6 +154,7 @@ def _load_builtin_formats() -> None:
         brat,
         conll,
         doccano,
+        labelstudio,
         native,
         plaintext,
         spans,

@@ -5,11 +5,17 @@ offsets in code points, end exclusive, spans sorted by (start, end, label): the 
 ``Doc.char_span`` and Prodigy's span recipes read. Nested and overlapping spans are kept (they
 belong in spaCy's ``doc.spans[key]``). A line with only ``text`` imports as a document without
 spans.
+
+Prodigy's examples are read too: only ``"answer": "accept"`` gives spans; the spans of
+rejected and ignored examples are counted as not read and the answer is kept in the
+document's ``meta``; ``_annotator_id`` names the annotator (unless one is named on import);
+relations and choice answers are counted as not read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,18 +27,28 @@ from annotator.core.labels import normalise_label
 from annotator.core.spans import range_problem
 from annotator.formats.exporting import ExportSummary, distinct_spans, whose
 from annotator.formats.jsonl import (
+    ANNOTATION_FIELDS,
+    annotator_problem,
+    filled,
+    holds_ranges,
     label_problem,
     object_problem,
     offsets_problem,
     records_of,
     text_and_meta,
+    unread_annotations,
 )
-from annotator.formats.records import ReadOptions, ReadSpan, Record
+from annotator.formats.offsets import Converter, converted, utf16_converter
+from annotator.formats.records import ReadOptions, ReadSpan, Record, Skipped
 from annotator.formats.registry import register_reader, register_writer
 from annotator.store.exporting import ExportItem
 
 
-def _spans(value: Any, text: str, source: str, line: int) -> list[ReadSpan] | Problem:
+def _spans(
+    value: Any, text: str, source: str, line: int, convert: Converter | None = None
+) -> list[ReadSpan] | Problem:
+    """The spans of a line; ``convert`` turns the file's offsets into code points when they
+    are not (UTF-16 files)."""
     if not isinstance(value, list):
         return Problem(f"field 'spans' must be a list, got {type(value).__name__}", source, line)
     spans = []
@@ -41,6 +57,11 @@ def _spans(value: Any, text: str, source: str, line: int) -> list[ReadSpan] | Pr
     for index, item in enumerate(value):
         if type(item) is dict:
             start, end, label = item.get("start"), item.get("end"), item.get("label")
+            if convert is not None:
+                pair = converted(convert, start, end, f"span {index}", source, line)
+                if isinstance(pair, Problem):
+                    return pair
+                start, end = pair
             quoted = item.get("text")
             if (
                 range_problem(start, end, size) is None
@@ -57,7 +78,7 @@ def _spans(value: Any, text: str, source: str, line: int) -> list[ReadSpan] | Pr
         problem = object_problem(item, ("start", "end", "label"), where, source, line)
         if problem:
             return problem
-        start, end, label = item["start"], item["end"], item["label"]
+        label = item["label"]
         problem = offsets_problem(text, start, end, item.get("text"), where, source, line)
         return problem or label_problem(label, where, source, line) or Problem(where, source, line)
     return spans
@@ -71,30 +92,91 @@ def document_of(obj: dict[str, Any], text: str, meta: dict, path: Path, line: in
     return Document(text=text, title=title, meta=meta, source=f"{path.name}:{line}")
 
 
-def record_from_object(obj: dict[str, Any], path: Path, line: int) -> Record | Problem:
-    """A document and its spans from one parsed line of a ``spans`` file."""
+ANSWERS = ("accept", "reject", "ignore")
+READ = {"spans", "tokens", "relations"}
+
+
+def _answered(
+    obj: dict[str, Any], spans: list[ReadSpan], source: str, line: int
+) -> tuple[list[ReadSpan], list[Skipped]] | Problem:
+    """Prodigy's ``answer``: only accepted examples give spans; the others are counted.
+    Relations and choice answers are counted too (the store holds neither)."""
+    skipped = []
+    answer = obj.get("answer")
+    if answer is not None and answer not in ANSWERS:
+        return Problem(
+            f"field 'answer' must be one of {', '.join(ANSWERS)}, got {answer!r}", source, line
+        )
+    if answer in ("reject", "ignore") and spans:
+        reason = f"spans of Prodigy examples answered {answer!r} (the answer is kept in meta)"
+        skipped.append(Skipped(reason, len(spans)))
+        spans = []
+    relations = obj.get("relations")
+    if filled(relations):
+        if not isinstance(relations, list):
+            return Problem("field 'relations' must be a list", source, line)
+        skipped.append(Skipped("Prodigy relations (not stored yet)", len(relations)))
+    if filled(obj.get("accept")):
+        skipped.append(Skipped("Prodigy choice answers ('accept'; text classification)"))
+    return spans, skipped
+
+
+def spans_items(
+    obj: dict[str, Any], path: Path, line: int, options: ReadOptions
+) -> Iterator[Record | Problem | Skipped]:
+    """A document and its spans from one parsed line of a ``spans`` (or Prodigy) file."""
     source = str(path)
     got = text_and_meta(obj, source, line)
     if isinstance(got, Problem):
-        return got
+        yield got
+        return
     text, meta = got
-    spans = _spans(obj.get("spans", []), text, source, line)
-    if isinstance(spans, Problem):
-        return spans
-    document = document_of(obj, text, meta, path, line)
-    return Record(
-        document=document, source=source, line=line, spans=spans, annotated="spans" in obj
+    convert = utf16_converter(text) if options.utf16_offsets else None
+    spans = unread_annotations(obj, READ, "spans", source, line) or _spans(
+        obj.get("spans", []), text, source, line, convert
     )
+    answered = spans if isinstance(spans, Problem) else _answered(obj, spans, source, line)
+    if isinstance(answered, Problem):
+        yield answered
+        return
+    spans, skipped = answered
+    yield from skipped
+    if "answer" in obj:
+        meta = {**meta, "answer": obj["answer"]}
+    who = obj.get("_annotator_id")
+    annotator = who if isinstance(who, str) and who.strip() and not options.annotator else None
+    problem = annotator_problem(annotator, "field '_annotator_id'", source, line)
+    if problem:
+        yield problem
+        return
+    document = document_of(obj, text, meta, path, line)
+    yield Record(
+        document=document,
+        source=source,
+        line=line,
+        spans=spans,
+        annotator=annotator,
+        annotated="spans" in obj,
+    )
+
+
+def looks_like_spans(obj: dict[str, Any]) -> bool:
+    """A line with text and no field of another layout (doccano, tokens, native, Label
+    Studio's JSON-MIN)."""
+    others = {*ANNOTATION_FIELDS, "type", "ner_tags"} - READ
+    if "text" not in obj or others & obj.keys():
+        return False
+    return not any(holds_ranges(value) for name, value in obj.items() if name not in READ)
 
 
 @register_reader(
     "spans",
-    "JSON Lines, one document per line with character spans (spaCy, Prodigy)",
+    "JSON Lines, one document per line with character spans (spaCy, Prodigy answers)",
     (".jsonl", ".json"),
-    sniff=lambda obj: "text" in obj and not {"label", "entities", "type", "ner_tags"} & obj.keys(),
+    sniff=looks_like_spans,
 )
-def read_spans(path: Path, options: ReadOptions) -> Iterator[Record | Problem]:
-    return records_of(path, record_from_object)
+def read_spans(path: Path, options: ReadOptions) -> Iterator[Record | Problem | Skipped]:
+    return records_of(path, partial(spans_items, options=options))
 
 
 @register_writer("spans", "spans: character offsets (spaCy, Prodigy)", carries_annotator=True)

@@ -23,7 +23,7 @@ from annotator.core.documents import Document, title_from_text
 from annotator.core.errors import Problem
 from annotator.core.labels import normalise_label
 from annotator.formats.exporting import ExportSummary, distinct_spans, whose
-from annotator.formats.jsonl import field, records_of
+from annotator.formats.jsonl import field, records_of, unread_annotations
 from annotator.formats.records import ReadOptions, ReadSpan, Record
 from annotator.formats.registry import register_reader, register_writer
 from annotator.formats.tokenize import tokenize
@@ -110,7 +110,8 @@ def record_from_tokens(obj: dict[str, Any], path: Path, line: int) -> Record | P
     source = str(path)
     tokens = field(obj, "tokens", list, source, line)
     tags = field(obj, "ner_tags", list, source, line)
-    for value in (tokens, tags):
+    unread = unread_annotations(obj, set(), "tokens", source, line)
+    for value in (unread, tokens, tags):
         if isinstance(value, Problem):
             return value
     if len(tokens) != len(tags):
@@ -156,4 +157,4 @@ def record_from_tokens(obj: dict[str, Any], path: Path, line: int) -> Record | P
     sniff=lambda obj: "tokens" in obj and "ner_tags" in obj,
 )
 def read_tokens(path: Path, options: ReadOptions) -> Iterator[Record | Problem]:
-    return records_of(path, record_from_tokens)
+    return records_of(path, lambda obj, where, line: [record_from_tokens(obj, where, line)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,6 +11,10 @@ from sqlalchemy.engine import Engine
 from annotator.core.documents import Document, title_from_text
 from annotator.core.spans import Origin, Span
 from annotator.formats.exporting import ExportOptions, ExportSummary, export
+from annotator.formats.importing import import_paths
+from annotator.formats.records import ReadOptions
+from annotator.formats.registry import get_format
+from annotator.store import open_store
 from annotator.store.documents import add_documents
 from annotator.store.spans import add_span
 from annotator.store.status import set_status
@@ -43,3 +48,24 @@ def fill(engine: Engine, docs: list[Doc]) -> list[int]:
 
 def export_to(engine: Engine, path: Path, fmt: str = "spans", **options) -> ExportSummary:
     return export(engine, ExportOptions(format=fmt, output=path, **options))
+
+
+def round_trip(
+    docs: list[Doc], fmt: str, options: ReadOptions | None = None
+) -> tuple[bytes, bytes]:
+    """The export of ``docs`` as ``fmt``, and the export of that file imported into a new
+    database."""
+    suffix = get_format(fmt).suffixes[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        first_store = open_store(folder / "first.db")
+        fill(first_store, docs)
+        first = folder / f"first{suffix}"
+        export_to(first_store, first, fmt)
+        first_store.dispose()
+        second_store = open_store(folder / "second.db")
+        import_paths(second_store, [first], annotator="imported", options=options)
+        second = folder / f"second{suffix}"
+        export_to(second_store, second, fmt)
+        second_store.dispose()
+        return first.read_bytes(), second.read_bytes()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from hypothesis import strategies as st
 
 from annotator.formats.importing import import_paths
 from annotator.store import open_store
-from tests.formats.helpers import Doc, export_to, fill
+from tests.formats.helpers import Doc, export_to, fill, round_trip
 
 LABELS = ["actor", "agency", "location", "figure", "quote"]
 PEOPLE = ["ana", "bo", "model 1"]
@@ -79,19 +78,8 @@ def test_export_import_export_is_byte_identical(fmt: str, docs: list[Doc]) -> No
     annotator's; ``native`` keeps everyone's layers."""
     if fmt != "native":
         docs = [one_annotator(doc) for doc in docs]
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        first_store = open_store(folder / "first.db")
-        fill(first_store, docs)
-        first = folder / "first.jsonl"
-        export_to(first_store, first, fmt)
-        first_store.dispose()
-        second_store = open_store(folder / "second.db")
-        import_paths(second_store, [first], annotator="imported")
-        second = folder / "second.jsonl"
-        export_to(second_store, second, fmt)
-        second_store.dispose()
-        assert second.read_bytes() == first.read_bytes()
+    first, second = round_trip(docs, fmt)
+    assert second == first
 
 
 def test_native_keeps_annotators_statuses_origins_and_schema(tmp_path: Path) -> None:

@@ -257,3 +257,56 @@ def test_native_needs_no_choice_of_annotator(qtbot, corpus, tmp_path) -> None:
     header, *documents = (tmp_path / "backup.jsonl").read_text(encoding="utf-8").splitlines()
     assert json.loads(header)["annotators"] == ["annotator-1", "annotator-2"]
     assert len(documents) == 300
+
+
+def label_studio_export(path: Path) -> Path:
+    text = "ICE arrested 44 people in Paramount. 🚨"
+    result = [
+        {
+            "id": "r1",
+            "type": "labels",
+            "from_name": "label",
+            "to_name": "text",
+            "value": {"start": 0, "end": 3, "text": "ICE", "labels": ["ORG"]},
+        },
+        {
+            "id": "r2",
+            "type": "labels",
+            "from_name": "label",
+            "to_name": "text",
+            "value": {"start": 26, "end": 35, "text": "Paramount", "labels": ["MISC"]},
+        },
+    ]
+    tasks = [
+        {"id": 1, "data": {"text": text}, "annotations": [{"completed_by": 4, "result": result}]}
+    ]
+    path.write_text(json.dumps(tasks, indent=2), encoding="utf-8")
+    return path
+
+
+def test_the_label_map_renames_and_leaves_out_and_file_annotators_stay_apart(
+    qtbot, engine, tmp_path
+) -> None:
+    dialog = import_dialog(qtbot, engine, label_studio_export(tmp_path / "ls.json"))
+    qtbot.keyClicks(dialog.label_map, "ORG=agency,MISC=")
+    with qtbot.waitSignal(dialog.imported, timeout=20_000):
+        click(qtbot, dialog.import_button)
+    assert corpus_stats(engine)["annotators"] == {"labelstudio-4": 1}
+    assert corpus_stats(engine)["labels"]["agency"] == 1
+    assert "not read: 1 misc spans (mapped to nothing)" in dialog.summary.toPlainText()
+
+
+def test_one_named_annotator_and_a_malformed_map(qtbot, engine, db_path, tmp_path) -> None:
+    dialog = import_dialog(qtbot, engine, label_studio_export(tmp_path / "ls.json"))
+    before = dump(db_path)
+    qtbot.keyClicks(dialog.label_map, "ORG:agency")
+    click(qtbot, dialog.import_button)
+    assert dialog.summary.toPlainText().startswith("Label map: 'ORG:agency' is not SRC=DST")
+    assert dump(db_path) == before
+    dialog.label_map.clear()
+    qtbot.keyClicks(dialog.label_map, "ORG=agency,MISC=location")
+    click(qtbot, dialog.file_annotators)
+    assert not dialog.file_annotators.isChecked()
+    with qtbot.waitSignal(dialog.imported, timeout=20_000):
+        click(qtbot, dialog.import_button)
+    assert corpus_stats(engine)["annotators"] == {"ana": 2}

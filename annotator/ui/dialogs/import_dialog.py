@@ -1,4 +1,5 @@
-"""File > Import: files, format, annotator and labels; the summary or problems as plain text."""
+"""File > Import: files, format, annotator, labels and how to read other tools' files (label
+map, offsets, text field, predictions); the summary or problems as plain text."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import Engine
 
 from annotator.formats.importing import ImportSummary, import_steps
-from annotator.formats.records import ReadOptions
+from annotator.formats.records import ReadOptions, parse_label_map
 from annotator.formats.registry import readable_formats, readable_suffixes
 from annotator.ui.dialogs.steps import JobDialog
 
@@ -51,12 +52,27 @@ class ImportDialog(JobDialog):
         for fmt in readable_formats():
             self.format.addItem(fmt.description, fmt.name)
         self.annotator = QLineEdit(annotator, self)
-        self.annotator.setToolTip("Whose annotations these are (native files name their own)")
+        self.annotator.setToolTip("Whose annotations these are when the files do not say")
+        self.file_annotators = QCheckBox(
+            "Keep the annotators the files name (doccano users, Label Studio's completed_by, "
+            "Prodigy sessions) apart",
+            self,
+        )
+        self.file_annotators.setChecked(True)
         self.add_labels = QCheckBox("Add labels the files use that the schema lacks", self)
         self.skip_unsupported = QCheckBox(
             "Count what cannot be stored (brat relations, events, attributes) as not read",
             self,
         )
+        self.label_map = QLineEdit(self)
+        self.label_map.setPlaceholderText("PER=actor,ORG=agency,MISC=  (MISC= leaves MISC out)")
+        self.label_map.setToolTip("Rename labels as they are read; doccano label ids too: 1=actor")
+        self.offsets = QComboBox(self)
+        self.offsets.addItem("Code points (Python, spaCy, Prodigy)", False)
+        self.offsets.addItem("UTF-16 units (JavaScript: some doccano, Label Studio)", True)
+        self.text_field = QLineEdit(self)
+        self.text_field.setPlaceholderText("the data field holding the text, when several")
+        self.predictions = QCheckBox("Import Label Studio predictions as suggested spans", self)
         self.import_button.clicked.connect(self.start_import)
 
         file_buttons = QVBoxLayout()
@@ -70,8 +86,13 @@ class ImportDialog(JobDialog):
         form.addRow("Files", file_row)
         form.addRow("Format", self.format)
         form.addRow("Annotator", self.annotator)
+        form.addRow("", self.file_annotators)
         form.addRow("", self.add_labels)
         form.addRow("", self.skip_unsupported)
+        form.addRow("Label map", self.label_map)
+        form.addRow("Offsets", self.offsets)
+        form.addRow("Text field", self.text_field)
+        form.addRow("", self.predictions)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.summary, 1)
@@ -91,9 +112,26 @@ class ImportDialog(JobDialog):
     def paths(self) -> list[str]:
         return [self.files.item(i).text() for i in range(self.files.count())]
 
+    def read_options(self) -> ReadOptions:
+        """The reading options as set; ``ValueError`` if the label map is malformed."""
+        annotator = self.annotator.text().strip() or "imported"
+        return ReadOptions(
+            label_map=parse_label_map(self.label_map.text()),
+            annotator=None if self.file_annotators.isChecked() else annotator,
+            utf16_offsets=self.offsets.currentData(),
+            text_field=self.text_field.text().strip() or None,
+            predictions=self.predictions.isChecked(),
+            skip_unsupported=self.skip_unsupported.isChecked(),
+        )
+
     def start_import(self) -> None:
         if not self.paths():
             self.summary.setPlainText("Add one or more files to import.")
+            return
+        try:
+            options = self.read_options()
+        except ValueError as exc:
+            self.summary.setPlainText(f"Label map: {exc}")
             return
         steps = import_steps(
             self._engine,
@@ -101,7 +139,7 @@ class ImportDialog(JobDialog):
             annotator=self.annotator.text().strip() or "imported",
             format_name=self.format.currentData(),
             add_missing_labels=self.add_labels.isChecked(),
-            options=ReadOptions(skip_unsupported=self.skip_unsupported.isChecked()),
+            options=options,
         )
         self.run(
             steps,

@@ -1,0 +1,180 @@
+"""Files holding one JSON document (a Label Studio export, a pretty-printed object) rather
+than JSON Lines: told apart by the first non-blank line, parsed whole, located by line.
+
+A JSON document is parsed in one piece, so a file takes several times its size in memory
+while it is read (Label Studio itself caps an import at 50 MB).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from annotator.core.errors import Problem
+from annotator.formats.plaintext import decode_utf8
+
+BOM = b"\xef\xbb\xbf"
+HEAD = 1 << 20
+_STRINGS = re.compile(rb'"[^"\\\n]*(?:\\.[^"\\\n]*)*"')
+_FIRST = re.compile(rb"\[\s*?\n([ \t]*)\{")
+_BRACKETS = re.compile(rb"[\[\]{}]")
+
+
+def _first_line(data: bytes) -> bytes:
+    position = len(BOM) if data.startswith(BOM) else 0
+    while position < len(data):
+        end = data.find(b"\n", position)
+        end = len(data) if end < 0 else end + 1
+        if data[position:end].strip():
+            return data[position:end]
+        position = end
+    return b""
+
+
+def is_json_lines(data: bytes) -> bool:
+    """True if the first non-blank line is a JSON object by itself (or the file is blank)."""
+    first = _first_line(data).strip()
+    if not first:
+        return True
+    if not first.startswith(b"{"):
+        return False
+    try:
+        return isinstance(orjson.loads(first), dict)
+    except orjson.JSONDecodeError:
+        return False
+
+
+def read_bytes(path: Path) -> bytes | Problem:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        return Problem(f"cannot read the file ({exc.strerror})", str(path))
+
+
+def parse_document(data: bytes, source: str) -> Any | Problem:
+    """The whole file as one JSON value, or the problem with it (with the line). Parsed from
+    the bytes: a decoded copy of a big file would take up to four times its size."""
+    try:
+        return orjson.loads(data[3:] if data.startswith(BOM) else data)
+    except orjson.JSONDecodeError as exc:
+        text = decode_utf8(data, source)
+        if isinstance(text, Problem):
+            return text
+        return Problem(f"not valid JSON: {exc.msg}", source, exc.lineno)
+
+
+def describe(value: Any, data: bytes) -> str:
+    """``an array of 4 objects``, ``one object over 12 lines``: what a JSON document holds."""
+    if isinstance(value, list):
+        kinds = {type(item) for item in value}
+        noun = "object" if kinds == {dict} else "value"
+        return f"an array of {len(value)} {noun}{'' if len(value) == 1 else 's'}"
+    if isinstance(value, dict):
+        lines = data.count(b"\n") + 1
+        return f"one object over {lines} lines"
+    return f"a single {type(value).__name__}"
+
+
+def json_document_problem(path: Path) -> Problem | None:
+    """When ``path`` is one whole JSON document rather than JSON Lines, the problem saying
+    so (one line, instead of one "not valid JSON" per line); otherwise ``None``."""
+    data = read_bytes(path)
+    if isinstance(data, Problem) or is_json_lines(data):
+        return None
+    value = parse_document(data, str(path))
+    if isinstance(value, Problem):
+        return None
+    return Problem(
+        f"this is a JSON document ({describe(value, data)}), not JSON Lines; import a Label "
+        "Studio export with --format labelstudio, or save one JSON object per line",
+        str(path),
+        1,
+    )
+
+
+def first_element(path: Path) -> dict | None:
+    """The first object a JSON document holds (itself, or its array's first element), read
+    from the start of the file when it fits there, so a big export is not parsed to sniff."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(HEAD)
+    except OSError:
+        return None
+    body = head.removeprefix(BOM).lstrip()
+    if body.startswith(b"["):
+        blanked = _STRINGS.sub(lambda m: b'"' + b" " * (len(m.group()) - 2) + b'"', body)
+        depth = 0
+        for match in _BRACKETS.finditer(blanked):
+            opening = match.group() in b"[{"
+            depth += 1 if opening else -1
+            if depth == 2 and opening:
+                begin = match.start()
+            elif depth == 1 and not opening:
+                try:
+                    value = orjson.loads(body[begin : match.end()])
+                except orjson.JSONDecodeError:
+                    return None
+                return value if isinstance(value, dict) else None
+    if len(head) < HEAD and not body.startswith(b"["):
+        data = head
+    else:
+        data = read_bytes(path)
+        if isinstance(data, Problem):
+            return None
+    value = parse_document(data, str(path))
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return value if isinstance(value, dict) else None
+
+
+class ElementLines:
+    """The line each element of a top-level JSON array of ``count`` objects starts on,
+    worked out when first asked.
+
+    Files written one element per line, or pretty-printed (Label Studio's export), start
+    every element on a line of its own at one indentation, deeper levels being indented
+    further: those lines are found with one search. Any other layout is scanned whole."""
+
+    def __init__(self, data: bytes, count: int) -> None:
+        self._data = data
+        self._count = count
+        self._lines: list[int] | None = None
+
+    def __getitem__(self, index: int) -> int | None:
+        if self._lines is None:
+            self._lines = self._by_indentation() or self._scan()
+        return self._lines[index] if index < len(self._lines) else None
+
+    def _numbered(self, data: bytes, starts: list[int]) -> list[int]:
+        lines, line, counted = [], 1, 0
+        for start in starts:
+            line += data.count(b"\n", counted, start)
+            counted = start
+            lines.append(line)
+        return lines
+
+    def _by_indentation(self) -> list[int] | None:
+        first = _FIRST.match(self._data.lstrip(b"\xef\xbb\xbf \t\r\n"))
+        if first is None:
+            return None
+        opening = b"\n" + first.group(1) + b"{"
+        starts = [m.start() + 1 for m in re.finditer(re.escape(opening), self._data)]
+        return self._numbered(self._data, starts) if len(starts) == self._count else None
+
+    def _scan(self) -> list[int]:
+        """Lines of the objects and arrays one level down (strings blanked out first, so
+        brackets inside them do not count)."""
+        data = _STRINGS.sub(b'""', self._data)
+        starts: list[int] = []
+        depth = 0
+        for match in _BRACKETS.finditer(data):
+            if match.group() in b"[{":
+                if depth == 1:
+                    starts.append(match.start())
+                depth += 1
+            else:
+                depth -= 1
+        return self._numbered(data, starts)
