@@ -26,10 +26,11 @@ from annotator.store.labels import label_ids
 from annotator.store.sqlite import driver_rows
 from annotator.store.status import Status
 from annotator.store.tables import DOCUMENT, LABEL, SPAN, STATUS
-from annotator.store.text_index import candidate_ids
+from annotator.store.text_index import narrowed
 
 CONTEXT = 60  # characters of context on each side of a hit
 BATCH = 200  # documents searched between two span look-ups
+FIRST_BATCH = 8  # the first page needs few documents: start small, double up to BATCH
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,12 +104,9 @@ def _status_condition(statuses: Sequence[str], who: int | None):
 def _documents(
     connection: Connection, query: TextQuery, filters: SearchFilter, who: int | None
 ) -> Select:
-    statement = select(DOCUMENT.c.id, DOCUMENT.c.title, DOCUMENT.c.meta, DOCUMENT.c.text).order_by(
-        DOCUMENT.c.id
-    )
-    candidates = candidate_ids(connection, index_trigrams(query))
-    if candidates is not None:
-        statement = statement.where(DOCUMENT.c.id.in_(candidates))
+    statement = select(DOCUMENT.c.id, DOCUMENT.c.title, DOCUMENT.c.meta, DOCUMENT.c.text)
+    narrow = narrowed(connection, statement, index_trigrams(query))
+    statement = statement.order_by(DOCUMENT.c.id) if narrow is None else narrow
     if filters.labels:
         spans = and_(
             SPAN.c.document_id == DOCUMENT.c.id,
@@ -148,7 +146,7 @@ def _spans_by_document(
     if who is not None:
         query = query.where(SPAN.c.annotator_id == who)
     found: dict[int, list[tuple[int, int, str]]] = {}
-    for document_id, start, end, label in connection.execute(query):
+    for document_id, start, end, label in driver_rows(connection, query):
         found.setdefault(document_id, []).append((start, end, label))
     return found
 
@@ -190,7 +188,8 @@ def matching_documents(
     need_spans = with_labels or bool(filters.labels)
     dated = bool(filters.date_from or filters.date_to)
     batch: list[DocumentHits] = []
-    rows = driver_rows(connection, _documents(connection, query, filters, who))
+    size = FIRST_BATCH
+    rows = driver_rows(connection, _documents(connection, query, filters, who), batch=64)
     with closing(rows):
         for document_id, title, meta, text in rows:
             hits = list(find_hits(pattern, text))
@@ -204,9 +203,9 @@ def matching_documents(
                 yield found
                 continue
             batch.append(found)
-            if len(batch) >= BATCH:
+            if len(batch) >= size:
                 yield from _with_labels(connection, batch, filters, who)
-                batch = []
+                batch, size = [], min(BATCH, 2 * size)
     if batch:
         yield from _with_labels(connection, batch, filters, who)
 

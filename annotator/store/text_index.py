@@ -8,17 +8,19 @@ database and copied in with ``INSERT ... SELECT``, or a cascade deletes it.
 
 The index only narrows: a document is a candidate when it holds every trigram of the
 query, and the caller confirms each candidate with the real pattern. Another backend
-(PostgreSQL with ``pg_trgm``) can answer ``candidate_ids`` its own way; until then it
-answers ``None``, which means "scan every document".
+(PostgreSQL with ``pg_trgm``) can answer ``narrowed`` its own way; until then it answers
+``None``, which means "scan every document".
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import text
+from sqlalchemy import column, table, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.sql import Select
+
+from annotator.store.tables import DOCUMENT
 
 TABLE = "document_text_index"
 MAX_TRIGRAMS = 12  # beyond a dozen, more trigrams hardly narrow further and slow the query
@@ -58,14 +60,23 @@ def _fts_string(trigram: str) -> str:
     return '"' + trigram.replace('"', '""') + '"'
 
 
-def candidate_ids(connection: Connection, trigrams: Sequence[str]) -> TextClause | None:
-    """A statement selecting the ids of documents holding all ``trigrams``, or ``None`` when
-    the index cannot narrow (no trigrams, or no index on this backend)."""
+def narrowed(connection: Connection, statement: Select, trigrams: Sequence[str]) -> Select | None:
+    """``statement`` (over ``document``) joined to the index so only documents holding all
+    ``trigrams`` come out, in id order as the index streams them (the first rows arrive
+    before the index has found the last); ``None`` when the index cannot narrow (no trigrams,
+    or no index on this backend)."""
     if not trigrams or not has_index(connection):
         return None
     chosen = list(dict.fromkeys(trigrams))
     if len(chosen) > MAX_TRIGRAMS:
         step = (len(chosen) - 1) / (MAX_TRIGRAMS - 1)
         chosen = [chosen[round(i * step)] for i in range(MAX_TRIGRAMS)]
-    match = " AND ".join(_fts_string(trigram) for trigram in chosen)
-    return text(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH :match").bindparams(match=match)
+    index = table(TABLE, column("rowid"))
+    match = text(f"{TABLE} MATCH :match").bindparams(
+        match=" AND ".join(_fts_string(trigram) for trigram in chosen)
+    )
+    return (
+        statement.join_from(DOCUMENT, index, index.c.rowid == DOCUMENT.c.id)
+        .where(match)
+        .order_by(index.c.rowid)
+    )
