@@ -19,10 +19,11 @@ from annotator.store.annotators import annotator_id, refuse_gold
 from annotator.store.changes import Change
 from annotator.store.engine import writing
 from annotator.store.labels import label_ids
-from annotator.store.notes import restore_notes
+from annotator.store.notes import _NOTE_COLUMNS, _NOTE_FROM, _to_note, restore_notes
 from annotator.store.search import SearchFilter, matching_documents
+from annotator.store.spans import _SPAN_COLUMNS, _SPAN_FROM, _to_span
 from annotator.store.status import Status, advance_statuses
-from annotator.store.tables import ANNOTATOR, LABEL, NOTE, SPAN, utcnow
+from annotator.store.tables import NOTE, SPAN, utcnow
 
 _CHUNK = 500
 
@@ -207,30 +208,13 @@ def restore_spans(
     return _change(placed) | Change(notes=frozenset(note.id for note in notes))
 
 
-_PLACED_COLUMNS = (
-    SPAN.c.id,
-    SPAN.c.document_id,
-    SPAN.c.start,
-    SPAN.c.end,
-    LABEL.c.name,
-    ANNOTATOR.c.name,
-    SPAN.c.origin,
-)
-
-
 def _placed(connection: Connection, span_ids: Sequence[int]) -> list[PlacedSpan]:
     found = []
     for chunk in _chunks(span_ids):
         rows = connection.execute(
-            select(*_PLACED_COLUMNS)
-            .join(LABEL, LABEL.c.id == SPAN.c.label_id)
-            .join(ANNOTATOR, ANNOTATOR.c.id == SPAN.c.annotator_id)
-            .where(SPAN.c.id.in_(list(chunk)))
+            select(*_SPAN_COLUMNS).select_from(_SPAN_FROM).where(SPAN.c.id.in_(list(chunk)))
         )
-        found.extend(
-            PlacedSpan(doc, Span(start, end, label, id=id_, annotator=who, origin=Origin(origin)))
-            for id_, doc, start, end, label, who, origin in rows
-        )
+        found.extend(PlacedSpan(row.document_id, _to_span(row)) for row in rows)
     return sorted(found, key=lambda p: (p.document_id, p.span))
 
 
@@ -261,21 +245,13 @@ def delete_spans(engine: Engine, span_ids: Collection[int], annotator: str) -> D
 
 
 def _notes_on(connection: Connection, span_ids: Sequence[int]) -> list[Note]:
-    rows = connection.execute(
-        select(
-            NOTE.c.id,
-            NOTE.c.document_id,
-            NOTE.c.span_id,
-            ANNOTATOR.c.name,
-            NOTE.c.text,
-            NOTE.c.created,
-            NOTE.c.updated,
-        )
-        .join(ANNOTATOR, ANNOTATOR.c.id == NOTE.c.annotator_id)
+    query = (
+        select(*_NOTE_COLUMNS)
+        .select_from(_NOTE_FROM)
         .where(NOTE.c.span_id.in_(list(span_ids)))
         .order_by(NOTE.c.id)
     )
-    return [Note(*row) for row in rows]
+    return [_to_note(row) for row in connection.execute(query)]
 
 
 def relabel_spans(
