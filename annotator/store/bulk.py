@@ -21,7 +21,7 @@ from annotator.store.engine import writing
 from annotator.store.labels import label_ids
 from annotator.store.notes import _NOTE_COLUMNS, _NOTE_FROM, _to_note, restore_notes
 from annotator.store.search import SearchFilter, matching_documents
-from annotator.store.spans import _SPAN_COLUMNS, _SPAN_FROM, _to_span
+from annotator.store.spans import _SPAN_COLUMNS, _SPAN_FROM, _to_span, insert_span_tuples
 from annotator.store.status import Status, advance_statuses
 from annotator.store.tables import NOTE, SPAN, utcnow
 
@@ -132,6 +132,22 @@ def _change(placed: Iterable[PlacedSpan]) -> Change:
     )
 
 
+def _insert_new(
+    connection: Connection, places: Sequence[tuple[int, int, int]], who: int, label: int
+) -> dict[tuple[int, int, int], int]:
+    """Insert new manual spans at ``(document, start, end)`` places in one executemany, move
+    their documents on to in progress; the id each got."""
+    first = connection.execute(select(func.coalesce(func.max(SPAN.c.id), 0))).scalar_one()
+    insert_span_tuples(connection, [(doc, who, label, s, e, Origin.MANUAL) for doc, s, e in places])
+    rows = connection.execute(
+        select(SPAN.c.id, SPAN.c.document_id, SPAN.c.start, SPAN.c.end).where(
+            SPAN.c.id > first, SPAN.c.annotator_id == who, SPAN.c.label_id == label
+        )
+    )
+    advance_statuses(connection, {(doc, who): Status.IN_PROGRESS for doc, _, _ in places})
+    return {(doc, start, end): span_id for span_id, doc, start, end in rows}
+
+
 def tag_all(
     engine: Engine,
     query: TextQuery,
@@ -161,23 +177,13 @@ def tag_all(
         documents = sorted({doc for doc, _, _ in wanted})
         existing = set() if who is None else _existing(connection, documents, who, label_id)
         fresh = [key for key in wanted if key not in existing]
-        first = connection.execute(select(func.coalesce(func.max(SPAN.c.id), 0))).scalar_one() + 1
+        ids = {} if dry_run else _insert_new(connection, fresh, who, label_id)
         added = tuple(
             PlacedSpan(
-                doc,
-                Span(
-                    start,
-                    end,
-                    label,
-                    id=None if dry_run else first + i,
-                    annotator=annotator,
-                    origin=Origin.MANUAL,
-                ),
+                doc, Span(start, end, label, id=ids.get((doc, start, end)), annotator=annotator)
             )
-            for i, (doc, start, end) in enumerate(fresh)
+            for doc, start, end in fresh
         )
-        if not dry_run and added:
-            _insert_placed(connection, added)
     return TagAllResult(
         hits=hits,
         added=added,

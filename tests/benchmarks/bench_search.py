@@ -6,18 +6,18 @@ and the same import into a database whose index was dropped."""
 
 from __future__ import annotations
 
-import os
 import random
 import tempfile
 from pathlib import Path
 
 from annotator.core.documents import Document
 from annotator.core.search import TextQuery
+from annotator.formats.importing import import_paths
 from annotator.store import open_store
 from annotator.store.bulk import delete_spans, tag_all
 from annotator.store.documents import add_documents
 from annotator.store.search import SearchFilter, count_hits, search_page
-from annotator.store.text_index import TABLE
+from annotator.store.text_index import _CREATE, TABLE
 from tests.benchmarks.corpus import generate_corpus, make_article
 from tests.benchmarks.harness import benchmark, peak_rss_mb, scaled, timed
 
@@ -136,32 +136,60 @@ def tag_all_hits(scale: float) -> dict[str, float | int]:
     }
 
 
+def _word_index(engine) -> None:
+    """Swap the trigram index for a word (unicode61) one: the cheaper alternative, measured."""
+    _drop_index(engine)
+    with engine.begin() as connection:
+        for statement in _CREATE:
+            connection.exec_driver_sql(statement.replace("'trigram'", "'unicode61'"))
+
+
+def _write_articles(folder: Path, docs: list[Document]) -> Path:
+    folder.mkdir()
+    for i, doc in enumerate(docs):
+        (folder / f"{i:05}.txt").write_text(f"date 2025-06-07 {doc.text}", encoding="utf-8")
+    return folder
+
+
 @benchmark("search.index_cost")
 def index_cost(scale: float) -> dict[str, float | int]:
-    """Importing articles with the text index kept by triggers vs without it; sizes on disk."""
+    """Importing articles with the text index kept by triggers vs without it (the store call
+    and a whole .txt folder import); a word index as the alternative; sizes on disk."""
     count = scaled(10_000, scale, minimum=50)
     rng = random.Random(11)
     docs = [
         Document(text=f"{i}\n{make_article(rng, 3000)}", title=f"Article {i}") for i in range(count)
     ]
     with tempfile.TemporaryDirectory() as tmp:
-        bare = open_store(Path(tmp) / "bare.db")
-        _drop_index(bare)
-        indexed = open_store(Path(tmp) / "indexed.db")
-        without = timed(lambda: add_documents(bare, docs))
-        with_index = timed(lambda: add_documents(indexed, docs))
+        folder = Path(tmp)
+        engines = {name: open_store(folder / f"{name}.db") for name in ("bare", "indexed", "words")}
+        _drop_index(engines["bare"])
+        _word_index(engines["words"])
+        seconds = {name: timed(lambda e=e: add_documents(e, docs)) for name, e in engines.items()}
         sizes = {}
-        for name, engine in (("bare", bare), ("indexed", indexed)):
+        for name, engine in engines.items():
             engine.dispose()
-            sizes[name] = sum(
-                os.path.getsize(p) for p in Path(tmp).glob(f"{name}.db*") if p.is_file()
-            )
+            sizes[name] = sum(p.stat().st_size for p in folder.glob(f"{name}.db*") if p.is_file())
+        articles = _write_articles(folder / "articles", docs)
+        files = {}
+        for name in ("bare_files", "indexed_files"):
+            engine = open_store(folder / f"{name}.db")
+            if name == "bare_files":
+                _drop_index(engine)
+            files[name] = timed(lambda e=engine: import_paths(e, [articles], annotator="bench"))
+            engine.dispose()
     return {
         "articles": count,
-        "import_without_index_s": without,
-        "import_with_index_s": with_index,
-        "import_time_added_pct": 100 * (with_index / without - 1),
+        "import_without_index_s": seconds["bare"],
+        "import_with_index_s": seconds["indexed"],
+        "import_time_added_pct": 100 * (seconds["indexed"] / seconds["bare"] - 1),
+        "txt_folder_without_index_s": files["bare_files"],
+        "txt_folder_with_index_s": files["indexed_files"],
+        "txt_folder_time_added_pct": 100 * (files["indexed_files"] / files["bare_files"] - 1),
+        "word_index_import_s": seconds["words"],
+        "word_index_time_added_pct": 100 * (seconds["words"] / seconds["bare"] - 1),
         "db_without_index_mb": sizes["bare"] / 1e6,
         "db_with_index_mb": sizes["indexed"] / 1e6,
         "size_added_pct": 100 * (sizes["indexed"] / sizes["bare"] - 1),
+        "word_index_size_added_pct": 100 * (sizes["words"] / sizes["bare"] - 1),
     }
