@@ -195,7 +195,7 @@ def matching_documents(
             hits = list(find_hits(pattern, text))
             if not hits:
                 continue
-            date = _date(meta)
+            date = _date(meta) if dated or need_spans else None
             if dated and not _in_range(date, filters):
                 continue
             found = DocumentHits(document_id, title, date, text, hits, [])
