@@ -16,15 +16,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from re import _constants as sre_constants  # re's own parser (sre_parse before 3.11): it
+from re import _parser as sre_parse  # says which parts of a regex every match contains
 
 from annotator.core.errors import AnnotatorError
-
-try:
-    from re import _constants as sre_constants
-    from re import _parser as sre_parse
-except ImportError:  # Python < 3.11
-    import sre_constants  # type: ignore[no-redef]
-    import sre_parse  # type: ignore[no-redef]
 
 _FOLD_RISKY = frozenset("Iiİı")
 _CASED_SAFE_BELOW = 0x250  # ASCII, Latin-1, Latin Extended A and B: folding agrees
