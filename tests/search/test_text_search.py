@@ -107,13 +107,15 @@ def _find_all(text: str, needle: str) -> list[int]:
 @given(
     texts=_texts(),
     pattern=st.sampled_from(
-        [r"Kar\w+", r"(?i)straße|ВОДА", r"\d+", r"🚨\s*\w", r"ab?c*", r"Bass(?= )"]
+        [r"Kar\w+", r"(?i:straße)|ВОДА", r"\d+", r"🚨\s*\w", r"ab?c*", r"Bass(?= )", r"a|ab"]
     ),
+    word=st.booleans(),
 )
-def test_regex_hits_equal_a_python_scan(shared_engine, texts, pattern):
+def test_regex_hits_equal_a_python_scan(shared_engine, texts, pattern, word):
     position = _load(shared_engine, texts)
-    hits = list(iter_hits(shared_engine, TextQuery(pattern, regex=True)))
-    assert _places(hits, position) == _scan(texts, re.compile(pattern, re.IGNORECASE))
+    hits = list(iter_hits(shared_engine, TextQuery(pattern, regex=True, word=word)))
+    full = rf"(?<!\w)(?:{pattern})(?!\w)" if word else pattern
+    assert _places(hits, position) == _scan(texts, re.compile(full, re.IGNORECASE))
 
 
 TEXTS = [
@@ -176,6 +178,16 @@ def test_whole_word_case_and_paging(engine, corpus) -> None:
     pages = [search_page(engine, TextQuery("a"), offset=o, limit=5) for o in range(0, 40, 5)]
     joined = [(h.document_id, h.start) for page in pages for h in page]
     assert joined == [(h.document_id, h.start) for h in iter_hits(engine, TextQuery("a"))]
+
+
+def test_whole_word_regex_keeps_its_global_flags(engine, corpus) -> None:
+    query = TextQuery("(?i)KAREN BASS|later", regex=True, word=True, case=True)
+    assert [h.text for h in iter_hits(engine, query)] == [
+        "Karen Bass",
+        "Later",
+        "Karen Bass",
+        "KAREN BASS",
+    ]
 
 
 @pytest.mark.parametrize("pattern", ["(unclosed", "*", "a{2,1}", "(?P<x>a)(?P<x>b)"])
