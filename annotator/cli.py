@@ -371,6 +371,190 @@ def _add_suggest_commands(commands, common: argparse.ArgumentParser) -> None:
     spacy.set_defaults(handler=cmd_train_spacy)
 
 
+# Corpus search, tag-all, relabel and consistency checks (issue 13).
+
+
+def _needs_annotator(args: argparse.Namespace, command: str) -> str:
+    if not args.annotator:
+        raise InputError([Problem(f"{command} needs --annotator NAME: whose spans to change")])
+    return args.annotator
+
+
+def _text_query(args: argparse.Namespace):
+    from annotator.core.search import TextQuery
+
+    regex, case = getattr(args, "regex", False), getattr(args, "case", False)
+    return TextQuery(args.query, regex=regex, word=args.word, case=case)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from annotator.store.search import SearchFilter, count_hits, search_page
+
+    engine = _engine(args)
+    labels = tuple(_names([args.label]) if args.label else ())
+    filters = SearchFilter(labels=labels, annotator=args.annotator)
+    query = _text_query(args)
+    hits = search_page(engine, query, filters, limit=args.limit)
+    total = count_hits(engine, query, filters)
+    if args.json:
+        payload = {
+            "total": total,
+            "hits": [
+                {
+                    "document": hit.document_id,
+                    "title": hit.title,
+                    "start": hit.start,
+                    "end": hit.end,
+                    "text": hit.text,
+                    "left": hit.left,
+                    "right": hit.right,
+                    "labels": list(hit.labels),
+                }
+                for hit in hits
+            ],
+        }
+        print(json.dumps(payload, ensure_ascii=False))
+        return 0
+    shown = f"showing {len(hits)}" if len(hits) < total else "all shown"
+    print(f"{total} hit{'s' if total != 1 else ''} ({shown})")
+    for hit in hits:
+        left, right = _one_line(hit.left)[-40:], _one_line(hit.right)[:40]
+        labels = f"  [{', '.join(hit.labels)}]" if hit.labels else ""
+        where = f"{hit.document_id}:{hit.start}-{hit.end}"
+        print(f"{where:>16}  {left:>40} «{_one_line(hit.text)}» {right:40}{labels}")
+    return 0
+
+
+def cmd_tag_all(args: argparse.Namespace) -> int:
+    from annotator.store.bulk import tag_all
+
+    who = _needs_annotator(args, "tag-all")
+    result = tag_all(_engine(args), _text_query(args), args.label, who, dry_run=args.dry_run)
+    if args.json:
+        payload = {
+            "hits": result.hits,
+            "added": len(result.added),
+            "already_tagged": result.already,
+            "unsnappable": result.unsnappable,
+            "dry_run": args.dry_run,
+        }
+        print(json.dumps(payload))
+        return 0
+    verb = "would add" if args.dry_run else "added"
+    print(
+        f"{result.hits} hits: {verb} {len(result.added)} {args.label} spans for {who}; "
+        f"{result.already} hits already tagged {args.label}"
+        + (f"; {result.unsnappable} hits cover no word" if result.unsnappable else "")
+    )
+    return 0
+
+
+def cmd_relabel(args: argparse.Namespace) -> int:
+    from annotator.store.bulk import relabel_spans
+    from annotator.store.concordance import find_spans
+    from annotator.store.labels import get_schema
+
+    who = _needs_annotator(args, "relabel")
+    engine = _engine(args)
+    for name in (args.source, args.target):
+        if name not in get_schema(engine):
+            raise InputError([Problem(f"there is no label {name!r}")])
+    spans = find_spans(engine, label=args.source, text=args.text, annotator=who)
+    what = f"{args.source} spans of {who}" + (f" covering {args.text!r}" if args.text else "")
+    if args.dry_run:
+        print(f"would relabel {len(spans)} {what} as {args.target}")
+        return 0
+    done = relabel_spans(engine, [span.id for span in spans], args.target, who)
+    print(f"relabelled {len(done.before)} {what} as {args.target}")
+    if done.clashes:
+        print(f"left {len(done.clashes)} as they were: {who} has the same span as {args.target}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from annotator.core.consistency import CaseKind
+    from annotator.store.consistency import consistency_cases
+
+    cases = consistency_cases(_engine(args), args.annotator)
+    counts = {kind.value: sum(case.kind == kind for case in cases) for kind in CaseKind}
+    if args.json:
+        payload = {"counts": counts, "cases": [asdict(case) for case in cases]}
+        print(json.dumps(payload, ensure_ascii=False))
+        return 0
+    print(", ".join(f"{count} {kind}" for kind, count in counts.items()))
+    for case in cases:
+        labels = ", ".join(f"{label} {n}" for label, n in case.labels.items())
+        print(f"{case.kind}: «{_one_line(case.text)}» (tagged {labels})")
+        for place in case.places:
+            label = f" as {place.label}" if place.label else ""
+            print(
+                f"  document {place.document_id} {place.start}-{place.end} {place.annotator}{label}"
+            )
+    return 0
+
+
+def _add_search_commands(commands, common: argparse.ArgumentParser) -> None:
+    search = commands.add_parser(
+        "search",
+        parents=[common],
+        help="find text in every document, with context and the labels covering each hit",
+        description="Search the text of every document (case-insensitive substring unless "
+        "asked). Offsets are code points into the document text, end exclusive.",
+    )
+    search.add_argument("query", metavar="QUERY")
+    search.add_argument("--regex", action="store_true", help="QUERY is a regular expression")
+    search.add_argument("--word", action="store_true", help="whole words only")
+    search.add_argument("--case", action="store_true", help="match case")
+    search.add_argument(
+        "--label", metavar="LABEL", help="only hits inside a span with this label (or: a,b)"
+    )
+    search.add_argument("--limit", type=int, default=20, metavar="N", help="hits to show (20)")
+    search.add_argument("--json", action="store_true", help="print JSON for scripts")
+    search.set_defaults(handler=cmd_search)
+
+    tag = commands.add_parser(
+        "tag-all",
+        parents=[common],
+        help="tag every hit of QUERY with a label (hits already tagged are skipped)",
+        description="Tag every hit of QUERY with --label for --annotator in one transaction, "
+        "each hit snapped to whole words as a selection is. Running it twice adds nothing.",
+    )
+    tag.add_argument("query", metavar="QUERY")
+    tag.add_argument("--label", required=True, metavar="LABEL")
+    tag.add_argument("--word", action="store_true", help="whole words only")
+    tag.add_argument("--dry-run", action="store_true", help="count, change nothing")
+    tag.add_argument("--json", action="store_true", help="print JSON for scripts")
+    tag.set_defaults(handler=cmd_tag_all)
+
+    relabel = commands.add_parser(
+        "relabel",
+        parents=[common],
+        help="give an annotator's spans of one label another label",
+        description="Relabel --annotator's spans labelled --from as --to, in one transaction; "
+        "with --text only the spans covering exactly that text.",
+    )
+    relabel.add_argument("--from", dest="source", required=True, metavar="LABEL")
+    relabel.add_argument("--to", dest="target", required=True, metavar="LABEL")
+    relabel.add_argument("--text", metavar="TEXT", help="only spans covering exactly TEXT")
+    relabel.add_argument("--dry-run", action="store_true", help="count, change nothing")
+    relabel.set_defaults(handler=cmd_relabel)
+
+    check = commands.add_parser(
+        "check",
+        parents=[common],
+        help="consistency: same text with different labels, untagged or partly tagged mentions",
+        description="Find texts tagged with different labels, tagged texts left untagged "
+        "elsewhere (whole words, in documents the annotator worked on) and spans partly "
+        "overlapping another mention. One annotator's work with --annotator, else everyone's.",
+    )
+    check.add_argument("--json", action="store_true", help="print JSON for scripts")
+    check.set_defaults(handler=cmd_check)
+
+
 def _common_options() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -556,6 +740,8 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("path", metavar="PATH", help="file or folder for the copy")
     backup.set_defaults(handler=cmd_backup)
     _add_suggest_commands(commands, common)
+
+    _add_search_commands(commands, common)
     return parser
 
 

@@ -24,8 +24,9 @@ from annotator.core.review import GOLD
 from annotator.store import sqlite
 from annotator.store.meta import set_meta
 from annotator.store.tables import ANNOTATOR, LABEL, META, NOTE, SPAN_SOURCE
+from annotator.store.text_index import create_text_index, rebuild_text_index
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 KEEP_BACKUPS = 3  # copies made before migrations: the newest are kept
 
 Migration = Callable[[Connection], None]
@@ -47,8 +48,14 @@ def _add_review(connection: Connection) -> None:
     SPAN_SOURCE.create(connection)
 
 
+def _add_text_index(connection: Connection) -> None:
+    """v3: the full-text index over document text (corpus search), filled from the texts."""
+    create_text_index(connection)
+    rebuild_text_index(connection)
+
+
 # MIGRATIONS[n] upgrades a database from version n - 1 to version n.
-MIGRATIONS: dict[int, Migration] = {2: _add_review}
+MIGRATIONS: dict[int, Migration] = {2: _add_review, 3: _add_text_index}
 
 
 def read_version(connection: Connection) -> int | None:
@@ -63,6 +70,7 @@ def read_version(connection: Connection) -> int | None:
 
 def _create(connection: Connection) -> None:
     SQLModel.metadata.create_all(connection)
+    create_text_index(connection)
     schema = load_schema()
     connection.execute(
         insert(LABEL),

@@ -47,6 +47,35 @@ def mark_started(connection: Connection, document_id: int, annotator: int) -> bo
 PROGRESS_ORDER = {Status.NEW: 0, Status.IN_PROGRESS: 1, Status.SKIPPED: 2, Status.DONE: 3}
 
 
+def advance_statuses(connection: Connection, wanted: dict[tuple[int, int], str]) -> set[int]:
+    """Set each ``(document_id, annotator_id)`` pair's status unless the current one is as far
+    along already (new < in progress < skipped < done): merging work never undoes progress.
+    Returns the documents whose status changed."""
+    documents = sorted({doc for doc, _ in wanted})
+    current: dict[tuple[int, int], str] = {}
+    for i in range(0, len(documents), 500):
+        rows = connection.execute(
+            select(STATUS.c.document_id, STATUS.c.annotator_id, STATUS.c.status).where(
+                STATUS.c.document_id.in_(documents[i : i + 500])
+            )
+        )
+        current.update(((doc, who), status) for doc, who, status in rows)
+    inserts, changed = [], set()
+    now = utcnow()
+    for (doc, who), status in wanted.items():
+        before = current.get((doc, who))
+        if before is None:
+            inserts.append({"document_id": doc, "annotator_id": who, "status": status})
+        elif PROGRESS_ORDER[Status(status)] > PROGRESS_ORDER[Status(before)]:
+            write_status(connection, doc, who, Status(status))
+        else:
+            continue
+        changed.add(doc)
+    if inserts:
+        connection.execute(insert(STATUS), [{**row, "updated": now} for row in inserts])
+    return changed
+
+
 def set_status(engine: Engine, document_id: int, annotator: str, status: Status) -> Change:
     with writing(engine) as connection:
         write_status(connection, document_id, annotator_id(connection, annotator), Status(status))

@@ -1,0 +1,195 @@
+"""Corpus search benchmarks (issue 13): first page and total count of a name over 100,000
+articles, tag-all of about 10,000 hits, and what the text index costs at import and on disk.
+
+Baselines in the same run: a count that bypasses the index (every text scanned by ``re``),
+and the same import into a database whose index was dropped."""
+
+from __future__ import annotations
+
+import random
+import tempfile
+from pathlib import Path
+
+from annotator.core.documents import Document
+from annotator.core.search import TextQuery
+from annotator.formats.importing import import_paths
+from annotator.store import open_store
+from annotator.store.bulk import delete_spans, tag_all
+from annotator.store.documents import add_documents
+from annotator.store.search import SearchFilter, count_hits, search_page
+from annotator.store.text_index import _CREATE, TABLE
+from tests.benchmarks.corpus import generate_corpus, make_article
+from tests.benchmarks.harness import benchmark, peak_rss_mb, scaled, timed
+
+NAME = "Karen Bass"  # in 94% of the generated articles, 2.6 times each
+ACCENTED = "José Álvarez"
+RARE = "Gavin Newsom"  # in 1% of the articles, as a name usually is
+
+
+def _index_bytes(engine) -> int:
+    with engine.connect() as connection:
+        return connection.exec_driver_sql(
+            f"SELECT coalesce(sum(length(block)), 0) FROM {TABLE}_data"
+        ).scalar_one()
+
+
+def _drop_index(engine) -> None:
+    with engine.begin() as connection:
+        for trigger in ("insert", "delete", "update"):
+            connection.exec_driver_sql(f"DROP TRIGGER {TABLE}_{trigger}")
+        connection.exec_driver_sql(f"DROP TABLE {TABLE}")
+
+
+@benchmark("search.corpus")
+def search_corpus(scale: float) -> dict[str, float | int]:
+    """First page (50 hits) and total count of a name over ~3 KB articles (100,000 at 1.0)."""
+    count = scaled(100_000, scale, minimum=50)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "corpus.db"
+        engine = open_store(path)
+        rare = max(1, count // 100)
+        build = timed(
+            lambda: generate_corpus(engine, count - rare, spans_per_document=6, annotators=1)
+        )
+        build += timed(lambda: add_documents(engine, _with_rare_name(rare)))
+        name = TextQuery(NAME)
+        first_page = timed(lambda: search_page(engine, name, limit=50), repeat=3)
+        accented_page = timed(lambda: search_page(engine, TextQuery(ACCENTED), limit=50), repeat=3)
+        labelled_page = timed(
+            lambda: search_page(engine, name, SearchFilter(labels=("actor",)), limit=50), repeat=3
+        )
+        rare_page = timed(lambda: search_page(engine, TextQuery(RARE), limit=50), repeat=3)
+        rare_count = timed(lambda: count_hits(engine, TextQuery(RARE)), repeat=3)
+        rare_total = count_hits(engine, TextQuery(RARE))
+        total = count_hits(engine, name)
+        count_seconds = timed(lambda: count_hits(engine, name), repeat=3)
+        word_seconds = timed(lambda: count_hits(engine, TextQuery(NAME, word=True)))
+        scan = TextQuery(f"(?:{NAME})", regex=True)  # no literal run: every text is scanned
+        scan_seconds = timed(lambda: count_hits(engine, scan))
+        figures = {
+            "articles": count,
+            "text_mb": _text_mb(engine),
+            "build_s": build,
+            "db_mb": path.stat().st_size / 1e6,
+            "index_mb": _index_bytes(engine) / 1e6,
+            "hits_of_name": total,
+            "first_page_ms": first_page * 1000,
+            "first_page_accented_ms": accented_page * 1000,
+            "first_page_label_filter_ms": labelled_page * 1000,
+            "count_s": count_seconds,
+            "hits_of_rare_name": rare_total,
+            "first_page_rare_ms": rare_page * 1000,
+            "count_rare_s": rare_count,
+            "count_whole_word_s": word_seconds,
+            "count_scan_baseline_s": scan_seconds,
+            "count_ratio_to_scan": count_seconds / scan_seconds,
+            "peak_rss_mb": peak_rss_mb(),
+        }
+        engine.dispose()
+    return figures
+
+
+def _with_rare_name(count: int) -> list[Document]:
+    rng = random.Random(5)
+    docs = []
+    for i in range(count):
+        text = make_article(rng, 3000)
+        cut = text.index(". ", len(text) // 2) + 2
+        text = f"{text[:cut]}{RARE} visited the site on Monday. {text[cut:]}"
+        docs.append(Document(text=f"rare {i}\n{text}", title=f"Rare {i}"))
+    return docs
+
+
+def _text_mb(engine) -> float:
+    with engine.connect() as connection:
+        return (
+            connection.exec_driver_sql(
+                "SELECT sum(length(CAST(text AS BLOB))) FROM document"
+            ).scalar_one()
+            / 1e6
+        )
+
+
+@benchmark("search.tag_all")
+def tag_all_hits(scale: float) -> dict[str, float | int]:
+    """Tag every hit of a name (about 10,000 at 1.0) in one transaction, again (adds nothing),
+    and undo it."""
+    count = scaled(3_850, scale, minimum=20)
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = open_store(Path(tmp) / "tag.db")
+        generate_corpus(engine, count, spans_per_document=20, annotators=2)
+        query = TextQuery(NAME)
+        results = []
+        first = timed(lambda: results.append(tag_all(engine, query, "actor", "tagger")))
+        again = timed(lambda: results.append(tag_all(engine, query, "actor", "tagger")))
+        ids = [placed.span.id for placed in results[0].added]
+        undo = timed(lambda: delete_spans(engine, ids, "tagger"))
+        engine.dispose()
+    return {
+        "articles": count,
+        "hits": results[0].hits,
+        "added": len(results[0].added),
+        "tag_all_s": first,
+        "second_run_added": len(results[1].added),
+        "second_run_s": again,
+        "undo_s": undo,
+    }
+
+
+def _word_index(engine) -> None:
+    """Swap the trigram index for a word (unicode61) one: the cheaper alternative, measured."""
+    _drop_index(engine)
+    with engine.begin() as connection:
+        for statement in _CREATE:
+            connection.exec_driver_sql(statement.replace("'trigram'", "'unicode61'"))
+
+
+def _write_articles(folder: Path, docs: list[Document]) -> Path:
+    folder.mkdir()
+    for i, doc in enumerate(docs):
+        (folder / f"{i:05}.txt").write_text(f"date 2025-06-07 {doc.text}", encoding="utf-8")
+    return folder
+
+
+@benchmark("search.index_cost")
+def index_cost(scale: float) -> dict[str, float | int]:
+    """Importing articles with the text index kept by triggers vs without it (the store call
+    and a whole .txt folder import); a word index as the alternative; sizes on disk."""
+    count = scaled(10_000, scale, minimum=50)
+    rng = random.Random(11)
+    docs = [
+        Document(text=f"{i}\n{make_article(rng, 3000)}", title=f"Article {i}") for i in range(count)
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        engines = {name: open_store(folder / f"{name}.db") for name in ("bare", "indexed", "words")}
+        _drop_index(engines["bare"])
+        _word_index(engines["words"])
+        seconds = {name: timed(lambda e=e: add_documents(e, docs)) for name, e in engines.items()}
+        sizes = {}
+        for name, engine in engines.items():
+            engine.dispose()
+            sizes[name] = sum(p.stat().st_size for p in folder.glob(f"{name}.db*") if p.is_file())
+        articles = _write_articles(folder / "articles", docs)
+        files = {}
+        for name in ("bare_files", "indexed_files"):
+            engine = open_store(folder / f"{name}.db")
+            if name == "bare_files":
+                _drop_index(engine)
+            files[name] = timed(lambda e=engine: import_paths(e, [articles], annotator="bench"))
+            engine.dispose()
+    return {
+        "articles": count,
+        "import_without_index_s": seconds["bare"],
+        "import_with_index_s": seconds["indexed"],
+        "import_time_added_pct": 100 * (seconds["indexed"] / seconds["bare"] - 1),
+        "txt_folder_without_index_s": files["bare_files"],
+        "txt_folder_with_index_s": files["indexed_files"],
+        "txt_folder_time_added_pct": 100 * (files["indexed_files"] / files["bare_files"] - 1),
+        "word_index_import_s": seconds["words"],
+        "word_index_time_added_pct": 100 * (seconds["words"] / seconds["bare"] - 1),
+        "db_without_index_mb": sizes["bare"] / 1e6,
+        "db_with_index_mb": sizes["indexed"] / 1e6,
+        "size_added_pct": 100 * (sizes["indexed"] / sizes["bare"] - 1),
+        "word_index_size_added_pct": 100 * (sizes["words"] / sizes["bare"] - 1),
+    }

@@ -1,0 +1,82 @@
+"""Consistency checks find the cases a reviewer would, on a constructed corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.core.consistency import CaseKind, Place
+from annotator.core.documents import Document
+from annotator.core.spans import Span
+from annotator.store.consistency import consistency_cases
+from annotator.store.documents import add_documents
+from annotator.store.spans import add_span
+from annotator.store.status import Status, set_status
+
+TEXTS = [
+    "Karen Bass met ICE agents in Zürich 🚨. ICE left Paramount.",
+    "Karen Bass and Mayor Karen Bass spoke about ICE.",
+    "Karen Bass thanked the ICE officers.",
+    "ICE and Karen Bass, in a document nobody opened.",
+]
+
+
+def _at(doc: int, needle: str, nth: int = 0) -> tuple[int, int]:
+    start = -1
+    for _ in range(nth + 1):
+        start = TEXTS[doc].index(needle, start + 1)
+    return start, start + len(needle)
+
+
+@pytest.fixture
+def corpus(engine):
+    ids = add_documents(engine, [Document(text=t, title=f"A{i}") for i, t in enumerate(TEXTS)]).ids
+
+    def tag(doc: int, who: str, needle: str, label: str, nth: int = 0) -> None:
+        add_span(engine, ids[doc], who, Span(*_at(doc, needle, nth), label))
+
+    tag(0, "ana", "Karen Bass", "actor")
+    tag(0, "ana", "ICE", "agency")
+    tag(0, "ana", "Paramount", "location")
+    tag(1, "ana", "Karen", "actor")  # only part of the first "Karen Bass"
+    tag(1, "ana", "Mayor Karen", "actor")  # crosses the second one's edge
+    tag(1, "ana", "ICE", "actor")
+    tag(2, "ben", "ICE", "agency")
+    set_status(engine, ids[2], "ben", Status.DONE)
+    return ids
+
+
+def _cases(engine, annotator=None):
+    return {(case.kind, case.text): case for case in consistency_cases(engine, annotator)}
+
+
+def test_one_annotators_inconsistencies(engine, corpus) -> None:
+    cases = _cases(engine, "ana")
+    assert set(cases) == {
+        (CaseKind.LABELS, "ICE"),
+        (CaseKind.UNTAGGED, "ICE"),
+        (CaseKind.PARTIAL, "Karen Bass"),
+    }
+    labels = cases[(CaseKind.LABELS, "ICE")]
+    assert labels.labels == {"agency": 1, "actor": 1}
+    assert [(p.document_id, p.label) for p in labels.places] == [
+        (corpus[0], "agency"),
+        (corpus[1], "actor"),
+    ]
+    assert cases[(CaseKind.UNTAGGED, "ICE")].places == (Place(corpus[0], *_at(0, "ICE", 1), "ana"),)
+    partial = cases[(CaseKind.PARTIAL, "Karen Bass")]
+    assert partial.places == (
+        Place(corpus[1], *_at(1, "Karen"), "ana", "actor"),
+        Place(corpus[1], *_at(1, "Mayor Karen"), "ana", "actor"),
+    )
+    assert _cases(engine, "ben") == {}
+
+
+def test_across_annotators(engine, corpus) -> None:
+    cases = _cases(engine)
+    assert cases[(CaseKind.LABELS, "ICE")].labels == {"agency": 2, "actor": 1}
+    untagged = cases[(CaseKind.UNTAGGED, "Karen Bass")].places
+    # ben worked on the third article and left the name untagged; nobody opened the fourth
+    assert untagged == (Place(corpus[2], *_at(2, "Karen Bass"), "ben"),)
+    assert all(p.document_id != corpus[3] for case in cases.values() for p in case.places)
+    ice = cases[(CaseKind.UNTAGGED, "ICE")].places
+    assert ice == (Place(corpus[0], *_at(0, "ICE", 1), "ana"),)
