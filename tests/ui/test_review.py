@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from annotator.core.review import GOLD
 from annotator.core.spans import Span
 from annotator.store.documents import add_documents
 from annotator.store.notes import document_notes
 from annotator.store.review import gold_layer, reviewed_documents
-from annotator.store.spans import add_span
+from annotator.store.spans import add_span, document_spans
 from annotator.ui.review.agreement_view import AgreementModel
 from annotator.ui.review.spans import ReviewSpanModel
 from annotator.ui.review.window import ReviewWindow
+from tests.crowd import EVERYONE, LAYERS, TEXT, add_crowd, words
 from tests.ui.conftest import select_text
 
 
@@ -23,6 +25,16 @@ def _span(text: str, words: str, label: str, nth: int = 0) -> Span:
     for _ in range(nth + 1):
         at = text.index(words, at + 1)
     return Span(at, at + len(words), label)
+
+
+def _open_review(qtbot, engine, doc: int) -> ReviewWindow:
+    window = ReviewWindow(engine, "rev")
+    qtbot.addWidget(window)
+    window.open_document(doc)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    return window
 
 
 @pytest.fixture
@@ -49,13 +61,7 @@ def review(qtbot, engine, seed_document):
     for who, spans in (("ana", ana), ("ben", ben)):
         for span in spans:
             add_span(engine, doc, who, span)
-    window = ReviewWindow(engine, "rev")
-    qtbot.addWidget(window)
-    window.open_document(doc)
-    window.show()
-    window.activateWindow()
-    qtbot.waitExposed(window)
-    return window, doc, text
+    return _open_review(qtbot, engine, doc), doc, text
 
 
 def _gold(engine, doc) -> set[tuple]:
@@ -228,3 +234,121 @@ def test_review_from_the_main_window_and_the_list_filters(qtbot, engine, make_wi
     _key(review, qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert window.browser.model.rowCount() == 1
     assert "reviewed" in review.statusBar().currentMessage()
+
+
+@pytest.fixture
+def crowd(qtbot, engine):
+    doc = add_crowd(engine)
+    return _open_review(qtbot, engine, doc), doc
+
+
+def _click_row(qtbot, window, key: tuple) -> None:
+    model = window.span_model
+    row = next(i for i in range(model.rowCount()) if model.row_at(i).span.key == key)
+    rect = window.span_list.visualRect(model.index(row, 0))
+    qtbot.mouseClick(window.span_list.viewport(), Qt.LeftButton, pos=rect.center())
+
+
+def _type_note(qtbot, window, text: str) -> None:
+    """Ctrl+M, the text as key presses (QTest spells ASCII only), Return."""
+    _key(window, qtbot, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    for char in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            event = QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char)
+            QApplication.sendEvent(window.note_edit, event)
+    qtbot.keyClick(window.note_edit, Qt.Key.Key_Return)
+
+
+def _spans_by_id(engine, doc) -> dict[int, Span]:
+    return {s.id: s for s in document_spans(engine, doc)}
+
+
+OPEN_BUG = pytest.mark.xfail(strict=True, reason="issue 9, fixed by the review session")
+EVERYONE_GOLD = {(s.key, ("ana", "ben", "cy")) for s in EVERYONE}
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        pytest.param(["cy"], marks=OPEN_BUG),
+        pytest.param(["ben", "cy"], marks=OPEN_BUG),
+        pytest.param(["ana"], marks=OPEN_BUG),
+        [],
+    ],
+)
+def test_accept_agreed_counts_hidden_layers_too(qtbot, engine, crowd, hidden) -> None:
+    window, doc = crowd
+    for name in hidden:
+        qtbot.mouseClick(window.layer_boxes[name], Qt.LeftButton)
+    _key(window, qtbot, Qt.Key.Key_A)
+    assert _gold(engine, doc) == EVERYONE_GOLD
+    _key(window, qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert _gold(engine, doc) == set()
+
+
+def test_accept_agreed_never_takes_a_span_one_annotator_alone_has(qtbot, engine) -> None:
+    doc = add_crowd(engine, {"ana": LAYERS["ana"]})
+    window = _open_review(qtbot, engine, doc)
+    _key(window, qtbot, Qt.Key.Key_A)
+    assert _gold(engine, doc) == set()
+
+
+@OPEN_BUG
+def test_a_note_goes_to_the_span_shown_after_a_decision(qtbot, engine, crowd) -> None:
+    window, doc = crowd
+    paramount = words(TEXT, "Paramount", "location")
+    _click_row(qtbot, window, paramount.key)
+    _key(window, qtbot, Qt.Key.Key_1)  # ana's location
+    assert (paramount.key, ("ana", "cy")) in _gold(engine, doc)
+    _type_note(qtbot, window, "Paramount es una ciudad 🏙")
+    [note] = document_notes(engine, doc)
+    assert note.text == "Paramount es una ciudad 🏙"
+    assert note.span_id is not None
+    assert _spans_by_id(engine, doc)[note.span_id].key == paramount.key
+
+
+def test_a_note_goes_to_the_disagreement_walked_to(qtbot, engine, crowd) -> None:
+    window, doc = crowd
+    _key(window, qtbot, Qt.Key.Key_N)
+    _key(window, qtbot, Qt.Key.Key_X)
+    _key(window, qtbot, Qt.Key.Key_N)
+    _type_note(qtbot, window, "¿cuántas personas?")
+    [note] = document_notes(engine, doc)
+    region = window.merged.selected_range()
+    assert region is not None and note.span_id is not None
+    span = _spans_by_id(engine, doc)[note.span_id]
+    assert span.start < region[1] and region[0] < span.end
+    assert "44 personas" in TEXT[region[0] : region[1]]
+
+
+@OPEN_BUG
+def test_a_note_with_nothing_selected_goes_to_the_document(qtbot, engine, crowd) -> None:
+    window, doc = crowd
+    _key(window, qtbot, Qt.Key.Key_N)
+    _key(window, qtbot, Qt.Key.Key_Escape)
+    _type_note(qtbot, window, "segunda pasada")
+    [note] = document_notes(engine, doc)
+    assert (note.text, note.span_id) == ("segunda pasada", None)
+    _click_row(qtbot, window, words(TEXT, "LAPD", "agency").key)
+    _type_note(qtbot, window, "agency, all agree")
+    notes = document_notes(engine, doc)
+    assert _spans_by_id(engine, doc)[notes[1].span_id].key == words(TEXT, "LAPD", "agency").key
+
+
+@OPEN_BUG
+def test_mark_reviewed_is_undoable_between_gold_decisions(qtbot, engine, crowd) -> None:
+    window, doc = crowd
+    _key(window, qtbot, Qt.Key.Key_A)
+    _key(window, qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert reviewed_documents(engine) == {doc}
+    _key(window, qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert reviewed_documents(engine) == set()
+    assert _gold(engine, doc) == EVERYONE_GOLD
+    redo = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier
+    _key(window, qtbot, Qt.Key.Key_Z, redo)
+    assert reviewed_documents(engine) == {doc}
+    _key(window, qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # reopen
+    assert reviewed_documents(engine) == set()
+    for reviewed, gold in (({doc}, EVERYONE_GOLD), (set(), EVERYONE_GOLD), (set(), set())):
+        _key(window, qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        assert (reviewed_documents(engine), _gold(engine, doc)) == (reviewed, gold)
