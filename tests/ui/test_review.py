@@ -82,7 +82,7 @@ def test_reviewer_accepts_rejects_edits_and_undo_restores_gold(qtbot, engine, re
     border = _span(text, "Border Patrol personnel", "actor")
     bystanders = _span(text, "bystanders", "actor")
 
-    assert len(window.state.disagreements) == 4
+    assert len(window.session.disagreements) == 4
     assert window.current_group().start == figures[0].start
 
     _key(window, qtbot, Qt.Key.Key_A)  # accept every agreed span
@@ -170,15 +170,20 @@ def test_notes_on_a_span_show_in_the_span_list(qtbot, engine, review) -> None:
     assert document_notes(engine, doc) == []
 
 
-def test_hiding_a_layer_leaves_nothing_to_disagree_about(qtbot, review) -> None:
-    window, _, _ = review
+def test_a_hidden_layer_is_not_drawn_but_still_disagrees(qtbot, review) -> None:
+    window, _, text = review
+    border = _span(text, "Border Patrol personnel", "actor")  # ben's alone
+    bystanders = _span(text, "bystanders", "actor")  # ana's alone
+    assert window.merged.span_at(border.start) is not None
     qtbot.mouseClick(window.layer_boxes["ben"], Qt.LeftButton)
-    assert window.state.visible == ("ana",)
-    assert window.state.disagreements == []
-    assert "No disagreements" in window.decision.text()
+    assert window.session.visible == ("ana",)
+    assert window.merged.span_at(border.start) is None
+    assert window.merged.span_at(bystanders.start) is not None
+    assert len(window.session.disagreements) == 4
+    assert "ben (hidden)" in window.decision.text()
     qtbot.keyClick(window.span_list, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
-    qtbot.waitUntil(lambda: window.state.visible == ("ana", "ben"))
-    assert len(window.state.disagreements) == 4
+    qtbot.waitUntil(lambda: window.session.visible == ("ana", "ben"))
+    assert window.merged.span_at(border.start) is not None
 
 
 def test_mark_reviewed_and_agreement_view(qtbot, engine, review) -> None:
@@ -218,8 +223,8 @@ def test_review_from_the_main_window_and_the_list_filters(qtbot, engine, make_wi
     review = window.review_window
     qtbot.addWidget(review)
     qtbot.waitExposed(review)
-    assert review.state.visible == ("alice", "ben")
-    assert [g.start for g in review.state.disagreements] == [12]
+    assert review.session.visible == ("alice", "ben")
+    assert [g.start for g in review.session.disagreements] == [12]
 
     box = window.browser.status_box
     box.setCurrentIndex(box.findText("Has disagreements"))
@@ -263,19 +268,10 @@ def _spans_by_id(engine, doc) -> dict[int, Span]:
     return {s.id: s for s in document_spans(engine, doc)}
 
 
-OPEN_BUG = pytest.mark.xfail(strict=True, reason="issue 9, fixed by the review session")
 EVERYONE_GOLD = {(s.key, ("ana", "ben", "cy")) for s in EVERYONE}
 
 
-@pytest.mark.parametrize(
-    "hidden",
-    [
-        pytest.param(["cy"], marks=OPEN_BUG),
-        pytest.param(["ben", "cy"], marks=OPEN_BUG),
-        pytest.param(["ana"], marks=OPEN_BUG),
-        [],
-    ],
-)
+@pytest.mark.parametrize("hidden", [["cy"], ["ben", "cy"], ["ana"], []])
 def test_accept_agreed_counts_hidden_layers_too(qtbot, engine, crowd, hidden) -> None:
     window, doc = crowd
     for name in hidden:
@@ -293,7 +289,6 @@ def test_accept_agreed_never_takes_a_span_one_annotator_alone_has(qtbot, engine)
     assert _gold(engine, doc) == set()
 
 
-@OPEN_BUG
 def test_a_note_goes_to_the_span_shown_after_a_decision(qtbot, engine, crowd) -> None:
     window, doc = crowd
     paramount = words(TEXT, "Paramount", "location")
@@ -321,7 +316,6 @@ def test_a_note_goes_to_the_disagreement_walked_to(qtbot, engine, crowd) -> None
     assert "44 personas" in TEXT[region[0] : region[1]]
 
 
-@OPEN_BUG
 def test_a_note_with_nothing_selected_goes_to_the_document(qtbot, engine, crowd) -> None:
     window, doc = crowd
     _key(window, qtbot, Qt.Key.Key_N)
@@ -335,7 +329,6 @@ def test_a_note_with_nothing_selected_goes_to_the_document(qtbot, engine, crowd)
     assert _spans_by_id(engine, doc)[notes[1].span_id].key == words(TEXT, "LAPD", "agency").key
 
 
-@OPEN_BUG
 def test_mark_reviewed_is_undoable_between_gold_decisions(qtbot, engine, crowd) -> None:
     window, doc = crowd
     _key(window, qtbot, Qt.Key.Key_A)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor
 
+from annotator.session.review import Row
+from annotator.store.review import Key
 from annotator.ui.plain import one_line, plain_tooltip
-from annotator.ui.review.state import ReviewState, Row
 from annotator.ui.tables import FlatTableModel, Index
 
 DISPUTED = QColor(214, 69, 65, 45)
@@ -14,7 +17,7 @@ TEXT_MAX = 50
 
 
 class ReviewSpanModel(FlatTableModel):
-    """Rows of ``ReviewState.rows()``; disputed rows are tinted, notes are listed in full."""
+    """The review session's rows; disputed rows are tinted, notes are listed in full."""
 
     COLUMNS = ("Text", "Label", "Annotators", "Gold", "Notes")
 
@@ -24,22 +27,20 @@ class ReviewSpanModel(FlatTableModel):
         self._text = ""
         self._everyone = 0
 
-    def set_state(self, text: str, state: ReviewState) -> None:
+    def set_rows(self, text: str, rows: Sequence[Row], everyone: int) -> None:
+        """Show ``rows`` of ``text``; ``everyone`` annotators have a layer on it."""
         self.beginResetModel()
         self._text = text
-        self._rows = state.rows()
-        self._everyone = len(state.visible)
+        self._rows = list(rows)
+        self._everyone = everyone
         self.endResetModel()
 
     def row_at(self, row: int) -> Row | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
-    def row_of_span(self, start: int, end: int) -> int | None:
-        """The first row whose span overlaps ``[start, end)``."""
-        for i, row in enumerate(self._rows):
-            if row.span.start < end and start < row.span.end:
-                return i
-        return None
+    def row_of_key(self, key: Key) -> int | None:
+        """The row of the span ``(start, end, label)``."""
+        return next((i for i, row in enumerate(self._rows) if row.span.key == key), None)
 
     def row_count(self) -> int:
         return len(self._rows)
