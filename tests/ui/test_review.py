@@ -254,7 +254,7 @@ def _click_row(qtbot, window, key: tuple) -> None:
     qtbot.mouseClick(window.span_list.viewport(), Qt.LeftButton, pos=rect.center())
 
 
-def _type_note(qtbot, window, text: str) -> None:
+def type_note(qtbot, window, text: str) -> None:
     """Ctrl+M, the text as key presses (QTest spells ASCII only), Return."""
     _key(window, qtbot, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
     for char in text:
@@ -295,7 +295,7 @@ def test_a_note_goes_to_the_span_shown_after_a_decision(qtbot, engine, crowd) ->
     _click_row(qtbot, window, paramount.key)
     _key(window, qtbot, Qt.Key.Key_1)  # ana's location
     assert (paramount.key, ("ana", "cy")) in _gold(engine, doc)
-    _type_note(qtbot, window, "Paramount es una ciudad 🏙")
+    type_note(qtbot, window, "Paramount es una ciudad 🏙")
     [note] = document_notes(engine, doc)
     assert note.text == "Paramount es una ciudad 🏙"
     assert note.span_id is not None
@@ -307,7 +307,7 @@ def test_a_note_goes_to_the_disagreement_walked_to(qtbot, engine, crowd) -> None
     _key(window, qtbot, Qt.Key.Key_N)
     _key(window, qtbot, Qt.Key.Key_X)
     _key(window, qtbot, Qt.Key.Key_N)
-    _type_note(qtbot, window, "¿cuántas personas?")
+    type_note(qtbot, window, "¿cuántas personas?")
     [note] = document_notes(engine, doc)
     region = window.merged.selected_range()
     assert region is not None and note.span_id is not None
@@ -320,11 +320,11 @@ def test_a_note_with_nothing_selected_goes_to_the_document(qtbot, engine, crowd)
     window, doc = crowd
     _key(window, qtbot, Qt.Key.Key_N)
     _key(window, qtbot, Qt.Key.Key_Escape)
-    _type_note(qtbot, window, "segunda pasada")
+    type_note(qtbot, window, "segunda pasada")
     [note] = document_notes(engine, doc)
     assert (note.text, note.span_id) == ("segunda pasada", None)
     _click_row(qtbot, window, words(TEXT, "LAPD", "agency").key)
-    _type_note(qtbot, window, "agency, all agree")
+    type_note(qtbot, window, "agency, all agree")
     notes = document_notes(engine, doc)
     assert _spans_by_id(engine, doc)[notes[1].span_id].key == words(TEXT, "LAPD", "agency").key
 
