@@ -57,9 +57,10 @@ LAYERS: dict[str, list[Span]] = {
 }
 
 
-def add_crowd(engine: Engine, layers: dict[str, list[Span]] = LAYERS) -> int:
-    """Store the document with ``layers``; its id."""
-    doc = add_documents(engine, [Document(text=TEXT, title="Redada en Paramount")]).ids[0]
+def add_crowd(engine: Engine, layers: dict[str, list[Span]] = LAYERS, tail: str = "") -> int:
+    """Store the document (``tail`` appended: another document) with ``layers``; its id."""
+    document = Document(text=TEXT + tail, title="Redada en Paramount")
+    doc = add_documents(engine, [document]).ids[0]
     for name, spans in layers.items():
         for span in spans:
             add_span(engine, doc, name, span)

@@ -345,3 +345,17 @@ def test_mark_reviewed_is_undoable_between_gold_decisions(qtbot, engine, crowd) 
     for reviewed, gold in (({doc}, EVERYONE_GOLD), (set(), EVERYONE_GOLD), (set(), set())):
         _key(window, qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
         assert (reviewed_documents(engine), _gold(engine, doc)) == (reviewed, gold)
+
+
+def test_layer_keys_follow_the_document_open(qtbot, engine, crowd) -> None:
+    window, first = crowd
+    second = add_crowd(engine, {"ben": LAYERS["ben"], "dee": LAYERS["cy"]}, tail=" Fin.")
+    window.open_document(second)
+    shown = lambda: [n for n, box in window.layer_boxes.items() if box.isVisible()]  # noqa: E731
+    qtbot.waitUntil(lambda: shown() == ["ben", "dee"])
+    qtbot.keyClick(window.span_list, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: window.session.visible == ("dee",))
+    window.open_document(first)
+    assert window.session.visible == ("ana", "cy")
+    qtbot.keyClick(window.span_list, Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: window.session.visible == ("ana",))

@@ -163,12 +163,18 @@ class ReviewWindow(QMainWindow):
             self.addAction(action)
             self.review_menu.addAction(action)
         self.undo_action, self.redo_action = undo, redo
+        for k in range(1, MAX_VERSION_KEYS + 1):
+            layer = QAction(f"Show or hide layer {k}", self)
+            layer.setShortcut(QKeySequence(f"Alt+{k}"))
+            layer.triggered.connect(lambda _checked=False, k=k: self.toggle_layer(k - 1))
+            self.addAction(layer)
 
     def _build_layout(self) -> None:
         self.layers_bar = QToolBar("Layers", self)
         self.layers_bar.setObjectName("review-layers")
         self.addToolBar(self.layers_bar)
         self.layer_boxes: dict[str, QCheckBox] = {}
+        self._layer_actions: dict[str, QAction] = {}
 
         panel = QWidget(self)
         side = QVBoxLayout(panel)
@@ -262,16 +268,26 @@ class ReviewWindow(QMainWindow):
         self._rendering = False
 
     def _sync_layer_boxes(self) -> None:
-        for number, name in enumerate(self.session.annotators, start=1):
-            box = self.layer_boxes.get(name)
-            if box is None:
+        """One box per annotator of this document, in name order (Alt+1, Alt+2, ...); boxes
+        of annotators seen on other documents are hidden."""
+        annotators = self.session.annotators
+        for name in annotators:
+            if name not in self.layer_boxes:
                 box = QCheckBox(name, self)
                 box.toggled.connect(lambda on, name=name: self.set_layer_visible(name, on))
                 self.layer_boxes[name] = box
-                self.layers_bar.addWidget(box)
+                self._layer_actions[name] = self.layers_bar.addWidget(box)
+        for name, box in self.layer_boxes.items():
+            self._layer_actions[name].setVisible(name in annotators)
             box.setChecked(name not in self.session.hidden)
-            box.setToolTip(f"Show {name}'s spans (Alt+{number})")
-            box.setShortcut(QKeySequence(f"Alt+{number}"))
+            if name in annotators:
+                box.setToolTip(f"Show {name}'s spans (Alt+{annotators.index(name) + 1})")
+
+    def toggle_layer(self, number: int) -> None:
+        """Show or hide the layer of the ``number``-th annotator (0-based, by name)."""
+        annotators = self.session.annotators
+        if number < len(annotators):
+            self.layer_boxes[annotators[number]].toggle()
 
     def set_layer_visible(self, name: str, visible: bool) -> None:
         """Draw one annotator's layer or not; it counts in every decision either way."""
