@@ -12,7 +12,8 @@ live in the Qt-free ``ReviewSession``; the window renders it after every change.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
@@ -237,35 +238,43 @@ class ReviewWindow(QMainWindow):
                 colors[_merged_label(row.span.label, row.who)] = DISPUTED_COLOR
         return colors
 
+    @contextmanager
+    def _quiet(self) -> Iterator[None]:
+        """Row and box changes made while rendering are not the reviewer's gestures."""
+        self._rendering = True
+        try:
+            yield
+        finally:
+            self._rendering = False
+
     def _render(self, new_document: bool = False) -> None:
         """Show the session: texts, span list, the current decision, notes and status."""
         session = self.session
-        self._rendering = True
-        self._sync_layer_boxes()
-        merged = [
-            Span(
-                r.span.start,
-                r.span.end,
-                _merged_label(r.span.label, r.who) if r.disputed else r.span.label,
-                id=r.ids[0],
-            )
-            for r in session.shown_rows()
-        ]
-        gold = [g.span for g in session.gold]
-        colors = self._colors()
-        if new_document:
-            self.merged.set_document(session.text, merged, colors)
-            self.gold.set_document(session.text, gold, colors)
-        else:
-            for view, spans in ((self.merged, merged), (self.gold, gold)):
-                view.set_colors(colors)
-                view.set_spans(spans)
-        self.span_model.set_rows(session.text, session.rows, len(session.annotators))
-        notes = session.document_notes()
-        self.document_notes.setText("\n".join(f"{n.annotator}: {n.text}" for n in notes))
-        self.document_notes.setVisible(bool(notes))
-        self._show_current()
-        self._rendering = False
+        with self._quiet():
+            self._sync_layer_boxes()
+            merged = [
+                Span(
+                    r.span.start,
+                    r.span.end,
+                    _merged_label(r.span.label, r.who) if r.disputed else r.span.label,
+                    id=r.ids[0],
+                )
+                for r in session.shown_rows()
+            ]
+            gold = [g.span for g in session.gold]
+            colors = self._colors()
+            if new_document:
+                self.merged.set_document(session.text, merged, colors)
+                self.gold.set_document(session.text, gold, colors)
+            else:
+                for view, spans in ((self.merged, merged), (self.gold, gold)):
+                    view.set_colors(colors)
+                    view.set_spans(spans)
+            self.span_model.set_rows(session.text, session.rows, len(session.annotators))
+            notes = session.document_notes()
+            self.document_notes.setText("\n".join(f"{n.annotator}: {n.text}" for n in notes))
+            self.document_notes.setVisible(bool(notes))
+            self._show_current()
 
     def _sync_layer_boxes(self) -> None:
         """One box per annotator of this document, in name order (Alt+1, Alt+2, ...); boxes
@@ -314,9 +323,8 @@ class ReviewWindow(QMainWindow):
         self._render_cursor()
 
     def _render_cursor(self) -> None:
-        self._rendering = True
-        self._show_current()
-        self._rendering = False
+        with self._quiet():
+            self._show_current()
 
     def _on_row_chosen(self, index: QModelIndex, _previous: QModelIndex) -> None:
         """A row the reviewer clicked or moved to: its span is selected, its group current."""
