@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy.engine import Engine
 
-from annotator.core.review import Gold, Group, Note, provenance, review_groups
+from annotator.core.review import Gold, Group, Note, review_groups
 from annotator.core.spans import Span
 from annotator.session.command import Command
 from annotator.store.changes import Change
@@ -64,6 +64,10 @@ class Row:
         """The span a note on this row goes to: an annotator's (review never deletes those),
         else the reviewer's own gold span."""
         return self.ids[0]
+
+
+def _when(note: Note) -> tuple:
+    return (note.created, note.id)
 
 
 def _overlaps(start: int, end: int, span: Span) -> bool:
@@ -277,6 +281,7 @@ class ReviewSession:
         self.rows = self._rows()
 
     def _rows(self) -> list[Row]:
+        """One row per distinct span key, annotators' and gold, in span order."""
         by_key: dict[Key, list[Span]] = {}
         for spans in self.layers.values():
             for span in spans:
@@ -284,20 +289,24 @@ class ReviewSession:
         gold = {g.span.key: g.span for g in self.gold}
         for key in gold:
             by_key.setdefault(key, [])
+        notes: dict[int | None, list[Note]] = {}
+        for note in self.notes:
+            notes.setdefault(note.span_id, []).append(note)
+        everyone = len(self.layers)
         rows = []
         for key in sorted(by_key):
             gold_span = gold.get(key)
             ids = tuple(s.id for s in by_key[key] if s.id is not None)
             if gold_span is not None and gold_span.id is not None:
                 ids += (gold_span.id,)
-            who = provenance(Span(*key), self.layers)
+            who = tuple(sorted({s.annotator for s in by_key[key] if s.annotator is not None}))
             rows.append(
                 Row(
                     span=Span(*key, id=ids[0]),
                     who=who,
                     gold_id=gold_span.id if gold_span else None,
-                    notes=tuple(n for n in self.notes if n.span_id in ids),
-                    disputed=len(self.layers) < 2 or len(who) != len(self.layers),
+                    notes=tuple(sorted((n for i in ids for n in notes.get(i, ())), key=_when)),
+                    disputed=everyone < 2 or len(who) != everyone,
                     ids=ids,
                 )
             )
