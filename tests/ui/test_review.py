@@ -359,3 +359,12 @@ def test_layer_keys_follow_the_document_open(qtbot, engine, crowd) -> None:
     assert window.session.visible == ("ana", "cy")
     qtbot.keyClick(window.span_list, Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: window.session.visible == ("ana",))
+
+
+def test_focus_coming_back_to_the_span_list_selects_nothing(qtbot, engine, crowd) -> None:
+    window, doc = crowd
+    _key(window, qtbot, Qt.Key.Key_Escape)
+    for text in ("primera", "segunda"):
+        type_note(qtbot, window, text)
+    assert [n.span_id for n in document_notes(engine, doc)] == [None, None]
+    assert window.session.selected is None and window.span_list.selectedIndexes() == []

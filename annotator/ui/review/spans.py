@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from annotator.session.review import Row
 from annotator.store.review import Key
@@ -73,3 +74,34 @@ class ReviewSpanModel(FlatTableModel):
         if column == 3:
             return "✓" if row.gold_id is not None else ""
         return " · ".join(f"{n.annotator}: {one_line(n.text, 80)}" for n in row.notes)
+
+
+class SpanTable(QTableView):
+    """The span list. ``rowChosen`` says which row the reviewer clicked or moved to with the
+    keys; rows Qt makes current by itself (focus coming back, a model reset) are not
+    reported, so they never change what the session has selected."""
+
+    rowChosen = Signal(int)
+
+    def __init__(self, model: ReviewSpanModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.verticalHeader().hide()
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        super().mousePressEvent(event)
+        index = self.indexAt(event.position().toPoint())
+        if index.isValid():
+            self.rowChosen.emit(index.row())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        before = self.currentIndex().row()
+        super().keyPressEvent(event)
+        index = self.currentIndex()
+        if index.isValid() and index.row() != before:
+            self.rowChosen.emit(index.row())

@@ -15,19 +15,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
     QPushButton,
     QSplitter,
-    QTableView,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -42,7 +39,7 @@ from annotator.store.changes import Change
 from annotator.ui.plain import one_line
 from annotator.ui.review.agreement_view import AgreementView
 from annotator.ui.review.edit_dialog import EditGoldDialog
-from annotator.ui.review.spans import ReviewSpanModel
+from annotator.ui.review.spans import ReviewSpanModel, SpanTable
 from annotator.ui.tables import select_row
 from annotator.ui.text import AnnotatedTextView
 from annotator.ui.undo import UndoStep
@@ -87,16 +84,8 @@ class ReviewWindow(QMainWindow):
         self.merged = AnnotatedTextView(self)
         self.gold = AnnotatedTextView(self)
         self.span_model = ReviewSpanModel(self)
-        self.span_list = QTableView(self)
-        self.span_list.setModel(self.span_model)
-        self.span_list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.span_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.span_list.verticalHeader().hide()
-        self.span_list.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
-        self.span_list.horizontalHeader().setStretchLastSection(True)
-        self.span_list.selectionModel().currentRowChanged.connect(self._on_row_chosen)
+        self.span_list = SpanTable(self.span_model, self)
+        self.span_list.rowChosen.connect(self._on_row_chosen)
 
         self.decision = QLabel(self)
         self.decision.setTextFormat(Qt.TextFormat.PlainText)
@@ -240,7 +229,7 @@ class ReviewWindow(QMainWindow):
 
     @contextmanager
     def _quiet(self) -> Iterator[None]:
-        """Row and box changes made while rendering are not the reviewer's gestures."""
+        """Layer boxes set while rendering are not the reviewer's gestures."""
         self._rendering = True
         try:
             yield
@@ -326,10 +315,10 @@ class ReviewWindow(QMainWindow):
         with self._quiet():
             self._show_current()
 
-    def _on_row_chosen(self, index: QModelIndex, _previous: QModelIndex) -> None:
+    def _on_row_chosen(self, number: int) -> None:
         """A row the reviewer clicked or moved to: its span is selected, its group current."""
-        row = self.span_model.row_at(index.row()) if index.isValid() else None
-        if self._rendering or row is None:
+        row = self.span_model.row_at(number)
+        if row is None:
             return
         self.session.select_row(row.span.key)
         self._render_cursor()
