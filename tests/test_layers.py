@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "annotator"
-QT_FREE = ["core", "store", "formats"]
+QT_FREE = ["core", "store", "formats", "session"]
 
 
 def _imported_modules(path: Path) -> set[str]:

@@ -61,8 +61,10 @@ class Group:
 
     @property
     def agreed(self) -> bool:
+        """Every annotator has the same spans here, and there are at least two of them: what
+        one annotator alone has is never agreed."""
         keys = {frozenset(s.key for s in spans) for spans in self.versions.values()}
-        return len(keys) == 1
+        return len(self.versions) >= 2 and len(keys) == 1
 
 
 def review_groups(layers: Mapping[str, Sequence[Span]]) -> list[Group]:
@@ -90,8 +92,9 @@ def review_groups(layers: Mapping[str, Sequence[Span]]) -> list[Group]:
 
 
 def agreed_spans(layers: Mapping[str, Sequence[Span]]) -> list[Span]:
-    """Spans every annotator of ``layers`` has (same start, end and label), in span order."""
-    if not layers:
+    """Spans every annotator of ``layers`` has (same start, end and label), in span order;
+    none unless there are two annotators at least."""
+    if len(layers) < 2:
         return []
     key_sets = [{s.key for s in spans} for spans in layers.values()]
     shared = set.intersection(*key_sets)

@@ -1,42 +1,46 @@
 """Review commands: building the gold layer (with provenance) and reviewed status.
 
 Every gold edit is one ``swap``: some gold spans go, others come, in one transaction. Each
-command returns a ``GoldEdit`` naming both sides, so undo is the opposite swap, restoring the
-recorded provenance exactly.
+command returns a ``GoldEdit`` naming both sides and the notes that went with the removed
+spans, so undo is the opposite swap, restoring the recorded provenance, the span ids (when
+still free) and the notes exactly.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from sqlalchemy import Select, and_, func, insert, select
 from sqlalchemy.engine import Connection, Engine
 
 from annotator.core.errors import InvalidSpan, StoreError
-from annotator.core.review import GOLD, Gold, agreed_spans, provenance
+from annotator.core.review import GOLD, Gold, Note, agreed_spans, provenance
 from annotator.core.spans import Origin, Span, check_span
 from annotator.store.annotators import gold_id
 from annotator.store.changes import Change
 from annotator.store.engine import reading, writing
 from annotator.store.labels import label_ids
-from annotator.store.spans import spans_of, text_length
+from annotator.store.notes import notes_of, restore_notes
+from annotator.store.spans import insert_span, spans_of, text_length
 from annotator.store.status import Status, mark_started, write_status
-from annotator.store.tables import ANNOTATOR, SPAN, SPAN_SOURCE, STATUS, utcnow
+from annotator.store.tables import ANNOTATOR, SPAN, SPAN_SOURCE, STATUS
 
 Key = tuple[int, int, str]
 
 
 @dataclass(frozen=True, slots=True)
 class GoldEdit:
-    """What a gold command did: ``removed`` and ``added`` gold spans (as stored)."""
+    """What a gold command did: ``removed`` and ``added`` gold spans (as stored), and the
+    ``notes`` that were on the removed spans and went with them."""
 
     document_id: int
     removed: list[Gold]
     added: list[Gold]
     change: Change
+    notes: tuple[Note, ...] = ()
 
 
 def annotator_layers(connection: Connection, document_id: int) -> dict[str, list[Span]]:
@@ -80,16 +84,30 @@ def gold_layer(engine: Engine, document_id: int) -> list[Gold]:
         return gold_of(connection, document_id)
 
 
+def _id_is_free(connection: Connection, span_id: int | None) -> bool:
+    if span_id is None:
+        return False
+    taken = connection.execute(select(SPAN.c.id).where(SPAN.c.id == span_id)).first()
+    return taken is None
+
+
 def _swap(
-    connection: Connection, document_id: int, remove: Iterable[Key], add: Sequence[Gold]
+    connection: Connection,
+    document_id: int,
+    remove: Iterable[Key],
+    add: Sequence[Gold],
+    notes: Sequence[Note] = (),
 ) -> GoldEdit:
     current = {g.span.key: g for g in gold_of(connection, document_id)}
     remove = list(dict.fromkeys(remove))
     if any(key not in current for key in remove):
         raise StoreError("that gold span no longer exists: it was changed elsewhere")
     removed = [current.pop(key) for key in remove]
+    carried: tuple[Note, ...] = ()
     if removed:
-        connection.execute(SPAN.delete().where(SPAN.c.id.in_([g.span.id for g in removed])))
+        gone = {g.span.id for g in removed}
+        carried = tuple(n for n in notes_of(connection, document_id) if n.span_id in gone)
+        connection.execute(SPAN.delete().where(SPAN.c.id.in_(gone)))
     labels = label_ids(connection)
     length = text_length(connection, document_id)
     who = gold_id(connection)
@@ -97,7 +115,7 @@ def _swap(
     names = dict(connection.execute(select(ANNOTATOR.c.name, ANNOTATOR.c.id)).all())
     present = set(current)
     added: list[Gold] = []
-    now = utcnow()
+    new_ids: dict[int, int] = {}
     for item in add:
         span = item.span
         check_span(span, length, labels)
@@ -105,18 +123,11 @@ def _swap(
             continue
         present.add(span.key)
         sources = item.sources if item.sources is not None else provenance(span, layers)
-        new_id = connection.execute(
-            insert(SPAN).values(
-                document_id=document_id,
-                annotator_id=who,
-                label_id=labels[span.label],
-                start=span.start,
-                end=span.end,
-                origin=Origin.REVIEW,
-                created=now,
-                updated=now,
-            )
-        ).inserted_primary_key[0]
+        kept_id = span.id if _id_is_free(connection, span.id) else None
+        row = Span(span.start, span.end, span.label, origin=Origin.REVIEW)
+        new_id = insert_span(connection, document_id, who, labels[span.label], row, kept_id)
+        if span.id is not None:
+            new_ids[span.id] = new_id
         kept = [name for name in sources if name in names]
         if kept:
             connection.execute(
@@ -124,11 +135,22 @@ def _swap(
             )
         stored = Span(span.start, span.end, span.label, new_id, GOLD, Origin.REVIEW)
         added.append(Gold(stored, tuple(kept)))
+    restored = [
+        replace(note, span_id=new_ids[note.span_id])
+        for note in notes
+        if note.span_id is not None and note.span_id in new_ids
+    ]
+    restore_notes(connection, restored)
     if removed or added:
         mark_started(connection, document_id, who)
-    touched = frozenset(g.span.id for g in removed + added)
-    change = Change(documents=frozenset({document_id}), spans=touched) if touched else Change()
-    return GoldEdit(document_id, removed, added, change)
+    touched = frozenset(g.span.id for g in removed + added if g.span.id is not None)
+    notes_touched = frozenset(n.id for n in (*carried, *restored))
+    change = (
+        Change(documents=frozenset({document_id}), spans=touched, notes=notes_touched)
+        if touched
+        else Change()
+    )
+    return GoldEdit(document_id, removed, added, change, carried)
 
 
 def store_gold(connection: Connection, document_id: int, items: Sequence[Gold]) -> GoldEdit:
@@ -138,15 +160,21 @@ def store_gold(connection: Connection, document_id: int, items: Sequence[Gold]) 
 
 
 def swap_gold(
-    engine: Engine, document_id: int, remove: Iterable[Key], add: Sequence[Gold]
+    engine: Engine,
+    document_id: int,
+    remove: Iterable[Key],
+    add: Sequence[Gold],
+    notes: Sequence[Note] = (),
 ) -> GoldEdit:
     """Delete the gold spans whose (start, end, label) are in ``remove`` and store ``add``.
 
-    ``swap_gold(keys of added, removed)`` undoes it: spans are named by content, not id, so
-    a step stays undoable after others re-created spans under new ids. A gold span given
-    without sources gets the annotators who have it exactly."""
+    ``swap_gold(keys of added, removed, notes)`` undoes it: spans are named by content, not
+    id, so a step stays undoable after others re-created spans under new ids. A span of
+    ``add`` given with an id keeps it if it is free, and those of ``notes`` that were on it
+    come back on it. A gold span given without sources gets the annotators who have it
+    exactly."""
     with writing(engine) as connection:
-        return _swap(connection, document_id, remove, add)
+        return _swap(connection, document_id, remove, add, notes)
 
 
 def _plain(span: Span) -> Gold:
@@ -177,16 +205,13 @@ def reject_all(engine: Engine, document_id: int, start: int, end: int) -> GoldEd
         return _swap(connection, document_id, _gold_in(connection, document_id, start, end), [])
 
 
-def accept_agreed(
-    engine: Engine, document_id: int, annotators: Sequence[str] | None = None
-) -> GoldEdit:
-    """Add to gold every span all ``annotators`` (default: all who have spans here) share."""
+def accept_agreed(engine: Engine, document_id: int) -> GoldEdit:
+    """Add to gold every span that all annotators who have a layer on the document share.
+
+    Every layer counts, whether the reviewer shows it or not, and a span one annotator alone
+    has is never agreed (``agreed_spans`` needs two layers at least)."""
     with writing(engine) as connection:
         layers = annotator_layers(connection, document_id)
-        if annotators is not None:
-            layers = {name: layers.get(name, []) for name in annotators}
-        if len(layers) < 2:
-            return GoldEdit(document_id, [], [], Change())
         return _swap(connection, document_id, [], [_plain(s) for s in agreed_spans(layers)])
 
 
@@ -233,12 +258,25 @@ def write_reviewed(connection: Connection, document_id: int) -> None:
     write_status(connection, document_id, gold_id(connection), Status.DONE)
 
 
-def mark_reviewed(engine: Engine, document_id: int, reviewed: bool = True) -> Change:
-    """Record that the document's review is finished (or reopen it)."""
+def review_status(engine: Engine, document_id: int) -> Status:
+    """Where the document's review stands: new, in progress, or done (reviewed)."""
+    with reading(engine) as connection:
+        query = select(STATUS.c.status).where(
+            and_(STATUS.c.document_id == document_id, STATUS.c.annotator_id == _gold_column())
+        )
+        return Status(connection.execute(query).scalar_one_or_none() or Status.NEW)
+
+
+def set_review_status(engine: Engine, document_id: int, status: Status) -> Change:
+    """Record where the document's review stands (done: reviewed); undo sets the one before."""
     with writing(engine) as connection:
-        status = Status.DONE if reviewed else Status.IN_PROGRESS
         write_status(connection, document_id, gold_id(connection), status)
     return Change(statuses=frozenset({document_id}), document_list=True)
+
+
+def mark_reviewed(engine: Engine, document_id: int, reviewed: bool = True) -> Change:
+    """Record that the document's review is finished (or reopen it)."""
+    return set_review_status(engine, document_id, Status.DONE if reviewed else Status.IN_PROGRESS)
 
 
 class ReviewFilter(StrEnum):

@@ -94,6 +94,28 @@ def _duplicate_id(connection: Connection, document_id: int, who: int, label: int
     ).scalar_one_or_none()
 
 
+def insert_span(
+    connection: Connection,
+    document_id: int,
+    annotator: int,
+    label: int,
+    span: Span,
+    span_id: int | None = None,
+) -> int:
+    """Insert one span row (with ``span_id`` when given), in the caller's transaction; its id."""
+    values = {
+        "document_id": document_id,
+        "annotator_id": annotator,
+        "label_id": label,
+        "start": span.start,
+        "end": span.end,
+        "origin": span.origin,
+    }
+    if span_id is not None:
+        values["id"] = span_id
+    return connection.execute(insert(SPAN).values(**values)).inserted_primary_key[0]
+
+
 def add_span(
     engine: Engine, document_id: int, annotator: str, span: Span, notes: Sequence[Note] = ()
 ) -> tuple[Span | None, Change]:
@@ -109,17 +131,7 @@ def add_span(
         who = annotator_id(connection, annotator)
         if _duplicate_id(connection, document_id, who, labels[span.label], span) is not None:
             return None, Change()
-        values = {
-            "document_id": document_id,
-            "annotator_id": who,
-            "label_id": labels[span.label],
-            "start": span.start,
-            "end": span.end,
-            "origin": span.origin,
-        }
-        if span.id is not None:
-            values["id"] = span.id
-        new_id = connection.execute(insert(SPAN).values(**values)).inserted_primary_key[0]
+        new_id = insert_span(connection, document_id, who, labels[span.label], span, span.id)
         restore_notes(connection, notes)
         started = mark_started(connection, document_id, who)
         stored = _to_span(_span_row(connection, new_id))

@@ -9,7 +9,6 @@ through one at a time.
 
 from __future__ import annotations
 
-import sqlite3
 import tempfile
 import time
 import tracemalloc
@@ -18,22 +17,14 @@ from pathlib import Path
 from annotator.store import open_store
 from annotator.store.agreement import corpus_agreement
 from tests.benchmarks.corpus import generate_corpus
-from tests.benchmarks.harness import benchmark, peak_rss_mb, scaled, timed
+from tests.benchmarks.harness import bare_read, benchmark, peak_rss_mb, scaled
+
+SPANS = 'SELECT document_id, annotator_id, label_id, start, "end" FROM span'
 
 
 def _bare_read(path: Path) -> float:
-    connection = sqlite3.connect(path)
-
-    def read() -> None:
-        for _ in connection.execute("SELECT id, text FROM document ORDER BY id"):
-            pass
-        spans = 'SELECT document_id, annotator_id, label_id, start, "end" FROM span'
-        for _ in connection.execute(spans + " ORDER BY document_id"):
-            pass
-
-    seconds = timed(read)
-    connection.close()
-    return seconds
+    documents = "SELECT id, text FROM document ORDER BY id"
+    return bare_read(path, documents, SPANS + " ORDER BY document_id")
 
 
 @benchmark("review.corpus_agreement")

@@ -8,10 +8,12 @@ are printed and written as JSON; targets are read by people, never asserted on t
 from __future__ import annotations
 
 import resource
+import sqlite3
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 Figures = dict[str, float | int | str]
 BenchmarkFn = Callable[[float], Figures]
@@ -54,3 +56,18 @@ def timed(fn: Callable[[], object], repeat: int = 1) -> float:
 def peak_rss_mb() -> float:
     """This process's peak resident memory so far, in MiB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bare_read(path: Path, *queries: str, repeat: int = 1) -> float:
+    """Median wall time of reading every row of ``queries`` with plain sqlite3: the least
+    any work over those rows must do, the baseline a benchmark compares with."""
+    connection = sqlite3.connect(path)
+
+    def read() -> None:
+        for query in queries:
+            for _ in connection.execute(query):
+                pass
+
+    seconds = timed(read, repeat)
+    connection.close()
+    return seconds

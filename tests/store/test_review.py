@@ -204,3 +204,27 @@ def test_swap_adds_a_span_once(engine, doc) -> None:
     edit = swap_gold(engine, doc, [], [Gold(span), Gold(span)])
     assert len(edit.added) == 1
     assert accept_agreed(engine, doc).added == []
+
+
+def test_undoing_a_swap_brings_back_the_gold_span_its_id_and_its_notes(engine, doc) -> None:
+    mine = add_gold(engine, doc, Span(70, 80, "quote")).added[0].span
+    note, _ = add_note(engine, doc, "rev", "cita textual 💬", span_id=mine.id)
+    gone = swap_gold(engine, doc, [mine.key], [Gold(Span(70, 85, "quote"))])
+    assert gone.notes == (note,)
+    assert document_notes(engine, doc) == []
+    back = swap_gold(engine, doc, [g.span.key for g in gone.added], gone.removed, gone.notes)
+    assert back.added[0].span.id == mine.id
+    assert document_notes(engine, doc) == [note]
+    assert back.change.notes == {note.id}
+
+
+def test_a_gold_span_whose_id_was_taken_comes_back_under_a_new_one(engine, doc) -> None:
+    mine = add_gold(engine, doc, Span(70, 80, "quote")).added[0].span
+    note, _ = add_note(engine, doc, "rev", "segunda lectura", span_id=mine.id)
+    gone = reject_all(engine, doc, 70, 80)
+    taken, _ = add_span(engine, doc, "ana", Span(90, 95, "actor"))
+    assert taken is not None and taken.id == mine.id
+    back = swap_gold(engine, doc, [], gone.removed, gone.notes)
+    [restored] = document_notes(engine, doc)
+    assert restored.span_id == back.added[0].span.id != mine.id
+    assert (restored.id, restored.text) == (note.id, note.text)

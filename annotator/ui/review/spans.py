@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QColor
+from collections.abc import Sequence
 
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from annotator.session.review import Row
+from annotator.store.review import Key
 from annotator.ui.plain import one_line, plain_tooltip
-from annotator.ui.review.state import ReviewState, Row
 from annotator.ui.tables import FlatTableModel, Index
 
 DISPUTED = QColor(214, 69, 65, 45)
@@ -14,7 +18,7 @@ TEXT_MAX = 50
 
 
 class ReviewSpanModel(FlatTableModel):
-    """Rows of ``ReviewState.rows()``; disputed rows are tinted, notes are listed in full."""
+    """The review session's rows; disputed rows are tinted, notes are listed in full."""
 
     COLUMNS = ("Text", "Label", "Annotators", "Gold", "Notes")
 
@@ -24,22 +28,20 @@ class ReviewSpanModel(FlatTableModel):
         self._text = ""
         self._everyone = 0
 
-    def set_state(self, text: str, state: ReviewState) -> None:
+    def set_rows(self, text: str, rows: Sequence[Row], everyone: int) -> None:
+        """Show ``rows`` of ``text``; ``everyone`` annotators have a layer on it."""
         self.beginResetModel()
         self._text = text
-        self._rows = state.rows()
-        self._everyone = len(state.visible)
+        self._rows = list(rows)
+        self._everyone = everyone
         self.endResetModel()
 
     def row_at(self, row: int) -> Row | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
-    def row_of_span(self, start: int, end: int) -> int | None:
-        """The first row whose span overlaps ``[start, end)``."""
-        for i, row in enumerate(self._rows):
-            if row.span.start < end and start < row.span.end:
-                return i
-        return None
+    def row_of_key(self, key: Key) -> int | None:
+        """The row of the span ``(start, end, label)``."""
+        return next((i for i, row in enumerate(self._rows) if row.span.key == key), None)
 
     def row_count(self) -> int:
         return len(self._rows)
@@ -72,3 +74,34 @@ class ReviewSpanModel(FlatTableModel):
         if column == 3:
             return "✓" if row.gold_id is not None else ""
         return " · ".join(f"{n.annotator}: {one_line(n.text, 80)}" for n in row.notes)
+
+
+class SpanTable(QTableView):
+    """The span list. ``rowChosen`` says which row the reviewer clicked or moved to with the
+    keys; rows Qt makes current by itself (focus coming back, a model reset) are not
+    reported, so they never change what the session has selected."""
+
+    rowChosen = Signal(int)
+
+    def __init__(self, model: ReviewSpanModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.verticalHeader().hide()
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        super().mousePressEvent(event)
+        index = self.indexAt(event.position().toPoint())
+        if index.isValid():
+            self.rowChosen.emit(index.row())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        before = self.currentIndex().row()
+        super().keyPressEvent(event)
+        index = self.currentIndex()
+        if index.isValid() and index.row() != before:
+            self.rowChosen.emit(index.row())

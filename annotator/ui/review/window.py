@@ -1,55 +1,48 @@
 """The review window: every annotator's spans on one document merged, and the gold layer.
 
-Spans all visible annotators share are drawn in their label colour; a span only some have is
-drawn in red with their names in its caption, so disagreements stand out at a glance. The
+Spans all annotators share are drawn in their label colour; a span only some have is drawn
+in red with their names in its caption, so disagreements stand out at a glance. The
 reviewer walks the disagreements (N / P), accepts one annotator's version (1-9), rejects
 them all (X), edits the gold span (E), or accepts every agreed span at once (A). Every step
 is committed to the store, published, and undoable (Ctrl+Z).
+
+The window builds and connects widgets only: what is reviewed, the cursor and the decisions
+live in the Qt-free ``ReviewSession``; the window renders it after every change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
     QPushButton,
     QSplitter,
-    QTableView,
     QToolBar,
     QVBoxLayout,
     QWidget,
 )
 from sqlalchemy.engine import Engine
 
-from annotator.core.review import Gold, Group
+from annotator.core.review import Group
 from annotator.core.spans import Span
+from annotator.session.command import Command
+from annotator.session.review import ReviewSession
 from annotator.store.changes import Change
-from annotator.store.documents import get_document
-from annotator.store.labels import get_schema
-from annotator.store.review import (
-    accept_agreed,
-    accept_version,
-    mark_reviewed,
-    reject_all,
-    reviewed_documents,
-    swap_gold,
-)
 from annotator.ui.plain import one_line
 from annotator.ui.review.agreement_view import AgreementView
-from annotator.ui.review.commands import AddNote, GoldCommand
 from annotator.ui.review.edit_dialog import EditGoldDialog
-from annotator.ui.review.spans import ReviewSpanModel
-from annotator.ui.review.state import ReviewState, load_state
+from annotator.ui.review.spans import ReviewSpanModel, SpanTable
+from annotator.ui.tables import select_row
 from annotator.ui.text import AnnotatedTextView
+from annotator.ui.undo import UndoStep
 
 DISPUTED_COLOR = "#d64541"
 MAX_VERSION_KEYS = 9
@@ -67,6 +60,10 @@ def _titled(title: str, widget: QWidget) -> QWidget:
     return box
 
 
+def _merged_label(label: str, who: tuple[str, ...]) -> str:
+    return f"{label} · {', '.join(who)}"
+
+
 class ReviewWindow(QMainWindow):
     """Review one document at a time; ``publish`` carries each committed change out."""
 
@@ -78,31 +75,17 @@ class ReviewWindow(QMainWindow):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.engine = engine
-        self.reviewer = reviewer
+        self.session = ReviewSession(engine, reviewer)
         self._publish_out = publish
-        self.document_id: int | None = None
-        self._text = ""
-        self._hidden: set[str] = set()
-        self.state: ReviewState | None = None
-        self._current = 0
-        self._labels = get_schema(engine)
+        self._rendering = False
         self.undo_stack = QUndoStack(self)
         self.setWindowTitle("Review")
 
         self.merged = AnnotatedTextView(self)
         self.gold = AnnotatedTextView(self)
         self.span_model = ReviewSpanModel(self)
-        self.span_list = QTableView(self)
-        self.span_list.setModel(self.span_model)
-        self.span_list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.span_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.span_list.verticalHeader().hide()
-        self.span_list.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
-        self.span_list.horizontalHeader().setStretchLastSection(True)
-        self.span_list.clicked.connect(self._on_row_clicked)
+        self.span_list = SpanTable(self.span_model, self)
+        self.span_list.rowChosen.connect(self._on_row_chosen)
 
         self.decision = QLabel(self)
         self.decision.setTextFormat(Qt.TextFormat.PlainText)
@@ -114,13 +97,20 @@ class ReviewWindow(QMainWindow):
         self.document_notes.setTextFormat(Qt.TextFormat.PlainText)
         self.document_notes.setWordWrap(True)
         self.note_edit = QLineEdit(self)
-        self.note_edit.setPlaceholderText("Note on the selected span, or on the document")
         self.note_edit.returnPressed.connect(self.add_note)
         self.buttons: dict[str, QPushButton] = {}
 
         self._build_actions()
         self._build_layout()
         self.resize(1280, 800)
+
+    @property
+    def reviewer(self) -> str:
+        return self.session.reviewer
+
+    @reviewer.setter
+    def reviewer(self, name: str) -> None:
+        self.session.reviewer = name
 
     # ----- building -------------------------------------------------------------------------
 
@@ -139,6 +129,7 @@ class ReviewWindow(QMainWindow):
         self.previous_action = self._action(
             "&Previous disagreement", "P", self.previous_disagreement
         )
+        self.clear_action = self._action("&Select nothing", "Escape", self.clear_selection)
         self.review_menu.addSeparator()
         self.accept_actions = [
             self._action(f"Accept version {k}", str(k), lambda k=k: self.accept(k - 1))
@@ -162,12 +153,18 @@ class ReviewWindow(QMainWindow):
             self.addAction(action)
             self.review_menu.addAction(action)
         self.undo_action, self.redo_action = undo, redo
+        for k in range(1, MAX_VERSION_KEYS + 1):
+            layer = QAction(f"Show or hide layer {k}", self)
+            layer.setShortcut(QKeySequence(f"Alt+{k}"))
+            layer.triggered.connect(lambda _checked=False, k=k: self.toggle_layer(k - 1))
+            self.addAction(layer)
 
     def _build_layout(self) -> None:
         self.layers_bar = QToolBar("Layers", self)
         self.layers_bar.setObjectName("review-layers")
         self.addToolBar(self.layers_bar)
         self.layer_boxes: dict[str, QCheckBox] = {}
+        self._layer_actions: dict[str, QAction] = {}
 
         panel = QWidget(self)
         side = QVBoxLayout(panel)
@@ -206,25 +203,16 @@ class ReviewWindow(QMainWindow):
     # ----- opening and refreshing -----------------------------------------------------------
 
     def open_document(self, document_id: int) -> None:
-        document = get_document(self.engine, document_id)
-        self.document_id = document_id
-        self._text = document.text
-        self._current = 0
+        self.session.open(document_id)
         self.undo_stack.clear()
-        self.setWindowTitle(f"Review — {document.title}")
-        self._reload(new_document=True)
-        self._show_current()
+        self.setWindowTitle(f"Review — {self.session.title}")
+        self._render(new_document=True)
 
     def on_change(self, change: Change) -> None:
         """Refresh when a change names this document (or the labels)."""
-        if change.labels:
-            self._labels = get_schema(self.engine)
-        if self.document_id is not None and (
-            self.document_id in change.documents
-            or self.document_id in change.statuses
-            or change.labels
-        ):
-            self._reload()
+        if self.session.concerns(change):
+            self.session.refresh()
+            self._render()
 
     def _publish(self, change: Change) -> None:
         if self._publish_out is not None:
@@ -233,132 +221,160 @@ class ReviewWindow(QMainWindow):
             self.on_change(change)
 
     def _colors(self) -> dict[str, str]:
-        colors = {label.name: label.color for label in self._labels}
-        for row in self.state.rows() if self.state else ():
+        colors = {label.name: label.color for label in self.session.labels}
+        for row in self.session.rows:
             if row.disputed and row.who:
-                colors[self._merged_label(row.span.label, row.who)] = DISPUTED_COLOR
+                colors[_merged_label(row.span.label, row.who)] = DISPUTED_COLOR
         return colors
 
-    def _merged_label(self, label: str, who: tuple[str, ...]) -> str:
-        return f"{label} · {', '.join(who)}"
+    @contextmanager
+    def _quiet(self) -> Iterator[None]:
+        """Layer boxes set while rendering are not the reviewer's gestures."""
+        self._rendering = True
+        try:
+            yield
+        finally:
+            self._rendering = False
 
-    def _reload(self, new_document: bool = False) -> None:
-        previous = self.current_group()
-        self.state = load_state(self.engine, self.document_id, sorted(self._hidden))
-        self._sync_layer_boxes()
-        merged = [
-            Span(
-                r.span.start,
-                r.span.end,
-                self._merged_label(r.span.label, r.who) if r.disputed else r.span.label,
-                id=r.ids[0],
-            )
-            for r in self.state.rows()
-            if r.who
-        ]
-        gold = [g.span for g in self.state.gold]
-        colors = self._colors()
-        if new_document:
-            self.merged.set_document(self._text, merged, colors)
-            self.gold.set_document(self._text, gold, colors)
-        else:
-            self.merged.set_colors(colors)
-            self.merged.set_spans(merged)
-            self.gold.set_colors(colors)
-            self.gold.set_spans(gold)
-        self.span_model.set_state(self._text, self.state)
-        notes = self.state.document_notes()
-        self.document_notes.setText(
-            "\n".join(f"{n.annotator}: {n.text}" for n in notes) if notes else ""
-        )
-        self.document_notes.setVisible(bool(notes))
-        disagreements = self.state.disagreements
-        if previous is not None and disagreements:
-            starts = [g.start for g in disagreements]
-            self._current = min(
-                range(len(starts)), key=lambda i: (abs(starts[i] - previous.start), i)
-            )
-        self._current = max(0, min(self._current, len(disagreements) - 1))
-        self._show_current(scroll=False)
-
-    def _sync_layer_boxes(self) -> None:
-        for name in self.state.annotators:
-            if name not in self.layer_boxes:
-                box = QCheckBox(name, self)
-                box.setChecked(name not in self._hidden)
-                box.toggled.connect(lambda on, name=name: self.set_layer_visible(name, on))
-                self.layer_boxes[name] = box
-                self.layers_bar.addWidget(box)
-        for number, name in enumerate(self.state.annotators, start=1):
-            self.layer_boxes[name].setToolTip(f"Show {name}'s spans (Alt+{number})")
-            self.layer_boxes[name].setShortcut(QKeySequence(f"Alt+{number}"))
-
-    def set_layer_visible(self, name: str, visible: bool) -> None:
-        """Show or hide one annotator's layer; groups are worked out over the visible ones."""
-        (self._hidden.discard if visible else self._hidden.add)(name)
-        box = self.layer_boxes.get(name)
-        if box is not None and box.isChecked() != visible:
-            box.setChecked(visible)
-            return
-        if self.document_id is not None:
-            self._reload()
-
-    # ----- walking disagreements ------------------------------------------------------------
-
-    def current_group(self) -> Group | None:
-        if self.state is None or not self.state.disagreements:
-            return None
-        return self.state.disagreements[min(self._current, len(self.state.disagreements) - 1)]
-
-    def next_disagreement(self) -> None:
-        self._step(1)
-
-    def previous_disagreement(self) -> None:
-        self._step(-1)
-
-    def _step(self, delta: int) -> None:
-        count = len(self.state.disagreements) if self.state else 0
-        if count:
-            self._current = (self._current + delta) % count
+    def _render(self, new_document: bool = False) -> None:
+        """Show the session: texts, span list, the current decision, notes and status."""
+        session = self.session
+        with self._quiet():
+            self._sync_layer_boxes()
+            merged = [
+                Span(
+                    r.span.start,
+                    r.span.end,
+                    _merged_label(r.span.label, r.who) if r.disputed else r.span.label,
+                    id=r.ids[0],
+                )
+                for r in session.shown_rows()
+            ]
+            gold = [g.span for g in session.gold]
+            colors = self._colors()
+            if new_document:
+                self.merged.set_document(session.text, merged, colors)
+                self.gold.set_document(session.text, gold, colors)
+            else:
+                for view, spans in ((self.merged, merged), (self.gold, gold)):
+                    view.set_colors(colors)
+                    view.set_spans(spans)
+            self.span_model.set_rows(session.text, session.rows, len(session.annotators))
+            notes = session.document_notes()
+            self.document_notes.setText("\n".join(f"{n.annotator}: {n.text}" for n in notes))
+            self.document_notes.setVisible(bool(notes))
             self._show_current()
 
-    def _show_current(self, scroll: bool = True) -> None:
-        group = self.current_group()
+    def _sync_layer_boxes(self) -> None:
+        """One box per annotator of this document, in name order (Alt+1, Alt+2, ...); boxes
+        of annotators seen on other documents are hidden."""
+        annotators = self.session.annotators
+        for name in annotators:
+            if name not in self.layer_boxes:
+                box = QCheckBox(name, self)
+                box.toggled.connect(lambda on, name=name: self.set_layer_visible(name, on))
+                self.layer_boxes[name] = box
+                self._layer_actions[name] = self.layers_bar.addWidget(box)
+        for name, box in self.layer_boxes.items():
+            self._layer_actions[name].setVisible(name in annotators)
+            box.setChecked(name not in self.session.hidden)
+            if name in annotators:
+                box.setToolTip(f"Show {name}'s spans (Alt+{annotators.index(name) + 1})")
+
+    def toggle_layer(self, number: int) -> None:
+        """Show or hide the layer of the ``number``-th annotator (0-based, by name)."""
+        annotators = self.session.annotators
+        if number < len(annotators):
+            self.layer_boxes[annotators[number]].toggle()
+
+    def set_layer_visible(self, name: str, visible: bool) -> None:
+        """Draw one annotator's layer or not; it counts in every decision either way."""
+        if self._rendering:
+            return
+        self.session.set_visible(name, visible)
+        self._render()
+
+    # ----- the cursor -----------------------------------------------------------------------
+
+    def current_group(self) -> Group | None:
+        return self.session.current_group()
+
+    def next_disagreement(self) -> None:
+        self.session.next_disagreement()
+        self._render_cursor()
+
+    def previous_disagreement(self) -> None:
+        self.session.previous_disagreement()
+        self._render_cursor()
+
+    def clear_selection(self) -> None:
+        self.session.clear_selection()
+        self._render_cursor()
+
+    def _render_cursor(self) -> None:
+        with self._quiet():
+            self._show_current()
+
+    def _on_row_chosen(self, number: int) -> None:
+        """A row the reviewer clicked or moved to: its span is selected, its group current."""
+        row = self.span_model.row_at(number)
+        if row is None:
+            return
+        self.session.select_row(row.span.key)
+        self._render_cursor()
+
+    def _show_current(self) -> None:
+        session = self.session
+        group = session.current_group()
         self._fill_versions(group)
+        selected = session.selected_row()
+        row = self.span_model.row_of_key(selected.span.key) if selected is not None else None
+        select_row(self.span_list, row)
         if group is None:
-            agreed = len(self.state.groups) if self.state else 0
+            self.merged.clear_selection()
+            self.gold.clear_selection()
+            agreed = len(session.groups) - len(session.disagreements)
             self.decision.setText(
-                "No disagreements among the visible annotators."
+                ("No disagreements." if not session.disagreements else "Nothing selected.")
                 + (f"\n{agreed} agreed groups: accept them all with A." if agreed else "")
             )
-            self._update_status()
-            return
-        count = len(self.state.disagreements)
-        lines = [f"Disagreement {self._current + 1} of {count}: “{self._excerpt(group)}”"]
-        for number, (name, spans) in enumerate(group.versions.items(), start=1):
-            shown = "; ".join(f"{s.label} “{self._words(s)}”" for s in spans) or "nothing"
-            lines.append(f"  {number}  {name}: {shown}")
-        gold = self.state.gold_in(group)
-        decided = "; ".join(
-            f"{g.span.label} “{self._words(g.span)}” ({', '.join(g.sources) or 'reviewer'})"
-            for g in gold
-        )
-        lines.append(f"Gold: {decided or 'none yet'}")
-        self.decision.setText("\n".join(lines))
-        if scroll:
+        else:
+            self.decision.setText(self._describe(group))
             self.merged.select_range(group.start, group.end)
             self.gold.select_range(group.start, group.end)
-            row = self.span_model.row_of_span(group.start, group.end)
-            if row is not None:
-                self.span_list.selectRow(row)
+        self.note_edit.setPlaceholderText(
+            f"Note on “{self._words(selected.span)}” ({selected.span.label})"
+            if selected is not None
+            else "Note on the document"
+        )
         self._update_status()
+
+    def _describe(self, group: Group) -> str:
+        session = self.session
+        if group.agreed:
+            heading = "Agreed"
+        else:
+            index = session.disagreements.index(group)
+            heading = f"Disagreement {index + 1} of {len(session.disagreements)}"
+        lines = [f"{heading}: “{one_line(session.text[group.start : group.end], 80)}”"]
+        for number, (name, spans) in enumerate(group.versions.items(), start=1):
+            shown = "; ".join(f"{s.label} “{self._words(s)}”" for s in spans) or "nothing"
+            hidden = " (hidden)" if name in session.hidden else ""
+            lines.append(f"  {number}  {name}{hidden}: {shown}")
+        decided = "; ".join(
+            f"{g.span.label} “{self._words(g.span)}” ({', '.join(g.sources or ()) or 'reviewer'})"
+            for g in session.gold_in(group)
+        )
+        lines.append(f"Gold: {decided or 'none yet'}")
+        return "\n".join(lines)
 
     def _fill_versions(self, group: Group | None) -> None:
         while self.versions_row.count():
             item = self.versions_row.takeAt(0)
-            if item.widget() is not None:
-                item.widget().hide()
-                item.widget().deleteLater()
+            widget = item.widget()
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
         if group is None:
             return
         for number, name in enumerate(group.versions, start=1):
@@ -370,119 +386,67 @@ class ReviewWindow(QMainWindow):
             button.clicked.connect(self.accept_actions[number - 1].trigger)
             self.versions_row.addWidget(button)
 
-    def _excerpt(self, group: Group) -> str:
-        return one_line(self._text[group.start : group.end], 80)
-
     def _words(self, span: Span) -> str:
-        return one_line(self._text[span.start : span.end], 40)
+        return one_line(self.session.text[span.start : span.end], 40)
 
     def _update_status(self) -> None:
-        if self.state is None:
+        session = self.session
+        if session.document_id is None:
             return
-        reviewed = self.document_id in reviewed_documents(self.engine)
         self.reviewed_action.setText(
-            "Reopen review of this document" if reviewed else "&Mark document reviewed"
+            "Reopen review of this document" if session.reviewed else "&Mark document reviewed"
         )
         self.statusBar().showMessage(
-            f"{len(self.state.disagreements)} disagreements · "
-            f"{len(self.state.groups) - len(self.state.disagreements)} agreed · "
-            f"gold: {len(self.state.gold)} spans" + (" · reviewed" if reviewed else "")
+            f"{len(session.disagreements)} disagreements · "
+            f"{len(session.groups) - len(session.disagreements)} agreed · "
+            f"gold: {len(session.gold)} spans" + (" · reviewed" if session.reviewed else "")
         )
-
-    def _on_row_clicked(self, index) -> None:
-        row = self.span_model.row_at(index.row())
-        if row is None or self.state is None:
-            return
-        for i, group in enumerate(self.state.disagreements):
-            if group.start < row.span.end and row.span.start < group.end:
-                self._current = i
-                self._show_current(scroll=False)
-                break
 
     # ----- decisions ------------------------------------------------------------------------
 
-    def _push(self, text: str, action) -> None:
-        self.undo_stack.push(GoldCommand(self.engine, self._publish, self._report, text, action))
+    def _push(self, command: Command | None) -> None:
+        if command is not None:
+            self.undo_stack.push(UndoStep(command, self._publish, self._report))
 
     def _report(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
 
     def accept(self, version: int) -> None:
         """Accept the ``version``-th annotator's spans (0-based) for the current group."""
-        group = self.current_group()
-        if group is None or version >= len(group.versions):
-            return
-        name = list(group.versions)[version]
-        doc, start, end = self.document_id, group.start, group.end
-        self._push(
-            f"accept {name}'s version",
-            lambda: accept_version(self.engine, doc, start, end, name),
-        )
+        self._push(self.session.accept(version))
 
     def reject(self) -> None:
-        group = self.current_group()
-        if group is None:
-            return
-        doc, start, end = self.document_id, group.start, group.end
-        self._push("reject all versions", lambda: reject_all(self.engine, doc, start, end))
+        self._push(self.session.reject())
 
     def accept_all_agreed(self) -> None:
-        if self.state is None:
-            return
-        doc, visible = self.document_id, list(self.state.visible)
-        self._push("accept agreed spans", lambda: accept_agreed(self.engine, doc, visible))
+        self._push(self.session.accept_agreed())
+
+    def toggle_reviewed(self) -> None:
+        self._push(self.session.toggle_reviewed())
 
     def edit(self) -> None:
-        """Set the current disagreement's gold to one span of the reviewer's choosing."""
-        group = self.current_group()
-        if group is None:
+        """Set the current group's gold to one span of the reviewer's choosing."""
+        start_from = self.session.edit_start()
+        if start_from is None:
             return
-        gold = self.state.gold_in(group)
-        first = next((spans[0] for spans in group.versions.values() if spans), None)
-        start_from = gold[0].span if gold else first
-        dialog = EditGoldDialog(self._text, start_from, self._labels.names, self)
+        dialog = EditGoldDialog(self.session.text, start_from, self.session.labels.names, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        doc, replaced = self.document_id, [g.span.key for g in gold]
-
-        def apply() -> None:
-            chosen = Gold(dialog.span())
-            self._push("edit gold span", lambda: swap_gold(self.engine, doc, replaced, [chosen]))
-
-        dialog.accepted.connect(apply)
+        dialog.accepted.connect(lambda: self._push(self.session.edit(dialog.span())))
         self.edit_dialog = dialog
         dialog.open()
 
+    def add_note(self) -> None:
+        command = self.session.add_note(self.note_edit.text())
+        if command is None:
+            return
+        self._push(command)
+        self.note_edit.clear()
+        self.span_list.setFocus()
+
     def show_agreement(self) -> AgreementView:
         """The agreement table and chart for this document (and, on request, the corpus)."""
-        visible = list(self.state.visible) if self.state else None
-        view = AgreementView(self.engine, visible, self.document_id, self)
+        session = self.session
+        view = AgreementView(session.engine, list(session.visible), session.document_id, self)
         self.agreement_view = view
         view.show()
         return view
-
-    def toggle_reviewed(self) -> None:
-        if self.document_id is None:
-            return
-        reviewed = self.document_id in reviewed_documents(self.engine)
-        self._publish(mark_reviewed(self.engine, self.document_id, not reviewed))
-
-    def add_note(self) -> None:
-        text = self.note_edit.text()
-        if not text.strip() or self.document_id is None:
-            return
-        selected = self.span_list.selectionModel().selectedRows()
-        row = self.span_model.row_at(selected[0].row()) if selected else None
-        span_id = row.note_target if row is not None else None
-        self.undo_stack.push(
-            AddNote(
-                self.engine,
-                self._publish,
-                self._report,
-                self.document_id,
-                self.reviewer,
-                text,
-                span_id,
-            )
-        )
-        self.note_edit.clear()
-        self.span_list.setFocus()

@@ -1,0 +1,458 @@
+"""Reviewing one document, without Qt: every annotator's layer, the gold, the cursor, and
+the reviewer's decisions as undoable commands.
+
+Rules that hold after every step:
+
+- The layers are those of every annotator who has one on the document. Hiding a layer only
+  keeps it from being drawn: it still counts in whether a span is agreed, in the
+  disagreements, in "Accept agreed" and in the span list.
+- A group (spans overlapping one another) is agreed when at least two annotators have a
+  layer and all have the same spans in it; a span one annotator alone has is never agreed.
+- The cursor is one group, the one decisions apply to, and one row of the span list inside
+  it (the span shown); moving to a group selects its first row. Clicking a row makes its
+  group the cursor's. A note goes to the span of the selected row, or to the document when
+  nothing is selected.
+- The session holds what the store holds as of the last ``refresh``: the window calls it for
+  every published change, so what is shown is what is committed.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from sqlalchemy.engine import Engine
+
+from annotator.core.review import Gold, Group, Note, review_groups
+from annotator.core.spans import Span
+from annotator.session.command import Command
+from annotator.store.changes import Change
+from annotator.store.documents import get_document
+from annotator.store.engine import reading
+from annotator.store.labels import LabelSchema, get_schema, schema_of
+from annotator.store.notes import add_note, delete_note, notes_of
+from annotator.store.review import (
+    GoldEdit,
+    Key,
+    accept_agreed,
+    accept_version,
+    annotator_layers,
+    gold_of,
+    is_reviewed,
+    reject_all,
+    review_status,
+    set_review_status,
+    swap_gold,
+)
+from annotator.store.status import Status
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One distinct span (start, end, label) of the document, as the span list shows it."""
+
+    span: Span
+    who: tuple[str, ...]
+    gold_id: int | None
+    notes: tuple[Note, ...]
+    disputed: bool
+    ids: tuple[int, ...]
+
+    @property
+    def note_target(self) -> int:
+        """The span a note on this row goes to: an annotator's (review never deletes those),
+        else the reviewer's own gold span."""
+        return self.ids[0]
+
+
+def _when(note: Note) -> tuple:
+    return (note.created, note.id)
+
+
+def _overlaps(start: int, end: int, span: Span) -> bool:
+    return span.start < end and start < span.end
+
+
+# ----- commands ---------------------------------------------------------------------------
+
+
+class GoldCommand(Command):
+    """A gold decision: the first ``do`` makes it; then undo and redo swap the two sides back
+    and forth, with their provenance, span ids and notes as recorded."""
+
+    def __init__(self, engine: Engine, document_id: int, text: str) -> None:
+        super().__init__(text)
+        self.engine = engine
+        self.document_id = document_id
+        self._edit: GoldEdit | None = None
+        self._notes_back: tuple[Note, ...] = ()
+
+    @abstractmethod
+    def decide(self) -> GoldEdit:
+        """Make the decision in the store (the first ``do``)."""
+
+    def do(self) -> Change:
+        if self._edit is None:
+            self._edit = self.decide()
+            self.obsolete = not (self._edit.removed or self._edit.added)
+        else:
+            self._edit = self._swap(self._edit.removed, self._edit.added, self._notes_back)
+        return self._edit.change
+
+    def undo(self) -> Change:
+        assert self._edit is not None, "undo before do"
+        back = self._swap(self._edit.added, self._edit.removed, self._edit.notes)
+        self._notes_back = back.notes
+        self._edit = replace(self._edit, removed=back.added, added=back.removed)
+        return back.change
+
+    def _swap(self, remove: list[Gold], add: list[Gold], notes: Sequence[Note]) -> GoldEdit:
+        keys = [g.span.key for g in remove]
+        return swap_gold(self.engine, self.document_id, keys, add, notes)
+
+
+class AcceptVersion(GoldCommand):
+    """One annotator's spans become the gold of ``[start, end)``, replacing what was there."""
+
+    def __init__(
+        self, engine: Engine, document_id: int, start: int, end: int, annotator: str
+    ) -> None:
+        super().__init__(engine, document_id, f"accept {annotator}'s version")
+        self.start, self.end, self.annotator = start, end, annotator
+
+    def decide(self) -> GoldEdit:
+        return accept_version(self.engine, self.document_id, self.start, self.end, self.annotator)
+
+
+class RejectAll(GoldCommand):
+    """No gold span in ``[start, end)``."""
+
+    def __init__(self, engine: Engine, document_id: int, start: int, end: int) -> None:
+        super().__init__(engine, document_id, "reject all versions")
+        self.start, self.end = start, end
+
+    def decide(self) -> GoldEdit:
+        return reject_all(self.engine, self.document_id, self.start, self.end)
+
+
+class EditGold(GoldCommand):
+    """The gold spans named by ``replaced`` give way to the reviewer's ``span``."""
+
+    def __init__(self, engine: Engine, document_id: int, replaced: list[Key], span: Span) -> None:
+        super().__init__(engine, document_id, "edit gold span")
+        self.replaced, self.span = replaced, span
+
+    def decide(self) -> GoldEdit:
+        chosen = Span(self.span.start, self.span.end, self.span.label)
+        return swap_gold(self.engine, self.document_id, self.replaced, [Gold(chosen)])
+
+
+class AcceptAgreed(GoldCommand):
+    """Every span all annotators with a layer on the document share goes into gold."""
+
+    def __init__(self, engine: Engine, document_id: int) -> None:
+        super().__init__(engine, document_id, "accept agreed spans")
+
+    def decide(self) -> GoldEdit:
+        return accept_agreed(self.engine, self.document_id)
+
+
+class MarkReviewed(Command):
+    """Mark the review finished (or reopen it); undo restores the status it had."""
+
+    def __init__(self, engine: Engine, document_id: int, reviewed: bool) -> None:
+        super().__init__("mark document reviewed" if reviewed else "reopen review")
+        self.engine = engine
+        self.document_id = document_id
+        self.status = Status.DONE if reviewed else Status.IN_PROGRESS
+        self._before: Status | None = None
+
+    def do(self) -> Change:
+        self._before = review_status(self.engine, self.document_id)
+        return set_review_status(self.engine, self.document_id, self.status)
+
+    def undo(self) -> Change:
+        assert self._before is not None, "undo before do"
+        return set_review_status(self.engine, self.document_id, self._before)
+
+
+class AddNote(Command):
+    """A note on the document or on one span; undo deletes it."""
+
+    def __init__(
+        self, engine: Engine, document_id: int, author: str, text: str, span_id: int | None
+    ) -> None:
+        super().__init__("add note")
+        self.engine = engine
+        self.document_id = document_id
+        self.author = author
+        self.note_text = text
+        self.span_id = span_id
+        self._note: Note | None = None
+
+    def do(self) -> Change:
+        self._note, change = add_note(
+            self.engine, self.document_id, self.author, self.note_text, self.span_id
+        )
+        return change
+
+    def undo(self) -> Change:
+        assert self._note is not None, "undo before do"
+        return delete_note(self.engine, self._note.id, self._note.annotator)[1]
+
+
+# ----- the session ------------------------------------------------------------------------
+
+
+class ReviewSession:
+    """The document under review as last read from the store, and the reviewer's cursor.
+
+    Decisions are returned as commands, not run: the window pushes them on its undo stack,
+    which runs them; the change they publish comes back through ``refresh``.
+    """
+
+    def __init__(self, engine: Engine, reviewer: str) -> None:
+        self.engine = engine
+        self.reviewer = reviewer
+        self.document_id: int | None = None
+        self.title = ""
+        self.text = ""
+        self.hidden: set[str] = set()
+        self.layers: dict[str, list[Span]] = {}
+        self.gold: list[Gold] = []
+        self.notes: list[Note] = []
+        self.groups: list[Group] = []
+        self.rows: list[Row] = []
+        self.reviewed = False
+        self.labels: LabelSchema = get_schema(engine)
+        self.current: int | None = None
+        """Index into ``groups`` of the group decisions apply to."""
+        self.selected: Key | None = None
+        """The selected row's span key: where a note goes."""
+
+    # ----- reading ----------------------------------------------------------------------
+
+    def open(self, document_id: int) -> None:
+        """Review ``document_id``, the cursor on its first disagreement (or nowhere)."""
+        document = get_document(self.engine, document_id)
+        self.document_id = document_id
+        self.title, self.text = document.title, document.text
+        self.current = self.selected = None
+        self._load()
+        disagreements = self.disagreement_indexes()
+        self._move_to(disagreements[0] if disagreements else None)
+
+    def concerns(self, change: Change) -> bool:
+        """True if ``change`` touches the document under review."""
+        doc = self.document_id
+        return doc is not None and (
+            doc in change.documents or doc in change.statuses or change.labels
+        )
+
+    def refresh(self) -> None:
+        """Read the document's layers, gold, notes and status again, keeping the cursor on
+        the group nearest the one it was on and the selected row if it is still there."""
+        if self.document_id is None:
+            return
+        before = self.current_group()
+        selected = self.selected
+        self._load()
+        if before is None or not self.groups:
+            self.current = None
+        else:
+            self.current = min(
+                range(len(self.groups)),
+                key=lambda i: (abs(self.groups[i].start - before.start), i),
+            )
+        self.selected = selected if self._row(selected) is not None else None
+        if self.current is not None and not self._in_current(self.selected):
+            self._move_to(self.current)
+
+    def _load(self) -> None:
+        assert self.document_id is not None
+        with reading(self.engine) as connection:
+            self.layers = annotator_layers(connection, self.document_id)
+            self.gold = gold_of(connection, self.document_id)
+            self.notes = notes_of(connection, self.document_id)
+            self.reviewed = is_reviewed(connection, self.document_id)
+            self.labels = schema_of(connection)
+        self.groups = review_groups(self.layers)
+        self.rows = self._rows()
+
+    def _rows(self) -> list[Row]:
+        """One row per distinct span key, annotators' and gold, in span order."""
+        by_key: dict[Key, list[Span]] = {}
+        for spans in self.layers.values():
+            for span in spans:
+                by_key.setdefault(span.key, []).append(span)
+        gold = {g.span.key: g.span for g in self.gold}
+        for key in gold:
+            by_key.setdefault(key, [])
+        notes: dict[int | None, list[Note]] = {}
+        for note in self.notes:
+            notes.setdefault(note.span_id, []).append(note)
+        everyone = len(self.layers)
+        rows = []
+        for key in sorted(by_key):
+            gold_span = gold.get(key)
+            ids = tuple(s.id for s in by_key[key] if s.id is not None)
+            if gold_span is not None and gold_span.id is not None:
+                ids += (gold_span.id,)
+            who = tuple(sorted({s.annotator for s in by_key[key] if s.annotator is not None}))
+            rows.append(
+                Row(
+                    span=Span(*key, id=ids[0]),
+                    who=who,
+                    gold_id=gold_span.id if gold_span else None,
+                    notes=tuple(sorted((n for i in ids for n in notes.get(i, ())), key=_when)),
+                    disputed=everyone < 2 or len(who) != everyone,
+                    ids=ids,
+                )
+            )
+        return rows
+
+    # ----- what is shown ----------------------------------------------------------------
+
+    @property
+    def annotators(self) -> tuple[str, ...]:
+        """Everyone with a layer on the document, by name."""
+        return tuple(self.layers)
+
+    @property
+    def visible(self) -> tuple[str, ...]:
+        return tuple(a for a in self.layers if a not in self.hidden)
+
+    @property
+    def disagreements(self) -> list[Group]:
+        return [g for g in self.groups if not g.agreed]
+
+    def disagreement_indexes(self) -> list[int]:
+        return [i for i, g in enumerate(self.groups) if not g.agreed]
+
+    def current_group(self) -> Group | None:
+        return self.groups[self.current] if self.current is not None else None
+
+    def gold_in(self, group: Group) -> list[Gold]:
+        return [g for g in self.gold if _overlaps(group.start, group.end, g.span)]
+
+    def document_notes(self) -> list[Note]:
+        return [n for n in self.notes if n.span_id is None]
+
+    def shown_rows(self) -> list[Row]:
+        """The rows the merged text draws: those a visible annotator has."""
+        return [r for r in self.rows if any(name in self.visible for name in r.who)]
+
+    def selected_row(self) -> Row | None:
+        return self._row(self.selected)
+
+    def note_target(self) -> int | None:
+        """The span a note typed now goes to; ``None``: the document."""
+        row = self.selected_row()
+        return row.note_target if row is not None else None
+
+    def _row(self, key: Key | None) -> Row | None:
+        return next((r for r in self.rows if r.span.key == key), None) if key else None
+
+    def _in_current(self, key: Key | None) -> bool:
+        group, row = self.current_group(), self._row(key)
+        return group is not None and row is not None and _overlaps(group.start, group.end, row.span)
+
+    # ----- moving -----------------------------------------------------------------------
+
+    def set_visible(self, name: str, visible: bool) -> None:
+        (self.hidden.discard if visible else self.hidden.add)(name)
+
+    def next_disagreement(self) -> None:
+        self._step(1)
+
+    def previous_disagreement(self) -> None:
+        self._step(-1)
+
+    def _step(self, delta: int) -> None:
+        indexes = self.disagreement_indexes()
+        if not indexes:
+            return
+        if self.current is None:
+            target = indexes[0] if delta > 0 else indexes[-1]
+        elif delta > 0:
+            target = next((i for i in indexes if i > self.current), indexes[0])
+        else:
+            target = next((i for i in reversed(indexes) if i < self.current), indexes[-1])
+        self._move_to(target)
+
+    def _move_to(self, index: int | None) -> None:
+        self.current = index
+        group = self.current_group()
+        first = (
+            next((r for r in self.rows if _overlaps(group.start, group.end, r.span)), None)
+            if group is not None
+            else None
+        )
+        self.selected = first.span.key if first is not None else None
+
+    def select_row(self, key: Key) -> None:
+        """Select the row of span ``key``; its group becomes the one decisions apply to."""
+        row = self._row(key)
+        if row is None:
+            return
+        self.selected = key
+        self.current = next(
+            (i for i, g in enumerate(self.groups) if _overlaps(g.start, g.end, row.span)), None
+        )
+
+    def clear_selection(self) -> None:
+        """Nothing selected: decisions wait, a note goes to the document."""
+        self.current = self.selected = None
+
+    # ----- decisions --------------------------------------------------------------------
+
+    def accept(self, version: int) -> Command | None:
+        """Accept the ``version``-th annotator's spans (0-based, by name) in the current
+        group; ``None`` when there is no such group or annotator."""
+        group = self.current_group()
+        if group is None or self.document_id is None or version >= len(group.versions):
+            return None
+        name = list(group.versions)[version]
+        return AcceptVersion(self.engine, self.document_id, group.start, group.end, name)
+
+    def reject(self) -> Command | None:
+        group = self.current_group()
+        if group is None or self.document_id is None:
+            return None
+        return RejectAll(self.engine, self.document_id, group.start, group.end)
+
+    def edit_start(self) -> Span | None:
+        """The span an edit of the current group starts from: its gold, else the first
+        annotator's version."""
+        group = self.current_group()
+        if group is None:
+            return None
+        gold = self.gold_in(group)
+        if gold:
+            return gold[0].span
+        return next((spans[0] for spans in group.versions.values() if spans), None)
+
+    def edit(self, span: Span) -> Command | None:
+        """Make ``span`` the current group's only gold span."""
+        group = self.current_group()
+        if group is None or self.document_id is None:
+            return None
+        replaced = [g.span.key for g in self.gold_in(group)]
+        return EditGold(self.engine, self.document_id, replaced, span)
+
+    def accept_agreed(self) -> Command | None:
+        if self.document_id is None:
+            return None
+        return AcceptAgreed(self.engine, self.document_id)
+
+    def toggle_reviewed(self) -> Command | None:
+        if self.document_id is None:
+            return None
+        return MarkReviewed(self.engine, self.document_id, not self.reviewed)
+
+    def add_note(self, text: str) -> Command | None:
+        """A note by the reviewer on the selected span, else on the document."""
+        if self.document_id is None or not text.strip():
+            return None
+        return AddNote(self.engine, self.document_id, self.reviewer, text, self.note_target())
