@@ -12,7 +12,7 @@ from annotator.core.review import Note
 from annotator.core.spans import Origin, Span, check_span
 from annotator.store.annotators import annotator_id, refuse_gold
 from annotator.store.changes import Change
-from annotator.store.engine import reading, writing
+from annotator.store.engine import inserted_id, reading, writing
 from annotator.store.labels import label_ids
 from annotator.store.notes import restore_notes
 from annotator.store.status import mark_started
@@ -119,7 +119,7 @@ def add_span(
         }
         if span.id is not None:
             values["id"] = span.id
-        new_id = connection.execute(insert(SPAN).values(**values)).inserted_primary_key[0]
+        new_id = inserted_id(connection, insert(SPAN).values(**values))
         restore_notes(connection, notes)
         started = mark_started(connection, document_id, who)
         stored = _to_span(_span_row(connection, new_id))
