@@ -86,24 +86,36 @@ _ADD_STATUSES = (
 class ImportReview(Protocol):
     """A document's review layer as a reader gives it (gold spans, notes, finished or not)."""
 
-    __dataclass_fields__: ClassVar[dict[str, Field[Any]]]
-    gold: Sequence[Any]
-    notes: Sequence[tuple]
-    reviewed: bool
+    __dataclass_fields__: ClassVar[dict[str, Field[Any]]]  # staged with dataclasses.replace
+
+    @property
+    def gold(self) -> Sequence[Any]: ...
+    @property
+    def notes(self) -> Sequence[tuple]: ...
+    @property
+    def reviewed(self) -> bool: ...
 
 
 class ImportRecord(Protocol):
     """One checked document as a reader gives it, with its spans as ``(start, end, label,
     annotator or None, origin)`` tuples."""
 
-    document: Document
-    spans: Sequence[tuple]
-    annotator: str | None
-    statuses: Mapping[str, str]
-    review: ImportReview | None
-    source: str
-    line: int | None
-    annotated: bool
+    @property
+    def document(self) -> Document: ...
+    @property
+    def spans(self) -> Sequence[tuple]: ...
+    @property
+    def annotator(self) -> str | None: ...
+    @property
+    def statuses(self) -> Mapping[str, str]: ...
+    @property
+    def review(self) -> ImportReview | None: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def line(self) -> int | None: ...
+    @property
+    def annotated(self) -> bool: ...
 
 
 @dataclass(slots=True)
