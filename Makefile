@@ -1,5 +1,5 @@
 # `make run` sets everything up and starts the app on the bundled seed articles;
-# `make test` sets everything up and runs the linters and the test suite.
+# `make test` sets everything up and runs the linters, the type checker and the test suite.
 .PHONY: setup run test lint bench screenshot
 
 setup:
@@ -11,6 +11,7 @@ run: setup
 lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/mypy
 
 test: lint
 	.venv/bin/python -m pytest -q $(PYTEST_ARGS)

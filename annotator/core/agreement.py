@@ -42,9 +42,12 @@ from dataclasses import asdict, dataclass, field
 from itertools import combinations
 from operator import itemgetter
 from statistics import fmean
-from typing import Any
+from typing import Any, TypeVar
 
 from annotator.core.spans import Span
+
+# A coder's value in an agreement table: a label, or whether it is one label once collapsed.
+_Value = TypeVar("_Value", str, bool)
 
 OUTSIDE = "O"
 
@@ -260,18 +263,29 @@ def _span_figures(tally: SpanTally) -> dict[str, float | None]:
     }
 
 
-def cohen_kappa(confusion: Mapping[tuple[str, str], float], label: str | None = None):
+def cohen_kappa(
+    confusion: Mapping[tuple[str, str], float], label: str | None = None
+) -> float | None:
     """Cohen's kappa of a confusion table {(a's label, b's label): tokens}.
 
     With ``label``, the table is first collapsed to "label" against "anything else".
     """
-    if label is not None:
-        confusion = _collapse(confusion, label)
+    return _kappa(confusion) if label is None else _kappa(_collapse(confusion, label))
+
+
+def krippendorff_alpha(
+    coincidence: Mapping[tuple[str, str], float], label: str | None = None
+) -> float | None:
+    """Nominal Krippendorff's alpha of a coincidence table {(value, value): pairable count}."""
+    return _alpha(coincidence) if label is None else _alpha(_collapse(coincidence, label))
+
+
+def _kappa(confusion: Mapping[tuple[_Value, _Value], float]) -> float | None:
     total = sum(confusion.values())
     if not total:
         return None
-    rows: Counter[str] = Counter()
-    columns: Counter[str] = Counter()
+    rows: defaultdict[_Value, float] = defaultdict(float)
+    columns: defaultdict[_Value, float] = defaultdict(float)
     agreed = 0.0
     for (a, b), n in confusion.items():
         rows[a] += n
@@ -285,11 +299,8 @@ def cohen_kappa(confusion: Mapping[tuple[str, str], float], label: str | None = 
     return (observed - expected) / (1.0 - expected)
 
 
-def krippendorff_alpha(coincidence: Mapping[tuple[str, str], float], label: str | None = None):
-    """Nominal Krippendorff's alpha of a coincidence table {(value, value): pairable count}."""
-    if label is not None:
-        coincidence = _collapse(coincidence, label)
-    marginals: Counter[str] = Counter()
+def _alpha(coincidence: Mapping[tuple[_Value, _Value], float]) -> float | None:
+    marginals: defaultdict[_Value, float] = defaultdict(float)
     disagreeing = 0.0
     for (c, k), n in coincidence.items():
         marginals[c] += n

@@ -36,6 +36,14 @@ class Document:
         return value if isinstance(value, str) else None
 
 
+def stored_id(document: Document) -> int:
+    """The database id of a document read from the store, which gives every document it
+    returns one (a document read from a file has none until it is imported)."""
+    if document.id is None:
+        raise ValueError(f"the document {document.title!r} is not stored")
+    return document.id
+
+
 def title_from_text(text: str) -> str:
     """The first non-empty line, shortened to a readable length."""
     for line in text.splitlines():

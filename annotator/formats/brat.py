@@ -27,11 +27,11 @@ from annotator.core.documents import Document, title_from_text
 from annotator.core.errors import InvalidSpan, Problem
 from annotator.core.labels import normalise_label
 from annotator.core.review import clean_note
-from annotator.formats.exporting import ExportSummary, distinct_spans
+from annotator.formats.exporting import distinct_spans
 from annotator.formats.jsonl import offsets_problem
 from annotator.formats.plaintext import read_utf8
-from annotator.formats.records import ReadOptions, ReadReview, ReadSpan, Record, Skipped
-from annotator.formats.registry import register_folder_writer, register_reader
+from annotator.formats.records import ReadNote, ReadOptions, ReadReview, ReadSpan, Record, Skipped
+from annotator.formats.registry import Tally, register_folder_writer, register_reader
 from annotator.store.exporting import ExportContext, ExportItem
 
 TEXT_SUFFIX, ANN_SUFFIX = ".txt", ".ann"
@@ -143,10 +143,11 @@ def _placed(bounds: list[_Bound], text: str, source: str) -> list[tuple[int, int
         return exact
     universal = text.replace("\r\n", "\n")
     placed = [_place(bound, universal, source) for bound in bounds]
-    if any(isinstance(p, Problem) for p in placed):
+    fitted = [p for p in placed if not isinstance(p, Problem)]
+    if len(fitted) < len(placed):
         return exact
     mapping = _universal_offsets(text)
-    return [p if p is None else (mapping[p[0]], mapping[p[1]]) for p in placed]
+    return [p if p is None else (mapping[p[0]], mapping[p[1]]) for p in fitted]
 
 
 def _lines(ann: str) -> Iterator[tuple[int, str, str, str | None]]:
@@ -169,10 +170,12 @@ def read_pair(path: Path, options: ReadOptions) -> Iterator[Record | Problem | S
         yield Problem(f"brat files come in pairs: {missing.name} is missing", str(path))
         return
     text, ann = read_utf8(text_path), read_utf8(ann_path)
-    for value in (text, ann):
-        if isinstance(value, Problem):
-            yield value
-            return
+    if isinstance(text, Problem):
+        yield text
+        return
+    if isinstance(ann, Problem):
+        yield ann
+        return
     bounds: list[_Bound] = []
     defined: set[str] = set()
     notes: list[tuple[int, str, str, str]] = []
@@ -208,7 +211,7 @@ def read_pair(path: Path, options: ReadOptions) -> Iterator[Record | Problem | S
             out.append(_unsupported(DISCONTINUOUS, options, ann_source, bound.line))
         else:
             spans[bound.ident] = ReadSpan(*placed, bound.label)
-    read_notes = []
+    read_notes: list[ReadNote] = []
     for line, ident, target, note in notes:
         span = spans.get(target)
         if span is None and target.startswith("T") and target not in defined:
@@ -292,7 +295,7 @@ def encode_configuration(context: ExportContext) -> list[tuple[str, bytes]]:
 @register_folder_writer(
     "brat", "brat: standoff folder, NAME.txt and NAME.ann per document", encode_configuration
 )
-def encode_brat(item: ExportItem, tally: ExportSummary, taken: set[str]) -> list[tuple[str, bytes]]:
+def encode_brat(item: ExportItem, tally: Tally, taken: set[str]) -> list[tuple[str, bytes]]:
     text = item.document.text
     lines = []
     ids: dict[tuple[int, int, str], str] = {}

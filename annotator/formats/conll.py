@@ -29,10 +29,10 @@ from pathlib import Path
 from annotator.core.documents import Document, title_from_text
 from annotator.core.errors import Problem
 from annotator.core.labels import normalise_label
-from annotator.formats.exporting import ExportSummary, distinct_spans
+from annotator.formats.exporting import distinct_spans
 from annotator.formats.plaintext import read_utf8
 from annotator.formats.records import ReadOptions, ReadSpan, Record
-from annotator.formats.registry import register_reader, register_writer
+from annotator.formats.registry import Tally, register_reader, register_writer
 from annotator.formats.tokenize import tokenize
 from annotator.formats.tokens import outermost
 from annotator.store.exporting import ExportItem
@@ -116,9 +116,9 @@ class _Spans:
     def tag(
         self, start: int, end: int, prefix: str, label: str, line: int, tag: str
     ) -> Problem | None:
-        continues = self.open is not None and self.open[2] == label
-        if prefix in "IEL" and continues:
-            self.open[1] = end
+        opened = self.open
+        if prefix in "IEL" and opened is not None and opened[2] == label:
+            opened[1] = end
         elif self.strict and prefix in "IEL":
             return _tag_problem(
                 tag, "does not continue a span begun by B- with its label", self.source, line
@@ -196,7 +196,7 @@ def read_conll(path: Path, options: ReadOptions) -> Iterator[Record | Problem]:
 
 
 def _on_tokens(
-    spans: list[tuple[int, int, str]], starts: set[int], ends: set[int], tally: ExportSummary
+    spans: list[tuple[int, int, str]], starts: set[int], ends: set[int], tally: Tally
 ) -> list[tuple[int, int, str]]:
     """The spans whose edges are token edges; the others are counted."""
     kept = []
@@ -209,7 +209,7 @@ def _on_tokens(
 
 
 @register_writer("conll", "CoNLL: IOB2 tags, a token per line", extension=".conll")
-def encode_conll(item: ExportItem, tally: ExportSummary) -> bytes:
+def encode_conll(item: ExportItem, tally: Tally) -> bytes:
     text = item.document.text
     tokens = [t for t in tokenize(text) if not t.is_space(text)]
     starts = {token.start for token in tokens}

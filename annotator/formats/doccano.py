@@ -25,7 +25,7 @@ import orjson
 
 from annotator.core.errors import Problem
 from annotator.core.labels import normalise_label
-from annotator.formats.exporting import ExportSummary, distinct_spans, whose
+from annotator.formats.exporting import distinct_spans, whose
 from annotator.formats.jsonl import (
     annotator_problem,
     filled,
@@ -38,7 +38,7 @@ from annotator.formats.jsonl import (
 )
 from annotator.formats.offsets import converted, utf16_converter
 from annotator.formats.records import ReadOptions, ReadSpan, Record, Skipped
-from annotator.formats.registry import register_reader, register_writer
+from annotator.formats.registry import Tally, register_reader, register_writer
 from annotator.formats.spans import document_of
 from annotator.store.exporting import ExportItem
 
@@ -154,12 +154,17 @@ def doccano_items(
     """The document and spans one doccano line holds, and what of it is not read."""
     source = str(path)
     got = text_and_meta(obj, source, line)
-    layout = got if isinstance(got, Problem) else _layout(obj, source, line)
+    if isinstance(got, Problem):
+        yield got
+        return
+    layout = _layout(obj, source, line)
+    if isinstance(layout, Problem):
+        yield layout
+        return
     problem = unread_annotations(obj, {*LAYOUTS, "relations"}, "doccano", source, line)
-    for value in (got, layout, problem):
-        if isinstance(value, Problem):
-            yield value
-            return
+    if problem is not None:
+        yield problem
+        return
     text, meta = got
     relations = obj.get("relations")
     if relations and not isinstance(relations, list):
@@ -202,7 +207,7 @@ def read_doccano(path: Path, options: ReadOptions) -> Iterator[Record | Problem 
     return records_of(path, partial(doccano_items, options=options))
 
 
-def _doccano_line(item: ExportItem, tally: ExportSummary, entities: bool) -> bytes:
+def _doccano_line(item: ExportItem, tally: Tally, entities: bool) -> bytes:
     document = item.document
     spans = distinct_spans(item.spans, tally)
     tally.wrote(label for _, _, label in spans)
@@ -220,7 +225,7 @@ def _doccano_line(item: ExportItem, tally: ExportSummary, entities: bool) -> byt
 
 
 @register_writer("doccano", "doccano: sequence labelling", carries_annotator=True)
-def encode_doccano(item: ExportItem, tally: ExportSummary) -> bytes:
+def encode_doccano(item: ExportItem, tally: Tally) -> bytes:
     return _doccano_line(item, tally, entities=False)
 
 
@@ -229,5 +234,5 @@ def encode_doccano(item: ExportItem, tally: ExportSummary) -> bytes:
     "doccano: sequence labelling with relations (entities)",
     carries_annotator=True,
 )
-def encode_doccano_entities(item: ExportItem, tally: ExportSummary) -> bytes:
+def encode_doccano_entities(item: ExportItem, tally: Tally) -> bytes:
     return _doccano_line(item, tally, entities=True)

@@ -17,12 +17,12 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO, NamedTuple, TypeVar
 
 from sqlalchemy.engine import Connection, Engine
 
 from annotator.core.errors import AnnotatorError, InputError, Problem
-from annotator.formats.registry import FolderWriter, Format, Writer, get_format
+from annotator.formats.registry import FolderWriter, Format, Tally, Writer, get_format
 from annotator.settings import exports_folder
 from annotator.store.engine import reading
 from annotator.store.exporting import (
@@ -40,6 +40,7 @@ from annotator.store.exporting import (
 
 SPLIT_NAMES = {1: ("all",), 2: ("train", "test"), 3: ("train", "dev", "test")}
 DUPLICATE = "copies of a span that several annotators made (written once)"
+_Result = TypeVar("_Result")
 
 
 class Progress(NamedTuple):
@@ -154,7 +155,7 @@ def whose(item: ExportItem) -> dict[str, str]:
     return {} if item.annotator is None else {"annotator": item.annotator}
 
 
-def distinct_spans(spans: list[SpanTuple], tally: ExportSummary) -> list[tuple[int, int, str]]:
+def distinct_spans(spans: list[SpanTuple], tally: Tally) -> list[tuple[int, int, str]]:
     """``(start, end, label)`` of sorted spans, each once whoever made it."""
     out: list[tuple[int, int, str]] = []
     last = None
@@ -355,8 +356,8 @@ def _folder_steps(
     try:
         remove_stale_partials(target)
         shutil.rmtree(temporary, ignore_errors=True)
-        for part in names:
-            (temporary / part).mkdir(parents=True, exist_ok=True)
+        for folder in names:
+            (temporary / folder).mkdir(parents=True, exist_ok=True)
         with reading(engine) as connection:
             chosen = _format_selection(fmt, writer, options.selection)
             selection = settle(connection, replace(chosen, review=True))
@@ -387,7 +388,7 @@ def _folder_steps(
     return summary
 
 
-def run_steps(steps: Generator[Progress, None, object]) -> object:
+def run_steps(steps: Generator[object, None, _Result]) -> _Result:
     """Drive a step generator to its end and return its result."""
     while True:
         try:
@@ -398,6 +399,4 @@ def run_steps(steps: Generator[Progress, None, object]) -> object:
 
 def export(engine: Engine, options: ExportOptions) -> ExportSummary:
     """Export without progress reports."""
-    summary = run_steps(export_steps(engine, options))
-    assert isinstance(summary, ExportSummary)
-    return summary
+    return run_steps(export_steps(engine, options))

@@ -123,6 +123,9 @@ def read_records(
         if isinstance(fmt, Problem):
             yield fmt
             continue
+        if fmt.reader is None:
+            yield Problem(f"format {fmt.name!r} is written by exports, not read", str(path))
+            continue
         read_as.add(fmt.name)
         items = fmt.reader(path, options)
         if label_map:

@@ -119,11 +119,11 @@ def first_element(path: Path) -> dict | None:
                     return None
                 return value if isinstance(value, dict) else None
     if len(head) < HEAD and not body.startswith(b"["):
-        data = head
+        data: bytes | Problem = head
     else:
         data = read_bytes(path)
-        if isinstance(data, Problem):
-            return None
+    if isinstance(data, Problem):
+        return None
     value = parse_document(data, str(path))
     if isinstance(value, list):
         value = value[0] if value else None

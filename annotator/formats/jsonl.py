@@ -67,9 +67,8 @@ def json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any] | Problem]]:
                     return
             first = False
             if isinstance(value, orjson.JSONDecodeError):
-                exc = value
                 ending = "" if raw.endswith(b"\n") else " (the line is cut off)"
-                yield number, Problem(f"not valid JSON: {exc}{ending}", source, number)
+                yield number, Problem(f"not valid JSON: {value}{ending}", source, number)
                 continue
             if not isinstance(value, dict):
                 yield (

@@ -42,7 +42,6 @@ from annotator.core.errors import Problem
 from annotator.core.labels import normalise_label
 from annotator.core.review import GOLD
 from annotator.core.spans import Origin
-from annotator.formats.exporting import ExportSummary
 from annotator.formats.jsondoc import (
     ElementLines,
     is_json_lines,
@@ -63,7 +62,7 @@ from annotator.formats.jsonl import (
 )
 from annotator.formats.offsets import Converter, converted, utf16_converter
 from annotator.formats.records import ReadOptions, ReadSpan, Record, Skipped
-from annotator.formats.registry import register_reader, register_writer
+from annotator.formats.registry import Tally, register_reader, register_writer
 from annotator.formats.spans import document_of
 from annotator.store.exporting import ExportItem
 from annotator.store.status import Status
@@ -177,7 +176,7 @@ def _checked_result(
         return Skipped(f"Label Studio {kind!r} results (only 'labels' spans are read)")
     value = result.get("value")
     labels = value.get("labels") if isinstance(value, dict) else None
-    if not isinstance(labels, list) or not labels:
+    if not isinstance(value, dict) or not isinstance(labels, list) or not labels:
         return Problem(f"{here}: 'value' must hold start, end and labels", source, line)
     start, end = value.get("start"), value.get("end")
     pair = converted(convert, start, end, here, source, line) if convert else (start, end)
@@ -275,8 +274,11 @@ def task_items(obj: dict[str, Any], path: Path, line: int, options: ReadOptions)
     for name in ("annotations", "completions", "predictions", "drafts"):
         if not isinstance(obj.get(name, []), list):
             problem = problem or Problem(f"field {name!r} must be a list", source, line)
-    if isinstance(text, Problem) or problem:
-        yield problem or text
+    if problem:
+        yield problem
+        return
+    if isinstance(text, Problem):
+        yield text
         return
     meta = obj.get("meta")
     if isinstance(meta, dict) and nested_too_deeply(meta):
@@ -304,8 +306,11 @@ def min_items(obj: dict[str, Any], path: Path, line: int, options: ReadOptions) 
     text = _text(data, options, source, line)
     read = {*span_fields, *MIN_FIELDS, options.text_field or ""}
     problem = unread_annotations(obj, read, "labelstudio", source, line)
-    if isinstance(text, Problem) or problem:
-        yield problem or text
+    if problem:
+        yield problem
+        return
+    if isinstance(text, Problem):
+        yield text
         return
     who = options.annotator or user_name(obj.get("annotator"))
     problem = annotator_problem(who, "field 'annotator'", source, line)
@@ -402,7 +407,7 @@ def _start(context: object) -> bytes:
     separator=b",\n",
     footer=b"\n]\n",
 )
-def encode_labelstudio(item: ExportItem, tally: ExportSummary) -> bytes:
+def encode_labelstudio(item: ExportItem, tally: Tally) -> bytes:
     text = item.document.text
     people = sorted({span[3] for span in item.spans} | item.statuses.keys())
     annotations: list[dict[str, Any]] = []

@@ -33,7 +33,6 @@ from annotator.core.errors import Problem
 from annotator.core.labels import Label
 from annotator.core.review import GOLD, Gold
 from annotator.core.spans import Origin, Span
-from annotator.formats.exporting import ExportSummary
 from annotator.formats.jsonl import (
     field,
     json_lines,
@@ -43,8 +42,15 @@ from annotator.formats.jsonl import (
     text_and_meta,
     unread_annotations,
 )
-from annotator.formats.records import Declaration, ReadOptions, ReadReview, ReadSpan, Record
-from annotator.formats.registry import register_reader, register_writer
+from annotator.formats.records import (
+    Declaration,
+    ReadNote,
+    ReadOptions,
+    ReadReview,
+    ReadSpan,
+    Record,
+)
+from annotator.formats.registry import Tally, register_reader, register_writer
 from annotator.store.exporting import ExportContext, ExportItem
 from annotator.store.status import Status
 
@@ -78,7 +84,7 @@ def encode_header(context: ExportContext) -> bytes:
 
 
 @register_writer("native", "native: everything, lossless (backup, merging)", header=encode_header)
-def encode_native(item: ExportItem, tally: ExportSummary) -> bytes:
+def encode_native(item: ExportItem, tally: Tally) -> bytes:
     document = item.document
     tally.wrote(span[2] for span in item.spans)
     return orjson.dumps(
@@ -169,9 +175,8 @@ def _document(obj: dict[str, Any], path: Path, line: int) -> Record | Problem:
     title = field(obj, "title", str, source, line)
     statuses = obj.get("statuses", {})
     spans_in = obj.get("spans", [])
-    for value in (title,):
-        if isinstance(value, Problem):
-            return value
+    if isinstance(title, Problem):
+        return title
     if not isinstance(statuses, dict) or not all(
         isinstance(k, str) and v in STATUSES for k, v in statuses.items()
     ):
@@ -234,7 +239,7 @@ def _review(obj: dict[str, Any], text: str, source: str, line: int) -> ReadRevie
         if not isinstance(sources, list) or not all(isinstance(n, str) for n in sources):
             return Problem(f"{where}: 'sources' must be a list of names", source, line)
         gold.append(Gold(Span(item["start"], item["end"], item["label"]), tuple(sources)))
-    notes = []
+    notes: list[ReadNote] = []
     for index, item in enumerate(notes_in):
         where = f"note {index}"
         problem = object_problem(item, ("annotator", "text"), where, source, line)

@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Protocol
 
 from annotator.core.errors import Problem
-from annotator.core.labels import Label
-from annotator.formats.records import ReadOptions, Record, Skipped
+from annotator.formats.records import Declaration, ReadOptions, Record, Skipped
 from annotator.store.exporting import ExportContext, ExportItem
 
-Reader = Callable[[Path, ReadOptions], Iterator[Record | Label | Problem | Skipped]]
+Reader = Callable[[Path, ReadOptions], Iterator[Record | Declaration | Problem | Skipped]]
 Sniffer = Callable[[dict], bool]
 Encoder = Callable[[ExportItem, "Tally"], bytes]
 Header = Callable[[ExportContext], bytes]

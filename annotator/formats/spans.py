@@ -24,8 +24,7 @@ import orjson
 from annotator.core.documents import Document, title_from_text
 from annotator.core.errors import Problem
 from annotator.core.labels import normalise_label
-from annotator.core.spans import range_problem
-from annotator.formats.exporting import ExportSummary, distinct_spans, whose
+from annotator.formats.exporting import distinct_spans, whose
 from annotator.formats.jsonl import (
     ANNOTATION_FIELDS,
     annotator_problem,
@@ -40,7 +39,7 @@ from annotator.formats.jsonl import (
 )
 from annotator.formats.offsets import Converter, converted, utf16_converter
 from annotator.formats.records import ReadOptions, ReadSpan, Record, Skipped
-from annotator.formats.registry import register_reader, register_writer
+from annotator.formats.registry import Tally, register_reader, register_writer
 from annotator.store.exporting import ExportItem
 
 
@@ -64,7 +63,9 @@ def _spans(
                 start, end = pair
             quoted = item.get("text")
             if (
-                range_problem(start, end, size) is None
+                type(start) is int
+                and type(end) is int
+                and 0 <= start < end <= size
                 and type(label) is str
                 and (quoted is None or quoted == text[start:end])
             ):
@@ -180,7 +181,7 @@ def read_spans(path: Path, options: ReadOptions) -> Iterator[Record | Problem | 
 
 
 @register_writer("spans", "spans: character offsets (spaCy, Prodigy)", carries_annotator=True)
-def encode_spans(item: ExportItem, tally: ExportSummary) -> bytes:
+def encode_spans(item: ExportItem, tally: Tally) -> bytes:
     document = item.document
     text = document.text
     spans = distinct_spans(item.spans, tally)

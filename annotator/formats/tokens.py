@@ -22,10 +22,10 @@ import orjson
 from annotator.core.documents import Document, title_from_text
 from annotator.core.errors import Problem
 from annotator.core.labels import normalise_label
-from annotator.formats.exporting import ExportSummary, distinct_spans, whose
+from annotator.formats.exporting import distinct_spans, whose
 from annotator.formats.jsonl import field, records_of, unread_annotations
 from annotator.formats.records import ReadOptions, ReadSpan, Record
-from annotator.formats.registry import register_reader, register_writer
+from annotator.formats.registry import Tally, register_reader, register_writer
 from annotator.formats.tokenize import tokenize
 from annotator.store.exporting import ExportItem
 
@@ -35,7 +35,7 @@ SAME_RANGE = "same range as a span with another label (BIO holds one layer)"
 BLANK = "only white space (no token to tag)"
 
 
-def outermost(spans: list[tuple[int, int, str]], tally: ExportSummary) -> list[tuple]:
+def outermost(spans: list[tuple[int, int, str]], tally: Tally) -> list[tuple]:
     """The spans one BIO layer keeps (see the module notes); the rest are counted."""
     kept: list[tuple[int, int, str]] = []
     for span in sorted(spans, key=lambda s: (s[0], -s[1], s[2])):
@@ -54,7 +54,7 @@ def outermost(spans: list[tuple[int, int, str]], tally: ExportSummary) -> list[t
 @register_writer(
     "tokens", "tokens: BIO tags (Hugging Face token classification)", carries_annotator=True
 )
-def encode_tokens(item: ExportItem, tally: ExportSummary) -> bytes:
+def encode_tokens(item: ExportItem, tally: Tally) -> bytes:
     text = item.document.text
     spans = distinct_spans(item.spans, tally)
     tokens = [t for t in tokenize(text, [s[:2] for s in spans]) if not t.is_space(text)]

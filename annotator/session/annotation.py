@@ -24,7 +24,7 @@ from dataclasses import replace
 from sqlalchemy.engine import Engine
 
 from annotator.core.boundaries import Edge, move_boundary
-from annotator.core.documents import Document
+from annotator.core.documents import Document, stored_id
 from annotator.core.errors import InvalidSpan
 from annotator.core.labels import LabelSchema
 from annotator.core.snapping import snap
@@ -63,8 +63,8 @@ class AnnotationSession:
         """
         document = get_document(self.engine, document_id)
         self.document = document
-        self.spans = _by_id(document_spans(self.engine, document.id, self.annotator))
-        self.status = get_status(self.engine, document.id, self.annotator)
+        self.spans = _by_id(document_spans(self.engine, document_id, self.annotator))
+        self.status = get_status(self.engine, document_id, self.annotator)
         self.current = None
         self.selection = None
         self._last_click = None
@@ -81,7 +81,7 @@ class AnnotationSession:
         """Later edits and the spans shown are ``name``'s; the open document is re-read."""
         self.annotator = clean_name(name)
         if self.document is not None:
-            self.open(self.document.id)
+            self.open(stored_id(self.document))
 
     # what the person has chosen
 
@@ -143,11 +143,11 @@ class AnnotationSession:
                 s.start == start and s.end == end and s.label == label for s in self.spans.values()
             ):
                 return None  # already tagged so: no step, and what could be redone stays
-            return AddSpan(self, document.id, Span(start, end, label))
+            return AddSpan(self, stored_id(document), Span(start, end, label))
         before = self.current_span
         if before is None or before.label == label:
             return None
-        return UpdateSpan(self, document.id, before, replace(before, label=label))
+        return UpdateSpan(self, stored_id(document), before, replace(before, label=label))
 
     def move(self, edge: Edge, step: int) -> SessionEdit | None:
         """Move one end of the current span a word left (``step`` < 0) or right."""
@@ -157,20 +157,22 @@ class AnnotationSession:
         moved = move_boundary(self.document.text, span.start, span.end, edge, step)
         if moved is None:
             return None
-        return UpdateSpan(self, self.document.id, span, replace(span, start=moved[0], end=moved[1]))
+        return UpdateSpan(
+            self, stored_id(self.document), span, replace(span, start=moved[0], end=moved[1])
+        )
 
     def delete(self) -> SessionEdit | None:
         """Delete the current span."""
         span = self.current_span
         if self.document is None or span is None:
             return None
-        return DeleteSpan(self, self.document.id, span)
+        return DeleteSpan(self, stored_id(self.document), span)
 
     def mark(self, status: Status) -> SessionEdit | None:
         """Set the open document's status for this annotator."""
         if self.document is None or self.status == status:
             return None
-        return SetStatus(self, self.document.id, self.status, status)
+        return SetStatus(self, stored_id(self.document), self.status, status)
 
     # what the store reports
 
@@ -202,14 +204,15 @@ class AnnotationSession:
         document = self.document
         if document is None:
             return Change()
-        spans = _by_id(document_spans(self.engine, document.id, self.annotator))
-        status = get_status(self.engine, document.id, self.annotator)
+        document_id = stored_id(document)
+        spans = _by_id(document_spans(self.engine, document_id, self.annotator))
+        status = get_status(self.engine, document_id, self.annotator)
         if spans == self.spans and status == self.status:
             return Change()
         return Change(
-            documents=frozenset({document.id}),
+            documents=frozenset({document_id}),
             spans=frozenset(spans) | frozenset(self.spans),
-            statuses=frozenset({document.id}),
+            statuses=frozenset({document_id}),
         )
 
 

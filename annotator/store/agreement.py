@@ -49,7 +49,7 @@ def _active(connection: Connection, candidates: Collection[int]) -> set[int]:
 
 
 def _choose(connection: Connection, annotators: Sequence[str] | None) -> dict[str, int]:
-    known = dict(
+    known: dict[str, int] = dict(
         connection.execute(
             select(ANNOTATOR.c.name, ANNOTATOR.c.id)
             .where(ANNOTATOR.c.name != GOLD)

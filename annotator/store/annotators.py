@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Literal, overload
+
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
 
 from annotator.core.errors import InvalidSpan
 from annotator.core.review import GOLD
-from annotator.store.engine import reading, writing
+from annotator.store.engine import inserted_id, reading, writing
 from annotator.store.tables import ANNOTATOR
 
 NAME_MAX = 128
@@ -23,6 +25,10 @@ def clean_name(name: str) -> str:
     return cleaned
 
 
+@overload
+def annotator_id(connection: Connection, name: str, create: Literal[True] = True) -> int: ...
+@overload
+def annotator_id(connection: Connection, name: str, create: bool) -> int | None: ...
 def annotator_id(connection: Connection, name: str, create: bool = True) -> int | None:
     """The id of annotator ``name``, created on first use when ``create``."""
     name = clean_name(name)
@@ -33,7 +39,7 @@ def annotator_id(connection: Connection, name: str, create: bool = True) -> int 
         return found
     if name == GOLD:
         raise InvalidSpan(f"{GOLD!r} names the reviewed layer; choose another annotator name")
-    return connection.execute(insert(ANNOTATOR).values(name=name)).inserted_primary_key[0]
+    return inserted_id(connection, insert(ANNOTATOR).values(name=name))
 
 
 def gold_id(connection: Connection) -> int:
@@ -43,7 +49,7 @@ def gold_id(connection: Connection) -> int:
     ).scalar_one_or_none()
     if found is not None:
         return found
-    return connection.execute(insert(ANNOTATOR).values(name=GOLD)).inserted_primary_key[0]
+    return inserted_id(connection, insert(ANNOTATOR).values(name=GOLD))
 
 
 def refuse_gold(name: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import FromClause, Select, func, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -59,7 +59,7 @@ def _status_column(who: int | None) -> ColumnElement:
 def _matching_ids(query: DocumentQuery, who: int | None) -> Select:
     """The ids the query keeps; statuses come from one outer join on the status key."""
     conditions: list[ColumnElement] = []
-    source = DOCUMENT
+    source: FromClause = DOCUMENT
     if query.text.strip():
         conditions.append(DOCUMENT.c.title.icontains(query.text.strip(), autoescape=True))
     if query.status is not None or query.unfinished:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
-from sqlalchemy import create_engine
+from sqlalchemy import Insert, create_engine
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError, OperationalError
 
@@ -143,6 +143,13 @@ def reading(engine: Engine) -> Iterator[Connection]:
         if not _environmental(exc):
             raise
         raise StoreError(describe_database_error(exc)) from exc
+
+
+def inserted_id(connection: Connection, statement: Insert) -> int:
+    """Run ``statement``, an insert of one row, and return the new row's id."""
+    key = connection.execute(statement).inserted_primary_key
+    assert key is not None, "a single-row insert has a primary key"
+    return key[0]
 
 
 def changed_elsewhere(engine: Engine) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from operator import attrgetter
 
 from sqlalchemy import and_, exists, false, func, not_, or_, select, union
 from sqlalchemy.engine import Connection, Engine
@@ -199,8 +200,8 @@ def settle(connection: Connection, selection: Selection) -> Selection:
 def _document_filter(connection: Connection, selection: Selection) -> ColumnElement[bool]:
     conditions: list[ColumnElement[bool]] = []
     who: list[int] | None = None
-    if _chosen(selection) is not None:
-        who = _annotator_ids(connection, _chosen(selection))
+    if (chosen := _chosen(selection)) is not None:
+        who = _annotator_ids(connection, chosen)
         if not who:
             return false()
         conditions.append(_worked(who))
@@ -223,8 +224,8 @@ def _span_filter(connection: Connection, selection: Selection) -> ColumnElement[
     conditions: list[ColumnElement[bool]] = [
         (ANNOTATOR.c.name == GOLD) if gold else (ANNOTATOR.c.name != GOLD)
     ]
-    if _chosen(selection) is not None:
-        conditions.append(SPAN.c.annotator_id.in_(_annotator_ids(connection, _chosen(selection))))
+    if (chosen := _chosen(selection)) is not None:
+        conditions.append(SPAN.c.annotator_id.in_(_annotator_ids(connection, chosen)))
     if selection.labels is not None:
         conditions.append(LABEL.c.name.in_(selection.labels))
     return and_(*conditions)
@@ -253,8 +254,8 @@ def count_unworked(connection: Connection, selection: Selection) -> int:
 
 def export_context(connection: Connection, selection: Selection) -> ExportContext:
     query = select(ANNOTATOR.c.name).order_by(ANNOTATOR.c.name)
-    if _chosen(selection) is not None:
-        query = query.where(ANNOTATOR.c.name.in_(_chosen(selection)))
+    if (chosen := _chosen(selection)) is not None:
+        query = query.where(ANNOTATOR.c.name.in_(chosen))
     else:
         query = query.where(ANNOTATOR.c.name != GOLD)
     return ExportContext(
@@ -311,8 +312,8 @@ def _status_rows(connection: Connection, selection: Selection, selected) -> _Cur
         .where(STATUS.c.document_id.in_(selected))
         .order_by(STATUS.c.document_id, ANNOTATOR.c.name)
     )
-    if _chosen(selection) is not None:
-        query = query.where(ANNOTATOR.c.name.in_(_chosen(selection)))
+    if (chosen := _chosen(selection)) is not None:
+        query = query.where(ANNOTATOR.c.name.in_(chosen))
     else:
         query = query.where(ANNOTATOR.c.name != GOLD)
     return _Cursor(connection.execute(query))
@@ -332,11 +333,14 @@ class _ReviewRows:
         sources: dict[int, list[str]] = {}
         for _, span_id, name in self.sources.take(document_id):
             sources.setdefault(span_id, []).append(name)
-        spans = sorted(
-            Span(start, end, label, span_id, GOLD, Origin(origin))
+        gold = [
+            Gold(
+                Span(start, end, label, span_id, GOLD, Origin(origin)),
+                tuple(sources.get(span_id, ())),
+            )
             for _, span_id, start, end, label, origin in self.gold.take(document_id)
-        )
-        return [Gold(span, tuple(sources.get(span.id, ()))) for span in spans]
+        ]
+        return sorted(gold, key=attrgetter("span"))
 
     def notes_of(self, document_id: int) -> list[tuple[Note, tuple[int, int, str, str] | None]]:
         return [

@@ -14,8 +14,8 @@ import pickle
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from dataclasses import Field, dataclass, field, replace
+from typing import Any, ClassVar, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
@@ -29,7 +29,7 @@ from annotator.store.engine import reading, writing
 from annotator.store.labels import add_label_rows, label_ids, schema_of
 from annotator.store.notes import store_note
 from annotator.store.review import is_reviewed, store_gold, write_reviewed
-from annotator.store.sqlite import bulk_merge, scratch_database
+from annotator.store.sqlite import bulk_merge, raw_connection, scratch_database
 from annotator.store.status import PROGRESS_ORDER, Status
 from annotator.store.tables import DOCUMENT, LABEL, SPAN, utcnow
 
@@ -86,23 +86,36 @@ _ADD_STATUSES = (
 class ImportReview(Protocol):
     """A document's review layer as a reader gives it (gold spans, notes, finished or not)."""
 
-    gold: Sequence[Any]
-    notes: Sequence[tuple]
-    reviewed: bool
+    __dataclass_fields__: ClassVar[dict[str, Field[Any]]]  # staged with dataclasses.replace
+
+    @property
+    def gold(self) -> Sequence[Any]: ...
+    @property
+    def notes(self) -> Sequence[tuple]: ...
+    @property
+    def reviewed(self) -> bool: ...
 
 
 class ImportRecord(Protocol):
     """One checked document as a reader gives it, with its spans as ``(start, end, label,
     annotator or None, origin)`` tuples."""
 
-    document: Document
-    spans: Sequence[tuple]
-    annotator: str | None
-    statuses: Mapping[str, str]
-    review: ImportReview | None
-    source: str
-    line: int | None
-    annotated: bool
+    @property
+    def document(self) -> Document: ...
+    @property
+    def spans(self) -> Sequence[tuple]: ...
+    @property
+    def annotator(self) -> str | None: ...
+    @property
+    def statuses(self) -> Mapping[str, str]: ...
+    @property
+    def review(self) -> ImportReview | None: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def line(self) -> int | None: ...
+    @property
+    def annotated(self) -> bool: ...
 
 
 @dataclass(slots=True)
@@ -226,7 +239,8 @@ class ImportWriter:
 
     def stage(self, records: Sequence[ImportRecord]) -> None:
         """Copy checked records into the scratch database (the store is not touched)."""
-        documents, spans, statuses, reviews = [], [], [], []
+        documents, spans, reviews = [], [], []
+        statuses: list[tuple[int, int, str]] = []
         known, labels, who = self._documents, self._labels, self._who
         meta_json = _json_writer(self._connection)
         for record in records:
@@ -267,7 +281,7 @@ class ImportWriter:
     def _stage_transaction(self) -> Iterator[Any]:
         """A transaction on the scratch database alone, through the driver's own cursor."""
         with self._connection.begin():
-            cursor = self._connection.connection.driver_connection.cursor()
+            cursor = raw_connection(self._connection).cursor()
             try:
                 yield cursor
             finally:
@@ -290,7 +304,7 @@ class ImportWriter:
     def merge(self, connection: Connection) -> None:
         """Copy the staged import into the store in the caller's write transaction."""
         summary = self.summary
-        driver = connection.connection.driver_connection
+        driver = raw_connection(connection)
         stamp = _stamp(connection)
         self._map_labels(connection, driver)
         people = [(n, annotator_id(connection, name)) for name, n in self._annotators.items()]
@@ -407,7 +421,7 @@ def import_writer(
     """An ``ImportWriter`` staging into a scratch database for the block; leaving the block
     without committing throws the staged import away."""
     with engine.connect() as connection, scratch_database(connection, STAGE):
-        driver = connection.connection.driver_connection
+        driver = raw_connection(connection)
         for statement in _STAGE_TABLES:
             driver.execute(statement)
         yield ImportWriter(engine, connection, annotator, add_missing_labels)

@@ -12,7 +12,7 @@ from annotator.core.errors import InvalidSpan, StoreError
 from annotator.core.review import Note, clean_note
 from annotator.store.annotators import annotator_id
 from annotator.store.changes import Change
-from annotator.store.engine import reading, writing
+from annotator.store.engine import inserted_id, reading, writing
 from annotator.store.tables import ANNOTATOR, LABEL, NOTE, SPAN, utcnow
 
 _NOTE_COLUMNS = (
@@ -104,7 +104,7 @@ def _insert(
         "created": when,
         "updated": when,
     }
-    return connection.execute(insert(NOTE).values(**values)).inserted_primary_key[0]
+    return inserted_id(connection, insert(NOTE).values(**values))
 
 
 def add_note(

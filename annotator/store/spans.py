@@ -12,7 +12,7 @@ from annotator.core.review import Note
 from annotator.core.spans import Origin, Span, check_span
 from annotator.store.annotators import annotator_id, refuse_gold
 from annotator.store.changes import Change
-from annotator.store.engine import reading, writing
+from annotator.store.engine import inserted_id, reading, writing
 from annotator.store.labels import label_ids
 from annotator.store.notes import restore_notes
 from annotator.store.status import mark_started
@@ -113,7 +113,7 @@ def insert_span(
     }
     if span_id is not None:
         values["id"] = span_id
-    return connection.execute(insert(SPAN).values(**values)).inserted_primary_key[0]
+    return inserted_id(connection, insert(SPAN).values(**values))
 
 
 def add_span(

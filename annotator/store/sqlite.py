@@ -15,10 +15,12 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.sql.expression import Executable
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import ClauseElement
 
 BUSY_TIMEOUT_MS = 10_000
 DriverError = sqlite3.Error
@@ -84,6 +86,13 @@ def backup(source: Path, target: Path) -> None:
         partial.unlink(missing_ok=True)
 
 
+def raw_connection(connection: Connection) -> sqlite3.Connection:
+    """The sqlite3 connection under ``connection``, for work SQLAlchemy rows would slow down."""
+    raw = connection.connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection), "a live connection of a SQLite engine"
+    return raw
+
+
 @contextmanager
 def scratch_database(connection: Connection, name: str) -> Iterator[None]:
     """Attach a private temporary database to ``connection`` as ``name`` for the block.
@@ -93,14 +102,14 @@ def scratch_database(connection: Connection, name: str) -> Iterator[None]:
     detached, and nothing either when the process is killed. Written without a journal or
     syncs: it only ever holds work that can be thrown away.
     """
-    driver = connection.connection.driver_connection
-    driver.execute(f"ATTACH DATABASE '' AS {name}")
+    raw = raw_connection(connection)
+    raw.execute(f"ATTACH DATABASE '' AS {name}")
     try:
         for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -65536"):
-            driver.execute(f"PRAGMA {name}.{pragma}")
+            raw.execute(f"PRAGMA {name}.{pragma}")
         yield
     finally:
-        driver.execute(f"DETACH DATABASE {name}")
+        raw.execute(f"DETACH DATABASE {name}")
 
 
 @contextmanager
@@ -108,15 +117,15 @@ def bulk_merge(connection: Connection) -> Iterator[None]:
     """Settings for one big copy on ``connection`` (outside its transaction): foreign keys
     unchecked, for a copy whose every reference comes from a join with its parent table in
     the same transaction, and a page cache big enough to write each page once."""
-    driver = connection.connection.driver_connection
-    size = driver.execute("PRAGMA main.cache_size").fetchone()[0]
-    driver.execute("PRAGMA foreign_keys = OFF")
-    driver.execute("PRAGMA main.cache_size = -262144")
+    raw = raw_connection(connection)
+    size = raw.execute("PRAGMA main.cache_size").fetchone()[0]
+    raw.execute("PRAGMA foreign_keys = OFF")
+    raw.execute("PRAGMA main.cache_size = -262144")
     try:
         yield
     finally:
-        driver.execute(f"PRAGMA main.cache_size = {size}")
-        driver.execute("PRAGMA foreign_keys = ON")
+        raw.execute(f"PRAGMA main.cache_size = {size}")
+        raw.execute("PRAGMA foreign_keys = ON")
 
 
 HEADER = b"SQLite format 3\x00"
@@ -151,16 +160,19 @@ def foreign_file(path: Path) -> str | None:
     return None
 
 
-def driver_rows(connection: Connection, statement: Executable, batch: int = 2000) -> Iterator:
+def driver_rows(
+    connection: Connection, statement: ClauseElement, batch: int = 2000
+) -> Iterator[tuple[Any, ...]]:
     """The rows of ``statement`` as plain tuples straight from the sqlite3 cursor, fetched in
     batches: for scans of a million rows, where building SQLAlchemy rows costs more than the
     work done with them. The statement is compiled by SQLAlchemy as usual."""
     compiled = statement.compile(
         dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
     )
+    assert isinstance(compiled, SQLCompiler), "a query compiles to SQL"
     params = compiled.construct_params()
     values = [params[name] for name in compiled.positiontup or ()]
-    cursor = connection.connection.driver_connection.cursor()
+    cursor = raw_connection(connection).cursor()
     try:
         cursor.execute(str(compiled), values)
         while rows := cursor.fetchmany(batch):

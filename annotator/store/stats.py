@@ -15,7 +15,7 @@ def corpus_stats(engine: Engine) -> dict[str, Any]:
     """``{"documents": N, "spans": N, "labels": {name: N}, "annotators": {name: N}}``."""
     with reading(engine) as connection:
         documents = connection.execute(select(func.count()).select_from(DOCUMENT)).scalar_one()
-        labels = dict(
+        labels: dict[str, int] = dict(
             connection.execute(
                 select(LABEL.c.name, func.count(SPAN.c.id))
                 .select_from(LABEL.outerjoin(SPAN, SPAN.c.label_id == LABEL.c.id))
@@ -23,7 +23,7 @@ def corpus_stats(engine: Engine) -> dict[str, Any]:
                 .order_by(LABEL.c.position, LABEL.c.id)
             ).all()
         )
-        annotators = dict(
+        annotators: dict[str, int] = dict(
             connection.execute(
                 select(ANNOTATOR.c.name, func.count(SPAN.c.id))
                 .select_from(ANNOTATOR.join(SPAN, SPAN.c.annotator_id == ANNOTATOR.c.id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Index, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -102,11 +102,16 @@ class SpanSourceRow(SQLModel, table=True):
     annotator_id: int = Field(foreign_key="annotator.id", primary_key=True)
 
 
-META = MetaRow.__table__
-DOCUMENT = DocumentRow.__table__
-ANNOTATOR = AnnotatorRow.__table__
-LABEL = LabelRow.__table__
-SPAN = SpanRow.__table__
-STATUS = StatusRow.__table__
-NOTE = NoteRow.__table__
-SPAN_SOURCE = SpanSourceRow.__table__
+def _table(row: type[SQLModel]) -> Table:
+    """The Core table of a ``table=True`` model, which SQLModel creates but does not declare."""
+    return row.__table__  # type: ignore[attr-defined]  # set by SQLModel's metaclass
+
+
+META = _table(MetaRow)
+DOCUMENT = _table(DocumentRow)
+ANNOTATOR = _table(AnnotatorRow)
+LABEL = _table(LabelRow)
+SPAN = _table(SpanRow)
+STATUS = _table(StatusRow)
+NOTE = _table(NoteRow)
+SPAN_SOURCE = _table(SpanSourceRow)

@@ -87,7 +87,8 @@ def split_heldout(
 ) -> tuple[list[Example], list[Example]]:
     """``(training part, held-out part)``, each in the order given."""
     split = (100 - HELDOUT_SHARE, HELDOUT_SHARE)
-    train, heldout = [], []
+    train: list[Example] = []
+    heldout: list[Example] = []
     for example in examples:
         (heldout if split_of(example.sha256, seed, split) == 1 else train).append(example)
     return train, heldout

@@ -33,7 +33,7 @@ def paragraphs(text: str, cuts: Iterable[tuple[int, int]] = ()) -> list[list[Tok
 
 def shape(word: str) -> str:
     """``"McDonald's"`` -> ``"XxXx'x"``: letters and digits by class, runs collapsed."""
-    out = []
+    out: list[str] = []
     for ch in word:
         cls = "X" if ch.isupper() else "x" if ch.isalpha() else "d" if ch.isdigit() else ch
         if not out or out[-1] != cls:

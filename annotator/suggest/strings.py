@@ -92,7 +92,7 @@ class StringMatcher:
         return sorted(taken)
 
     def suggest(self, text: str) -> list[Suggestion]:
-        out = []
+        out: list[Suggestion] = []
         for start, end in self.matches(text):
             labels = self._counts[text[start:end]]
             total = sum(labels.values())

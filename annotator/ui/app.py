@@ -18,7 +18,8 @@ from annotator.ui.preferences import Preferences
 
 
 def application() -> QApplication:
-    app = QApplication.instance() or QApplication(sys.argv)
+    running = QApplication.instance()
+    app = running if isinstance(running, QApplication) else QApplication(sys.argv)
     app.setApplicationName("annotator")
     app.setApplicationDisplayName("annotator")
     return app

@@ -29,9 +29,11 @@ class CheatSheet(QDialog):
         self.setWindowTitle("Keyboard shortcuts")
         rows = list(SELECTING)
         for action in actions:
-            keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
-            if keys:
-                rows.append((action.text().replace("&", "").rstrip("…"), ", ".join(keys)))
+            shortcuts = [
+                k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()
+            ]
+            if shortcuts:
+                rows.append((action.text().replace("&", "").rstrip("…"), ", ".join(shortcuts)))
         table = QTableWidget(len(rows), 2, self)
         table.setHorizontalHeaderLabels(["Action", "Keys"])
         for row, (what, keys) in enumerate(rows):

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.documents import Document
+from annotator.core.documents import Document, stored_id
 from annotator.store.document_list import DocumentQuery
 from annotator.store.review import ReviewFilter
 from annotator.store.status import Status
@@ -106,4 +106,4 @@ class DocumentBrowser(QWidget):
             self._follow(self._workspace.document)
 
     def _follow(self, document: Document) -> None:
-        select_row(self.table, self.model.row_of(document.id))
+        select_row(self.table, self.model.row_of(stored_id(document)))

@@ -23,7 +23,9 @@ class ElsewhereWatcher(QObject):
         self.timer.setInterval(self.INTERVAL_MS)
         self.timer.timeout.connect(self.check)
         self.timer.start()
-        QGuiApplication.instance().applicationStateChanged.connect(self._on_state)
+        app = QGuiApplication.instance()
+        assert isinstance(app, QGuiApplication), "a widget lives in a running QApplication"
+        app.applicationStateChanged.connect(self._on_state)
 
     def _on_state(self, state: Qt.ApplicationState) -> None:
         if state == Qt.ApplicationState.ApplicationActive:

@@ -10,6 +10,7 @@ with the article about to open, then ``attach`` adds the workspace's panes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -31,6 +32,7 @@ from annotator.ui.status_bar import WorkspaceStatusBar
 from annotator.ui.text import AnnotatedTextView
 
 if TYPE_CHECKING:
+    from annotator.core.boundaries import Edge
     from annotator.core.documents import Document
     from annotator.core.labels import LabelSchema
     from annotator.core.spans import Span
@@ -56,7 +58,8 @@ class MainWindow(QMainWindow):
         preferences.setParent(self)
         self.workspace: Workspace | None = None
         self.setWindowTitle("annotator")
-        self.setStatusBar(WorkspaceStatusBar(self))
+        self.status_bar = WorkspaceStatusBar(self)
+        self.setStatusBar(self.status_bar)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("main-splitter")
         self.splitter.setChildrenCollapsible(False)
@@ -87,12 +90,14 @@ class MainWindow(QMainWindow):
         side_layout.addWidget(self.span_table, 1)
         sizes = self.splitter.sizes()
         for index, widget in ((0, self.browser), (2, side)):
-            self.splitter.replaceWidget(index, widget).deleteLater()
+            placeholder = self.splitter.replaceWidget(index, widget)
+            assert placeholder is not None, "the frame keeps a placeholder for each pane"
+            placeholder.deleteLater()
         self.splitter.setSizes(sizes)
         self._restore_splitter()
-        self._build_workspace_menus()
-        self._connect()
-        self.statusBar().bind(workspace)
+        self._build_workspace_menus(workspace)
+        self._connect(workspace)
+        self.status_bar.bind(workspace)
         self.text_view.setFocus()
 
     # menus and keys
@@ -126,8 +131,7 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", self.show_cheat_sheet, ["F1", "?"])
 
-    def _build_workspace_menus(self) -> None:
-        ws = self.workspace
+    def _build_workspace_menus(self, ws: Workspace) -> None:
         edit = self.edit_menu
         undo = ws.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcuts([QKeySequence("Ctrl+Z")])
@@ -139,13 +143,14 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         self._action(edit, "&Delete span", ws.delete_current, ["Delete", "Backspace"])
         self._action(edit, "Clear selection", self.clear_selection, ["Esc"])
-        for text, edge, step, keys in (
+        moves: tuple[tuple[str, Edge, int, str], ...] = (
             ("Move start a word left", "start", -1, "Alt+Left"),
             ("Move start a word right", "start", 1, "Alt+Right"),
             ("Move end a word left", "end", -1, "Alt+Shift+Left"),
             ("Move end a word right", "end", 1, "Alt+Shift+Right"),
-        ):
-            self._action(edit, text, lambda e=edge, s=step: ws.move_current(e, s), [keys])
+        )
+        for text, edge, step, keys in moves:
+            self._action(edit, text, partial(ws.move_current, edge, step), [keys])
         edit.addSeparator()
         self.snap_action = QAction("&Snap selections to words", self, checkable=True)
         self.snap_action.setChecked(ws.preferences.snapping)
@@ -195,7 +200,7 @@ class MainWindow(QMainWindow):
             self._action(
                 self.label_menu,
                 label.name,
-                lambda name=label.name: self.apply_label(name),
+                partial(self.apply_label, label.name),
                 [label.hotkey] if label.hotkey else [],
             )
             for label in schema
@@ -203,8 +208,7 @@ class MainWindow(QMainWindow):
 
     # behaviour
 
-    def _connect(self) -> None:
-        ws = self.workspace
+    def _connect(self, ws: Workspace) -> None:
         ws.documentOpened.connect(self._show_document)
         ws.spansUpdated.connect(lambda added, removed: self.text_view.update_spans(added, removed))
         ws.currentSpanChanged.connect(self.text_view.set_current_span)
@@ -216,25 +220,32 @@ class MainWindow(QMainWindow):
         )
         self.palette_view.labelClicked.connect(self.apply_label)
 
+    @property
+    def attached(self) -> Workspace:
+        """The workspace, for the slots and actions that ``attach`` connects."""
+        if self.workspace is None:
+            raise RuntimeError("no workspace is attached to the window yet")
+        return self.workspace
+
     def preview(self, title: str, text: str, spans: list[Span], colors: dict[str, str]) -> None:
         """Show an article before a workspace is attached (it shows it again from the store)."""
         self.setWindowTitle(f"{title or 'Untitled'} — annotator")
         self.text_view.set_document(text, spans, colors)
 
     def _show_document(self, document: Document) -> None:
-        spans = list(self.workspace.spans.values())
-        self.preview(document.title, document.text, spans, self.workspace.colors)
+        spans = list(self.attached.spans.values())
+        self.preview(document.title, document.text, spans, self.attached.colors)
 
     def _on_labels(self, schema: LabelSchema) -> None:
         self._build_label_actions(schema)
-        self.text_view.set_colors(self.workspace.colors)
+        self.text_view.set_colors(self.attached.colors)
 
     def apply_label(self, name: str) -> None:
-        self.workspace.apply_label(name)
+        self.attached.apply_label(name)
 
     def clear_selection(self) -> None:
         self.text_view.clear_selection()
-        self.workspace.set_current_span(None)
+        self.attached.set_current_span(None)
 
     def focus_filter(self) -> None:
         self.browser.filter_box.setFocus()
@@ -246,7 +257,7 @@ class MainWindow(QMainWindow):
     def edit_labels(self) -> None:
         from annotator.ui.label_dialog import LabelDialog
 
-        LabelDialog(self.workspace, self).exec()
+        LabelDialog(self.attached, self).exec()
 
     def switch_annotator(self) -> None:
         from annotator.store.annotators import list_annotators

@@ -42,7 +42,7 @@ class Preferences(QObject):
 
     def last_document(self, database: str) -> int | None:
         value = self._get(f"documents/last/{_key(database)}")
-        return int(value) if value not in (None, "") else None
+        return int(value) if isinstance(value, int | str) and value != "" else None
 
     def set_last_document(self, database: str, document_id: int) -> None:
         self._set(f"documents/last/{_key(database)}", document_id)

@@ -104,7 +104,8 @@ class SpanTable(QTableView):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._workspace = workspace
-        self.setModel(SpanListModel(workspace, self))
+        self._span_model = SpanListModel(workspace, self)
+        self.setModel(self._span_model)
         setup_list_table(self, row_height=24)
         self.setIconSize(QSize(12, 12))
         header = self.horizontalHeader()
@@ -126,4 +127,4 @@ class SpanTable(QTableView):
             self._workspace.set_current_span(index.siblingAtColumn(0).data(SPAN_ID))
 
     def _follow(self, span_id: int | None) -> None:
-        select_row(self, None if span_id is None else self.model().row_of(span_id))
+        select_row(self, None if span_id is None else self._span_model.row_of(span_id))

@@ -27,7 +27,6 @@ def _plain_label(parent: QWidget) -> QLabel:
 class WorkspaceStatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._workspace: Workspace | None = None
         self.annotator = _plain_label(self)
         self.position = _plain_label(self)
         self.status = _plain_label(self)
@@ -41,13 +40,12 @@ class WorkspaceStatusBar(QStatusBar):
 
     def bind(self, workspace: Workspace) -> None:
         """Follow ``workspace`` from now on."""
-        self._workspace = workspace
         self.clearMessage()
         workspace.annotatorChanged.connect(self._on_annotator)
         workspace.positionChanged.connect(self._on_position)
         workspace.statusChanged.connect(self._on_status)
-        workspace.documentOpened.connect(lambda _doc: self._count_spans())
-        workspace.spansUpdated.connect(lambda _added, _removed: self._count_spans())
+        workspace.documentOpened.connect(lambda _doc: self._count_spans(workspace))
+        workspace.spansUpdated.connect(lambda _added, _removed: self._count_spans(workspace))
         workspace.saved.connect(self._on_saved)
         workspace.message.connect(self._on_message)
         self._on_annotator(workspace.annotator)
@@ -61,8 +59,8 @@ class WorkspaceStatusBar(QStatusBar):
     def _on_status(self, status: str) -> None:
         self.status.setText(STATUS_TEXT.get(status, status).capitalize())
 
-    def _count_spans(self) -> None:
-        count = len(self._workspace.spans)
+    def _count_spans(self, workspace: Workspace) -> None:
+        count = len(workspace.spans)
         self.spans.setText(f"{count} span{'s' if count != 1 else ''}")
 
     def _on_saved(self) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtGui import QUndoStack
 from sqlalchemy.engine import Engine
 
 from annotator.core.boundaries import Edge
-from annotator.core.documents import Document
+from annotator.core.documents import Document, stored_id
 from annotator.core.errors import InvalidSpan, StoreError
 from annotator.core.labels import LabelSchema
 from annotator.core.spans import Span
@@ -117,7 +117,7 @@ class Workspace(QObject):
             if first is None:
                 return
             document = self.session.open(first)
-        self.preferences.set_last_document(self.database, document.id)
+        self.preferences.set_last_document(self.database, stored_id(document))
         self.documentOpened.emit(document)
         self.currentSpanChanged.emit(self.session.current)
         self.statusChanged.emit(self.status.value)
@@ -128,7 +128,7 @@ class Workspace(QObject):
             return
         if self._total is None:
             self._total = count_matching(self.engine, DocumentQuery())
-        index = position_of(self.engine, DocumentQuery(), self.document.id, self._total)
+        index = position_of(self.engine, DocumentQuery(), stored_id(self.document), self._total)
         self.positionChanged.emit(index or 0, self._total)
 
     def go(self, step: int, unfinished: bool = False) -> bool:

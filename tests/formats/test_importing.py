@@ -130,6 +130,16 @@ def test_bad_text_files_each_get_a_one_line_error_and_change_nothing(
     assert dump(db_path) == before
 
 
+def test_a_format_only_exports_write_is_refused_by_name_and_changes_nothing(
+    engine, db_path, tmp_path
+) -> None:
+    path = write_jsonl(tmp_path / "entities.jsonl", [{"text": "Karen Bass met ICE."}])
+    before = dump(db_path)
+    with pytest.raises(InputError, match="'doccano-entities' is written by exports, not read"):
+        import_paths(engine, [path], annotator="ana", format_name="doccano-entities")
+    assert dump(db_path) == before
+
+
 def test_unknown_labels_can_be_added_on_request(engine, tmp_path) -> None:
     path = write_jsonl(
         tmp_path / "w.jsonl",

@@ -323,7 +323,7 @@ class AnnotatedTextView(QPlainTextEdit):
         return self._offsets.from_qt(block.position() + position)
 
     def viewportEvent(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip:
+        if isinstance(event, QHelpEvent) and event.type() == QEvent.Type.ToolTip:
             self._show_tooltip(event)
             return True
         return super().viewportEvent(event)
@@ -332,7 +332,8 @@ class AnnotatedTextView(QPlainTextEdit):
         point = event.pos()
         caption = self._caption_at(point)
         if caption is not None:
-            spans = [self._index.get(caption)]
+            span = self._index.get(caption)
+            spans = [span] if span is not None else []
         else:
             offset = self._char_at(point)
             spans = [span for _, span in self._index.at(offset)] if offset is not None else []
@@ -435,7 +436,8 @@ class AnnotatedTextView(QPlainTextEdit):
             line = layout.lineForTextPosition(position)
             pixmap = self._style.caption(span.label)
             size = pixmap.deviceIndependentSize()
-            x = origin.x() + line.cursorToX(position)[0]
+            # PySide6's stub types QTextLine.cursorToX as object; it returns (x, cursor position).
+            x = origin.x() + line.cursorToX(position)[0]  # type: ignore[index]
             x = max(x, right_edges.get(line.lineNumber(), x))
             x = min(x, right_limit - size.width())
             rect = QRectF(QPointF(x, origin.y() + line.y() - size.height() - 1), size)
@@ -476,7 +478,8 @@ class AnnotatedTextView(QPlainTextEdit):
         for i in range(first, last + 1):
             line = layout.lineAt(i)
             line_start = line.textStart()
-            x1 = line.cursorToX(max(start, line_start))[0]
-            x2 = line.cursorToX(min(end, line_start + line.textLength()))[0]
+            # PySide6's stub types QTextLine.cursorToX as object; it returns (x, cursor position).
+            x1 = line.cursorToX(max(start, line_start))[0]  # type: ignore[index]
+            x2 = line.cursorToX(min(end, line_start + line.textLength()))[0]  # type: ignore[index]
             rect = QRectF(origin.x() + x1, origin.y() + line.y(), x2 - x1, line.height())
             painter.drawRoundedRect(rect.adjusted(-1.5, -0.5, 1.5, 0.5), 3, 3)
