@@ -395,7 +395,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     from annotator.store.search import SearchFilter, count_hits, search_page
 
     engine = _engine(args)
-    labels = tuple(_names([args.label]) if args.label else ())
+    labels = tuple(_names([args.label]) or ()) if args.label else ()
     filters = SearchFilter(labels=labels, annotator=args.annotator)
     query = _text_query(args)
     hits = search_page(engine, query, filters, limit=args.limit)
@@ -423,9 +423,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     print(f"{total} hit{'s' if total != 1 else ''} ({shown})")
     for hit in hits:
         left, right = _one_line(hit.left)[-40:], _one_line(hit.right)[:40]
-        labels = f"  [{', '.join(hit.labels)}]" if hit.labels else ""
+        covering = f"  [{', '.join(hit.labels)}]" if hit.labels else ""
         where = f"{hit.document_id}:{hit.start}-{hit.end}"
-        print(f"{where:>16}  {left:>40} «{_one_line(hit.text)}» {right:40}{labels}")
+        print(f"{where:>16}  {left:>40} «{_one_line(hit.text)}» {right:40}{covering}")
     return 0
 
 

@@ -16,8 +16,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from re import _constants as sre_constants  # re's own parser (sre_parse before 3.11): it
-from re import _parser as sre_parse  # says which parts of a regex every match contains
+
+# re's own parser (sre_parse before 3.11) says which parts of a regex every match contains;
+# typeshed leaves these private modules out
+from re import _constants as sre_constants  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
 
 from annotator.core.errors import AnnotatorError
 
@@ -77,7 +80,8 @@ class Matcher:
 
 def _word_bounded(body: str) -> str:
     """``body`` between word boundaries; global flags such as ``(?i)`` stay in front."""
-    flags = _GLOBAL_FLAGS.match(body).group()
+    leading = _GLOBAL_FLAGS.match(body)
+    flags = leading.group() if leading else ""
     return f"{flags}{_WORD_BEFORE}(?:{body[len(flags) :]}){_WORD_AFTER}"
 
 

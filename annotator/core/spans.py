@@ -37,6 +37,21 @@ class Span:
         """Identity of a span's content, ignoring who made it and its database id."""
         return (self.start, self.end, self.label)
 
+    @property
+    def stored_id(self) -> int:
+        """The database id of a span read from the store, which gives every span it returns
+        one (a span read from a file or typed has none until it is stored)."""
+        if self.id is None:
+            raise ValueError(f"the span {self.key} is not stored")
+        return self.id
+
+    @property
+    def owner(self) -> str:
+        """The annotator of a span read from the store, which names every span's layer."""
+        if self.annotator is None:
+            raise ValueError(f"the span {self.key} has no annotator")
+        return self.annotator
+
     def covers(self, other: Span) -> bool:
         """True if ``other`` lies inside this span (equal ranges count)."""
         return self.start <= other.start and other.end <= self.end

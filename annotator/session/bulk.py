@@ -48,7 +48,7 @@ class TagAll(Command):
 
     def undo(self) -> Change:
         assert self.result is not None
-        ids = [placed.span.id for placed in self.result.added]
+        ids = [placed.span.stored_id for placed in self.result.added]
         return delete_spans(self.engine, ids, self.annotator).change
 
 

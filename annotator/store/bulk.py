@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection, Engine
@@ -100,13 +101,13 @@ def _existing(
 def _insert_placed(connection: Connection, placed: Sequence[PlacedSpan]) -> None:
     """Insert spans with their ids, and move their documents on to in progress."""
     labels = label_ids(connection)
-    people = {name: annotator_id(connection, name) for name in {p.span.annotator for p in placed}}
+    people = {name: annotator_id(connection, name) for name in {p.span.owner for p in placed}}
     now = utcnow()
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
-            "id": p.span.id,
+            "id": p.span.stored_id,
             "document_id": p.document_id,
-            "annotator_id": people[p.span.annotator],
+            "annotator_id": people[p.span.owner],
             "label_id": labels[p.span.label],
             "start": p.span.start,
             "end": p.span.end,
@@ -120,7 +121,7 @@ def _insert_placed(connection: Connection, placed: Sequence[PlacedSpan]) -> None
         connection.execute(insert(SPAN), list(chunk))
     advance_statuses(
         connection,
-        {(row["document_id"], row["annotator_id"]): Status.IN_PROGRESS for row in rows},
+        {(p.document_id, people[p.span.owner]): Status.IN_PROGRESS for p in placed},
     )
 
 
@@ -128,7 +129,7 @@ def _change(placed: Iterable[PlacedSpan]) -> Change:
     placed = list(placed)
     return Change(
         documents=frozenset(p.document_id for p in placed),
-        spans=frozenset(p.span.id for p in placed if p.span.id is not None),
+        spans=frozenset(p.span.stored_id for p in placed if p.span.stored_id is not None),
     )
 
 
@@ -177,7 +178,7 @@ def tag_all(
         documents = sorted({doc for doc, _, _ in wanted})
         existing = set() if who is None else _existing(connection, documents, who, label_id)
         fresh = [key for key in wanted if key not in existing]
-        ids = {} if dry_run else _insert_new(connection, fresh, who, label_id)
+        ids = {} if dry_run or who is None else _insert_new(connection, fresh, who, label_id)
         added = tuple(
             PlacedSpan(
                 doc, Span(start, end, label, id=ids.get((doc, start, end)), annotator=annotator)
@@ -199,8 +200,8 @@ def restore_spans(
     """Put spans back with their ids (and the notes they had): redo of a tag-all, undo of a
     deletion."""
     with writing(engine) as connection:
-        taken = set()
-        for chunk in _chunks([p.span.id for p in placed]):
+        taken: set[int] = set()
+        for chunk in _chunks([p.span.stored_id for p in placed]):
             taken.update(
                 connection.execute(select(SPAN.c.id).where(SPAN.c.id.in_(list(chunk)))).scalars()
             )
@@ -215,7 +216,7 @@ def restore_spans(
 
 
 def _placed(connection: Connection, span_ids: Sequence[int]) -> list[PlacedSpan]:
-    found = []
+    found: list[PlacedSpan] = []
     for chunk in _chunks(span_ids):
         rows = connection.execute(
             select(*_SPAN_COLUMNS).select_from(_SPAN_FROM).where(SPAN.c.id.in_(list(chunk)))
@@ -229,7 +230,7 @@ def _owned(connection: Connection, span_ids: Collection[int], annotator: str) ->
     placed = _placed(connection, sorted(set(span_ids)))
     if len(placed) != len(set(span_ids)):
         raise StoreError("some of those spans no longer exist: they were deleted elsewhere")
-    others = {p.span.annotator for p in placed} - {annotator}
+    others = {p.span.owner for p in placed} - {annotator}
     if others:
         raise InvalidSpan(
             f"some of those spans belong to {', '.join(sorted(others))}; "
@@ -243,7 +244,7 @@ def delete_spans(engine: Engine, span_ids: Collection[int], annotator: str) -> D
     with writing(engine) as connection:
         placed = _owned(connection, span_ids, annotator)
         notes: list[Note] = []
-        ids = [p.span.id for p in placed]
+        ids = [p.span.stored_id for p in placed]
         for chunk in _chunks(ids):
             notes.extend(_notes_on(connection, chunk))
             connection.execute(SPAN.delete().where(SPAN.c.id.in_(list(chunk))))
@@ -273,11 +274,11 @@ def relabel_spans(
         twins = _existing(connection, documents, who, target)
         moving = [p for p in placed if p.span.label != label]
         clashes = tuple(
-            p.span.id for p in moving if (p.document_id, p.span.start, p.span.end) in twins
+            p.span.stored_id for p in moving if (p.document_id, p.span.start, p.span.end) in twins
         )
-        changed = [p for p in moving if p.span.id not in set(clashes)]
-        _set_label(connection, [p.span.id for p in changed], target)
-    before = {p.span.id: p.span.label for p in changed}
+        changed = [p for p in moving if p.span.stored_id not in set(clashes)]
+        _set_label(connection, [p.span.stored_id for p in changed], target)
+    before = {p.span.stored_id: p.span.label for p in changed}
     return Relabelled(before, clashes, _change(changed))
 
 

@@ -55,7 +55,7 @@ def annotator_layers(connection: Connection, document_id: int) -> dict[str, list
     for name in statuses.scalars():
         layers[name] = []
     for span in spans_of(connection, document_id):
-        layers[span.annotator].append(span)
+        layers[span.owner].append(span)
     layers.pop(GOLD, None)
     return dict(sorted(layers.items()))
 
@@ -75,7 +75,7 @@ def gold_of(connection: Connection, document_id: int) -> list[Gold]:
     )
     for span_id, name in rows:
         sources[span_id].append(name)
-    return [Gold(span, tuple(sources.get(span.id, ()))) for span in spans]
+    return [Gold(span, tuple(sources.get(span.stored_id, ()))) for span in spans]
 
 
 def gold_layer(engine: Engine, document_id: int) -> list[Gold]:

@@ -9,14 +9,14 @@ so the first page costs a few documents, not the corpus.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from itertools import islice
 
 from sqlalchemy import and_, exists, not_, or_, select
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import ColumnElement, Select
 
 from annotator.core.errors import InvalidSpan
 from annotator.core.search import TextQuery, compile_query, find_hits, index_trigrams
@@ -95,7 +95,7 @@ def _status_condition(statuses: Sequence[str], who: int | None):
     rows = STATUS.c.document_id == DOCUMENT.c.id
     if who is not None:
         rows = and_(rows, STATUS.c.annotator_id == who)
-    condition = exists().where(rows, STATUS.c.status.in_(list(statuses)))
+    condition: ColumnElement[bool] = exists().where(rows, STATUS.c.status.in_(list(statuses)))
     if Status.NEW in statuses:
         condition = or_(condition, not_(exists().where(rows, STATUS.c.status != Status.NEW)))
     return condition
@@ -122,9 +122,8 @@ def _documents(
 
 def _date(meta: str | dict | None) -> str | None:
     """The ``date`` of a document's meta as the driver returns it (JSON text or a dict)."""
-    if isinstance(meta, str):
-        meta = json.loads(meta)
-    date = (meta or {}).get("date")
+    fields = json.loads(meta) if isinstance(meta, str) else meta
+    date = (fields or {}).get("date")
     return None if date is None else str(date)
 
 
@@ -158,7 +157,7 @@ def _covering(spans: list[tuple[int, int, str]], start: int, end: int) -> tuple[
 
 def _with_labels(
     connection: Connection, batch: list[DocumentHits], filters: SearchFilter, who: int | None
-) -> Iterator[DocumentHits]:
+) -> Generator[DocumentHits, None, None]:
     spans = _spans_by_document(connection, [doc.document_id for doc in batch], who)
     wanted = set(filters.labels)
     for doc in batch:
@@ -178,7 +177,7 @@ def matching_documents(
     query: TextQuery,
     filters: SearchFilter = SearchFilter(),
     with_labels: bool = True,
-) -> Iterator[DocumentHits]:
+) -> Generator[DocumentHits, None, None]:
     """The documents with hits, in id order, each with its hits and the labels covering them
     (``with_labels=False`` skips the span look-up when no label filter needs it)."""
     pattern = compile_query(query)
@@ -231,7 +230,7 @@ def iter_hits(
     query: TextQuery,
     filters: SearchFilter = SearchFilter(),
     context: int = CONTEXT,
-) -> Iterator[Hit]:
+) -> Generator[Hit, None, None]:
     """Every hit in document and offset order, streamed; close the iterator when done."""
     with reading(engine) as connection:
         documents = matching_documents(connection, query, filters)

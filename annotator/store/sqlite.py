@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -162,7 +162,7 @@ def foreign_file(path: Path) -> str | None:
 
 def driver_rows(
     connection: Connection, statement: ClauseElement, batch: int = 2000
-) -> Iterator[tuple[Any, ...]]:
+) -> Generator[tuple[Any, ...], None, None]:
     """The rows of ``statement`` as plain tuples straight from the sqlite3 cursor, fetched in
     batches: for scans of a million rows, where building SQLAlchemy rows costs more than the
     work done with them. The statement is compiled by SQLAlchemy as usual."""

@@ -57,6 +57,8 @@ class MainWindow(QMainWindow):
         self.preferences = preferences
         preferences.setParent(self)
         self.workspace: Workspace | None = None
+        self.review_window: QMainWindow | None = None
+        """The review window once Review > Review this document has opened it."""
         self.setWindowTitle("annotator")
         self.status_bar = WorkspaceStatusBar(self)
         self.setStatusBar(self.status_bar)

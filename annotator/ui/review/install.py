@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from annotator.core.documents import stored_id
 from annotator.ui.main_window import MainWindow
 from annotator.ui.review.agreement_view import AgreementView
 from annotator.ui.review.window import ReviewWindow
@@ -11,19 +12,20 @@ from annotator.ui.review.window import ReviewWindow
 
 def install_review(window: MainWindow) -> None:
     """Add "Review this document" (Ctrl+R) and "Agreement…" (Ctrl+Shift+G) to ``window``."""
-    workspace = window.workspace
-    window.review_window = None
+    workspace = window.attached
+    opened: list[ReviewWindow] = []
 
     def open_review() -> ReviewWindow:
-        review = window.review_window
-        if review is None:
+        if not opened:
             review = ReviewWindow(workspace.engine, workspace.annotator, workspace.events.publish)
             workspace.events.changed.connect(review.on_change)
             window.destroyed.connect(review.close)
+            opened.append(review)
             window.review_window = review
+        review = opened[0]
         review.reviewer = workspace.annotator
         if workspace.document is not None:
-            review.open_document(workspace.document.id)
+            review.open_document(stored_id(workspace.document))
         review.show()
         review.raise_()
         review.activateWindow()
@@ -31,7 +33,8 @@ def install_review(window: MainWindow) -> None:
 
     def open_agreement() -> AgreementView:
         document = workspace.document
-        view = AgreementView(workspace.engine, None, document.id if document else None, window)
+        shown = stored_id(document) if document else None
+        view = AgreementView(workspace.engine, None, shown, window)
         view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         view.show()
         return view

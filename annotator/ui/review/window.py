@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
@@ -132,7 +133,7 @@ class ReviewWindow(QMainWindow):
         self.clear_action = self._action("&Select nothing", "Escape", self.clear_selection)
         self.review_menu.addSeparator()
         self.accept_actions = [
-            self._action(f"Accept version {k}", str(k), lambda k=k: self.accept(k - 1))
+            self._action(f"Accept version {k}", str(k), partial(self.accept, k - 1))
             for k in range(1, MAX_VERSION_KEYS + 1)
         ]
         self.reject_action = self._action("&Reject all versions", "X", self.reject)
@@ -371,7 +372,7 @@ class ReviewWindow(QMainWindow):
     def _fill_versions(self, group: Group | None) -> None:
         while self.versions_row.count():
             item = self.versions_row.takeAt(0)
-            widget = item.widget()
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.hide()
                 widget.deleteLater()
