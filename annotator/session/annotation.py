@@ -51,6 +51,7 @@ class AnnotationSession:
         self.schema: LabelSchema = get_schema(engine)
         self.document: Document | None = None
         self.spans: dict[int, Span] = {}
+        self._keys: set[tuple[int, int, str]] = set()  # the spans' (start, end, label)
         self.status = Status.NEW
         self.current: int | None = None
         self.selection: Selection | None = None
@@ -66,7 +67,9 @@ class AnnotationSession:
         """
         document = get_document(self.engine, document_id)
         self.document = document
-        self.spans = _by_id(document_spans(self.engine, document.id, self.annotator))
+        self.spans = {}
+        self._keys = set()
+        self._put(document_spans(self.engine, document.id, self.annotator))
         self.status = get_status(self.engine, document.id, self.annotator)
         self.current = None
         self.selection = None
@@ -143,9 +146,7 @@ class AnnotationSession:
                 if snapped is None:
                     raise InvalidSpan("Nothing to tag there: the selection holds no word")
                 start, end = snapped
-            if any(
-                s.start == start and s.end == end and s.label == label for s in self.spans.values()
-            ):
+            if (start, end, label) in self._keys:
                 return None  # already tagged so: no step, and what could be redone stays
             return AddSpan(self, document.id, Span(start, end, label))
         before = self.current_span
@@ -208,11 +209,20 @@ class AnnotationSession:
             fresh = sorted(s for s in stored if s.id in change.spans)
         removed = sorted(change.spans)
         for span_id in removed:
-            self.spans.pop(span_id, None)
-        self.spans.update(_by_id(fresh))
+            gone = self.spans.pop(span_id, None)
+            if gone is not None:
+                self._keys.discard(gone.key)
+        self._put(fresh)
         self.select_span(self.current)
         self._absorbed = (change, fresh, removed)
         return fresh, removed
+
+    def _put(self, spans: list[Span]) -> None:
+        """Hold stored ``spans`` (every stored span has an id), replacing none."""
+        for span in spans:
+            if span.id is not None:
+                self.spans[span.id] = span
+                self._keys.add(span.key)
 
     def stale(self) -> Change:
         """What differs between the open document as shown and as stored (after another

@@ -32,7 +32,8 @@ class SpanListModel(FlatTableModel):
         super().__init__(parent)
         self._workspace = workspace
         self._text = ""
-        self._spans: list[Span] = []
+        self._spans: list[Span] = []  # in span order
+        self._by_id: dict[int | None, Span] = {}  # the same spans, to find their rows
         workspace.documentOpened.connect(self._on_document)
         workspace.spansUpdated.connect(self._on_update)
         workspace.labelsChanged.connect(self._on_labels)
@@ -46,19 +47,20 @@ class SpanListModel(FlatTableModel):
     def _reset(self, spans: list[Span]) -> None:
         self.beginResetModel()
         self._spans = sorted(spans)
+        self._by_id = {span.id: span for span in self._spans}
         self.endResetModel()
 
     def _on_update(self, added: list[Span], removed: list[int]) -> None:
-        gone = set(removed)
-        rows = [row for row, span in enumerate(self._spans) if span.id in gone] if gone else []
+        rows = sorted(row for row in map(self.row_of, removed) if row is not None)
         for row in reversed(rows):
             self.beginRemoveRows(QModelIndex(), row, row)
-            del self._spans[row]
+            del self._by_id[self._spans.pop(row).id]
             self.endRemoveRows()
         for span in added:
             row = bisect_left(self._spans, span)
             self.beginInsertRows(QModelIndex(), row, row)
             self._spans.insert(row, span)
+            self._by_id[span.id] = span
             self.endInsertRows()
 
     def _on_labels(self, _schema: object) -> None:
@@ -92,7 +94,13 @@ class SpanListModel(FlatTableModel):
         return None
 
     def row_of(self, span_id: int) -> int | None:
-        return next((row for row, s in enumerate(self._spans) if s.id == span_id), None)
+        span = self._by_id.get(span_id)
+        if span is None:
+            return None
+        row = bisect_left(self._spans, span)
+        while self._spans[row].id != span_id:  # spans equal in order but another's id
+            row += 1
+        return row
 
 
 class SpanTable(QTableView):
