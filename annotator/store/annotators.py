@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.engine import Connection, Engine
 
 from annotator.core.errors import InvalidSpan
@@ -11,6 +11,7 @@ from annotator.store.engine import reading, writing
 from annotator.store.tables import ANNOTATOR
 
 NAME_MAX = 128
+_ID_OF = select(ANNOTATOR.c.id).where(ANNOTATOR.c.name == bindparam("name"))  # built once
 
 
 def clean_name(name: str) -> str:
@@ -26,9 +27,7 @@ def clean_name(name: str) -> str:
 def annotator_id(connection: Connection, name: str, create: bool = True) -> int | None:
     """The id of annotator ``name``, created on first use when ``create``."""
     name = clean_name(name)
-    found = connection.execute(
-        select(ANNOTATOR.c.id).where(ANNOTATOR.c.name == name)
-    ).scalar_one_or_none()
+    found = connection.execute(_ID_OF, {"name": name}).scalar_one_or_none()
     if found is not None or not create:
         return found
     if name == GOLD:
