@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import math
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
@@ -27,7 +27,6 @@ from PySide6.QtGui import (
     QTextBlock,
     QTextCursor,
     QTextDocument,
-    QTextLayout,
     QTextLine,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
@@ -78,7 +77,11 @@ class AnnotatedTextView(QPlainTextEdit):
         self._hover: int | None = None
         self._last_emitted: tuple[int, int] | None = None
         self._press_point: QPointF | None = None
-        self._captions: list[tuple[QRectF, int]] = []
+        self._captions: list[tuple[QRectF, int]] = []  # those painted last, for hit tests
+        # Each laid-out block's captions in block coordinates, and what their places depend
+        # on (line count, viewport width, caption gap, pixel ratio): placing a caption costs
+        # a dozen Qt calls, and a screen of a busy article shows about seventy.
+        self._placed: dict[int, tuple[tuple, list[tuple[QRectF, int, str]]]] = {}
 
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF() * 1.2, 12.0))
@@ -100,6 +103,7 @@ class AnnotatedTextView(QPlainTextEdit):
         self._hover = None
         self._last_emitted = None
         self._current = None
+        self._placed.clear()
         self.setPlainText(shown)
 
     def text(self) -> str:
@@ -110,14 +114,19 @@ class AnnotatedTextView(QPlainTextEdit):
         """Replace every span; re-highlights only blocks that had or now have spans."""
         touched = self._index.clear()
         touched |= self._index.add(spans)
-        self._highlighter.refresh(touched)
-        self.viewport().update()
+        self._refresh(touched)
 
     def update_spans(self, added: Sequence[Span] = (), removed: Sequence[int] = ()) -> None:
         """Remove spans by id, then add spans (an added id replaces the span it names)."""
         touched = self._index.remove(removed)
         touched |= self._index.add(added)
-        self._highlighter.refresh(touched)
+        self._refresh(touched)
+
+    def _refresh(self, blocks: set[int]) -> None:
+        """The spans of ``blocks`` changed: re-format and re-place their captions."""
+        self._highlighter.refresh(blocks)
+        for number in blocks:
+            self._placed.pop(number, None)
         self.viewport().update()
 
     def set_colors(self, colors: Mapping[str, str]) -> None:
@@ -360,6 +369,7 @@ class AnnotatedTextView(QPlainTextEdit):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
+            self._placed.clear()
             self._update_gap()
 
     def _caption_font(self) -> QFont:
@@ -419,41 +429,48 @@ class AnnotatedTextView(QPlainTextEdit):
             span = self._index.get(key) if key is not None else None
             if span is not None and number in self._index.blocks_of(span):
                 self._paint_outline(painter, block, origin, span, style)
-        layout = block.layout()
-        base = block.position()
-        first, last = self._visible_lines(layout, origin)
-        if first > last:
-            return
-        shown_from = self._offsets.from_qt(base + layout.lineAt(first).textStart())
-        end_line = layout.lineAt(last)
-        shown_to = self._offsets.from_qt(base + end_line.textStart() + end_line.textLength())
-        block_start, _ = self._index.block_range(number)
-        right_edges: dict[int, float] = {}
-        right_limit = self.viewport().width() - 1
-        for key, span in self._index.starting_in(number, max(shown_from, block_start), shown_to):
-            position = self._offsets.to_qt(span.start) - base
-            line = layout.lineForTextPosition(position)
-            pixmap = self._style.caption(span.label)
-            size = pixmap.deviceIndependentSize()
-            x = origin.x() + line.cursorToX(position)[0]
-            x = max(x, right_edges.get(line.lineNumber(), x))
-            x = min(x, right_limit - size.width())
-            rect = QRectF(QPointF(x, origin.y() + line.y() - size.height() - 1), size)
-            right_edges[line.lineNumber()] = rect.right() + 2
-            painter.drawPixmap(rect.topLeft(), pixmap)
+        top, bottom = -origin.y(), self.viewport().height() - origin.y()
+        for rect, key, label in self._placed_captions(block, origin.x()):
+            if rect.bottom() < top or rect.top() > bottom:
+                continue
+            shown = rect.translated(0, origin.y())
+            painter.drawPixmap(shown.topLeft(), self._style.caption(label))
             if key == self._current:
                 painter.setPen(QPen(self.palette().text().color(), 1.5))
                 painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawRoundedRect(rect.adjusted(-1, -1, 1, 1), 4, 4)
-            captions.append((rect, key))
+                painter.drawRoundedRect(shown.adjusted(-1, -1, 1, 1), 4, 4)
+            captions.append((shown, key))
 
-    def _visible_lines(self, layout: QTextLayout, origin: QPointF) -> tuple[int, int]:
-        """First and last line of ``layout`` on screen (first > last when none is)."""
-        lines = range(layout.lineCount())
-        top, bottom = -origin.y(), self.viewport().height() - origin.y()
-        first = bisect_left(lines, top, key=lambda i: layout.lineAt(i).rect().bottom())
-        last = bisect_right(lines, bottom, key=lambda i: layout.lineAt(i).y()) - 1
-        return first, last
+    def _placed_captions(self, block: QTextBlock, left: float) -> list[tuple[QRectF, int, str]]:
+        """A caption above the start of each span starting in ``block`` (whose left edge is
+        at viewport x ``left``): (rect, span key, label), x in the viewport, y in the block.
+        Captions on one line never overlap: a caption starts right of the one before, and
+        none runs past the viewport's right edge."""
+        number = block.blockNumber()
+        layout = block.layout()
+        width = self.viewport().width()
+        stamp = (layout.lineCount(), left, width, self._layout.gap, self.devicePixelRatioF())
+        cached = self._placed.get(number)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        base = block.position()
+        start, end = self._index.block_range(number)
+        right_edges: dict[int, float] = {}
+        placed = []
+        for key, span in self._index.starting_in(number, start, end):
+            position = self._offsets.to_qt(span.start) - base
+            line = layout.lineForTextPosition(position)
+            if not line.isValid():
+                continue
+            size = self._style.caption(span.label).deviceIndependentSize()
+            x = left + line.cursorToX(position)[0]
+            x = max(x, right_edges.get(line.lineNumber(), x))
+            x = min(x, width - 1 - size.width())
+            rect = QRectF(QPointF(x, line.y() - size.height() - 1), size)
+            right_edges[line.lineNumber()] = rect.right() + 2
+            placed.append((rect, key, span.label))
+        self._placed[number] = (stamp, placed)
+        return placed
 
     def _paint_outline(
         self,
