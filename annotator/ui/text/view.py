@@ -384,16 +384,22 @@ class AnnotatedTextView(QPlainTextEdit):
         self.document().markContentsDirty(0, self.document().characterCount())
 
     def _visible_blocks(self) -> Iterator[tuple[QTextBlock, QPointF]]:
-        """Blocks on screen, with their top-left corner in viewport coordinates."""
+        """Blocks on screen, with their top-left corner in viewport coordinates.
+
+        Walked as QPlainTextEdit paints: from the first visible block down, adding heights.
+        (``blockBoundingGeometry`` walks from the first visible block on every call, which
+        made a screen of blocks cost a quadratic number of block rects.)
+        """
         bottom = self.viewport().rect().bottom()
         offset = self.contentOffset()
         block = self.firstVisibleBlock()
         while block.isValid():
-            geometry = self.blockBoundingGeometry(block).translated(offset)
-            if geometry.top() > bottom:
+            rect = self.blockBoundingRect(block).translated(offset)
+            if rect.top() > bottom:
                 return
             if block.isVisible():
-                yield block, geometry.topLeft()
+                yield block, rect.topLeft()
+            offset.setY(offset.y() + rect.height())
             block = block.next()
 
     def paintEvent(self, event: QPaintEvent) -> None:
