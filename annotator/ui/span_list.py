@@ -23,6 +23,16 @@ if TYPE_CHECKING:
     from annotator.ui.workspace import Workspace
 
 SPAN_ID = Qt.ItemDataRole.UserRole
+_ROLES = frozenset(
+    int(role)
+    for role in (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        SPAN_ID,
+    )
+)  # the roles ``data`` answers: a paint asks for a dozen per cell, and most get None at once
 
 
 class SpanListModel(FlatTableModel):
@@ -72,7 +82,7 @@ class SpanListModel(FlatTableModel):
         return len(self._spans)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._spans):
+        if role not in _ROLES or not index.isValid() or not 0 <= index.row() < len(self._spans):
             return None
         span = self._spans[index.row()]
         column = index.column()
