@@ -78,9 +78,9 @@ class AnnotatedTextView(QPlainTextEdit):
         self._last_emitted: tuple[int, int] | None = None
         self._press_point: QPointF | None = None
         self._captions: list[tuple[QRectF, int]] = []  # those painted last, for hit tests
-        # Each laid-out block's captions in block coordinates, and what their places depend
-        # on (line count, viewport width, caption gap, pixel ratio): placing a caption costs
-        # a dozen Qt calls, and a screen of a busy article shows about seventy.
+        # Each laid-out block's captions, and what their places depend on (its lines, the
+        # viewport's width, the caption gap, the pixel ratio): placing a caption costs a
+        # dozen Qt calls, and a screen of a busy article shows about seventy.
         self._placed: dict[int, tuple[tuple, list[tuple[QRectF, int, str]]]] = {}
 
         font = QFont(self.font())
@@ -455,7 +455,9 @@ class AnnotatedTextView(QPlainTextEdit):
         number = block.blockNumber()
         layout = block.layout()
         width = self.viewport().width()
-        stamp = (layout.lineCount(), left, width, self._layout.gap, self.devicePixelRatioF())
+        lines = layout.lineCount()
+        top = layout.lineAt(0).y() if lines else 0.0  # a block laid out again starts at 0
+        stamp = (lines, top, left, width, self._layout.gap, self.devicePixelRatioF())
         cached = self._placed.get(number)
         if cached is not None and cached[0] == stamp:
             return cached[1]
