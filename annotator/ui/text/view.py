@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import math
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
@@ -27,6 +27,7 @@ from PySide6.QtGui import (
     QTextBlock,
     QTextCursor,
     QTextDocument,
+    QTextLayout,
     QTextLine,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
@@ -78,10 +79,11 @@ class AnnotatedTextView(QPlainTextEdit):
         self._last_emitted: tuple[int, int] | None = None
         self._press_point: QPointF | None = None
         self._captions: list[tuple[QRectF, int]] = []  # those painted last, for hit tests
-        # Each laid-out block's captions, and what their places depend on (its lines, the
-        # viewport's width, the caption gap, the pixel ratio): placing a caption costs a
-        # dozen Qt calls, and a screen of a busy article shows about seventy.
-        self._placed: dict[int, tuple[tuple, list[tuple[QRectF, int, str]]]] = {}
+        # Each laid-out block's captions by line, placed when the line is first painted, and
+        # what their places depend on (the block's lines, the viewport's width, the caption
+        # gap, the pixel ratio): placing a caption costs a dozen Qt calls, and a screen of a
+        # busy article shows about seventy.
+        self._placed: dict[int, tuple[tuple, dict[int, list[tuple[QRectF, int, str]]]]] = {}
 
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF() * 1.2, 12.0))
@@ -435,49 +437,60 @@ class AnnotatedTextView(QPlainTextEdit):
             span = self._index.get(key) if key is not None else None
             if span is not None and number in self._index.blocks_of(span):
                 self._paint_outline(painter, block, origin, span, style)
-        top, bottom = -origin.y(), self.viewport().height() - origin.y()
-        for rect, key, label in self._placed_captions(block, origin.x()):
-            if rect.bottom() < top or rect.top() > bottom:
-                continue
-            shown = rect.translated(0, origin.y())
-            painter.drawPixmap(shown.topLeft(), self._style.caption(label))
-            if key == self._current:
-                painter.setPen(QPen(self.palette().text().color(), 1.5))
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawRoundedRect(shown.adjusted(-1, -1, 1, 1), 4, 4)
-            captions.append((shown, key))
+        layout = block.layout()
+        first, last = self._visible_lines(layout, origin)
+        for number in range(first, last + 1):
+            for rect, key, label in self._placed_captions(block, number, origin.x()):
+                shown = rect.translated(0, origin.y())
+                painter.drawPixmap(shown.topLeft(), self._style.caption(label))
+                if key == self._current:
+                    painter.setPen(QPen(self.palette().text().color(), 1.5))
+                    painter.setBrush(Qt.BrushStyle.NoBrush)
+                    painter.drawRoundedRect(shown.adjusted(-1, -1, 1, 1), 4, 4)
+                captions.append((shown, key))
 
-    def _placed_captions(self, block: QTextBlock, left: float) -> list[tuple[QRectF, int, str]]:
-        """A caption above the start of each span starting in ``block`` (whose left edge is
-        at viewport x ``left``): (rect, span key, label), x in the viewport, y in the block.
-        Captions on one line never overlap: a caption starts right of the one before, and
-        none runs past the viewport's right edge."""
-        number = block.blockNumber()
+    def _visible_lines(self, layout: QTextLayout, origin: QPointF) -> tuple[int, int]:
+        """First and last line of ``layout`` on screen (first > last when none is)."""
+        lines = range(layout.lineCount())
+        top, bottom = -origin.y(), self.viewport().height() - origin.y()
+        first = bisect_left(lines, top, key=lambda i: layout.lineAt(i).rect().bottom())
+        last = bisect_right(lines, bottom, key=lambda i: layout.lineAt(i).y()) - 1
+        return first, last
+
+    def _placed_captions(
+        self, block: QTextBlock, number: int, left: float
+    ) -> list[tuple[QRectF, int, str]]:
+        """A caption above the start of each span starting on line ``number`` of ``block``
+        (whose left edge is at viewport x ``left``): (rect, span key, label), x in the
+        viewport, y in the block. Captions on a line never overlap: a caption starts right
+        of the one before, and none runs past the viewport's right edge."""
         layout = block.layout()
         width = self.viewport().width()
-        lines = layout.lineCount()
-        top = layout.lineAt(0).y() if lines else 0.0  # a block laid out again starts at 0
-        stamp = (lines, top, left, width, self._layout.gap, self.devicePixelRatioF())
-        cached = self._placed.get(number)
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
+        top = layout.lineAt(0).y()  # a block laid out again starts at 0
+        stamp = (layout.lineCount(), top, left, width, self._layout.gap, self.devicePixelRatioF())
+        lines = self._placed.get(block.blockNumber())
+        if lines is None or lines[0] != stamp:
+            lines = (stamp, {})
+            self._placed[block.blockNumber()] = lines
+        placed = lines[1].get(number)
+        if placed is not None:
+            return placed
         base = block.position()
-        start, end = self._index.block_range(number)
-        right_edges: dict[int, float] = {}
+        line = layout.lineAt(number)
+        start = self._offsets.from_qt(base + line.textStart())
+        end = self._offsets.from_qt(base + line.textStart() + line.textLength())
+        block_start, _ = self._index.block_range(block.blockNumber())
+        right_edge = -math.inf
         placed = []
-        for key, span in self._index.starting_in(number, start, end):
+        for key, span in self._index.starting_in(block.blockNumber(), max(start, block_start), end):
             position = self._offsets.to_qt(span.start) - base
-            line = layout.lineForTextPosition(position)
-            if not line.isValid():
-                continue
             size = self._style.caption(span.label).deviceIndependentSize()
-            x = left + line.cursorToX(position)[0]
-            x = max(x, right_edges.get(line.lineNumber(), x))
+            x = max(left + line.cursorToX(position)[0], right_edge)
             x = min(x, width - 1 - size.width())
             rect = QRectF(QPointF(x, line.y() - size.height() - 1), size)
-            right_edges[line.lineNumber()] = rect.right() + 2
+            right_edge = rect.right() + 2
             placed.append((rect, key, span.label))
-        self._placed[number] = (stamp, placed)
+        lines[1][number] = placed
         return placed
 
     def _paint_outline(
