@@ -10,8 +10,9 @@ Rules that hold after every call and every step (the tests check them):
 - After a relabel or a boundary move the same span stays current; after an add the new span
   is current; after a delete none is (see ``annotator.session.edits``).
 - Undoing or redoing a step made in another document opens that document.
-- What is shown is what the store holds: ``absorb`` re-reads what a ``Change`` names, and a
-  current span that no longer exists is dropped.
+- What is shown is what the store holds: ``absorb`` takes in what a ``Change`` names (as the
+  step that wrote it returned it, else read again), and a current span that no longer
+  exists is dropped.
 
 The session builds edits (``Command``s) but does not run them: the window's history does,
 so that undo, redo and word-step merging live in one place (a ``QUndoStack`` in the app).
@@ -19,6 +20,7 @@ so that undo, redo and word-step merging live in one place (a ``QUndoStack`` in 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from sqlalchemy.engine import Engine
@@ -49,10 +51,12 @@ class AnnotationSession:
         self.schema: LabelSchema = get_schema(engine)
         self.document: Document | None = None
         self.spans: dict[int, Span] = {}
+        self._keys: set[tuple[int, int, str]] = set()  # the spans' (start, end, label)
         self.status = Status.NEW
         self.current: int | None = None
         self.selection: Selection | None = None
         self._last_click: int | None = None
+        self._absorbed: tuple[Change, list[Span], list[int]] | None = None
 
     # the open document
 
@@ -63,11 +67,14 @@ class AnnotationSession:
         """
         document = get_document(self.engine, document_id)
         self.document = document
-        self.spans = _by_id(document_spans(self.engine, document_id, self.annotator))
+        self.spans = {}
+        self._keys = set()
+        self._put(document_spans(self.engine, document_id, self.annotator))
         self.status = get_status(self.engine, document_id, self.annotator)
         self.current = None
         self.selection = None
         self._last_click = None
+        self._absorbed = None
         return document
 
     def show(self, document_id: int) -> bool:
@@ -139,9 +146,7 @@ class AnnotationSession:
                 if snapped is None:
                     raise InvalidSpan("Nothing to tag there: the selection holds no word")
                 start, end = snapped
-            if any(
-                s.start == start and s.end == end and s.label == label for s in self.spans.values()
-            ):
+            if (start, end, label) in self._keys:
                 return None  # already tagged so: no step, and what could be redone stays
             return AddSpan(self, stored_id(document), Span(start, end, label))
         before = self.current_span
@@ -176,11 +181,21 @@ class AnnotationSession:
 
     # what the store reports
 
-    def absorb(self, change: Change) -> tuple[list[Span], list[int]]:
-        """Re-read what ``change`` names; returns the open document's spans that are new or
+    def absorb(
+        self, change: Change, stored: Sequence[Span] | None = None
+    ) -> tuple[list[Span], list[int]]:
+        """Take in what ``change`` names; returns the open document's spans that are new or
         changed, and the ids a view showing the document takes away before adding those:
-        every span id the change names, so that taking in one change twice (once by the step
-        that made it, once from the window's event) tells the views the same."""
+        every span id the change names.
+
+        ``stored``: the change's spans as the store returned them when it wrote them (none
+        for a deletion), so they are not read back; without it they are read. Taking in the
+        same change again (once by the step that made it, once from the window's event)
+        reads nothing and tells the views the same.
+        """
+        absorbed = self._absorbed
+        if absorbed is not None and absorbed[0] is change:
+            return absorbed[1], absorbed[2]
         if change.labels:
             self.schema = get_schema(self.engine)
         document = self.document
@@ -190,13 +205,26 @@ class AnnotationSession:
             self.status = get_status(self.engine, document.id, self.annotator)
         if document.id not in change.documents or not change.spans:
             return [], []
-        fresh = spans_by_id(self.engine, document.id, self.annotator, change.spans)
+        if stored is None:
+            fresh = spans_by_id(self.engine, document.id, self.annotator, change.spans)
+        else:
+            fresh = sorted(s for s in stored if s.id in change.spans)
         removed = sorted(change.spans)
         for span_id in removed:
-            self.spans.pop(span_id, None)
-        self.spans.update(_by_id(fresh))
+            gone = self.spans.pop(span_id, None)
+            if gone is not None:
+                self._keys.discard(gone.key)
+        self._put(fresh)
         self.select_span(self.current)
+        self._absorbed = (change, fresh, removed)
         return fresh, removed
+
+    def _put(self, spans: list[Span]) -> None:
+        """Hold stored ``spans`` (every stored span has an id), replacing none."""
+        for span in spans:
+            if span.id is not None:
+                self.spans[span.id] = span
+                self._keys.add(span.key)
 
     def stale(self) -> Change:
         """What differs between the open document as shown and as stored (after another

@@ -7,7 +7,8 @@ Every run goes through ``SessionEdit._run``, which holds the rules:
 - the step runs on its own document: undoing or redoing a step made in another document
   opens that document first;
 - the session takes in the step's ``Change`` before choosing a span, so what it shows is what
-  the store holds;
+  the store holds: each step hands over the spans the store returned when it wrote them, so
+  nothing is read back;
 - afterwards the span the step names is the current one (``chosen_after``): the same span
   after a relabel or a boundary move, the new span after an add, none after a delete.
 """
@@ -28,6 +29,10 @@ from annotator.store.status import Status, set_status
 if TYPE_CHECKING:
     from annotator.session.annotation import AnnotationSession
 
+Written = tuple[Change, list[Span]]
+"""What a step changed, and the spans it names as the store now holds them (none for a
+deleted span)."""
+
 
 class SessionEdit(Command):
     """A step on one document of ``session``, by the session's annotator at the time."""
@@ -44,20 +49,20 @@ class SessionEdit(Command):
     def undo(self) -> Change:
         return self._run(self.revert, done=False)
 
-    def apply(self) -> Change:
+    def apply(self) -> Written:
         raise NotImplementedError
 
-    def revert(self) -> Change:
+    def revert(self) -> Written:
         raise NotImplementedError
 
     def chosen_after(self, done: bool) -> int | None:
         """The span to make current once the step is done (``done``) or undone."""
         return self.session.current
 
-    def _run(self, step: Callable[[], Change], done: bool) -> Change:
+    def _run(self, step: Callable[[], Written], done: bool) -> Change:
         self.session.show(self.document_id)
-        change = step()
-        self.session.absorb(change)
+        change, stored = step()
+        self.session.absorb(change, stored)
         if not self.obsolete:
             self.session.select_span(self.chosen_after(done))
         return change
@@ -70,16 +75,16 @@ class AddSpan(SessionEdit):
         super().__init__(session, f"tag {span.label}", document_id)
         self.span = span
 
-    def apply(self) -> Change:
+    def apply(self) -> Written:
         stored, change = add_span(self.session.engine, self.document_id, self.annotator, self.span)
         if stored is None:
             self.obsolete = True
-        else:
-            self.span = stored
-        return change
+            return change, []
+        self.span = stored
+        return change, [stored]
 
-    def revert(self) -> Change:
-        return delete_span(self.session.engine, self._id(), self.annotator)[1]
+    def revert(self) -> Written:
+        return delete_span(self.session.engine, self._id(), self.annotator)[1], []
 
     def chosen_after(self, done: bool) -> int | None:
         return self._id() if done else None
@@ -100,14 +105,15 @@ class DeleteSpan(SessionEdit):
         self.span = span
         self.notes: list[Note] = []
 
-    def apply(self) -> Change:
+    def apply(self) -> Written:
         self.notes = span_notes(self.session.engine, self.span_id)
         self.span, change = delete_span(self.session.engine, self.span_id, self.annotator)
-        return change
+        return change, []
 
-    def revert(self) -> Change:
+    def revert(self) -> Written:
         engine = self.session.engine
-        return add_span(engine, self.document_id, self.annotator, self.span, self.notes)[1]
+        stored, change = add_span(engine, self.document_id, self.annotator, self.span, self.notes)
+        return change, [] if stored is None else [stored]
 
     def chosen_after(self, done: bool) -> int | None:
         return None if done else self.span_id
@@ -131,20 +137,21 @@ class UpdateSpan(SessionEdit):
     def is_move(self) -> bool:
         return self.before.label == self.after.label
 
-    def _write(self, span: Span) -> Change:
-        return update_span(
+    def _write(self, span: Span) -> Written:
+        stored, change = update_span(
             self.session.engine,
             self.span_id,
             self.annotator,
             start=span.start,
             end=span.end,
             label=span.label,
-        )[1]
+        )
+        return change, [stored]
 
-    def apply(self) -> Change:
+    def apply(self) -> Written:
         return self._write(self.after)
 
-    def revert(self) -> Change:
+    def revert(self) -> Written:
         return self._write(self.before)
 
     def chosen_after(self, done: bool) -> int | None:
@@ -172,8 +179,8 @@ class SetStatus(SessionEdit):
         self.before = before
         self.after = after
 
-    def apply(self) -> Change:
-        return set_status(self.session.engine, self.document_id, self.annotator, self.after)
+    def apply(self) -> Written:
+        return set_status(self.session.engine, self.document_id, self.annotator, self.after), []
 
-    def revert(self) -> Change:
-        return set_status(self.session.engine, self.document_id, self.annotator, self.before)
+    def revert(self) -> Written:
+        return set_status(self.session.engine, self.document_id, self.annotator, self.before), []

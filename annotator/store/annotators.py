@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal, overload
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.engine import Connection, Engine
 
 from annotator.core.errors import InvalidSpan
@@ -13,6 +13,7 @@ from annotator.store.engine import inserted_id, reading, writing
 from annotator.store.tables import ANNOTATOR
 
 NAME_MAX = 128
+_ID_OF = select(ANNOTATOR.c.id).where(ANNOTATOR.c.name == bindparam("name"))  # built once
 
 
 def clean_name(name: str) -> str:
@@ -32,9 +33,7 @@ def annotator_id(connection: Connection, name: str, create: bool) -> int | None:
 def annotator_id(connection: Connection, name: str, create: bool = True) -> int | None:
     """The id of annotator ``name``, created on first use when ``create``."""
     name = clean_name(name)
-    found = connection.execute(
-        select(ANNOTATOR.c.id).where(ANNOTATOR.c.name == name)
-    ).scalar_one_or_none()
+    found = connection.execute(_ID_OF, {"name": name}).scalar_one_or_none()
     if found is not None or not create:
         return found
     if name == GOLD:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import FromClause, Select, func, select
+from sqlalchemy import BindParameter, FromClause, Select, bindparam, func, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -38,22 +38,13 @@ class DocumentQuery:
     review: ReviewFilter | None = None
 
 
+_ANNOTATOR_ID = select(ANNOTATOR.c.id).where(ANNOTATOR.c.name == bindparam("name"))
+
+
 def _annotator_id(connection: Connection, name: str | None) -> int | None:
     if name is None:
         return None
-    return connection.execute(
-        select(ANNOTATOR.c.id).where(ANNOTATOR.c.name == name)
-    ).scalar_one_or_none()
-
-
-def _status_column(who: int | None) -> ColumnElement:
-    """The annotator's status of the document in the current row ('new' when never set)."""
-    return func.coalesce(
-        select(STATUS.c.status)
-        .where((STATUS.c.document_id == DOCUMENT.c.id) & (STATUS.c.annotator_id == who))
-        .scalar_subquery(),
-        Status.NEW.value,
-    )
+    return connection.execute(_ANNOTATOR_ID, {"name": name}).scalar_one_or_none()
 
 
 def _matching_ids(query: DocumentQuery, who: int | None) -> Select:
@@ -141,27 +132,44 @@ def position_of(engine: Engine, query: DocumentQuery, document_id: int, total: i
         return total - connection.execute(select(func.count()).select_from(after)).scalar_one()
 
 
+def _summaries() -> Select:
+    """The list rows of the documents ``ids`` with annotator ``who``'s status and span counts,
+    in id order."""
+    who: BindParameter[int] = bindparam("who")
+    status = func.coalesce(  # "new" when never set
+        select(STATUS.c.status)
+        .where((STATUS.c.document_id == DOCUMENT.c.id) & (STATUS.c.annotator_id == who))
+        .scalar_subquery(),
+        Status.NEW.value,
+    )
+    span_count = (
+        select(func.count())
+        .where((SPAN.c.document_id == DOCUMENT.c.id) & (SPAN.c.annotator_id == who))
+        .scalar_subquery()
+    )
+    return (
+        select(
+            DOCUMENT.c.id,
+            DOCUMENT.c.title,
+            DOCUMENT.c.meta,
+            DOCUMENT.c.length,
+            status.label("status"),
+            span_count.label("spans"),
+        )
+        .where(DOCUMENT.c.id.in_(bindparam("ids", expanding=True)))
+        .order_by(DOCUMENT.c.id)
+    )
+
+
+# Built once: every edit refreshes the edited document's row with it.
+_SUMMARIES = _summaries()
+
+
 def summaries_of(engine: Engine, annotator: str | None, ids: list[int]) -> list[DocumentSummary]:
     """The list rows of the given documents, in id order."""
     with reading(engine) as connection:
         who = _annotator_id(connection, annotator)
-        span_count = (
-            select(func.count())
-            .where((SPAN.c.document_id == DOCUMENT.c.id) & (SPAN.c.annotator_id == who))
-            .scalar_subquery()
-        )
-        rows = connection.execute(
-            select(
-                DOCUMENT.c.id,
-                DOCUMENT.c.title,
-                DOCUMENT.c.meta,
-                DOCUMENT.c.length,
-                _status_column(who).label("status"),
-                span_count.label("spans"),
-            )
-            .where(DOCUMENT.c.id.in_(ids))
-            .order_by(DOCUMENT.c.id)
-        )
+        rows = connection.execute(_SUMMARIES, {"who": who, "ids": list(ids)})
         return [summary_from_row(row) for row in rows]
 
 

@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Insert, create_engine
 from sqlalchemy.engine import Connection, Engine
@@ -145,9 +146,12 @@ def reading(engine: Engine) -> Iterator[Connection]:
         raise StoreError(describe_database_error(exc)) from exc
 
 
-def inserted_id(connection: Connection, statement: Insert) -> int:
-    """Run ``statement``, an insert of one row, and return the new row's id."""
-    key = connection.execute(statement).inserted_primary_key
+def inserted_id(
+    connection: Connection, statement: Insert, values: dict[str, Any] | None = None
+) -> int:
+    """Run ``statement``, an insert of one row (with ``values`` when given), and return the
+    new row's id."""
+    key = connection.execute(statement, values).inserted_primary_key
     assert key is not None, "a single-row insert has a primary key"
     return key[0]
 

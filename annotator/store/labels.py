@@ -26,8 +26,11 @@ def get_schema(engine: Engine) -> LabelSchema:
         return schema_of(connection)
 
 
+_IDS = select(LABEL.c.name, LABEL.c.id)  # built once: every span edit reads it
+
+
 def label_ids(connection: Connection) -> dict[str, int]:
-    return dict(connection.execute(select(LABEL.c.name, LABEL.c.id)).all())
+    return dict(connection.execute(_IDS).all())
 
 
 def save_label(engine: Engine, label: Label) -> Change:

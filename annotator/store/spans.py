@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection, Engine
 from annotator.core.errors import InvalidSpan, StoreError
 from annotator.core.review import Note
 from annotator.core.spans import Origin, Span, check_span
-from annotator.store.annotators import annotator_id, refuse_gold
+from annotator.store.annotators import annotator_id, clean_name, refuse_gold
 from annotator.store.changes import Change
 from annotator.store.engine import inserted_id, reading, writing
 from annotator.store.labels import label_ids
@@ -56,19 +56,41 @@ def document_spans(engine: Engine, document_id: int, annotator: str | None = Non
         return spans_of(connection, document_id, annotator)
 
 
+# The statements an edit runs, built once: a statement built anew on every call costs
+# SQLAlchemy ten times its execution (construction and cache key), on every keystroke.
+_LENGTH = select(DOCUMENT.c.length).where(DOCUMENT.c.id == bindparam("document_id"))
+_SPAN_BY_ID = select(*_SPAN_COLUMNS).select_from(_SPAN_FROM).where(SPAN.c.id == bindparam("id"))
+_SAME_SPAN = select(SPAN.c.id).where(
+    (SPAN.c.document_id == bindparam("document_id"))
+    & (SPAN.c.annotator_id == bindparam("annotator_id"))
+    & (SPAN.c.label_id == bindparam("label_id"))
+    & (SPAN.c.start == bindparam("start"))
+    & (SPAN.c.end == bindparam("end"))
+)
+_INSERT = insert(SPAN)
+_DELETE = SPAN.delete().where(SPAN.c.id == bindparam("id"))
+# (An update's parameters must not be named after columns, which name what it sets.)
+_UPDATE = (
+    SPAN.update()
+    .where(SPAN.c.id == bindparam("span"))
+    .values(
+        start=bindparam("to_start"),
+        end=bindparam("to_end"),
+        label_id=bindparam("to_label"),
+        updated=bindparam("stamp"),
+    )
+)
+
+
 def text_length(connection: Connection, document_id: int) -> int:
-    length = connection.execute(
-        select(DOCUMENT.c.length).where(DOCUMENT.c.id == document_id)
-    ).scalar_one_or_none()
+    length = connection.execute(_LENGTH, {"document_id": document_id}).scalar_one_or_none()
     if length is None:
         raise StoreError(f"document {document_id} no longer exists")
     return length
 
 
 def _span_row(connection: Connection, span_id: int):
-    row = connection.execute(
-        select(*_SPAN_COLUMNS).select_from(_SPAN_FROM).where(SPAN.c.id == span_id)
-    ).one_or_none()
+    row = connection.execute(_SPAN_BY_ID, {"id": span_id}).one_or_none()
     if row is None:
         raise StoreError("that span no longer exists: it was deleted elsewhere")
     return row
@@ -83,15 +105,9 @@ def _owned_row(connection: Connection, span_id: int, annotator: str):
 
 
 def _duplicate_id(connection: Connection, document_id: int, who: int, label: int, span: Span):
-    return connection.execute(
-        select(SPAN.c.id).where(
-            (SPAN.c.document_id == document_id)
-            & (SPAN.c.annotator_id == who)
-            & (SPAN.c.label_id == label)
-            & (SPAN.c.start == span.start)
-            & (SPAN.c.end == span.end)
-        )
-    ).scalar_one_or_none()
+    values = {"document_id": document_id, "annotator_id": who, "label_id": label}
+    values |= {"start": span.start, "end": span.end}
+    return connection.execute(_SAME_SPAN, values).scalar_one_or_none()
 
 
 def insert_span(
@@ -113,7 +129,7 @@ def insert_span(
     }
     if span_id is not None:
         values["id"] = span_id
-    return inserted_id(connection, insert(SPAN).values(**values))
+    return inserted_id(connection, _INSERT, values)
 
 
 def add_span(
@@ -122,9 +138,11 @@ def add_span(
     """Store ``span`` for ``annotator``; an exact duplicate is refused quietly (``None``).
 
     A span given with an id (an undone deletion coming back) keeps that id, and the
-    ``notes`` it had come back with it in the same transaction.
+    ``notes`` it had come back with it in the same transaction. The span returned is built
+    from what was written, not read back.
     """
     refuse_gold(annotator)
+    annotator = clean_name(annotator)
     with writing(engine) as connection:
         labels = label_ids(connection)
         check_span(span, text_length(connection, document_id), labels)
@@ -134,7 +152,7 @@ def add_span(
         new_id = insert_span(connection, document_id, who, labels[span.label], span, span.id)
         restore_notes(connection, notes)
         started = mark_started(connection, document_id, who)
-        stored = _to_span(_span_row(connection, new_id))
+    stored = Span(span.start, span.end, span.label, new_id, annotator, Origin(span.origin))
     return stored, Change(
         documents=frozenset({document_id}),
         spans=frozenset({new_id}),
@@ -147,7 +165,7 @@ def delete_span(engine: Engine, span_id: int, annotator: str) -> tuple[Span, Cha
     """Delete one of ``annotator``'s spans; returns it as it was, for undo."""
     with writing(engine) as connection:
         row = _owned_row(connection, span_id, annotator)
-        connection.execute(SPAN.delete().where(SPAN.c.id == span_id))
+        connection.execute(_DELETE, {"id": span_id})
     return _to_span(row), Change(documents=frozenset({row.document_id}), spans=frozenset({span_id}))
 
 
@@ -160,7 +178,8 @@ def update_span(
     end: int | None = None,
     label: str | None = None,
 ) -> tuple[Span, Change]:
-    """Move or relabel one of ``annotator``'s spans; returns the span as now stored."""
+    """Move or relabel one of ``annotator``'s spans; returns the span as now stored (built
+    from what was written, not read back)."""
     with writing(engine) as connection:
         row = _owned_row(connection, span_id, annotator)
         labels = label_ids(connection)
@@ -168,21 +187,18 @@ def update_span(
             start=row.start if start is None else start,
             end=row.end if end is None else end,
             label=row.label if label is None else label,
+            id=span_id,
+            annotator=row.annotator,
+            origin=Origin(row.origin),
         )
         check_span(moved, text_length(connection, row.document_id), labels)
         who = annotator_id(connection, annotator)
         clash = _duplicate_id(connection, row.document_id, who, labels[moved.label], moved)
         if clash is not None and clash != span_id:
             raise InvalidSpan("an identical span is already there")
-        connection.execute(
-            SPAN.update()
-            .where(SPAN.c.id == span_id)
-            .values(
-                start=moved.start, end=moved.end, label_id=labels[moved.label], updated=utcnow()
-            )
-        )
-        stored = _to_span(_span_row(connection, span_id))
-    return stored, Change(documents=frozenset({row.document_id}), spans=frozenset({span_id}))
+        values = {"span": span_id, "to_start": moved.start, "to_end": moved.end}
+        connection.execute(_UPDATE, values | {"to_label": labels[moved.label], "stamp": utcnow()})
+    return moved, Change(documents=frozenset({row.document_id}), spans=frozenset({span_id}))
 
 
 SPAN_TUPLE_COLUMNS = ("document_id", "annotator_id", "label_id", "start", "end", "origin")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.engine import Connection, Engine
 
 from annotator.store.annotators import annotator_id
@@ -20,11 +20,16 @@ class Status(StrEnum):
     SKIPPED = "skipped"
 
 
+# Built once: the first edit of a document and every status change run these.
+# (An update's parameters must not be named after columns, which name what it sets.)
+_ONE = (STATUS.c.document_id == bindparam("document")) & (STATUS.c.annotator_id == bindparam("who"))
+_STATUS_OF = select(STATUS.c.status).where(_ONE)
+_SET_STATUS = STATUS.update().where(_ONE).values(status=bindparam("to"), updated=bindparam("stamp"))
+
+
 def write_status(connection: Connection, document_id: int, annotator: int, status: Status) -> None:
-    where = (STATUS.c.document_id == document_id) & (STATUS.c.annotator_id == annotator)
-    updated = connection.execute(
-        STATUS.update().where(where).values(status=status, updated=utcnow())
-    )
+    keys = {"document": document_id, "who": annotator}
+    updated = connection.execute(_SET_STATUS, {**keys, "to": status, "stamp": utcnow()})
     if updated.rowcount == 0:
         connection.execute(
             insert(STATUS).values(document_id=document_id, annotator_id=annotator, status=status)
@@ -33,11 +38,8 @@ def write_status(connection: Connection, document_id: int, annotator: int, statu
 
 def mark_started(connection: Connection, document_id: int, annotator: int) -> bool:
     """Move a new document to in progress for ``annotator``; True if the status changed."""
-    current = connection.execute(
-        select(STATUS.c.status).where(
-            (STATUS.c.document_id == document_id) & (STATUS.c.annotator_id == annotator)
-        )
-    ).scalar_one_or_none()
+    keys = {"document": document_id, "who": annotator}
+    current = connection.execute(_STATUS_OF, keys).scalar_one_or_none()
     if current not in (None, Status.NEW):
         return False
     write_status(connection, document_id, annotator, Status.IN_PROGRESS)

@@ -23,6 +23,16 @@ if TYPE_CHECKING:
     from annotator.ui.workspace import Workspace
 
 SPAN_ID = Qt.ItemDataRole.UserRole
+_ROLES = frozenset(
+    int(role)
+    for role in (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        SPAN_ID,
+    )
+)  # the roles ``data`` answers: a paint asks for a dozen per cell, and most get None at once
 
 
 class SpanListModel(FlatTableModel):
@@ -32,7 +42,8 @@ class SpanListModel(FlatTableModel):
         super().__init__(parent)
         self._workspace = workspace
         self._text = ""
-        self._spans: list[Span] = []
+        self._spans: list[Span] = []  # in span order
+        self._by_id: dict[int | None, Span] = {}  # the same spans, to find their rows
         workspace.documentOpened.connect(self._on_document)
         workspace.spansUpdated.connect(self._on_update)
         workspace.labelsChanged.connect(self._on_labels)
@@ -46,19 +57,20 @@ class SpanListModel(FlatTableModel):
     def _reset(self, spans: list[Span]) -> None:
         self.beginResetModel()
         self._spans = sorted(spans)
+        self._by_id = {span.id: span for span in self._spans}
         self.endResetModel()
 
     def _on_update(self, added: list[Span], removed: list[int]) -> None:
-        gone = set(removed)
-        rows = [row for row, span in enumerate(self._spans) if span.id in gone] if gone else []
+        rows = sorted(row for row in map(self.row_of, removed) if row is not None)
         for row in reversed(rows):
             self.beginRemoveRows(QModelIndex(), row, row)
-            del self._spans[row]
+            del self._by_id[self._spans.pop(row).id]
             self.endRemoveRows()
         for span in added:
             row = bisect_left(self._spans, span)
             self.beginInsertRows(QModelIndex(), row, row)
             self._spans.insert(row, span)
+            self._by_id[span.id] = span
             self.endInsertRows()
 
     def _on_labels(self, _schema: object) -> None:
@@ -70,7 +82,7 @@ class SpanListModel(FlatTableModel):
         return len(self._spans)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._spans):
+        if role not in _ROLES or not index.isValid() or not 0 <= index.row() < len(self._spans):
             return None
         span = self._spans[index.row()]
         column = index.column()
@@ -92,7 +104,13 @@ class SpanListModel(FlatTableModel):
         return None
 
     def row_of(self, span_id: int) -> int | None:
-        return next((row for row, s in enumerate(self._spans) if s.id == span_id), None)
+        span = self._by_id.get(span_id)
+        if span is None:
+            return None
+        row = bisect_left(self._spans, span)
+        while self._spans[row].id != span_id:  # spans equal in order but another's id
+            row += 1
+        return row
 
 
 class SpanTable(QTableView):

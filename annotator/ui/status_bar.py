@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from annotator.ui.workspace import Workspace
 
 STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
+SAVED_TEXT = "✓ Saved"
 SAVED_COLOR = "#2f9e57"
 ERROR_COLOR = "#d6453d"
 
@@ -64,8 +65,9 @@ class WorkspaceStatusBar(QStatusBar):
         self.spans.setText(f"{count} span{'s' if count != 1 else ''}")
 
     def _on_saved(self) -> None:
-        self.saved.setStyleSheet(f"color: {SAVED_COLOR}; font-weight: 600;")
-        self.saved.setText("✓ Saved")
+        if self.saved.text() != SAVED_TEXT:  # a style sheet costs a re-polish: set it once
+            self.saved.setStyleSheet(f"color: {SAVED_COLOR}; font-weight: 600;")
+            self.saved.setText(SAVED_TEXT)
         self.saved.setToolTip(f"Committed to the database at {datetime.now():%H:%M:%S}")
 
     def _on_message(self, text: str, error: bool) -> None:

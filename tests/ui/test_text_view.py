@@ -256,6 +256,45 @@ def test_clicking_a_caption_picks_its_span(qtbot: QtBot) -> None:
     assert view.current_span_id() is None
 
 
+def _caption_point(view: AnnotatedTextView, offset: int) -> QPoint:
+    """A point on the caption of a span starting at ``offset`` (in the gap above its line)."""
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(utf16(view.text(), offset))
+    rect = view.cursorRect(cursor)
+    return QPoint(rect.x() + 4, rect.top() - 8)
+
+
+def test_captions_follow_added_and_removed_spans_and_rewrapped_lines(qtbot: QtBot) -> None:
+    first = "Karen Bass met ICE agents in Paramount on Friday, said the mayor’s office. "
+    text = first * 3 + "\n" + "Bill Essayli 🚨 spoke to Reuters about 44 arrests. " * 3
+    spans = [Span(0, 10, "actor", id=1), Span(15, 18, "agency", id=2)]
+    view = make_view(qtbot, text, spans)
+    view.grab()
+    later = text.index("Paramount", len(first))
+    view.update_spans(added=[Span(later, later + 7, "agency", id=9)])
+    view.grab()
+    with qtbot.waitSignal(view.captionClicked) as signal:
+        qtbot.mouseClick(
+            view.viewport(), Qt.MouseButton.LeftButton, pos=_caption_point(view, later)
+        )
+    assert signal.args == [9]
+    before = _caption_point(view, later)
+    view.resize(360, 400)
+    view.grab()
+    moved = _caption_point(view, later)
+    assert moved != before
+    with qtbot.waitSignal(view.captionClicked) as signal:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=moved)
+    assert signal.args == [9]
+    view.update_spans(removed=[9])
+    view.grab()
+    with qtbot.assertNotEmitted(view.captionClicked):
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=moved)
+    with qtbot.waitSignal(view.captionClicked) as signal:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=_caption_point(view, 15))
+    assert signal.args == [2]
+
+
 def test_tooltip_names_every_label_under_the_pointer(qtbot: QtBot) -> None:
     text = "“ICE out of Paramount,” a woman said."
     view = make_view(qtbot, text, [Span(1, 21, "quote", id=1), Span(1, 4, "agency", id=2)])

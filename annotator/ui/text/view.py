@@ -78,7 +78,12 @@ class AnnotatedTextView(QPlainTextEdit):
         self._hover: int | None = None
         self._last_emitted: tuple[int, int] | None = None
         self._press_point: QPointF | None = None
-        self._captions: list[tuple[QRectF, int]] = []
+        self._captions: list[tuple[QRectF, int]] = []  # those painted last, for hit tests
+        # Each laid-out block's captions by line, placed when the line is first painted, and
+        # what their places depend on (the block's lines, the viewport's width, the caption
+        # gap, the pixel ratio): placing a caption costs a dozen Qt calls, and a screen of a
+        # busy article shows about seventy.
+        self._placed: dict[int, tuple[tuple, dict[int, list[tuple[QRectF, int, str]]]]] = {}
 
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF() * 1.2, 12.0))
@@ -100,6 +105,7 @@ class AnnotatedTextView(QPlainTextEdit):
         self._hover = None
         self._last_emitted = None
         self._current = None
+        self._placed.clear()
         self.setPlainText(shown)
 
     def text(self) -> str:
@@ -110,14 +116,19 @@ class AnnotatedTextView(QPlainTextEdit):
         """Replace every span; re-highlights only blocks that had or now have spans."""
         touched = self._index.clear()
         touched |= self._index.add(spans)
-        self._highlighter.refresh(touched)
-        self.viewport().update()
+        self._refresh(touched)
 
     def update_spans(self, added: Sequence[Span] = (), removed: Sequence[int] = ()) -> None:
         """Remove spans by id, then add spans (an added id replaces the span it names)."""
         touched = self._index.remove(removed)
         touched |= self._index.add(added)
-        self._highlighter.refresh(touched)
+        self._refresh(touched)
+
+    def _refresh(self, blocks: set[int]) -> None:
+        """The spans of ``blocks`` changed: re-format and re-place their captions."""
+        self._highlighter.refresh(blocks)
+        for number in blocks:
+            self._placed.pop(number, None)
         self.viewport().update()
 
     def set_colors(self, colors: Mapping[str, str]) -> None:
@@ -361,6 +372,7 @@ class AnnotatedTextView(QPlainTextEdit):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
+            self._placed.clear()
             self._update_gap()
 
     def _caption_font(self) -> QFont:
@@ -375,16 +387,22 @@ class AnnotatedTextView(QPlainTextEdit):
         self.document().markContentsDirty(0, self.document().characterCount())
 
     def _visible_blocks(self) -> Iterator[tuple[QTextBlock, QPointF]]:
-        """Blocks on screen, with their top-left corner in viewport coordinates."""
+        """Blocks on screen, with their top-left corner in viewport coordinates.
+
+        Walked as QPlainTextEdit paints: from the first visible block down, adding heights.
+        (``blockBoundingGeometry`` walks from the first visible block on every call, which
+        made a screen of blocks cost a quadratic number of block rects.)
+        """
         bottom = self.viewport().rect().bottom()
         offset = self.contentOffset()
         block = self.firstVisibleBlock()
         while block.isValid():
-            geometry = self.blockBoundingGeometry(block).translated(offset)
-            if geometry.top() > bottom:
+            rect = self.blockBoundingRect(block).translated(offset)
+            if rect.top() > bottom:
                 return
             if block.isVisible():
-                yield block, geometry.topLeft()
+                yield block, rect.topLeft()
+            offset.setY(offset.y() + rect.height())
             block = block.next()
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -421,33 +439,16 @@ class AnnotatedTextView(QPlainTextEdit):
             if span is not None and number in self._index.blocks_of(span):
                 self._paint_outline(painter, block, origin, span, style)
         layout = block.layout()
-        base = block.position()
         first, last = self._visible_lines(layout, origin)
-        if first > last:
-            return
-        shown_from = self._offsets.from_qt(base + layout.lineAt(first).textStart())
-        end_line = layout.lineAt(last)
-        shown_to = self._offsets.from_qt(base + end_line.textStart() + end_line.textLength())
-        block_start, _ = self._index.block_range(number)
-        right_edges: dict[int, float] = {}
-        right_limit = self.viewport().width() - 1
-        for key, span in self._index.starting_in(number, max(shown_from, block_start), shown_to):
-            position = self._offsets.to_qt(span.start) - base
-            line = layout.lineForTextPosition(position)
-            pixmap = self._style.caption(span.label)
-            size = pixmap.deviceIndependentSize()
-            # PySide6's stub types QTextLine.cursorToX as object; it returns (x, cursor position).
-            x = origin.x() + line.cursorToX(position)[0]  # type: ignore[index]
-            x = max(x, right_edges.get(line.lineNumber(), x))
-            x = min(x, right_limit - size.width())
-            rect = QRectF(QPointF(x, origin.y() + line.y() - size.height() - 1), size)
-            right_edges[line.lineNumber()] = rect.right() + 2
-            painter.drawPixmap(rect.topLeft(), pixmap)
-            if key == self._current:
-                painter.setPen(QPen(self.palette().text().color(), 1.5))
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawRoundedRect(rect.adjusted(-1, -1, 1, 1), 4, 4)
-            captions.append((rect, key))
+        for number in range(first, last + 1):
+            for rect, key, label in self._placed_captions(block, number, origin.x()):
+                shown = rect.translated(0, origin.y())
+                painter.drawPixmap(shown.topLeft(), self._style.caption(label))
+                if key == self._current:
+                    painter.setPen(QPen(self.palette().text().color(), 1.5))
+                    painter.setBrush(Qt.BrushStyle.NoBrush)
+                    painter.drawRoundedRect(shown.adjusted(-1, -1, 1, 1), 4, 4)
+                captions.append((shown, key))
 
     def _visible_lines(self, layout: QTextLayout, origin: QPointF) -> tuple[int, int]:
         """First and last line of ``layout`` on screen (first > last when none is)."""
@@ -456,6 +457,43 @@ class AnnotatedTextView(QPlainTextEdit):
         first = bisect_left(lines, top, key=lambda i: layout.lineAt(i).rect().bottom())
         last = bisect_right(lines, bottom, key=lambda i: layout.lineAt(i).y()) - 1
         return first, last
+
+    def _placed_captions(
+        self, block: QTextBlock, number: int, left: float
+    ) -> list[tuple[QRectF, int, str]]:
+        """A caption above the start of each span starting on line ``number`` of ``block``
+        (whose left edge is at viewport x ``left``): (rect, span key, label), x in the
+        viewport, y in the block. Captions on a line never overlap: a caption starts right
+        of the one before, and none runs past the viewport's right edge."""
+        layout = block.layout()
+        width = self.viewport().width()
+        top = layout.lineAt(0).y()  # a block laid out again starts at 0
+        stamp = (layout.lineCount(), top, left, width, self._layout.gap, self.devicePixelRatioF())
+        lines = self._placed.get(block.blockNumber())
+        if lines is None or lines[0] != stamp:
+            lines = (stamp, {})
+            self._placed[block.blockNumber()] = lines
+        placed = lines[1].get(number)
+        if placed is not None:
+            return placed
+        base = block.position()
+        line = layout.lineAt(number)
+        start = self._offsets.from_qt(base + line.textStart())
+        end = self._offsets.from_qt(base + line.textStart() + line.textLength())
+        block_start, _ = self._index.block_range(block.blockNumber())
+        right_edge = -math.inf
+        placed = []
+        for key, span in self._index.starting_in(block.blockNumber(), max(start, block_start), end):
+            position = self._offsets.to_qt(span.start) - base
+            size = self._style.caption(span.label).deviceIndependentSize()
+            # PySide6's stub types QTextLine.cursorToX as object; it returns (x, cursor position).
+            x = max(left + line.cursorToX(position)[0], right_edge)  # type: ignore[index]
+            x = min(x, width - 1 - size.width())
+            rect = QRectF(QPointF(x, line.y() - size.height() - 1), size)
+            right_edge = rect.right() + 2
+            placed.append((rect, key, span.label))
+        lines[1][number] = placed
+        return placed
 
     def _paint_outline(
         self,
