@@ -11,6 +11,7 @@ from __future__ import annotations
 import glob
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,9 +24,18 @@ from annotator.core.labels import load_schema
 from annotator.core.review import GOLD
 from annotator.store import sqlite
 from annotator.store.meta import set_meta
-from annotator.store.tables import ANNOTATOR, LABEL, META, NOTE, SPAN_SOURCE
+from annotator.store.relation_types import add_relation_type_rows
+from annotator.store.tables import (
+    ANNOTATOR,
+    LABEL,
+    META,
+    NOTE,
+    RELATION,
+    RELATION_TYPE,
+    SPAN_SOURCE,
+)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 KEEP_BACKUPS = 3  # copies made before migrations: the newest are kept
 
 Migration = Callable[[Connection], None]
@@ -47,8 +57,26 @@ def _add_review(connection: Connection) -> None:
     SPAN_SOURCE.create(connection)
 
 
+def _add_relations(connection: Connection) -> None:
+    """v3: links between spans (a quote to its speaker) and the relation types they use.
+
+    The default relation types are added where the project's labels have them: a type keeps
+    only the labels the database has, and one left without a label at either end is skipped.
+    """
+    RELATION_TYPE.create(connection)
+    RELATION.create(connection)
+    labels = set(connection.execute(select(LABEL.c.name)).scalars())
+    kept = []
+    for relation in load_schema().relations.values():
+        heads = tuple(name for name in relation.heads if name in labels)
+        children = tuple(name for name in relation.children if name in labels)
+        if heads and children:
+            kept.append(replace(relation, heads=heads, children=children))
+    add_relation_type_rows(connection, kept)
+
+
 # MIGRATIONS[n] upgrades a database from version n - 1 to version n.
-MIGRATIONS: dict[int, Migration] = {2: _add_review}
+MIGRATIONS: dict[int, Migration] = {2: _add_review, 3: _add_relations}
 
 
 def read_version(connection: Connection) -> int | None:
@@ -77,6 +105,7 @@ def _create(connection: Connection) -> None:
             for position, label in enumerate(schema)
         ],
     )
+    add_relation_type_rows(connection, schema.relations.values())
     set_meta(connection, "schema_version", str(SCHEMA_VERSION))
 
 

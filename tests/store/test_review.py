@@ -15,6 +15,7 @@ from annotator.store import open_store
 from annotator.store.annotators import list_annotators
 from annotator.store.document_list import DocumentQuery, count_matching
 from annotator.store.documents import add_documents
+from annotator.store.migrations import SCHEMA_VERSION
 from annotator.store.notes import add_note, delete_note, document_notes, edit_note
 from annotator.store.review import (
     ReviewFilter,
@@ -75,7 +76,9 @@ def test_a_v1_database_is_backed_up_migrated_and_keeps_its_data(tmp_path) -> Non
     assert document_notes(engine, 1) == [note]
     engine.dispose()
     raw = sqlite3.connect(path)
-    assert raw.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("2",)
+    assert raw.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (
+        str(SCHEMA_VERSION),
+    )
     assert raw.execute("SELECT status FROM document_status").fetchall() == [("done",)]
     raw.close()
     backups = list(tmp_path.glob("team.db.v1-*.bak"))
