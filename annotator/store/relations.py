@@ -168,36 +168,61 @@ def _change(document_id: int, link_ids: Iterable[int]) -> Change:
     return Change(documents=frozenset({document_id}), links=frozenset(link_ids))
 
 
+def _insert_link(connection: Connection, document_id: int, who: int, link: Link) -> int | None:
+    """Insert a checked ``link`` (keeping its id when given); ``None`` for a duplicate."""
+    values = link_values(connection, document_id, who, link)
+    if _duplicate(connection, values):
+        return None
+    if link.id is not None:
+        values["id"] = link.id
+    return connection.execute(insert(RELATION).values(**values)).inserted_primary_key[0]
+
+
+def _take_owned(connection: Connection, link_id: int, annotator: str) -> Link:
+    link = _link_row(connection, link_id)
+    if link.annotator != annotator:
+        raise InvalidSpan(
+            f"that link belongs to {link.annotator}; annotators change only their own"
+        )
+    connection.execute(RELATION.delete().where(RELATION.c.id == link_id))
+    return link
+
+
 def add_link(
     engine: Engine, document_id: int, annotator: str, link: Link
 ) -> tuple[Link | None, Change]:
     """Store ``link`` in ``annotator``'s layer; an exact duplicate is refused quietly
     (``None``). A link given with an id (an undone unlink coming back) keeps that id."""
-    refuse_gold(annotator)
-    with writing(engine) as connection:
-        who = annotator_id(connection, annotator)
-        values = link_values(connection, document_id, who, link)
-        if _duplicate(connection, values):
-            return None, Change()
-        if link.id is not None:
-            values["id"] = link.id
-        new_id = connection.execute(insert(RELATION).values(**values)).inserted_primary_key[0]
-        stored = _link_row(connection, new_id)
-    return stored, _change(document_id, [new_id])
+    added, _, change = replace_links(engine, document_id, annotator, [], [link])
+    return (added[0] if added else None), change
 
 
 def delete_link(engine: Engine, link_id: int, annotator: str) -> tuple[Link, Change]:
     """Delete one of ``annotator``'s links; returns it as it was, for undo."""
     refuse_gold(annotator)
     with writing(engine) as connection:
-        link = _link_row(connection, link_id)
-        if link.annotator != annotator:
-            raise InvalidSpan(
-                f"that link belongs to {link.annotator}; annotators change only their own"
-            )
-        connection.execute(RELATION.delete().where(RELATION.c.id == link_id))
-    assert link.document_id is not None
-    return link, _change(link.document_id, [link_id])
+        link = _take_owned(connection, link_id, annotator)
+    return link, _change(link.document_id or 0, [link_id])
+
+
+def replace_links(
+    engine: Engine,
+    document_id: int,
+    annotator: str,
+    removed: Sequence[int],
+    added: Sequence[Link],
+) -> tuple[list[Link], list[Link], Change]:
+    """In one transaction, delete ``annotator``'s links ``removed`` and add ``added`` (checked,
+    duplicates skipped, ids kept when given): a relink and its undo are one step each.
+    Returns the links added as stored, the links removed as they were, and the change."""
+    refuse_gold(annotator)
+    with writing(engine) as connection:
+        taken = [_take_owned(connection, link_id, annotator) for link_id in removed]
+        who = annotator_id(connection, annotator)
+        new_ids = [_insert_link(connection, document_id, who, link) for link in added]
+        stored = [_link_row(connection, link_id) for link_id in new_ids if link_id is not None]
+    ids = [link.id for link in [*taken, *stored] if link.id is not None]
+    return stored, taken, _change(document_id, ids) if ids else Change()
 
 
 def take_span_links(connection: Connection, span_id: int) -> list[Link]:
