@@ -211,6 +211,14 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     for name, f in rows:
         cells = [str(f.spans), *map(_figure, (f.f1_exact, f.f1_overlap, f.kappa, f.alpha))]
         print(f"{name:16}" + "".join(f"{c:>12}" for c in cells))
+    if report.relations is not None and report.relations.overall.links:
+        columns = ("links", "P exact", "R exact", "F1 exact", "F1 overlap")
+        print(f"\n{'relation':16}" + "".join(f"{c:>12}" for c in columns))
+        links = [*report.relations.types.items(), ("overall", report.relations.overall)]
+        for name, r in links:
+            figures = (r.precision_exact, r.recall_exact, r.f1_exact, r.f1_overlap)
+            cells = [str(r.links), *map(_figure, figures)]
+            print(f"{name:16}" + "".join(f"{c:>12}" for c in cells))
     return 0
 
 

@@ -42,9 +42,12 @@ from dataclasses import asdict, dataclass, field
 from itertools import combinations
 from operator import itemgetter
 from statistics import fmean
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotator.core.spans import Span
+
+if TYPE_CHECKING:
+    from annotator.core.link_agreement import LinkReport
 
 OUTSIDE = "O"
 
@@ -225,10 +228,11 @@ class AgreementReport:
     overall: Figures
     labels: dict[str, Figures]
     pairs: list[PairAgreement] = field(default_factory=list)
+    relations: LinkReport | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape of ``annotator agreement --json``."""
-        return {
+        shape = {
             "annotators": list(self.annotators),
             "documents": self.documents,
             "overall": self.overall.as_dict(),
@@ -242,6 +246,9 @@ class AgreementReport:
                 for pair in self.pairs
             ],
         }
+        if self.relations is not None:
+            shape["relations"] = self.relations.as_dict()
+        return shape
 
 
 def _ratio(numerator: float, denominator: float) -> float | None:
