@@ -27,6 +27,16 @@ class ReadSpan(NamedTuple):
     origin: str = Origin.IMPORTED
 
 
+class ReadRelation(NamedTuple):
+    """A link as read from a file: its head and child spans as ``(start, end, label)`` (both
+    among the record's spans, of the same annotator) and the relation type."""
+
+    head: tuple[int, int, str]
+    child: tuple[int, int, str]
+    label: str
+    annotator: str | None = None
+
+
 ReadNote = tuple[str | None, str, tuple[int, int, str, str | None] | None, datetime | None]
 
 
@@ -49,7 +59,8 @@ class Record:
     ``statuses`` (annotator name -> status) come from ``native`` files. ``annotated``: the
     file gives the document's span list (maybe empty) rather than the text alone, so the
     importing annotator has worked on it: an empty list is a negative example, recorded
-    with an ``in_progress`` status so exports keep it.
+    with an ``in_progress`` status so exports keep it. ``relations``: links between the
+    record's spans.
     """
 
     document: Document
@@ -60,6 +71,7 @@ class Record:
     statuses: dict[str, str] = field(default_factory=dict)
     review: ReadReview | None = None
     annotated: bool = False
+    relations: list[ReadRelation] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,16 +21,9 @@ from annotator.core.review import GOLD
 from annotator.store import sqlite
 from annotator.store.engine import reading
 from annotator.store.labels import schema_of
+from annotator.store.relations import link_ends
 from annotator.store.status import Status
-from annotator.store.tables import (
-    ANNOTATOR,
-    DOCUMENT,
-    LABEL,
-    RELATION,
-    RELATION_TYPE,
-    SPAN,
-    STATUS,
-)
+from annotator.store.tables import ANNOTATOR, DOCUMENT, LABEL, RELATION, SPAN, STATUS
 
 
 class _Walk:
@@ -81,40 +74,6 @@ def _choose(connection: Connection, annotators: Sequence[str] | None) -> dict[st
     return chosen
 
 
-def _links(
-    chosen: Collection[int], labels: Sequence[str] | None, document_ids: Collection[int] | None
-) -> Select:
-    """The chosen annotators' links, by document: annotator, then the head's and the child's
-    (start, end, label) and the relation type; only links whose ends have ``labels``."""
-    head, child = SPAN.alias("head"), SPAN.alias("child")
-    head_label, child_label = LABEL.alias("head_label"), LABEL.alias("child_label")
-    query = (
-        select(
-            RELATION.c.document_id,
-            RELATION.c.annotator_id,
-            head.c.start,
-            head.c.end,
-            head_label.c.name,
-            child.c.start,
-            child.c.end,
-            child_label.c.name,
-            RELATION_TYPE.c.name,
-        )
-        .join(head, head.c.id == RELATION.c.head_id)
-        .join(child, child.c.id == RELATION.c.child_id)
-        .join(head_label, head_label.c.id == head.c.label_id)
-        .join(child_label, child_label.c.id == child.c.label_id)
-        .join(RELATION_TYPE, RELATION_TYPE.c.id == RELATION.c.type_id)
-        .where(RELATION.c.annotator_id.in_(chosen))
-        .order_by(RELATION.c.document_id)
-    )
-    if labels is not None:
-        query = query.where(head_label.c.name.in_(labels) & child_label.c.name.in_(labels))
-    if document_ids is not None:
-        query = query.where(RELATION.c.document_id.in_(document_ids))
-    return query
-
-
 def _documents(
     connection: Connection,
     chosen: dict[str, int],
@@ -150,18 +109,21 @@ def _documents(
         spans = spans.where(SPAN.c.document_id.in_(document_ids))
         statuses = statuses.where(STATUS.c.document_id.in_(document_ids))
     span_walk, status_walk = _Walk(connection, spans), _Walk(connection, statuses)
-    link_walk = _Walk(connection, _links(names, labels, document_ids))
+    links = link_ends(names, labels)
+    if document_ids is not None:
+        links = links.where(RELATION.c.document_id.in_(document_ids))
+    link_walk = _Walk(connection, links)
     for document_id, text in connection.execute(documents.execution_options(yield_per=50)):
         layers: dict[str, list[SpanKey]] = {
             names[who]: [] for _, who in status_walk.rows(document_id)
         }
         for row in span_walk.rows(document_id):
             layers.setdefault(names[row[1]], []).append(row[2:])
-        links: dict[str, list[LinkKey]] = {name: [] for name in layers}
+        found: dict[str, list[LinkKey]] = {name: [] for name in layers}
         for row in link_walk.rows(document_id):
-            links[names[row[1]]].append((row[2:5], row[5:8], row[8]))
+            found[names[row[1]]].append((row[3:6], row[6:9], row[9]))
         if len(layers) >= 2:
-            yield text, layers, links
+            yield text, layers, found
 
 
 def corpus_agreement(

@@ -7,9 +7,9 @@ span commands take them first so an undo can put them back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import Select, func, insert, or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from annotator.core.errors import InvalidSpan, StoreError
@@ -43,6 +43,42 @@ def _to_link(row) -> Link:
         document_id=row.document_id,
         annotator=row.annotator,
     )
+
+
+def link_ends(
+    annotator_ids: Collection[int] | None = None, labels: Collection[str] | None = None
+) -> Select:
+    """Links by document, as plain values: document, annotator id and name, the head's and
+    the child's (start, end, label), the relation type; only ``annotator_ids``' links and
+    links whose two ends have ``labels``, when given. Exports and agreement read these."""
+    head, child = SPAN.alias("head"), SPAN.alias("child")
+    head_label, child_label = LABEL.alias("head_label"), LABEL.alias("child_label")
+    query = (
+        select(
+            RELATION.c.document_id,
+            RELATION.c.annotator_id,
+            ANNOTATOR.c.name,
+            head.c.start,
+            head.c.end,
+            head_label.c.name,
+            child.c.start,
+            child.c.end,
+            child_label.c.name,
+            RELATION_TYPE.c.name,
+        )
+        .join(head, head.c.id == RELATION.c.head_id)
+        .join(child, child.c.id == RELATION.c.child_id)
+        .join(head_label, head_label.c.id == head.c.label_id)
+        .join(child_label, child_label.c.id == child.c.label_id)
+        .join(RELATION_TYPE, RELATION_TYPE.c.id == RELATION.c.type_id)
+        .join(ANNOTATOR, ANNOTATOR.c.id == RELATION.c.annotator_id)
+        .order_by(RELATION.c.document_id)
+    )
+    if annotator_ids is not None:
+        query = query.where(RELATION.c.annotator_id.in_(annotator_ids))
+    if labels is not None:
+        query = query.where(head_label.c.name.in_(labels) & child_label.c.name.in_(labels))
+    return query
 
 
 def _label_names(connection: Connection) -> list[str]:
