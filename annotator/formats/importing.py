@@ -173,7 +173,10 @@ def stage_steps(
     count = 0
     for item in items:
         if isinstance(item, Declaration):
-            item = writer.declare(item.labels, item.annotators, item.source, item.line) or item
+            item = (
+                writer.declare(item.labels, item.annotators, item.source, item.line, item.relations)
+                or item
+            )
         if isinstance(item, Problem):
             problems.append(item)
             if len(problems) >= max_problems:

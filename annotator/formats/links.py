@@ -49,3 +49,8 @@ def span_key(value: Any) -> SpanKey | None:
     if type(value) is not dict or type(value.get("label")) is not str:
         return None
     return (value.get("start"), value.get("end"), normalise_label(value["label"]))
+
+
+def link_end(key: SpanKey) -> dict[str, Any]:
+    """A link's end as written: ``{"start", "end", "label"}``."""
+    return {"start": key[0], "end": key[1], "label": key[2]}

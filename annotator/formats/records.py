@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from annotator.core.documents import Document
-from annotator.core.labels import Label
+from annotator.core.labels import Label, RelationType
 from annotator.core.review import Gold
 from annotator.core.spans import Origin
 
@@ -105,13 +105,14 @@ class ReadOptions:
 
 @dataclass(frozen=True, slots=True)
 class Declaration:
-    """What a file declares besides documents (a ``native`` header): its label schema and
-    annotators, created on import where the database lacks them."""
+    """What a file declares besides documents (a ``native`` header): its label schema (labels
+    and relation types) and annotators, created on import where the database lacks them."""
 
     labels: list[Label]
     annotators: list[str]
     source: str
     line: int
+    relations: list[RelationType] = field(default_factory=list)
 
 
 def parse_label_map(text: str) -> dict[str, str | None]:

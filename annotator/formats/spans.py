@@ -40,7 +40,7 @@ from annotator.formats.jsonl import (
     text_and_meta,
     unread_annotations,
 )
-from annotator.formats.links import distinct_links, read_links, span_key
+from annotator.formats.links import distinct_links, link_end, read_links, span_key
 from annotator.formats.offsets import Converter, converted, utf16_converter
 from annotator.formats.records import ReadOptions, ReadRelation, ReadSpan, Record, Skipped
 from annotator.formats.registry import register_reader, register_writer
@@ -207,10 +207,6 @@ def read_spans(path: Path, options: ReadOptions) -> Iterator[Record | Problem | 
     return records_of(path, partial(spans_items, options=options))
 
 
-def _end(key: tuple[int, int, str]) -> dict[str, Any]:
-    return {"start": key[0], "end": key[1], "label": key[2]}
-
-
 @register_writer("spans", "spans: character offsets (spaCy, Prodigy)", carries_annotator=True)
 def encode_spans(item: ExportItem, tally: ExportSummary) -> bytes:
     document = item.document
@@ -228,7 +224,7 @@ def encode_spans(item: ExportItem, tally: ExportSummary) -> bytes:
                 for start, end, label in spans
             ],
             "relations": [
-                {"head": _end(head), "child": _end(child), "label": label}
+                {"head": link_end(head), "child": link_end(child), "label": label}
                 for head, child, label in distinct_links(item)
             ],
             "meta": document.meta,

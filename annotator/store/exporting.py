@@ -23,7 +23,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from annotator.core.documents import Document
 from annotator.core.errors import AnnotatorError, InputError, Problem
-from annotator.core.labels import Label
+from annotator.core.labels import Label, RelationType
 from annotator.core.review import GOLD, Gold, Note
 from annotator.core.spans import Origin, Span
 from annotator.store.engine import reading
@@ -121,10 +121,12 @@ class ExportItem:
 
 @dataclass(frozen=True, slots=True)
 class ExportContext:
-    """What a file header may need: the label schema and the annotators selected."""
+    """What a file header may need: the label schema, its relation types and the annotators
+    selected."""
 
     labels: list[Label]
     annotators: list[str]
+    relations: list[RelationType] = field(default_factory=list)
 
 
 def _names(connection: Connection) -> list[str]:
@@ -271,8 +273,11 @@ def export_context(connection: Connection, selection: Selection) -> ExportContex
         query = query.where(ANNOTATOR.c.name.in_(_chosen(selection)))
     else:
         query = query.where(ANNOTATOR.c.name != GOLD)
+    schema = schema_of(connection)
     return ExportContext(
-        labels=list(schema_of(connection)), annotators=list(connection.execute(query).scalars())
+        labels=list(schema),
+        annotators=list(connection.execute(query).scalars()),
+        relations=list(schema.relations.values()),
     )
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from annotator.core.documents import Document
 from annotator.core.errors import InputError, InvalidSpan, Problem
-from annotator.core.labels import Label, RelationType, check_label
+from annotator.core.labels import Label, RelationType, check_label, check_relation_type
 from annotator.store.annotators import annotator_id, clean_name
 from annotator.store.changes import Change
 from annotator.store.engine import reading, writing
@@ -169,6 +169,7 @@ class ImportWriter:
         self._known = set(schema.names)
         self._relations = schema.relations
         self._new_relations: dict[str, tuple[set[str], set[str]]] = {}
+        self._declared: dict[str, RelationType] = {}
         self._hotkeys = {label.hotkey for label in schema if label.hotkey}
         self._labels = {name: n for n, name in enumerate(schema.names, start=1)}
         self._unknown: set[str] = set()
@@ -191,9 +192,15 @@ class ImportWriter:
         self._labels[label.name] = len(self._labels) + 1
 
     def declare(
-        self, labels: Sequence[Label], annotators: Sequence[str], source: str, line: int
+        self,
+        labels: Sequence[Label],
+        annotators: Sequence[str],
+        source: str,
+        line: int,
+        relations: Sequence[RelationType] = (),
     ) -> Problem | None:
-        """Plan to add the labels and annotators a file declares that the database lacks."""
+        """Plan to add the labels, relation types and annotators a file declares that the
+        database lacks."""
         for label in labels:
             if label.name in self._labels:
                 continue
@@ -202,6 +209,15 @@ class ImportWriter:
             except InvalidSpan as exc:
                 return Problem(f"cannot add the label: {exc}", source, line)
             self._plan_label(label)
+        for relation in relations:
+            if relation.name in self._relations:
+                continue
+            try:
+                check_relation_type(relation, self._labels)
+            except InvalidSpan as exc:
+                return Problem(f"cannot add the relation: {exc}", source, line)
+            self._declared[relation.name] = relation
+            self._new_relations[relation.name] = (set(relation.heads), set(relation.children))
         for name in annotators:
             problem = self._annotator_problem(name, source, line)
             if problem:
@@ -253,7 +269,7 @@ class ImportWriter:
         its links join, when asked to), or joining labels its type does not."""
         problems = []
         for head, child, name, _ in record.relations:
-            relation = self._relations.get(name)
+            relation = self._relations.get(name) or self._declared.get(name)
             if relation is None and self._add_missing:
                 heads, children = self._new_relations.setdefault(name, (set(), set()))
                 heads.add(head[2])
@@ -401,7 +417,9 @@ class ImportWriter:
         present = set(schema_of(connection).relations)
         for name, (heads, children) in self._new_relations.items():
             if name not in present:
-                relation = RelationType(name, tuple(sorted(heads)), tuple(sorted(children)))
+                relation = self._declared.get(name) or RelationType(
+                    name, tuple(sorted(heads)), tuple(sorted(children))
+                )
                 add_relation_type_rows(connection, [relation])
                 self.summary.labels_added.append(f"{name} (relation)")
 

@@ -10,11 +10,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from annotator.core.labels import Label, RelationType
 from annotator.core.relations import SPEAKER, Link
 from annotator.formats.importing import import_paths
 from annotator.formats.registry import get_format
 from annotator.store import open_store
-from annotator.store.relations import add_link, document_links
+from annotator.store.labels import get_schema, save_label
+from annotator.store.relations import add_link, document_links, save_relation_type
 from annotator.store.spans import document_spans
 from tests.formats.helpers import Doc, export_to, fill
 
@@ -32,7 +34,7 @@ PIECES = [
     "\n",
     "e\u0301",
 ]
-LINK_FORMATS = ["spans", "doccano-entities"]
+LINK_FORMATS = ["spans", "doccano-entities", "native"]
 
 
 @st.composite
@@ -87,3 +89,24 @@ def test_links_round_trip(fmt: str, case) -> None:
         export_to(second_store, second, fmt)
         second_store.dispose()
         assert second.read_bytes() == first.read_bytes()
+
+
+def test_native_brings_the_relation_types_a_database_lacks(tmp_path) -> None:
+    first_store = open_store(tmp_path / "first.db")
+    save_label(first_store, Label("cue", "#123456"))
+    cue = RelationType("cue", ("quote",), ("cue",), "The verb that introduces the quote.")
+    save_relation_type(first_store, cue)
+    text = "“Vete”, gritó Zoë."
+    fill(
+        first_store,
+        [Doc(text, [(1, 5, "quote", "ana", "manual"), (8, 13, "cue", "ana", "manual")])],
+    )
+    ids = [s.id for s in document_spans(first_store, 1)]
+    add_link(first_store, 1, "ana", Link(ids[0], ids[1], "cue"))
+    export_to(first_store, tmp_path / "n.jsonl", "native")
+    first_store.dispose()
+    second_store = open_store(tmp_path / "second.db")
+    import_paths(second_store, [tmp_path / "n.jsonl"], annotator="someone")
+    assert get_schema(second_store).relations["cue"] == cue
+    assert _link_keys(second_store) == {((1, 5, "quote"), (8, 13, "cue"), "cue")}
+    second_store.dispose()
