@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 
 from annotator.core.spans import Span
 
@@ -59,3 +60,48 @@ def propose_speakers(
             ranked.append((0 if end <= finish else 2, start - high, start, end, span))
     ranked.sort()
     return [entry[4] for entry in ranked]
+
+
+@dataclass(slots=True)
+class ProposalScore:
+    """How the speaker proposal did against a layer's links.
+
+    ``quotes``: quotes in the layer; ``attributed``: those with a speaker link; ``proposed``:
+    those the proposal names someone for; ``first_right``: those whose first proposal is one
+    of their speakers; ``reached``: attributed quotes whose speaker is among the candidates
+    (Tab reaches it), at ``ranks`` (1 = the first proposal)."""
+
+    documents: int = 0
+    quotes: int = 0
+    attributed: int = 0
+    proposed: int = 0
+    first_right: int = 0
+    reached: int = 0
+    ranks: int = 0
+
+    def add(self, proposals: list[Span], speakers: Collection[tuple[int, int, str]]) -> None:
+        """Count one quote: the proposals made for it and the keys of its true speakers."""
+        self.quotes += 1
+        self.attributed += bool(speakers)
+        self.proposed += bool(proposals)
+        rank = next((n for n, span in enumerate(proposals, 1) if span.key in speakers), None)
+        if rank is not None:
+            self.first_right += rank == 1
+            self.reached += 1
+            self.ranks += rank
+
+    def as_dict(self) -> dict[str, float | int | None]:
+        return {
+            "documents": self.documents,
+            "quotes": self.quotes,
+            "attributed": self.attributed,
+            "precision": _share(self.first_right, self.proposed),
+            "recall": _share(self.first_right, self.attributed),
+            "first_proposal_right": _share(self.first_right, self.quotes),
+            "speaker_among_candidates": _share(self.reached, self.attributed),
+            "mean_rank": _share(self.ranks, self.reached),
+        }
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
