@@ -34,7 +34,7 @@ PIECES = [
     "\n",
     "e\u0301",
 ]
-LINK_FORMATS = ["spans", "doccano-entities", "native", "brat"]
+LINK_FORMATS = ["spans", "doccano-entities", "native", "brat", "labelstudio"]
 
 
 @st.composite
