@@ -211,6 +211,33 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     for name, f in rows:
         cells = [str(f.spans), *map(_figure, (f.f1_exact, f.f1_overlap, f.kappa, f.alpha))]
         print(f"{name:16}" + "".join(f"{c:>12}" for c in cells))
+    if report.relations is not None and report.relations.overall.links:
+        columns = ("links", "P exact", "R exact", "F1 exact", "F1 overlap")
+        print(f"\n{'relation':16}" + "".join(f"{c:>12}" for c in columns))
+        links = [*report.relations.types.items(), ("overall", report.relations.overall)]
+        for name, r in links:
+            figures = (r.precision_exact, r.recall_exact, r.f1_exact, r.f1_overlap)
+            cells = [str(r.links), *map(_figure, figures)]
+            print(f"{name:16}" + "".join(f"{c:>12}" for c in cells))
+    return 0
+
+
+def cmd_attribution_evaluate(args: argparse.Namespace) -> int:
+    from annotator.core.review import GOLD
+    from annotator.store.attribution import evaluate_proposals
+
+    layer = args.annotator or GOLD
+    figures = evaluate_proposals(_engine(args), layer).as_dict()
+    if args.json:
+        print(json.dumps({"layer": layer, **figures}, ensure_ascii=False))
+        return 0
+    print(
+        f"speaker proposal against {layer}'s links: {figures['quotes']} quotes "
+        f"({figures['attributed']} attributed) in {figures['documents']} documents"
+    )
+    for name in ("precision", "recall", "first_proposal_right", "speaker_among_candidates"):
+        print(f"  {name.replace('_', ' '):26} {_figure(figures[name])}")
+    print(f"  {'mean rank when reached':26} {_figure(figures['mean_rank'])}")
     return 0
 
 
@@ -324,6 +351,21 @@ def _add_suggest_commands(commands, common: argparse.ArgumentParser) -> None:
         + "; ".join(f"{k.name}: {k.description}" for k in SUGGESTERS.values())
         + ")",
     )
+    attribution = commands.add_parser(
+        "attribution", parents=[common], help="quote attribution: how good the speaker proposal is"
+    )
+    attribution_actions = attribution.add_subparsers(dest="action", metavar="ACTION", required=True)
+    proposal = attribution_actions.add_parser(
+        "evaluate",
+        parents=[common],
+        help="score the speaker proposal against a layer's links",
+        description="Propose a speaker for every quote of the layer (the nearest actor or agency "
+        "in the quote's sentence, else before it, else after) and compare with the layer's "
+        "speaker links: precision, recall and the share of quotes whose first proposal is right. "
+        "--annotator NAME scores against NAME's links (default: the gold layer).",
+    )
+    proposal.add_argument("--json", action="store_true", help="print JSON for scripts")
+    proposal.set_defaults(handler=cmd_attribution_evaluate)
     evaluate = actions.add_parser(
         "evaluate",
         parents=[common, which],

@@ -89,7 +89,7 @@ def test_a_terminal_gets_a_progress_bar(db_path: Path, tmp_path: Path) -> None:
     assert b"documents: 1" in shown
 
 
-def test_brat_relations_are_refused_or_counted_with_skip_unsupported(
+def test_brat_relations_of_an_unknown_type_are_refused_or_added_with_add_labels(
     db_path: Path, tmp_path: Path
 ) -> None:
     folder = tmp_path / "brat"
@@ -101,16 +101,15 @@ def test_brat_relations_are_refused_or_counted_with_skip_unsupported(
     )
     refused = run("import", str(folder), db=db_path)
     assert refused.returncode == 1
-    assert refused.stderr.startswith(f"annotator: {folder / 'a.ann'}:3: brat relations")
-    done = run("import", str(folder), "--skip-unsupported", db=db_path)
+    assert refused.stderr.startswith(f"annotator: {folder / 'a.ann'}: unknown relation 'in'")
+    done = run("import", str(folder), "--add-labels", db=db_path)
     assert done.returncode == 0, done.stderr
-    assert "files: 1" in done.stdout and "documents: 1 added" in done.stdout
-    assert "not read: 1 brat relations (R lines)" in done.stdout
+    assert "links: 1 added" in done.stdout and "in (relation)" in done.stdout
     out = tmp_path / "out"
     exported = run("export", "--format", "brat", "-o", str(out), db=db_path)
     assert exported.returncode == 0, exported.stderr
     assert (out / "a.ann").read_text(encoding="utf-8") == (
-        "T1\tagency 0 3\tICE\nT2\tlocation 7 16\tParamount\n"
+        "T1\tagency 0 3\tICE\nT2\tlocation 7 16\tParamount\nR1\tin Arg1:T1 Arg2:T2\n"
     )
     conll = tmp_path / "out.conll"
     assert run("export", "--format", "conll", "-o", str(conll), db=db_path).returncode == 0

@@ -42,9 +42,12 @@ from dataclasses import asdict, dataclass, field
 from itertools import combinations
 from operator import itemgetter
 from statistics import fmean
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from annotator.core.spans import Span
+
+if TYPE_CHECKING:
+    from annotator.core.link_agreement import LinkReport
 
 # A coder's value in an agreement table: a label, or whether it is one label once collapsed.
 _Value = TypeVar("_Value", str, bool)
@@ -228,10 +231,11 @@ class AgreementReport:
     overall: Figures
     labels: dict[str, Figures]
     pairs: list[PairAgreement] = field(default_factory=list)
+    relations: LinkReport | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape of ``annotator agreement --json``."""
-        return {
+        shape = {
             "annotators": list(self.annotators),
             "documents": self.documents,
             "overall": self.overall.as_dict(),
@@ -245,6 +249,9 @@ class AgreementReport:
                 for pair in self.pairs
             ],
         }
+        if self.relations is not None:
+            shape["relations"] = self.relations.as_dict()
+        return shape
 
 
 def _ratio(numerator: float, denominator: float) -> float | None:

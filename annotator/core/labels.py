@@ -1,4 +1,5 @@
-"""The label schema: names, colours, hotkeys and guidelines."""
+"""The label schema: names, colours, hotkeys and guidelines, and the relation types that join
+spans of given labels (``speaker``: from a ``quote`` to the ``actor`` or ``agency`` who said it)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,20 @@ class Label:
     guideline: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class RelationType:
+    """A kind of link from a span labelled one of ``heads`` to a span labelled one of
+    ``children``."""
+
+    name: str
+    heads: tuple[str, ...]
+    children: tuple[str, ...]
+    guideline: str = ""
+
+    def joins(self, head_label: str, child_label: str) -> bool:
+        return head_label in self.heads and child_label in self.children
+
+
 def normalise_label(name: str) -> str:
     """The one spelling of a label name read from a file or typed: trimmed, lower case
     (``" PER"`` and ``"per"`` are one label)."""
@@ -41,10 +56,28 @@ def check_label(label: Label) -> None:
         raise InvalidSpan(f"label {label.name!r}: hotkey {label.hotkey!r} must be one key")
 
 
-class LabelSchema:
-    """An ordered set of labels with unique names and hotkeys."""
+def check_relation_type(relation: RelationType, labels: Iterable[str]) -> None:
+    """Raise ``InvalidSpan`` if the relation type's name is unusable or it joins a label
+    that is not in ``labels`` (or no label at one end)."""
+    if not _NAME.match(relation.name):
+        raise InvalidSpan(
+            f"relation name {relation.name!r} must be lowercase letters, digits, '-' or '_', "
+            "starting with a letter, at most 32 characters"
+        )
+    known = set(labels)
+    for end, names in (("from", relation.heads), ("to", relation.children)):
+        if not names:
+            raise InvalidSpan(f"relation {relation.name!r} joins no label at its {end!r} end")
+        unknown = [name for name in names if name not in known]
+        if unknown:
+            raise InvalidSpan(f"relation {relation.name!r} names unknown label {unknown[0]!r}")
 
-    def __init__(self, labels: Iterable[Label]) -> None:
+
+class LabelSchema:
+    """An ordered set of labels with unique names and hotkeys, and the relation types
+    (unique names) that join them."""
+
+    def __init__(self, labels: Iterable[Label], relations: Iterable[RelationType] = ()) -> None:
         self._labels: dict[str, Label] = {}
         hotkeys: dict[str, str] = {}
         for label in labels:
@@ -59,6 +92,12 @@ class LabelSchema:
             if label.hotkey:
                 hotkeys[label.hotkey] = label.name
             self._labels[label.name] = label
+        self.relations: dict[str, RelationType] = {}
+        for relation in relations:
+            check_relation_type(relation, self._labels)
+            if relation.name in self.relations:
+                raise InvalidSpan(f"relation {relation.name!r} is defined twice")
+            self.relations[relation.name] = relation
 
     def __iter__(self) -> Iterator[Label]:
         return iter(self._labels.values())
@@ -86,16 +125,28 @@ def resources_dir() -> Path:
 
 
 def load_schema(path: Path | None = None) -> LabelSchema:
-    """Read a label schema from a TOML file (default: ``resources/labels.toml``)."""
+    """Read a label schema, relation types included, from a TOML file (default:
+    ``resources/labels.toml``)."""
     path = path or resources_dir() / "labels.toml"
     with path.open("rb") as handle:
         data = tomllib.load(handle)
     return LabelSchema(
-        Label(
-            name=entry["name"],
-            color=entry["color"],
-            hotkey=str(entry.get("hotkey", "")),
-            guideline=entry.get("guideline", ""),
-        )
-        for entry in data.get("labels", [])
+        (
+            Label(
+                name=entry["name"],
+                color=entry["color"],
+                hotkey=str(entry.get("hotkey", "")),
+                guideline=entry.get("guideline", ""),
+            )
+            for entry in data.get("labels", [])
+        ),
+        (
+            RelationType(
+                name=entry["name"],
+                heads=tuple(entry["from"]),
+                children=tuple(entry["to"]),
+                guideline=entry.get("guideline", ""),
+            )
+            for entry in data.get("relations", [])
+        ),
     )

@@ -6,10 +6,11 @@ it. The text is read byte-exact (no stripping, no date marker, CRLF kept).
 
 brat's lines cannot hold a line break, so brat stores a span that crosses lines as fragments
 split at the line breaks (``0 3;4 7``, its text joined by a space). Fragments separated only
-by line breaks are read as the one span they are, and written that way. Any other
-discontinuous span, and ``R`` (relations), ``E`` (events), ``A``/``M`` (attributes), ``N``
+by line breaks are read as the one span they are, and written that way. ``R1<TAB>speaker
+Arg1:T3 Arg2:T5`` links two spans (Arg1 the head: the quote; Arg2 the child: its speaker).
+Any other discontinuous span, and ``E`` (events), ``A``/``M`` (attributes), ``N``
 (normalisations) and ``*`` (equivalences) lines, are refused with file and line, or counted as
-not read with ``--skip-unsupported``: the store holds spans and notes only.
+not read with ``--skip-unsupported``: the store holds spans, links and notes only.
 
 Offsets are counted in the text as stored. When they only fit the text with each CRLF counted
 as one character (brat itself reads with universal newlines), they are read that way and
@@ -29,15 +30,23 @@ from annotator.core.labels import normalise_label
 from annotator.core.review import clean_note
 from annotator.formats.exporting import distinct_spans
 from annotator.formats.jsonl import offsets_problem
+from annotator.formats.links import distinct_links
 from annotator.formats.plaintext import read_utf8
-from annotator.formats.records import ReadNote, ReadOptions, ReadReview, ReadSpan, Record, Skipped
+from annotator.formats.records import (
+    ReadNote,
+    ReadOptions,
+    ReadRelation,
+    ReadReview,
+    ReadSpan,
+    Record,
+    Skipped,
+)
 from annotator.formats.registry import Tally, register_folder_writer, register_reader
 from annotator.store.exporting import ExportContext, ExportItem
 
 TEXT_SUFFIX, ANN_SUFFIX = ".txt", ".ann"
 NOTE_TYPE = "AnnotatorNotes"
 UNSUPPORTED = {
-    "R": "brat relations (R lines)",
     "E": "brat events (E lines)",
     "A": "brat attributes (A lines)",
     "M": "brat attributes (M lines)",
@@ -46,6 +55,8 @@ UNSUPPORTED = {
 }
 DISCONTINUOUS = "brat discontinuous spans (T lines with fragments)"
 OTHER_NOTES = "brat notes not on a kept span (# lines)"
+OTHER_LINKS = "brat relations not between kept spans (R lines)"
+_ARGUMENTS = re.compile(r"(\S+) Arg1:(\S+) Arg2:(\S+)")
 _LINE_BREAKS = re.compile(r"[\r\n]+")
 _NUMBER = re.compile(r"[0-9]+")
 
@@ -179,6 +190,7 @@ def read_pair(path: Path, options: ReadOptions) -> Iterator[Record | Problem | S
     bounds: list[_Bound] = []
     defined: set[str] = set()
     notes: list[tuple[int, str, str, str]] = []
+    relations: list[tuple[int, str, str, str, str]] = []
     out: list[Problem | Skipped] = []
     for line, ident, data, tail in _lines(ann):
         kind = ident[:1]
@@ -198,6 +210,13 @@ def read_pair(path: Path, options: ReadOptions) -> Iterator[Record | Problem | S
                 out.append(_unsupported(reason, options, ann_source, line))
             else:
                 notes.append((line, ident, parts[1], tail or ""))
+        elif kind == "R":
+            match = _ARGUMENTS.fullmatch(data.strip())
+            if match is None:
+                reason = f"{ident}: a relation is 'TYPE Arg1:T1 Arg2:T2', got {data!r}"
+                out.append(Problem(reason, ann_source, line))
+            else:
+                relations.append((line, ident, *match.groups()))
         elif kind in UNSUPPORTED:
             out.append(_unsupported(UNSUPPORTED[kind], options, ann_source, line))
         else:
@@ -225,6 +244,19 @@ def read_pair(path: Path, options: ReadOptions) -> Iterator[Record | Problem | S
                 out.append(Problem(f"{ident}: {exc}", ann_source, line))
                 continue
             read_notes.append((None, cleaned, (span.start, span.end, span.label, None), None))
+    links = []
+    for line, ident, name, head, child in relations:
+        ends = (spans.get(head), spans.get(child))
+        missing = [end for end in (head, child) if end not in defined]
+        if missing:
+            out.append(
+                Problem(f"{ident}: {missing[0]} is not defined in this file", ann_source, line)
+            )
+        elif None in ends:
+            out.append(_unsupported(OTHER_LINKS, options, ann_source, line))
+        else:
+            head_key, child_key = (span[:3] for span in ends)
+            links.append(ReadRelation(head_key, child_key, normalise_label(name)))
     yield from out
     if any(isinstance(item, Problem) for item in out):
         return
@@ -235,6 +267,7 @@ def read_pair(path: Path, options: ReadOptions) -> Iterator[Record | Problem | S
         spans=sorted(set(spans.values())),
         review=ReadReview(notes=read_notes) if read_notes else None,
         annotated=True,
+        relations=links,
     )
 
 
@@ -246,6 +279,7 @@ def read_brat(path: Path, options: ReadOptions) -> Iterator[Record | Problem | S
 LINE_EDGE = "starting or ending with a line break (brat lines cannot hold it)"
 DOCUMENT_NOTES = "notes on a whole document (brat notes belong to a span)"
 NOTES_ELSEWHERE = "notes on spans not in this export"
+LINKS_ELSEWHERE = "links to spans not in this export"
 NOTE_LINES = "line breaks in notes (written as spaces: a brat note is one line)"
 _UNSAFE = re.compile(r"[^\w.-]+")
 
@@ -277,13 +311,20 @@ def _file_stem(document: Document, taken: set[str]) -> str:
 
 
 def encode_configuration(context: ExportContext) -> list[tuple[str, bytes]]:
-    """brat's ``annotation.conf`` (the labels as entity types; overlapping and nested spans
-    allowed) and ``visual.conf`` (their colours), so brat opens the folder as it is."""
+    """brat's ``annotation.conf`` (the labels as entity types, the relation types with the
+    labels they join; overlapping and nested spans allowed) and ``visual.conf`` (their
+    colours), so brat opens the folder as it is."""
     names = [label.name for label in context.labels]
+    relations = "".join(
+        f"{r.name}\tArg1:{'|'.join(r.heads)}, Arg2:{'|'.join(r.children)}\n"
+        for r in context.relations
+    )
     annotation = (
         "[entities]\n"
         + "".join(f"{name}\n" for name in names)
-        + "\n[relations]\n<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n"
+        + "\n[relations]\n"
+        + relations
+        + "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n"
         + "\n[events]\n\n[attributes]\n"
     )
     visual = "[labels]\n\n[drawing]\n" + "".join(
@@ -309,6 +350,11 @@ def encode_brat(item: ExportItem, tally: Tally, taken: set[str]) -> list[tuple[s
         quoted = " ".join(text[s:e] for s, e in fragments)
         lines.append(f"{ident}\t{label} {offsets}\t{quoted}\n")
     tally.wrote(label for _, _, label in ids)
+    for number, (head, child, label) in enumerate(distinct_links(item), start=1):
+        if head not in ids or child not in ids:
+            tally.skipped(LINKS_ELSEWHERE)
+            continue
+        lines.append(f"R{number}\t{label} Arg1:{ids[head]} Arg2:{ids[child]}\n")
     written = 0
     for note, span in item.notes:
         target = ids.get(span[:3]) if span else None

@@ -3,7 +3,8 @@
 Read: ``{"text", "label": [[start, end, "label"], ...]}`` (also under ``"labels"``, as
 doccano's own test data and common doccano utilities write it); the relation layout
 ``{"text", "entities": [{"id", "label", "start_offset", "end_offset"}], "relations": [...]}``
-(relations are counted as not read: the store has none yet); and the older download layout
+whose relations ``{"id", "from_id", "to_id", "type"}`` link two entities; and the older
+download layout
 ``{"text", "annotations": [{"label": <label id>, "start_offset", "end_offset", "user"}]}``,
 whose numeric label ids need names (``--map 1=actor,...``) and whose users become annotators
 ``doccano-<user>`` unless an annotator is named. Offsets are code points unless the file
@@ -11,7 +12,8 @@ counts UTF-16 units (``--offsets utf16``; doccano issue 2290). Any other field t
 like annotations is refused rather than ignored.
 
 Written as ``{"id", "text", "label": [[start, end, "label"], ...], "meta"}`` (``doccano``) or
-in the relation layout (``doccano-entities``; ``relations`` is always empty).
+in the relation layout (``doccano-entities``: entities numbered from 1, and the links between
+them as relations).
 """
 
 from __future__ import annotations
@@ -36,14 +38,14 @@ from annotator.formats.jsonl import (
     text_and_meta,
     unread_annotations,
 )
+from annotator.formats.links import distinct_links, read_links
 from annotator.formats.offsets import converted, utf16_converter
-from annotator.formats.records import ReadOptions, ReadSpan, Record, Skipped
+from annotator.formats.records import ReadOptions, ReadRelation, ReadSpan, Record, Skipped
 from annotator.formats.registry import Tally, register_reader, register_writer
 from annotator.formats.spans import document_of
 from annotator.store.exporting import ExportItem
 
 LAYOUTS = ("label", "labels", "entities", "annotations")
-RELATIONS = "doccano relations (not stored yet)"
 SINGULAR = {"label": "label", "labels": "label", "entities": "entity", "annotations": "annotation"}
 OBJECT_FIELDS = ("start_offset", "end_offset", "label")
 
@@ -174,13 +176,47 @@ def doccano_items(
     if isinstance(spans, Problem):
         yield spans
         return
-    if relations:
-        yield Skipped(RELATIONS, len(relations))
+    links = _relations(relations or [], layout, spans, source, line)
+    if isinstance(links, Problem):
+        yield links
+        return
     document = document_of(obj, text, meta, path, line)
     annotated = any(name in obj for name in LAYOUTS)
     yield Record(
-        document=document, source=source, line=line, spans=sorted(spans), annotated=annotated
+        document=document,
+        source=source,
+        line=line,
+        spans=sorted(spans),
+        annotated=annotated,
+        relations=links,
     )
+
+
+def _relations(
+    relations: list,
+    layout: tuple[str, list] | None,
+    spans: list[ReadSpan],
+    source: str,
+    line: int,
+) -> list[ReadRelation] | Problem:
+    """The links of a line: relations name the ids of its entities."""
+    if not relations:
+        return []
+    if layout is None or layout[0] != "entities":
+        return Problem("field 'relations' needs 'entities' with ids to link", source, line)
+    ids = {
+        item.get("id"): (span.start, span.end, span.label)
+        for item, span in zip(layout[1], spans, strict=True)
+    }
+    found = []
+    for index, item in enumerate(relations):
+        problem = object_problem(
+            item, ("from_id", "to_id", "type"), f"relation {index}", source, line
+        )
+        if problem:
+            return problem
+        found.append((ids.get(item["from_id"]), ids.get(item["to_id"]), item["type"]))
+    return read_links(found, spans, source, line)
 
 
 def looks_like_doccano(obj: dict[str, Any]) -> bool:
@@ -217,7 +253,11 @@ def _doccano_line(item: ExportItem, tally: Tally, entities: bool) -> bytes:
             {"id": index, "label": label, "start_offset": start, "end_offset": end}
             for index, (start, end, label) in enumerate(spans, start=1)
         ]
-        layout["relations"] = []
+        ids = {span: index for index, span in enumerate(spans, start=1)}
+        layout["relations"] = [
+            {"id": index, "from_id": ids[head], "to_id": ids[child], "type": label}
+            for index, (head, child, label) in enumerate(distinct_links(item), start=1)
+        ]
     else:
         layout["label"] = [list(span) for span in spans]
     layout["meta"] = document.meta

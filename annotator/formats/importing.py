@@ -136,8 +136,8 @@ def read_records(
 
 
 def _mapped(items: Iterable[Item], label_map: dict[str, str | None]) -> Iterator[Item]:
-    """``items`` with each span's label renamed; a label mapped to ``None`` drops its spans,
-    counted as skipped."""
+    """``items`` with each span's label renamed (in links too); a label mapped to ``None``
+    drops its spans and their links, counted as skipped."""
     for item in items:
         if not isinstance(item, Record) or not any(s.label in label_map for s in item.spans):
             yield item
@@ -149,7 +149,17 @@ def _mapped(items: Iterable[Item], label_map: dict[str, str | None]) -> Iterator
                 yield Skipped(f"{span.label} spans (mapped to nothing)")
             else:
                 kept.append(span._replace(label=new))
-        yield replace(item, spans=kept)
+        links = []
+        for link in item.relations:
+            head = label_map.get(link.head[2], link.head[2])
+            child = label_map.get(link.child[2], link.child[2])
+            if head is None or child is None:
+                yield Skipped(f"{link.label} links to spans mapped to nothing")
+            else:
+                links.append(
+                    link._replace(head=(*link.head[:2], head), child=(*link.child[:2], child))
+                )
+        yield replace(item, spans=kept, relations=links)
 
 
 def stage_steps(
@@ -166,7 +176,10 @@ def stage_steps(
     count = 0
     for item in items:
         if isinstance(item, Declaration):
-            item = writer.declare(item.labels, item.annotators, item.source, item.line) or item
+            item = (
+                writer.declare(item.labels, item.annotators, item.source, item.line, item.relations)
+                or item
+            )
         if isinstance(item, Problem):
             problems.append(item)
             if len(problems) >= max_problems:

@@ -12,9 +12,11 @@ JSON export: a JSON array of tasks (not JSON Lines)::
 The text is the one string in ``data`` (``--text-field`` picks it when there are several).
 Each annotation's ``completed_by`` becomes an annotator (``labelstudio-<id>``, or the e-mail
 of a ``completed_by`` object) unless an annotator is named on import; a submitted annotation
-marks the document done for its annotator. Cancelled annotations, relations, other result
-types and predictions (unless asked for: then spans of origin ``suggested``, one annotator per
-model version) are counted as not read. ``value.text`` must be the text at the offsets. Label
+marks the document done for its annotator. A ``relation`` result links the two span results
+it names (its one label is the relation type; ``direction: left`` swaps head and child).
+Cancelled annotations, relations without exactly one label, other result types and
+predictions (unless asked for: then spans of origin ``suggested``, one annotator per model
+version) are counted as not read. ``value.text`` must be the text at the offsets. Label
 Studio's browser front end counts offsets in UTF-16 units: read files with emoji before spans
 with ``--offsets utf16``.
 
@@ -61,7 +63,7 @@ from annotator.formats.jsonl import (
     unread_annotations,
 )
 from annotator.formats.offsets import Converter, converted, utf16_converter
-from annotator.formats.records import ReadOptions, ReadSpan, Record, Skipped
+from annotator.formats.records import ReadOptions, ReadRelation, ReadSpan, Record, Skipped
 from annotator.formats.registry import Tally, register_reader, register_writer
 from annotator.formats.spans import document_of
 from annotator.store.exporting import ExportItem
@@ -71,7 +73,7 @@ Item = Record | Problem | Skipped
 TASK_FIELDS = {"data", "meta", "annotations", "completions", "predictions", "drafts"}
 MIN_FIELDS = {"id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time"}
 CANCELLED = "cancelled Label Studio annotations (spans not read)"
-RELATIONS = "Label Studio relations (not stored yet)"
+UNLABELLED = "Label Studio relations without exactly one label"
 PREDICTIONS = "Label Studio predictions (import them with --predictions)"
 DRAFTS = "Label Studio drafts (not submitted)"
 USER = re.compile(r"labelstudio-(\d+)")
@@ -126,7 +128,8 @@ def _results(
     source: str,
     line: int,
 ) -> Iterator[ReadSpan | Skipped | Problem]:
-    """The spans of ``labels`` results; other results counted as not read.
+    """The spans of ``labels`` results and the links of ``relation`` results between them;
+    other results counted as not read.
 
     A well-formed span takes one pass of plain tests; the checks that say what is wrong
     run only when something is."""
@@ -135,7 +138,12 @@ def _results(
         return
     size = len(text)
     names: dict[str, str] = {}
+    ids: dict[Any, tuple[int, int, str]] = {}
+    relations = []
     for index, result in enumerate(results):
+        if type(result) is dict and result.get("type") == "relation":
+            relations.append((index, result))
+            continue
         value = result.get("value") if type(result) is dict else None
         if type(value) is dict and result.get("type") == "labels":
             start, end, labels = value.get("start"), value.get("end"), value.get("labels")
@@ -156,11 +164,42 @@ def _results(
                     if name is None:
                         name = names[label] = normalise_label(label)
                     yield ReadSpan(start, end, name, who, origin)
+                if len(labels) == 1 and "id" in result:
+                    ids[result["id"]] = (start, end, name)
                 continue
         checked = _checked_result(result, text, convert, f"{where} result {index}", source, line)
         yield checked
         if isinstance(checked, Problem):
             return
+    for index, result in relations:
+        yield _relation(result, ids, who, f"{where} result {index}", source, line)
+
+
+def _relation(
+    result: dict[str, Any],
+    ids: dict[Any, tuple[int, int, str]],
+    who: str | None,
+    here: str,
+    source: str,
+    line: int,
+) -> ReadRelation | Skipped | Problem:
+    """A link between two span results of the annotation; one without exactly one label
+    (Label Studio allows none) is counted as not read."""
+    labels = result.get("labels")
+    if not isinstance(labels, list) or len(labels) != 1 or type(labels[0]) is not str:
+        return Skipped(UNLABELLED)
+    ends = []
+    for name in ("from_id", "to_id"):
+        key = ids.get(result.get(name))
+        if key is None:
+            reason = (
+                f"{here}: {name} {result.get(name)!r} is not a one-label span of this annotation"
+            )
+            return Problem(reason, source, line)
+        ends.append(key)
+    if result.get("direction") == "left":
+        ends.reverse()
+    return ReadRelation(ends[0], ends[1], normalise_label(labels[0]), who)
 
 
 def _checked_result(
@@ -168,8 +207,6 @@ def _checked_result(
 ) -> Skipped | Problem:
     """What a result that is not a well-formed ``labels`` span is: a count or a problem."""
     kind = result.get("type") if isinstance(result, dict) else None
-    if kind == "relation":
-        return Skipped(RELATIONS)
     if not isinstance(result, dict):
         return Problem(f"{here} must be an object", source, line)
     if kind != "labels":
@@ -245,6 +282,7 @@ def _record(
     line: int,
 ) -> Iterator[Item]:
     spans: set[ReadSpan] = set()
+    links: set[ReadRelation] = set()
     statuses: dict[str, str] = {}
     for part in layers:
         if isinstance(part, Problem):
@@ -254,11 +292,18 @@ def _record(
             yield part
         elif isinstance(part, ReadSpan):
             spans.add(part)
+        elif isinstance(part, ReadRelation):
+            links.add(part)
         elif part[1] == Status.DONE or part[0] not in statuses:
             statuses[part[0]] = part[1]
     document = document_of(obj, text, meta, path, line)
     yield Record(
-        document=document, source=str(path), line=line, spans=sorted(spans), statuses=statuses
+        document=document,
+        source=str(path),
+        line=line,
+        spans=sorted(spans),
+        statuses=statuses,
+        relations=sorted(links),
     )
 
 
@@ -389,6 +434,16 @@ def _result(start: int, end: int, label: str, text: str, number: int) -> dict[st
     }
 
 
+def _link(head: str, child: str, label: str) -> dict[str, Any]:
+    return {
+        "type": "relation",
+        "from_id": head,
+        "to_id": child,
+        "direction": "right",
+        "labels": [label],
+    }
+
+
 def completed_by(name: str) -> int | dict[str, str]:
     """How Label Studio names the annotator: its user id, or a member's e-mail."""
     match = USER.fullmatch(name)
@@ -417,16 +472,23 @@ def encode_labelstudio(item: ExportItem, tally: Tally) -> bytes:
         made = [s for s in item.spans if s[3] == who and s[4] != Origin.SUGGESTED]
         suggested = [s for s in item.spans if s[3] == who and s[4] == Origin.SUGGESTED]
         results = []
+        ids = {}
         for start, end, label, _, _ in made + suggested:
             number += 1
             results.append(_result(start, end, label, text, number))
+            ids[(start, end, label)] = results[-1]["id"]
+        links = [
+            _link(ids[head], ids[child], label)
+            for head, child, label, owner in item.links
+            if owner == who and head in ids and child in ids
+        ]
         tally.wrote(span[2] for span in made + suggested)
         status = item.statuses.get(who)
         if made or status in (Status.DONE, Status.SKIPPED):
             annotation: dict[str, Any] = {} if who == GOLD else {"completed_by": completed_by(who)}
             annotation["was_cancelled"] = not made and status == Status.SKIPPED
             annotation["ground_truth"] = who == GOLD
-            annotation["result"] = results[: len(made)]
+            annotation["result"] = results[: len(made)] + links
             annotations.append(annotation)
         if suggested:
             predictions.append({"model_version": who, "result": results[len(made) :]})

@@ -2,21 +2,25 @@
 
 Every line is a JSON object with a ``"type"``. The first is the header::
 
-    {"type": "header", "format": "annotator-native", "version": 1,
-     "labels": [{"name", "color", "hotkey", "guideline"}], "annotators": [...]}
+    {"type": "header", "format": "annotator-native", "version": 2,
+     "labels": [{"name", "color", "hotkey", "guideline"}],
+     "relations": [{"name", "from": [label, ...], "to": [label, ...], "guideline"}],
+     "annotators": [...]}
 
 then one line per document::
 
     {"type": "document", "id", "sha256", "title", "text", "source", "meta",
      "statuses": {"annotator": "done"},
      "spans": [{"start", "end", "label", "annotator", "origin"}],
+     "relations": [{"head": {"start", "end", "label"}, "child": {...}, "label", "annotator"}],
      "gold": [{"start", "end", "label", "sources": [annotator, ...]}], "reviewed": bool,
      "notes": [{"annotator", "text", "created", "span": {"start", "end", "label",
                 "annotator"} or null}]}
 
 New kinds of line (say, the review layer's gold spans and comments) get a new ``type`` and a
 reader in ``LINE_READERS``; a change that older readers cannot skip safely bumps ``VERSION``,
-and a reader refuses files newer than it understands rather than half-reading them.
+and a reader refuses files newer than it understands rather than half-reading them (version 2
+added links between spans: ``relations``).
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ import orjson
 
 from annotator.core.documents import Document, text_sha256
 from annotator.core.errors import Problem
-from annotator.core.labels import Label
+from annotator.core.labels import Label, RelationType
 from annotator.core.review import GOLD, Gold
 from annotator.core.spans import Origin, Span
 from annotator.formats.jsonl import (
@@ -42,10 +46,12 @@ from annotator.formats.jsonl import (
     text_and_meta,
     unread_annotations,
 )
+from annotator.formats.links import link_end, read_links, span_key
 from annotator.formats.records import (
     Declaration,
     ReadNote,
     ReadOptions,
+    ReadRelation,
     ReadReview,
     ReadSpan,
     Record,
@@ -55,7 +61,7 @@ from annotator.store.exporting import ExportContext, ExportItem
 from annotator.store.status import Status
 
 FORMAT = "annotator-native"
-VERSION = 1
+VERSION = 2
 ORIGINS = {origin.value for origin in Origin}
 STATUSES = {status.value for status in Status}
 
@@ -76,6 +82,15 @@ def encode_header(context: ExportContext) -> bytes:
                     "guideline": lab.guideline,
                 }
                 for lab in context.labels
+            ],
+            "relations": [
+                {
+                    "name": relation.name,
+                    "from": list(relation.heads),
+                    "to": list(relation.children),
+                    "guideline": relation.guideline,
+                }
+                for relation in context.relations
             ],
             "annotators": context.annotators,
         },
@@ -100,6 +115,10 @@ def encode_native(item: ExportItem, tally: Tally) -> bytes:
             "spans": [
                 {"start": s, "end": e, "label": label, "annotator": who, "origin": origin}
                 for s, e, label, who, origin in item.spans
+            ],
+            "relations": [
+                {"head": link_end(head), "child": link_end(child), "label": label, "annotator": who}
+                for head, child, label, who in item.links
             ],
             "gold": [
                 {
@@ -129,7 +148,7 @@ def encode_native(item: ExportItem, tally: Tally) -> bytes:
 
 def _header(obj: dict[str, Any], path: Path, line: int) -> Declaration | Problem:
     source = str(path)
-    unread = unread_annotations(obj, {"labels"}, "native", source, line)
+    unread = unread_annotations(obj, {"labels", "relations"}, "native", source, line)
     if unread:
         return unread
     version = obj.get("version")
@@ -157,12 +176,40 @@ def _header(obj: dict[str, Any], path: Path, line: int) -> Declaration | Problem
     annotators = obj.get("annotators", [])
     if not isinstance(annotators, list) or not all(isinstance(a, str) for a in annotators):
         return Problem("header: 'annotators' must be a list of names", source, line)
-    return Declaration(labels=labels, annotators=annotators, source=source, line=line)
+    relations = []
+    for entry in obj.get("relations", []):
+        relation = _relation_type(entry)
+        if relation is None:
+            return Problem(
+                f"header: relation {entry!r} needs a name, 'from' and 'to'", source, line
+            )
+        relations.append(relation)
+    return Declaration(
+        labels=labels, annotators=annotators, source=source, line=line, relations=relations
+    )
+
+
+def _names(value: Any) -> tuple[str, ...] | None:
+    if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+        return None
+    return tuple(value)
+
+
+def _relation_type(entry: Any) -> RelationType | None:
+    """A relation type of the header, or ``None`` if a part is missing or of the wrong kind."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+        return None
+    heads, children = _names(entry.get("from")), _names(entry.get("to"))
+    if heads is None or children is None:
+        return None
+    return RelationType(entry["name"], heads, children, str(entry.get("guideline", "")))
 
 
 def _document(obj: dict[str, Any], path: Path, line: int) -> Record | Problem:
     source = str(path)
-    unread = unread_annotations(obj, {"spans", "gold", "notes"}, "native", source, line)
+    unread = unread_annotations(
+        obj, {"spans", "gold", "notes", "relations"}, "native", source, line
+    )
     if unread:
         return unread
     got = text_and_meta(obj, source, line)
@@ -207,6 +254,9 @@ def _document(obj: dict[str, Any], path: Path, line: int) -> Record | Problem:
     review = _review(obj, text, source, line)
     if isinstance(review, Problem):
         return review
+    links = _links(obj.get("relations", []), spans, source, line)
+    if isinstance(links, Problem):
+        return links
     document = Document(
         text=text, title=title, meta=meta, source=str(obj.get("source", f"{path.name}:{line}"))
     )
@@ -217,7 +267,33 @@ def _document(obj: dict[str, Any], path: Path, line: int) -> Record | Problem:
         spans=spans,
         statuses=dict(statuses),
         review=review,
+        relations=links,
     )
+
+
+def _links(
+    value: Any, spans: list[ReadSpan], source: str, line: int
+) -> list[ReadRelation] | Problem:
+    """Each annotator's links, their ends among that annotator's spans."""
+    if not isinstance(value, list):
+        return Problem("field 'relations' must be a list", source, line)
+    by_annotator: dict[Any, list] = {}
+    for index, item in enumerate(value):
+        problem = object_problem(
+            item, ("head", "child", "label", "annotator"), f"relation {index}", source, line
+        )
+        if problem:
+            return problem
+        found = (span_key(item["head"]), span_key(item["child"]), item["label"])
+        by_annotator.setdefault(item["annotator"], []).append(found)
+    links = []
+    for who, found in by_annotator.items():
+        mine = [span for span in spans if span.annotator == who]
+        read = read_links(found, mine, source, line)
+        if isinstance(read, Problem):
+            return read
+        links.extend(read)
+    return links
 
 
 def _review(obj: dict[str, Any], text: str, source: str, line: int) -> ReadReview | Problem:

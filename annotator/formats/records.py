@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from annotator.core.documents import Document
-from annotator.core.labels import Label
+from annotator.core.labels import Label, RelationType
 from annotator.core.review import Gold
 from annotator.core.spans import Origin
 
@@ -25,6 +25,16 @@ class ReadSpan(NamedTuple):
     label: str
     annotator: str | None = None
     origin: str = Origin.IMPORTED
+
+
+class ReadRelation(NamedTuple):
+    """A link as read from a file: its head and child spans as ``(start, end, label)`` (both
+    among the record's spans, of the same annotator) and the relation type."""
+
+    head: tuple[int, int, str]
+    child: tuple[int, int, str]
+    label: str
+    annotator: str | None = None
 
 
 ReadNote = tuple[str | None, str, tuple[int, int, str, str | None] | None, datetime | None]
@@ -49,7 +59,8 @@ class Record:
     ``statuses`` (annotator name -> status) come from ``native`` files. ``annotated``: the
     file gives the document's span list (maybe empty) rather than the text alone, so the
     importing annotator has worked on it: an empty list is a negative example, recorded
-    with an ``in_progress`` status so exports keep it.
+    with an ``in_progress`` status so exports keep it. ``relations``: links between the
+    record's spans.
     """
 
     document: Document
@@ -60,6 +71,7 @@ class Record:
     statuses: dict[str, str] = field(default_factory=dict)
     review: ReadReview | None = None
     annotated: bool = False
+    relations: list[ReadRelation] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,13 +105,14 @@ class ReadOptions:
 
 @dataclass(frozen=True, slots=True)
 class Declaration:
-    """What a file declares besides documents (a ``native`` header): its label schema and
-    annotators, created on import where the database lacks them."""
+    """What a file declares besides documents (a ``native`` header): its label schema (labels
+    and relation types) and annotators, created on import where the database lacks them."""
 
     labels: list[Label]
     annotators: list[str]
     source: str
     line: int
+    relations: list[RelationType] = field(default_factory=list)
 
 
 def parse_label_map(text: str) -> dict[str, str | None]:

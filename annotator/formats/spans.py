@@ -1,6 +1,8 @@
 """The ``spans`` format: one document per line with its labelled character spans.
 
-``{"id", "title", "text", "spans": [{"start", "end", "label", "text"}], "meta": {...}}``,
+``{"id", "title", "text", "spans": [{"start", "end", "label", "text"}], "relations": [{"head",
+"child", "label"}], "meta": {...}}``, each link's head and child a ``{"start", "end", "label"}``
+of one of the spans,
 offsets in code points, end exclusive, spans sorted by (start, end, label): the layout spaCy's
 ``Doc.char_span`` and Prodigy's span recipes read. Nested and overlapping spans are kept (they
 belong in spaCy's ``doc.spans[key]``). A line with only ``text`` imports as a document without
@@ -9,7 +11,7 @@ spans.
 Prodigy's examples are read too: only ``"answer": "accept"`` gives spans; the spans of
 rejected and ignored examples are counted as not read and the answer is kept in the
 document's ``meta``; ``_annotator_id`` names the annotator (unless one is named on import);
-relations and choice answers are counted as not read.
+Prodigy's token-indexed relations and choice answers are counted as not read.
 """
 
 from __future__ import annotations
@@ -37,8 +39,9 @@ from annotator.formats.jsonl import (
     text_and_meta,
     unread_annotations,
 )
+from annotator.formats.links import distinct_links, link_end, read_links, span_key
 from annotator.formats.offsets import Converter, converted, utf16_converter
-from annotator.formats.records import ReadOptions, ReadSpan, Record, Skipped
+from annotator.formats.records import ReadOptions, ReadRelation, ReadSpan, Record, Skipped
 from annotator.formats.registry import Tally, register_reader, register_writer
 from annotator.store.exporting import ExportItem
 
@@ -113,13 +116,33 @@ def _answered(
         skipped.append(Skipped(reason, len(spans)))
         spans = []
     relations = obj.get("relations")
-    if filled(relations):
-        if not isinstance(relations, list):
-            return Problem("field 'relations' must be a list", source, line)
+    if filled(relations) and not _ours(relations):
         skipped.append(Skipped("Prodigy relations (not stored yet)", len(relations)))
     if filled(obj.get("accept")):
         skipped.append(Skipped("Prodigy choice answers ('accept'; text classification)"))
     return spans, skipped
+
+
+def _ours(relations: list) -> bool:
+    """Links written by the ``spans`` writer (ends as span objects), not Prodigy's."""
+    return all(type(item) is dict and type(item.get("head")) is dict for item in relations)
+
+
+def _relations(
+    obj: dict[str, Any], spans: list[ReadSpan], source: str, line: int
+) -> list[ReadRelation] | Problem:
+    relations = obj.get("relations")
+    if not filled(relations):
+        return []
+    if not isinstance(relations, list):
+        return Problem("field 'relations' must be a list", source, line)
+    if obj.get("answer") in ("reject", "ignore") or not _ours(relations):
+        return []
+    found = [
+        (span_key(item["head"]), span_key(item.get("child")), item.get("label"))
+        for item in relations
+    ]
+    return read_links(found, spans, source, line)
 
 
 def spans_items(
@@ -141,6 +164,10 @@ def spans_items(
         yield answered
         return
     spans, skipped = answered
+    links = _relations(obj, spans, source, line)
+    if isinstance(links, Problem):
+        yield links
+        return
     yield from skipped
     if "answer" in obj:
         meta = {**meta, "answer": obj["answer"]}
@@ -158,6 +185,7 @@ def spans_items(
         spans=spans,
         annotator=annotator,
         annotated="spans" in obj,
+        relations=links,
     )
 
 
@@ -195,6 +223,10 @@ def encode_spans(item: ExportItem, tally: Tally) -> bytes:
             "spans": [
                 {"start": start, "end": end, "label": label, "text": text[start:end]}
                 for start, end, label in spans
+            ],
+            "relations": [
+                {"head": link_end(head), "child": link_end(child), "label": label}
+                for head, child, label in distinct_links(item)
             ],
             "meta": document.meta,
         },

@@ -18,12 +18,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from annotator.core.relations import Link
 from annotator.core.review import Note
 from annotator.core.spans import Span
 from annotator.session.command import Command
 from annotator.store.changes import Change
 from annotator.store.notes import span_notes
-from annotator.store.spans import add_span, delete_span, update_span
+from annotator.store.spans import add_span, delete_linked_span, delete_span, update_span
 from annotator.store.status import Status, set_status
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ class AddSpan(SessionEdit):
 
 class DeleteSpan(SessionEdit):
     """Deletes a span, leaving none current; undo brings it back, with the same id and the
-    notes it carried, as the current span."""
+    notes and links it carried, as the current span."""
 
     def __init__(self, session: AnnotationSession, document_id: int, span: Span) -> None:
         super().__init__(session, f"delete {span.label}", document_id)
@@ -104,15 +105,18 @@ class DeleteSpan(SessionEdit):
         self.span_id = span.id
         self.span = span
         self.notes: list[Note] = []
+        self.links: list[Link] = []
 
     def apply(self) -> Written:
         self.notes = span_notes(self.session.engine, self.span_id)
-        self.span, change = delete_span(self.session.engine, self.span_id, self.annotator)
+        engine, span_id = self.session.engine, self.span_id
+        self.span, self.links, change = delete_linked_span(engine, span_id, self.annotator)
         return change, []
 
     def revert(self) -> Written:
         engine = self.session.engine
-        stored, change = add_span(engine, self.document_id, self.annotator, self.span, self.notes)
+        span, notes, links = self.span, self.notes, self.links
+        stored, change = add_span(engine, self.document_id, self.annotator, span, notes, links)
         return change, [] if stored is None else [stored]
 
     def chosen_after(self, done: bool) -> int | None:

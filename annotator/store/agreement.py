@@ -7,6 +7,7 @@ side, so memory holds one document at a time plus the counts, whatever the corpu
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
+from dataclasses import replace
 from itertools import groupby
 from operator import itemgetter
 
@@ -15,12 +16,14 @@ from sqlalchemy.engine import Connection, Engine
 
 from annotator.core.agreement import AgreementCounter, AgreementReport, SpanKey
 from annotator.core.errors import AnnotatorError
+from annotator.core.link_agreement import LinkAgreementCounter, LinkKey
 from annotator.core.review import GOLD
 from annotator.store import sqlite
 from annotator.store.engine import reading
 from annotator.store.labels import schema_of
+from annotator.store.relations import link_ends
 from annotator.store.status import Status
-from annotator.store.tables import ANNOTATOR, DOCUMENT, LABEL, SPAN, STATUS
+from annotator.store.tables import ANNOTATOR, DOCUMENT, LABEL, RELATION, SPAN, STATUS
 
 
 class _Walk:
@@ -76,9 +79,10 @@ def _documents(
     chosen: dict[str, int],
     labels: Sequence[str] | None,
     document_ids: Collection[int] | None,
-) -> Iterator[tuple[str, dict[str, list[SpanKey]]]]:
+) -> Iterator[tuple[str, dict[str, list[SpanKey]], dict[str, list[LinkKey]]]]:
     """Each document two or more chosen annotators worked on, with their spans' keys
-    (start, end, label) taken straight from the rows: no objects are built per span."""
+    (start, end, label) taken straight from the rows (no objects are built per span), and
+    their links' keys (head key, child key, relation type)."""
     names = {i: name for name, i in chosen.items()}
     documents = select(DOCUMENT.c.id, DOCUMENT.c.text).order_by(DOCUMENT.c.id)
     spans = (
@@ -105,14 +109,21 @@ def _documents(
         spans = spans.where(SPAN.c.document_id.in_(document_ids))
         statuses = statuses.where(STATUS.c.document_id.in_(document_ids))
     span_walk, status_walk = _Walk(connection, spans), _Walk(connection, statuses)
+    links = link_ends(names, labels)
+    if document_ids is not None:
+        links = links.where(RELATION.c.document_id.in_(document_ids))
+    link_walk = _Walk(connection, links)
     for document_id, text in connection.execute(documents.execution_options(yield_per=50)):
         layers: dict[str, list[SpanKey]] = {
             names[who]: [] for _, who in status_walk.rows(document_id)
         }
         for row in span_walk.rows(document_id):
             layers.setdefault(names[row[1]], []).append(row[2:])
+        found: dict[str, list[LinkKey]] = {name: [] for name in layers}
+        for row in link_walk.rows(document_id):
+            found[names[row[1]]].append((row[3:6], row[6:9], row[9]))
         if len(layers) >= 2:
-            yield text, layers
+            yield text, layers, found
 
 
 def corpus_agreement(
@@ -122,15 +133,19 @@ def corpus_agreement(
     document_ids: Collection[int] | None = None,
 ) -> AgreementReport:
     """Agreement among ``annotators`` (default: everyone who annotated, gold excluded) over
-    the corpus or the documents ``document_ids``, restricted to ``labels`` when given."""
+    the corpus or the documents ``document_ids``, restricted to ``labels`` when given (links
+    count when both their ends have those labels)."""
     with reading(engine) as connection:
-        schema = schema_of(connection).names
+        full_schema = schema_of(connection)
+        schema, relations = full_schema.names, full_schema.relations
         if labels is not None:
             unknown = [name for name in labels if name not in schema]
             if unknown:
                 raise AnnotatorError(f"no label named {unknown[0]!r} (labels: {', '.join(schema)})")
         chosen = _choose(connection, annotators)
         counter = AgreementCounter(list(chosen), labels, order=schema)
-        for text, layers in _documents(connection, chosen, labels, document_ids):
+        link_counter = LinkAgreementCounter(list(chosen), order=list(relations))
+        for text, layers, links in _documents(connection, chosen, labels, document_ids):
             counter.add_document(text, layers)
-    return counter.report()
+            link_counter.add_document(links)
+    return replace(counter.report(), relations=link_counter.report())

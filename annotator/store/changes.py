@@ -13,6 +13,7 @@ class Change:
     spans: frozenset[int] = field(default_factory=frozenset)
     statuses: frozenset[int] = field(default_factory=frozenset)
     notes: frozenset[int] = field(default_factory=frozenset)
+    links: frozenset[int] = field(default_factory=frozenset)
     labels: bool = False
     annotators: bool = False
     document_list: bool = False
@@ -23,6 +24,7 @@ class Change:
             spans=self.spans | other.spans,
             statuses=self.statuses | other.statuses,
             notes=self.notes | other.notes,
+            links=self.links | other.links,
             labels=self.labels or other.labels,
             annotators=self.annotators or other.annotators,
             document_list=self.document_list or other.document_list,
@@ -34,6 +36,7 @@ class Change:
             or self.spans
             or self.statuses
             or self.notes
+            or self.links
             or self.labels
             or self.annotators
             or self.document_list

@@ -24,16 +24,28 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from annotator.core.documents import Document
 from annotator.core.errors import AnnotatorError, InputError, Problem
-from annotator.core.labels import Label
+from annotator.core.labels import Label, RelationType
 from annotator.core.review import GOLD, Gold, Note
 from annotator.core.spans import Origin, Span
 from annotator.store.engine import reading
 from annotator.store.labels import schema_of
+from annotator.store.relations import link_ends
 from annotator.store.status import Status
-from annotator.store.tables import ANNOTATOR, DOCUMENT, LABEL, NOTE, SPAN, SPAN_SOURCE, STATUS
+from annotator.store.tables import (
+    ANNOTATOR,
+    DOCUMENT,
+    LABEL,
+    NOTE,
+    RELATION,
+    SPAN,
+    SPAN_SOURCE,
+    STATUS,
+)
 
 SpanTuple = tuple[int, int, str, str, str]
 """``(start, end, label, annotator, origin)``; tuples sort in export order."""
+LinkTuple = tuple[tuple[int, int, str], tuple[int, int, str], str, str]
+"""``(head (start, end, label), child (start, end, label), relation, annotator)``."""
 
 
 class SpanSource(StrEnum):
@@ -90,7 +102,8 @@ class LayerChoice(AnnotatorError):
 
 @dataclass(frozen=True, slots=True)
 class ExportItem:
-    """One document with its selected spans (sorted) and statuses by annotator; with
+    """One document with its selected spans (sorted), the links between them (sorted) and
+    statuses by annotator; with
     ``Selection.review``, also its gold spans, its notes (each with the span it is on, as
     ``(start, end, label, annotator)``) and whether its review is finished. ``annotator``
     names whose layer the record is in an ``EACH`` export (writers whose records are JSON
@@ -104,14 +117,17 @@ class ExportItem:
     notes: list[tuple[Note, tuple[int, int, str, str] | None]] = field(default_factory=list)
     reviewed: bool = False
     annotator: str | None = None
+    links: list[LinkTuple] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
 class ExportContext:
-    """What a file header may need: the label schema and the annotators selected."""
+    """What a file header may need: the label schema, its relation types and the annotators
+    selected."""
 
     labels: list[Label]
     annotators: list[str]
+    relations: list[RelationType] = field(default_factory=list)
 
 
 def _names(connection: Connection) -> list[str]:
@@ -258,8 +274,11 @@ def export_context(connection: Connection, selection: Selection) -> ExportContex
         query = query.where(ANNOTATOR.c.name.in_(chosen))
     else:
         query = query.where(ANNOTATOR.c.name != GOLD)
+    schema = schema_of(connection)
     return ExportContext(
-        labels=list(schema_of(connection)), annotators=list(connection.execute(query).scalars())
+        labels=list(schema),
+        annotators=list(connection.execute(query).scalars()),
+        relations=list(schema.relations.values()),
     )
 
 
@@ -302,6 +321,24 @@ def _span_rows(connection: Connection, selection: Selection, selected) -> _Curso
             .where(_span_filter(connection, selection) & SPAN.c.document_id.in_(selected))
             .order_by(SPAN.c.document_id)
         )
+    )
+
+
+def _link_rows(connection: Connection, selection: Selection, selected) -> _Cursor:
+    """The links of the selected layers whose two ends are selected spans, by document."""
+    chosen = _chosen(selection)
+    who = None if chosen is None else _annotator_ids(connection, chosen)
+    gold = selection.source == SpanSource.GOLD
+    query = link_ends(who, selection.labels).where(
+        RELATION.c.document_id.in_(selected)
+        & ((ANNOTATOR.c.name == GOLD) if gold else (ANNOTATOR.c.name != GOLD))
+    )
+    return _Cursor(connection.execute(query))
+
+
+def _links_of(cursor: _Cursor, document_id: int) -> list[LinkTuple]:
+    return sorted(
+        (tuple(row[3:6]), tuple(row[6:9]), row[9], row[2]) for row in cursor.take(document_id)
     )
 
 
@@ -411,13 +448,21 @@ def _status_matches(status: str | None, statuses: tuple[str, ...] | None) -> boo
 
 
 def _each(
-    document: Document, sha: str, spans: list[SpanTuple], statuses: dict[str, str], wanted
+    document: Document,
+    sha: str,
+    spans: list[SpanTuple],
+    statuses: dict[str, str],
+    wanted,
+    links: list[LinkTuple],
 ) -> Iterator[ExportItem]:
     """One item per annotator who worked on the document (spans, or a status past new) and
     whose status is one of ``wanted``."""
     mine: dict[str, list[SpanTuple]] = {}
     for span in spans:
         mine.setdefault(span[3], []).append(span)
+    linked: dict[str, list[LinkTuple]] = {}
+    for link in links:
+        linked.setdefault(link[3], []).append(link)
     started = {name for name, status in statuses.items() if status != Status.NEW}
     for name in sorted(started | mine.keys()):
         status = statuses.get(name)
@@ -428,6 +473,7 @@ def _each(
                 mine.get(name, []),
                 {name: status} if status else {},
                 annotator=name,
+                links=linked.get(name, []),
             )
 
 
@@ -452,14 +498,16 @@ def iter_selected(connection: Connection, selection: Selection) -> Iterator[Expo
     spans = _span_rows(connection, selection, selected)
     statuses = _status_rows(connection, selection, selected)
     review = _review_rows(connection, selected) if selection.review else None
+    links = _link_rows(connection, selection, selected)
     for doc_id, title, text, source, meta, sha in documents:
         doc_spans = sorted([row[1:] for row in spans.take(doc_id)])
         doc_statuses = {row[1]: row[2] for row in statuses.take(doc_id)}
+        doc_links = _links_of(links, doc_id)
         document = Document(text=text, title=title, meta=meta or {}, source=source, id=doc_id)
         if selection.source == SpanSource.EACH:
-            yield from _each(document, sha, doc_spans, doc_statuses, selection.statuses)
+            yield from _each(document, sha, doc_spans, doc_statuses, selection.statuses, doc_links)
         elif review is None:
-            yield ExportItem(document, sha, doc_spans, doc_statuses)
+            yield ExportItem(document, sha, doc_spans, doc_statuses, links=doc_links)
         else:
             yield ExportItem(
                 document,
@@ -469,4 +517,5 @@ def iter_selected(connection: Connection, selection: Selection) -> Iterator[Expo
                 gold=review.gold_of(doc_id),
                 notes=review.notes_of(doc_id),
                 reviewed=bool(review.reviewed.take(doc_id)),
+                links=doc_links,
             )

@@ -22,12 +22,13 @@ from sqlalchemy.engine import Connection, Engine
 
 from annotator.core.documents import Document
 from annotator.core.errors import InputError, InvalidSpan, Problem
-from annotator.core.labels import Label, check_label
+from annotator.core.labels import Label, RelationType, check_label, check_relation_type
 from annotator.store.annotators import annotator_id, clean_name
 from annotator.store.changes import Change
 from annotator.store.engine import reading, writing
 from annotator.store.labels import add_label_rows, label_ids, schema_of
 from annotator.store.notes import store_note
+from annotator.store.relation_types import add_relation_type_rows
 from annotator.store.review import is_reviewed, store_gold, write_reviewed
 from annotator.store.sqlite import bulk_merge, raw_connection, scratch_database
 from annotator.store.status import PROGRESS_ORDER, Status
@@ -44,6 +45,9 @@ _STAGE_TABLES = (
     "CREATE TABLE stage.status (document INTEGER, annotator INTEGER, status TEXT,"
     " PRIMARY KEY (document, annotator)) WITHOUT ROWID",
     "CREATE TABLE stage.review (document INTEGER, review BLOB)",
+    "CREATE TABLE stage.relation (document INTEGER, annotator INTEGER, type TEXT,"
+    " head_start INTEGER, head_end INTEGER, head_label INTEGER, child_start INTEGER,"
+    " child_end INTEGER, child_label INTEGER)",
     "CREATE TABLE stage.annotator (id INTEGER PRIMARY KEY, main INTEGER)",
     "CREATE TABLE stage.label (id INTEGER PRIMARY KEY, main INTEGER)",
     "CREATE TABLE stage.docmap (id INTEGER PRIMARY KEY, main INTEGER)",
@@ -66,6 +70,17 @@ _ADD_SPANS = (
     ' created, updated) SELECT m.main, a.main, l.main, s.start, s."end", s.origin, ?, ? '
     "FROM stage.span s JOIN stage.docmap m ON m.id = s.document "
     "JOIN stage.annotator a ON a.id = s.annotator JOIN stage.label l ON l.id = s.label"
+)
+_ADD_RELATIONS = (
+    "INSERT OR IGNORE INTO main.relation (document_id, annotator_id, type_id, head_id, child_id,"
+    " created) SELECT m.main, a.main, t.id, h.id, c.id, ? FROM stage.relation r "
+    "JOIN stage.docmap m ON m.id = r.document JOIN stage.annotator a ON a.id = r.annotator "
+    "JOIN main.relation_type t ON t.name = r.type "
+    "JOIN stage.label hl ON hl.id = r.head_label JOIN stage.label cl ON cl.id = r.child_label "
+    "JOIN main.span h ON h.document_id = m.main AND h.annotator_id = a.main "
+    'AND h.label_id = hl.main AND h.start = r.head_start AND h."end" = r.head_end '
+    "JOIN main.span c ON c.document_id = m.main AND c.annotator_id = a.main "
+    'AND c.label_id = cl.main AND c.start = r.child_start AND c."end" = r.child_end'
 )
 _ADVANCING_STATUSES = (
     "SELECT DISTINCT m.main FROM stage.status s JOIN stage.docmap m ON m.id = s.document "
@@ -98,7 +113,8 @@ class ImportReview(Protocol):
 
 class ImportRecord(Protocol):
     """One checked document as a reader gives it, with its spans as ``(start, end, label,
-    annotator or None, origin)`` tuples."""
+    annotator or None, origin)`` tuples and its links as ``(head, child, relation, annotator
+    or None)``, each end a ``(start, end, label)`` of one of its spans."""
 
     @property
     def document(self) -> Document: ...
@@ -116,6 +132,8 @@ class ImportRecord(Protocol):
     def line(self) -> int | None: ...
     @property
     def annotated(self) -> bool: ...
+    @property
+    def relations(self) -> Sequence[tuple]: ...
 
 
 @dataclass(slots=True)
@@ -126,6 +144,8 @@ class ImportSummary:
     documents_existing: int = 0
     spans_added: int = 0
     spans_existing: int = 0
+    links_added: int = 0
+    links_existing: int = 0
     labels_added: list[str] = field(default_factory=list)
     spans_per_label: Counter = field(default_factory=Counter)
     not_read: Counter = field(default_factory=Counter)
@@ -139,6 +159,8 @@ class ImportSummary:
         if self.spans_added or self.spans_existing:
             out.append(f"spans: {self.spans_added} added, {self.spans_existing} already present")
             out.extend(f"  {label}: {n}" for label, n in sorted(self.spans_per_label.items()))
+        if self.links_added or self.links_existing:
+            out.append(f"links: {self.links_added} added, {self.links_existing} already present")
         if self.labels_added:
             out.append(f"labels added: {', '.join(self.labels_added)}")
         out.extend(f"not read: {n} {reason}" for reason, n in sorted(self.not_read.items()))
@@ -159,6 +181,9 @@ class ImportWriter:
         with reading(engine) as snapshot:
             schema = schema_of(snapshot)
         self._known = set(schema.names)
+        self._relations = schema.relations
+        self._new_relations: dict[str, tuple[set[str], set[str]]] = {}
+        self._declared: dict[str, RelationType] = {}
         self._hotkeys = {label.hotkey for label in schema if label.hotkey}
         self._labels = {name: n for n, name in enumerate(schema.names, start=1)}
         self._unknown: set[str] = set()
@@ -166,6 +191,7 @@ class ImportWriter:
         self._annotators: dict[str, int] = {}
         self._documents: dict[str, int] = {}
         self._spans_staged = 0
+        self._links_staged = 0
         self._labels_used: set[int] = set()
         self._span_ids: tuple[int, int] = (0, 0)
 
@@ -180,9 +206,15 @@ class ImportWriter:
         self._labels[label.name] = len(self._labels) + 1
 
     def declare(
-        self, labels: Sequence[Label], annotators: Sequence[str], source: str, line: int
+        self,
+        labels: Sequence[Label],
+        annotators: Sequence[str],
+        source: str,
+        line: int,
+        relations: Sequence[RelationType] = (),
     ) -> Problem | None:
-        """Plan to add the labels and annotators a file declares that the database lacks."""
+        """Plan to add the labels, relation types and annotators a file declares that the
+        database lacks."""
         for label in labels:
             if label.name in self._labels:
                 continue
@@ -191,6 +223,15 @@ class ImportWriter:
             except InvalidSpan as exc:
                 return Problem(f"cannot add the label: {exc}", source, line)
             self._plan_label(label)
+        for relation in relations:
+            if relation.name in self._relations:
+                continue
+            try:
+                check_relation_type(relation, self._labels)
+            except InvalidSpan as exc:
+                return Problem(f"cannot add the relation: {exc}", source, line)
+            self._declared[relation.name] = relation
+            self._new_relations[relation.name] = (set(relation.heads), set(relation.children))
         for name in annotators:
             problem = self._annotator_problem(name, source, line)
             if problem:
@@ -235,11 +276,32 @@ class ImportWriter:
                 problems.append(Problem(f"cannot add the label: {exc}", record.source, record.line))
                 continue
             self._plan_label(label)
+        return problems + self._relation_problems(record)
+
+    def _relation_problems(self, record: ImportRecord) -> list[Problem]:
+        """A link of a relation type the schema lacks (planned for adding, joining the labels
+        its links join, when asked to), or joining labels its type does not."""
+        problems = []
+        for head, child, name, _ in record.relations:
+            relation = self._relations.get(name) or self._declared.get(name)
+            if relation is None and self._add_missing:
+                heads, children = self._new_relations.setdefault(name, (set(), set()))
+                heads.add(head[2])
+                children.add(child[2])
+                continue
+            if relation is None:
+                known = ", ".join(self._relations) or "none"
+                reason = f"unknown relation {name!r} (known: {known}; use --add-labels to add it)"
+            elif not relation.joins(head[2], child[2]):
+                reason = f"a {name!r} link cannot go from a {head[2]!r} span to a {child[2]!r} span"
+            else:
+                continue
+            problems.append(Problem(reason, record.source, record.line))
         return problems
 
     def stage(self, records: Sequence[ImportRecord]) -> None:
         """Copy checked records into the scratch database (the store is not touched)."""
-        documents, spans, reviews = [], [], []
+        documents, spans, reviews, links = [], [], [], []
         statuses: list[tuple[int, int, str]] = []
         known, labels, who = self._documents, self._labels, self._who
         meta_json = _json_writer(self._connection)
@@ -258,6 +320,10 @@ class ImportWriter:
                 person = who(owner or default)
                 spans.append((doc, person, labels[label], start, end, origin))
                 wanted[person] = Status.IN_PROGRESS
+            for head, child, name, owner in record.relations:
+                person = who(owner or default)
+                head_row = (head[0], head[1], labels[head[2]])
+                links.append((doc, person, name, *head_row, child[0], child[1], labels[child[2]]))
             if record.annotated:
                 wanted.setdefault(who(default), Status.IN_PROGRESS)
             for name, status in record.statuses.items():
@@ -270,12 +336,16 @@ class ImportWriter:
                 reviews.append((doc, pickle.dumps(review)))
         self.summary.documents_read += len(records)
         self._spans_staged += len(spans)
+        self._links_staged += len(links)
         self._labels_used.update({row[2] for row in spans})
         with self._stage_transaction() as driver:
             driver.executemany("INSERT INTO stage.document VALUES (?, ?, ?, ?, ?, ?, ?)", documents)
             driver.executemany("INSERT INTO stage.span VALUES (?, ?, ?, ?, ?, ?)", spans)
             driver.executemany(_STAGE_STATUS, statuses)
             driver.executemany("INSERT INTO stage.review VALUES (?, ?)", reviews)
+            driver.executemany(
+                "INSERT INTO stage.relation VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", links
+            )
 
     @contextmanager
     def _stage_transaction(self) -> Iterator[Any]:
@@ -317,6 +387,8 @@ class ImportWriter:
         summary.spans_added = driver.execute(_ADD_SPANS, (stamp, stamp)).rowcount
         summary.spans_existing = self._spans_staged - summary.spans_added
         self._span_ids = (last_span, last_span + summary.spans_added)
+        summary.links_added = driver.execute(_ADD_RELATIONS, (stamp,)).rowcount
+        summary.links_existing = self._links_staged - summary.links_added
         advanced = _column(driver, _ADVANCING_STATUSES)
         driver.execute(_ADD_STATUSES, (stamp,))
         added = _column(driver, "SELECT id FROM main.document WHERE id > ?", last_document)
@@ -343,6 +415,7 @@ class ImportWriter:
             add_label_rows(connection, [label])
             self._hotkeys.add(label.hotkey)
             self.summary.labels_added.append(label.name)
+        self._add_relation_types(connection)
         ids = label_ids(connection)
         used = {name: n for name, n in self._labels.items() if n in self._labels_used}
         gone = sorted(set(used) - set(ids))
@@ -353,6 +426,17 @@ class ImportWriter:
         driver.executemany(
             "INSERT INTO stage.label VALUES (?, ?)", [(n, ids[name]) for name, n in used.items()]
         )
+
+    def _add_relation_types(self, connection: Connection) -> None:
+        """Add the planned relation types the store still lacks, after the labels they join."""
+        present = set(schema_of(connection).relations)
+        for name, (heads, children) in self._new_relations.items():
+            if name not in present:
+                relation = self._declared.get(name) or RelationType(
+                    name, tuple(sorted(heads)), tuple(sorted(children))
+                )
+                add_relation_type_rows(connection, [relation])
+                self.summary.labels_added.append(f"{name} (relation)")
 
     def _merge_reviews(self, connection: Connection, driver: Any, touched: set[int]) -> set[int]:
         """Gold spans, notes and review status, after the spans they may refer to; what is

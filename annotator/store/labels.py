@@ -9,6 +9,7 @@ from annotator.core.errors import InvalidSpan
 from annotator.core.labels import Label, LabelSchema, check_label
 from annotator.store.changes import Change
 from annotator.store.engine import reading, writing
+from annotator.store.relation_types import drop_label, relation_types_of
 from annotator.store.tables import LABEL, SPAN
 
 
@@ -18,7 +19,7 @@ def schema_of(connection: Connection) -> LabelSchema:
             LABEL.c.position, LABEL.c.id
         )
     )
-    return LabelSchema(Label(*row) for row in rows)
+    return LabelSchema((Label(*row) for row in rows), relation_types_of(connection))
 
 
 def get_schema(engine: Engine) -> LabelSchema:
@@ -67,7 +68,8 @@ def add_label_rows(connection: Connection, labels: list[Label]) -> None:
 
 
 def delete_label(engine: Engine, name: str) -> Change:
-    """Delete an unused label; a label in use is refused with its span count."""
+    """Delete an unused label (and take it out of the relation types that join it); a label
+    in use is refused with its span count."""
     with writing(engine) as connection:
         label_id = label_ids(connection).get(name)
         if label_id is None:
@@ -80,5 +82,6 @@ def delete_label(engine: Engine, name: str) -> Change:
                 f"label {name!r} is used by {used} span{'s' if used != 1 else ''}; "
                 "relabel or delete them first"
             )
+        drop_label(connection, name)
         connection.execute(LABEL.delete().where(LABEL.c.id == label_id))
     return Change(labels=True)

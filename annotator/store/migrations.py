@@ -11,6 +11,7 @@ from __future__ import annotations
 import glob
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,10 +24,19 @@ from annotator.core.labels import load_schema
 from annotator.core.review import GOLD
 from annotator.store import sqlite
 from annotator.store.meta import set_meta
-from annotator.store.tables import ANNOTATOR, LABEL, META, NOTE, SPAN_SOURCE
+from annotator.store.relation_types import add_relation_type_rows
+from annotator.store.tables import (
+    ANNOTATOR,
+    LABEL,
+    META,
+    NOTE,
+    RELATION,
+    RELATION_TYPE,
+    SPAN_SOURCE,
+)
 from annotator.store.text_index import create_text_index, rebuild_text_index
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 KEEP_BACKUPS = 3  # copies made before migrations: the newest are kept
 
 Migration = Callable[[Connection], None]
@@ -54,8 +64,26 @@ def _add_text_index(connection: Connection) -> None:
     rebuild_text_index(connection)
 
 
+def _add_relations(connection: Connection) -> None:
+    """v4: links between spans (a quote to its speaker) and the relation types they use.
+
+    The default relation types are added where the project's labels have them: a type keeps
+    only the labels the database has, and one left without a label at either end is skipped.
+    """
+    RELATION_TYPE.create(connection)
+    RELATION.create(connection)
+    labels = set(connection.execute(select(LABEL.c.name)).scalars())
+    kept = []
+    for relation in load_schema().relations.values():
+        heads = tuple(name for name in relation.heads if name in labels)
+        children = tuple(name for name in relation.children if name in labels)
+        if heads and children:
+            kept.append(replace(relation, heads=heads, children=children))
+    add_relation_type_rows(connection, kept)
+
+
 # MIGRATIONS[n] upgrades a database from version n - 1 to version n.
-MIGRATIONS: dict[int, Migration] = {2: _add_review, 3: _add_text_index}
+MIGRATIONS: dict[int, Migration] = {2: _add_review, 3: _add_text_index, 4: _add_relations}
 
 
 def read_version(connection: Connection) -> int | None:
@@ -85,6 +113,7 @@ def _create(connection: Connection) -> None:
             for position, label in enumerate(schema)
         ],
     )
+    add_relation_type_rows(connection, schema.relations.values())
     set_meta(connection, "schema_version", str(SCHEMA_VERSION))
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, insert, select
 from sqlalchemy.engine import Connection, Engine
 
 from annotator.core.errors import InvalidSpan, StoreError
+from annotator.core.relations import Link
 from annotator.core.review import Note
 from annotator.core.spans import Origin, Span, check_span
 from annotator.store.annotators import annotator_id, clean_name, refuse_gold
@@ -15,6 +16,7 @@ from annotator.store.changes import Change
 from annotator.store.engine import inserted_id, reading, writing
 from annotator.store.labels import label_ids
 from annotator.store.notes import restore_notes
+from annotator.store.relations import restore_links, take_span_links
 from annotator.store.status import mark_started
 from annotator.store.tables import ANNOTATOR, DOCUMENT, LABEL, SPAN, utcnow
 
@@ -133,13 +135,18 @@ def insert_span(
 
 
 def add_span(
-    engine: Engine, document_id: int, annotator: str, span: Span, notes: Sequence[Note] = ()
+    engine: Engine,
+    document_id: int,
+    annotator: str,
+    span: Span,
+    notes: Sequence[Note] = (),
+    links: Sequence[Link] = (),
 ) -> tuple[Span | None, Change]:
     """Store ``span`` for ``annotator``; an exact duplicate is refused quietly (``None``).
 
     A span given with an id (an undone deletion coming back) keeps that id, and the
-    ``notes`` it had come back with it in the same transaction. The span returned is built
-    from what was written, not read back.
+    ``notes`` and ``links`` it had come back with it in the same transaction. The span
+    returned is built from what was written, not read back.
     """
     refuse_gold(annotator)
     annotator = clean_name(annotator)
@@ -151,6 +158,7 @@ def add_span(
             return None, Change()
         new_id = insert_span(connection, document_id, who, labels[span.label], span, span.id)
         restore_notes(connection, notes)
+        relinked = restore_links(connection, links)
         started = mark_started(connection, document_id, who)
     stored = Span(span.start, span.end, span.label, new_id, annotator, Origin(span.origin))
     return stored, Change(
@@ -158,15 +166,31 @@ def add_span(
         spans=frozenset({new_id}),
         statuses=frozenset({document_id}) if started else frozenset(),
         notes=frozenset(note.id for note in notes),
+        links=frozenset(relinked),
     )
 
 
 def delete_span(engine: Engine, span_id: int, annotator: str) -> tuple[Span, Change]:
     """Delete one of ``annotator``'s spans; returns it as it was, for undo."""
+    span, _, change = delete_linked_span(engine, span_id, annotator)
+    return span, change
+
+
+def delete_linked_span(
+    engine: Engine, span_id: int, annotator: str
+) -> tuple[Span, list[Link], Change]:
+    """Delete one of ``annotator``'s spans and the links it is an end of, in one transaction;
+    returns the span and the links as they were, for undo."""
     with writing(engine) as connection:
         row = _owned_row(connection, span_id, annotator)
+        links = take_span_links(connection, span_id)
         connection.execute(_DELETE, {"id": span_id})
-    return _to_span(row), Change(documents=frozenset({row.document_id}), spans=frozenset({span_id}))
+    change = Change(
+        documents=frozenset({row.document_id}),
+        spans=frozenset({span_id}),
+        links=frozenset(link.id for link in links if link.id is not None),
+    )
+    return _to_span(row), links, change
 
 
 def update_span(

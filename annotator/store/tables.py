@@ -102,6 +102,37 @@ class SpanSourceRow(SQLModel, table=True):
     annotator_id: int = Field(foreign_key="annotator.id", primary_key=True)
 
 
+class RelationTypeRow(SQLModel, table=True):
+    """A relation type of the label schema: the labels its links start from and go to."""
+
+    __tablename__ = "relation_type"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=32, sa_column_kwargs={"unique": True})
+    heads: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    children: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    guideline: str = Field(default="", max_length=1024)
+    position: int = Field(default=0)
+
+
+class RelationRow(SQLModel, table=True):
+    """A link between two spans of one document and one annotator (a quote to its speaker).
+    Deleting either span deletes the link."""
+
+    __tablename__ = "relation"
+    __table_args__ = (
+        UniqueConstraint("head_id", "child_id", "type_id"),
+        Index("ix_relation_document_annotator", "document_id", "annotator_id"),
+        Index("ix_relation_child", "child_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE")
+    annotator_id: int = Field(foreign_key="annotator.id")
+    type_id: int = Field(foreign_key="relation_type.id")
+    head_id: int = Field(foreign_key="span.id", ondelete="CASCADE")
+    child_id: int = Field(foreign_key="span.id", ondelete="CASCADE")
+    created: datetime = Field(default_factory=utcnow)
+
+
 def _table(row: type[SQLModel]) -> Table:
     """The Core table of a ``table=True`` model, which SQLModel creates but does not declare."""
     return row.__table__  # type: ignore[attr-defined]  # set by SQLModel's metaclass
@@ -115,3 +146,5 @@ SPAN = _table(SpanRow)
 STATUS = _table(StatusRow)
 NOTE = _table(NoteRow)
 SPAN_SOURCE = _table(SpanSourceRow)
+RELATION_TYPE = _table(RelationTypeRow)
+RELATION = _table(RelationRow)

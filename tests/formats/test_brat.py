@@ -16,6 +16,7 @@ from annotator.formats.importing import import_paths
 from annotator.formats.records import ReadOptions
 from annotator.store import open_store
 from annotator.store.documents import document_summaries, get_document
+from annotator.store.labels import get_schema
 from annotator.store.notes import document_notes, span_notes
 from annotator.store.spans import document_spans
 from tests.formats.helpers import Doc, export_to, fill
@@ -126,7 +127,6 @@ def test_a_txt_without_ann_is_still_a_plain_article(engine, tmp_path) -> None:
 
 
 UNSUPPORTED_LINES = [
-    ("R1\tOrigin Arg1:T1 Arg2:T2", "relations"),
     ("E1\tArrest:T1 Agent:T2", "events"),
     ("A1\tNegation T1", "attributes"),
     ("M1\tSpeculation T1", "attributes"),
@@ -153,6 +153,24 @@ def test_unsupported_lines_are_refused_with_file_and_line(
     assert dump(db_path) == before
 
 
+def test_relations_link_spans_and_bad_ones_are_named(engine, db_path, tmp_path) -> None:
+    folder = brat_folder(tmp_path / "c")
+    ann = folder / "news-002.ann"
+    ann.write_text(PLAIN_ANN + "R1\tLocated Arg1:T1 Arg2:T2\n", encoding="utf-8")
+    summary = import_paths(engine, [folder], annotator="ana", add_missing_labels=True)
+    assert summary.links_added == 1 and "located (relation)" in summary.labels_added
+    assert get_schema(engine).relations["located"].children == ("location",)
+    before = dump(db_path)
+    for line, reason in (
+        ("R2\tLocated Arg1:T1 Arg2:T7", "R2: T7 is not defined in this file"),
+        ("R2\tLocated T1 T2", "a relation is 'TYPE Arg1:T1 Arg2:T2'"),
+    ):
+        ann.write_text(PLAIN_ANN + line + "\n", encoding="utf-8")
+        with pytest.raises(InputError, match=reason):
+            import_paths(engine, [folder], annotator="bo", add_missing_labels=True)
+        assert dump(db_path) == before
+
+
 def test_skip_unsupported_imports_the_rest_and_counts_each_kind(engine, tmp_path) -> None:
     folder = brat_folder(tmp_path / "c")
     lines = "\n".join(line for line, _ in UNSUPPORTED_LINES)
@@ -161,7 +179,6 @@ def test_skip_unsupported_imports_the_rest_and_counts_each_kind(engine, tmp_path
     summary = import_paths(engine, [folder], "ana", add_missing_labels=True, options=options)
     assert summary.spans_added == 3 + 8
     assert summary.not_read == {
-        "brat relations (R lines)": 1,
         "brat events (E lines)": 1,
         "brat attributes (A lines)": 1,
         "brat attributes (M lines)": 1,

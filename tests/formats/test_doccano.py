@@ -11,6 +11,8 @@ from annotator.formats.importing import import_paths
 from annotator.formats.records import ReadOptions
 from annotator.store import open_store
 from annotator.store.documents import document_summaries, get_document
+from annotator.store.relations import document_links
+from annotator.store.spans import document_spans
 from tests.formats.helpers import Doc, export_to, fill
 from tests.formats.peer import SPANS, TEXT, at, expected, stored, utf16, write_lines
 from tests.formats.test_importing import dump
@@ -46,18 +48,36 @@ def test_label_lists_under_either_name(engine, tmp_path: Path, field: str, newli
     assert document.meta == {"url": "https://example.org/ñ"}
 
 
-def test_entities_with_relations_count_the_relations_as_not_read(engine, tmp_path) -> None:
+def test_entities_with_relations_store_the_links(engine, db_path, tmp_path) -> None:
     line = {
         "id": 7,
         "text": TEXT,
         "entities": entities(),
-        "relations": [{"id": 1, "from_id": 14, "to_id": 15, "type": "says"}],
+        "relations": [{"id": 1, "from_id": 15, "to_id": 14, "type": "SPEAKER"}],
         "Comments": [],
     }
     summary = import_paths(engine, [write_lines(tmp_path / "rel.jsonl", line)], annotator="ana")
     assert stored(engine) == expected("ana")
-    assert summary.not_read == {"doccano relations (not stored yet)": 1}
-    assert "not read: 1 doccano relations (not stored yet)" in summary.lines()
+    assert summary.not_read == {} and "links: 1 added, 0 already present" in summary.lines()
+    doc = document_summaries(engine)[0].id
+    spans = {s.id: (TEXT[s.start : s.end], s.label) for s in document_spans(engine, doc)}
+    [link] = document_links(engine, doc, "ana")
+    assert (spans[link.head_id], spans[link.child_id], link.label) == (
+        ("“No lo aceptaremos”", "quote"),
+        ("Karen Bass", "actor"),
+        "speaker",
+    )
+    before = dump(db_path)
+    for relation, reason in (
+        ({"from_id": 14, "to_id": 15, "type": "speaker"}, "cannot go from a 'actor' span"),
+        ({"from_id": 15, "to_id": 14, "type": "says"}, "unknown relation 'says'"),
+        ({"from_id": 15, "to_id": 99, "type": "speaker"}, "relation 0: its child None is not"),
+    ):
+        line = {**line, "text": TEXT + " ", "relations": [relation]}
+        with pytest.raises(InputError, match=reason) as caught:
+            import_paths(engine, [write_lines(tmp_path / "bad.jsonl", line)], annotator="ana")
+        assert "bad.jsonl:1" in str(caught.value)
+        assert dump(db_path) == before
 
 
 def older_layout() -> dict:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from annotator.core.errors import InputError
+from annotator.core.labels import load_schema
 from annotator.formats import exporting
 from annotator.formats.exporting import ExportOptions, export_steps, parse_split
 from annotator.store.exporting import Selection
@@ -77,10 +78,16 @@ def test_an_unknown_annotator_is_refused_and_nothing_is_written(corpus, tmp_path
     assert list(tmp_path.glob("*.jsonl")) == []
 
 
+SPEAKING = load_schema().relations["speaker"].guideline
+
+
 def test_native_keeps_every_annotator_and_status(corpus, tmp_path) -> None:
     export_to(corpus, tmp_path / "n.jsonl", "native", selection=Selection(annotators=("ana",)))
     header, first, both = lines(tmp_path / "n.jsonl")
-    assert header["annotators"] == ["ana"] and header["version"] == 1
+    assert header["annotators"] == ["ana"] and header["version"] == 2
+    assert header["relations"] == [
+        {"name": "speaker", "from": ["quote"], "to": ["actor", "agency"], "guideline": SPEAKING}
+    ]
     assert [lab["name"] for lab in header["labels"]][:2] == ["actor", "agency"]
     assert first["statuses"] == {"ana": "done"}
     assert [s["annotator"] for s in both["spans"]] == ["ana"]

@@ -52,8 +52,9 @@ def spans_of(engine, annotator: str) -> list[tuple]:
 )
 def test_formats_are_detected_from_the_first_line(engine, tmp_path, line) -> None:
     path = write(tmp_path / "in.jsonl", line)
-    summary = import_paths(engine, [path], annotator="model")
+    summary = import_paths(engine, [path], annotator="model", add_missing_labels=True)
     assert summary.spans_added == 2
+    assert summary.links_added == len(line.get("relations", []))
     assert spans_of(engine, "model") == [("ICE", "agency"), ("Paramount", "location")]
 
 

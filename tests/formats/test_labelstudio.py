@@ -11,6 +11,8 @@ from annotator.core.errors import InputError
 from annotator.formats.importing import import_paths
 from annotator.formats.records import ReadOptions
 from annotator.store import open_store
+from annotator.store.relations import document_links
+from annotator.store.spans import document_spans
 from annotator.store.status import get_status
 from tests.formats.helpers import Doc, export_to, fill
 from tests.formats.peer import SPANS, TEXT, at, expected, stored, utf16
@@ -56,7 +58,7 @@ def task(offset=lambda n: n) -> dict:
                         "to_id": "r1",
                         "type": "relation",
                         "direction": "right",
-                        "labels": ["criticises"],
+                        "labels": [],
                     },
                     {
                         "value": {"choices": ["Politics"]},
@@ -99,6 +101,38 @@ def task(offset=lambda n: n) -> dict:
     }
 
 
+def test_relations_between_span_results_become_links(engine, tmp_path: Path) -> None:
+    start, end = at("“No lo aceptaremos”")
+    quote = {
+        "id": "q",
+        "type": "labels",
+        "value": {"start": start, "end": end, "labels": ["quote"]},
+    }
+    link = {
+        "type": "relation",
+        "from_id": "b",
+        "to_id": "q",
+        "direction": "left",
+        "labels": ["speaker"],
+    }
+    annotation = {"completed_by": 1, "result": [result("Karen Bass", "actor", "b"), quote, link]}
+    path = export_file(tmp_path / "t.json", {"data": {"text": TEXT}, "annotations": [annotation]})
+    summary = import_paths(engine, [path], annotator="ana", options=options())
+    assert summary.links_added == 1
+    spans = {s.id: TEXT[s.start : s.end] for s in document_spans(engine, 1)}
+    [stored_link] = document_links(engine, 1)
+    assert (spans[stored_link.head_id], spans[stored_link.child_id]) == (
+        "“No lo aceptaremos”",
+        "Karen Bass",
+    )
+    annotation["result"][2] = {**link, "to_id": "nowhere"}
+    bad = export_file(
+        tmp_path / "bad.json", {"data": {"text": TEXT + "!"}, "annotations": [annotation]}
+    )
+    with pytest.raises(InputError, match="to_id 'nowhere' is not a one-label span"):
+        import_paths(engine, [bad], annotator="ana", options=options())
+
+
 def export_file(path: Path, *tasks: dict) -> Path:
     path.write_text(json.dumps(list(tasks), indent=2, ensure_ascii=False), encoding="utf-8")
     return path
@@ -118,7 +152,7 @@ def test_an_export_imports_each_annotator_apart(engine, tmp_path: Path) -> None:
         ]
     )
     assert summary.not_read == {
-        "Label Studio relations (not stored yet)": 1,
+        "Label Studio relations without exactly one label": 1,
         "Label Studio 'choices' results (only 'labels' spans are read)": 1,
         "cancelled Label Studio annotations (spans not read)": 1,
         "Label Studio predictions (import them with --predictions)": 1,

@@ -1,18 +1,22 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from annotator.core.errors import InvalidSpan, StoreError
 from annotator.core.labels import Label
+from annotator.core.relations import SPEAKER, Link
 from annotator.core.spans import Span
 from annotator.store import open_store
 from annotator.store.documents import add_documents
 from annotator.store.labels import delete_label, get_schema, save_label
 from annotator.store.migrations import SCHEMA_VERSION, migrate
-from annotator.store.spans import add_span
+from annotator.store.notes import document_notes
+from annotator.store.relations import add_link, document_links
+from annotator.store.spans import add_span, document_spans
 
 
 def test_new_database_is_wal_with_foreign_keys_and_the_default_labels(engine, db_path) -> None:
@@ -113,3 +117,70 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path) -> None:
     bogus.write_bytes(b"these are my notes, not a database" * 100)
     with pytest.raises(StoreError, match="not an annotator database"):
         open_store(bogus)
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+WHEN = "2025-06-07 10:00:00.000000"
+
+
+def _v2_database(path: Path, labels: list[str]) -> None:
+    """A database as version 2 wrote it: ana's quote, speaker and a note on the quote."""
+    raw = sqlite3.connect(path)
+    raw.executescript((FIXTURES / "schema_v2.sql").read_text(encoding="utf-8"))
+    raw.execute("INSERT INTO meta VALUES ('schema_version', '2')")
+    raw.executemany(
+        "INSERT INTO label (id, name, color, hotkey, guideline, position)"
+        " VALUES (?, ?, '#aa3344', '', '', ?)",
+        [(n + 1, name, n) for n, name in enumerate(labels)],
+    )
+    text_ = "“Go home,” said Ms Bass."
+    raw.execute(
+        "INSERT INTO document VALUES (1, 'Bass', ?, ?, 'a1', '', '{}', ?)",
+        (text_, len(text_), WHEN),
+    )
+    raw.execute("INSERT INTO annotator VALUES (1, 'ana', ?)", (WHEN,))
+    raw.executemany(
+        "INSERT INTO span VALUES (?, 1, 1, ?, ?, ?, 'manual', ?, ?)",
+        [(1, labels.index("quote") + 1, 1, 8, WHEN, WHEN), (2, 1, 16, 23, WHEN, WHEN)],
+    )
+    raw.execute("INSERT INTO note VALUES (1, 1, 1, 1, 'check the speaker', ?, ?)", (WHEN, WHEN))
+    raw.commit()
+    raw.close()
+
+
+def test_a_v2_database_is_backed_up_and_gains_links_and_the_speaker_relation(tmp_path) -> None:
+    path = tmp_path / "team.db"
+    _v2_database(path, ["actor", "agency", "quote"])
+    engine = open_store(path)
+    assert [(s.start, s.end, s.label) for s in document_spans(engine, 1)] == [
+        (1, 8, "quote"),
+        (16, 23, "actor"),
+    ]
+    assert [n.text for n in document_notes(engine, 1)] == ["check the speaker"]
+    speaker = get_schema(engine).relations[SPEAKER]
+    assert (speaker.heads, speaker.children) == (("quote",), ("actor", "agency"))
+    link, _ = add_link(engine, 1, "ana", Link(1, 2, SPEAKER))
+    assert document_links(engine, 1) == [link]
+    engine.dispose()
+    backups = list(tmp_path.glob("team.db.v2-*.bak"))
+    assert len(backups) == 1
+    copy = sqlite3.connect(backups[0])
+    assert copy.execute("SELECT name FROM sqlite_master WHERE name='relation'").fetchall() == []
+    assert copy.execute("SELECT count(*) FROM span").fetchone() == (2,)
+    copy.close()
+
+
+def test_a_v2_project_without_agencies_gets_a_speaker_relation_to_actors_only(tmp_path) -> None:
+    path = tmp_path / "team.db"
+    _v2_database(path, ["actor", "quote"])
+    engine = open_store(path)
+    speaker = get_schema(engine).relations[SPEAKER]
+    assert (speaker.heads, speaker.children) == (("quote",), ("actor",))
+    engine.dispose()
+    path.unlink()
+    _v2_database(path, ["person", "quote"])
+    engine = open_store(path)
+    assert get_schema(engine).relations == {}
+    with pytest.raises(InvalidSpan, match="no relation 'speaker'"):
+        add_link(engine, 1, "ana", Link(1, 2, SPEAKER))
+    engine.dispose()

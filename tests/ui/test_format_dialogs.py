@@ -182,7 +182,7 @@ def test_import_adds_documents_and_reports_the_change(qtbot, engine, tmp_path) -
     assert "documents: 3 added" in dialog.summary.toPlainText()
 
 
-def test_brat_relations_are_refused_until_counted_as_not_read(
+def test_brat_relations_of_an_unknown_type_are_refused_until_labels_are_added(
     qtbot, engine, db_path, tmp_path
 ) -> None:
     (tmp_path / "a.txt").write_text("ICE in Köln.\n", encoding="utf-8")
@@ -192,12 +192,12 @@ def test_brat_relations_are_refused_until_counted_as_not_read(
     dialog = import_dialog(qtbot, engine, ann)
     click(qtbot, dialog.import_button)
     qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=20_000)
-    assert f"{ann}:3: brat relations" in dialog.summary.toPlainText()
+    assert f"{ann}: unknown relation 'in'" in dialog.summary.toPlainText()
     assert dump(db_path) == before
-    click(qtbot, dialog.skip_unsupported)
+    click(qtbot, dialog.add_labels)
     with qtbot.waitSignal(dialog.imported, timeout=20_000):
         click(qtbot, dialog.import_button)
-    assert "not read: 1 brat relations (R lines)" in dialog.summary.toPlainText()
+    assert "links: 1 added" in dialog.summary.toPlainText()
     assert corpus_stats(engine)["spans"] == 2
 
 
