@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.ui.cheat_sheet import CheatSheet
+from annotator.ui.cheat_sheet import CheatSheet, Shortcut, shortcut_rows
 from annotator.ui.label_palette import LabelPaletteModel, PaletteView
 from annotator.ui.preferences import Preferences
 from annotator.ui.span_list import SpanTable
@@ -39,6 +39,14 @@ if TYPE_CHECKING:
     from annotator.ui.workspace import Workspace
 
 Keys = str | QKeySequence.StandardKey
+MENU_GROUPS = {
+    "File": "App",
+    "Help": "App",
+    "Edit": "Annotate",
+    "Tag": "Annotate",
+    "Go": "Navigate",
+}
+"""Which cheat-sheet group each menu's keys go under (the Review menu's: "Review")."""
 
 
 def _heading(text: str, parent: QWidget) -> QLabel:
@@ -59,6 +67,8 @@ class MainWindow(QMainWindow):
         self.workspace: Workspace | None = None
         self.review_window: QMainWindow | None = None
         """The review window once Review > Review this document has opened it."""
+        self.shortcut_sources: list[Callable[[], list[Shortcut]]] = []
+        """More keys for the cheat sheet, from windows opened from this one (review)."""
         self.setWindowTitle("annotator")
         self.status_bar = WorkspaceStatusBar(self)
         self.setStatusBar(self.status_bar)
@@ -120,7 +130,8 @@ class MainWindow(QMainWindow):
         self.file_menu = bar.addMenu("&File")
         self._file_end = self.file_menu.addSeparator()
         self._action(self.file_menu, "Switch &annotator…", self.switch_annotator)
-        self._action(self.file_menu, "&Quit", self.close, [QKeySequence.StandardKey.Quit])
+        quit_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Quit) or ["Ctrl+Q"]
+        self._action(self.file_menu, "&Quit", self.close, quit_keys)
         for text in ("&Import…", "&Export…"):
             placeholder = self.add_file_action(text, lambda: None)
             placeholder.setEnabled(False)
@@ -139,6 +150,8 @@ class MainWindow(QMainWindow):
         undo.setShortcuts([QKeySequence("Ctrl+Z")])
         redo = ws.undo_stack.createRedoAction(self, "&Redo")
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        undo.setIconText("Undo")
+        redo.setIconText("Redo")
         for action in (undo, redo):
             edit.addAction(action)
             self.addAction(action)
@@ -254,7 +267,10 @@ class MainWindow(QMainWindow):
         self.browser.filter_box.selectAll()
 
     def show_cheat_sheet(self) -> None:
-        CheatSheet(self.actions(), self).exec()
+        rows = shortcut_rows(self, {**MENU_GROUPS, "Review": "Review"}, "Annotate")
+        for source in self.shortcut_sources:
+            rows.extend(source())
+        CheatSheet(rows, self).exec()
 
     def edit_labels(self) -> None:
         from annotator.ui.label_dialog import LabelDialog
