@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.ui.cheat_sheet import CheatSheet, Shortcut, shortcut_rows
-from annotator.ui.label_palette import LabelPaletteModel, PaletteView
+from annotator.ui.guideline_panel import GuidelinePanel
+from annotator.ui.label_palette import LABEL_NAME, LabelPaletteModel, PaletteView
 from annotator.ui.preferences import Preferences
 from annotator.ui.span_list import SpanTable
 from annotator.ui.status_bar import WorkspaceStatusBar
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         self.workspace = workspace
         self.browser = DocumentBrowser(workspace, self)
         self.palette_view = PaletteView(LabelPaletteModel(workspace, self), self)
+        self.guideline = GuidelinePanel(workspace.schema, self)
         self.span_table = SpanTable(workspace, self)
         side = QWidget(self)
         side_layout = QVBoxLayout(side)
@@ -98,6 +100,7 @@ class MainWindow(QMainWindow):
         side_layout.setSpacing(4)
         side_layout.addWidget(_heading("Labels", side))
         side_layout.addWidget(self.palette_view)
+        side_layout.addWidget(self.guideline)
         side_layout.addWidget(_heading("Spans in this document", side))
         side_layout.addWidget(self.span_table, 1)
         sizes = self.splitter.sizes()
@@ -234,6 +237,10 @@ class MainWindow(QMainWindow):
             lambda: ws.select_text(self.text_view.selected_range())
         )
         self.palette_view.labelClicked.connect(self.apply_label)
+        self.palette_view.entered.connect(
+            lambda index: self.guideline.show_label(index.data(LABEL_NAME))
+        )
+        ws.currentSpanChanged.connect(self._show_guideline_of_span)
 
     @property
     def attached(self) -> Workspace:
@@ -253,10 +260,17 @@ class MainWindow(QMainWindow):
 
     def _on_labels(self, schema: LabelSchema) -> None:
         self._build_label_actions(schema)
+        self.guideline.set_schema(schema)
         self.text_view.set_colors(self.attached.colors)
 
     def apply_label(self, name: str) -> None:
+        self.guideline.show_label(name)
         self.attached.apply_label(name)
+
+    def _show_guideline_of_span(self, span_id: int | None) -> None:
+        span = self.attached.spans.get(span_id) if span_id is not None else None
+        if span is not None:
+            self.guideline.show_label(span.label)
 
     def clear_selection(self) -> None:
         self.text_view.clear_selection()
