@@ -133,7 +133,8 @@ class MainWindow(QMainWindow):
         self.file_menu = bar.addMenu("&File")
         self._file_end = self.file_menu.addSeparator()
         self._action(self.file_menu, "Switch &annotator…", self.switch_annotator)
-        quit_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Quit) or ["Ctrl+Q"]
+        standard = QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)
+        quit_keys: list[Keys] = [k.toString() for k in standard] or ["Ctrl+Q"]
         self._action(self.file_menu, "&Quit", self.close, quit_keys)
         for text in ("&Import…", "&Export…"):
             placeholder = self.add_file_action(text, lambda: None)
