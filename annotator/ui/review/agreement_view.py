@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -248,7 +249,11 @@ class BarChart(QWidget):
             painter.drawRect(QRectF(legend_x, line * 0.4, line * 0.8, line * 0.8))
             painter.setPen(text_color)
             width = metrics.horizontalAdvance(title)
-            painter.drawText(QRectF(legend_x + line, 0, width + 4, line * 1.6), 0, title)
+            painter.drawText(
+                QRectF(legend_x + line, 0, width + 4, line * 1.6),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                title,
+            )
             legend_x += line + width + 16
 
 
@@ -308,6 +313,8 @@ class AgreementView(QDialog):
         table.setModel(self.model)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        table.setSizeAdjustPolicy(QTableView.SizeAdjustPolicy.AdjustToContents)
+        table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
         return table
 
     def _pin_overall(self) -> None:
