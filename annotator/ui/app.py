@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from annotator.core.errors import AnnotatorError
 from annotator.ui.main_window import MainWindow
 from annotator.ui.preferences import Preferences
-from annotator.ui.theme import with_readable_placeholders
+from annotator.ui.theme import keep_placeholders_readable
 
 
 def application() -> QApplication:
@@ -23,7 +23,7 @@ def application() -> QApplication:
     app = running if isinstance(running, QApplication) else QApplication(sys.argv)
     app.setApplicationName("annotator")
     app.setApplicationDisplayName("annotator")
-    app.setPalette(with_readable_placeholders(app.palette()))
+    keep_placeholders_readable(app)
     return app
 
 

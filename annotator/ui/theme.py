@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 PLACEHOLDER_WEIGHT = 0.6
 """How far placeholder text goes from the field's background towards its text colour: far
@@ -34,3 +34,15 @@ def with_readable_placeholders(palette: QPalette) -> QPalette:
             group, QPalette.ColorRole.PlaceholderText, _blend(base, text, PLACEHOLDER_WEIGHT)
         )
     return fixed
+
+
+def keep_placeholders_readable(app: QGuiApplication) -> None:
+    """Fix ``app``'s placeholders now and again whenever the system switches between light
+    and dark (the other roles keep following the platform's theme)."""
+    app.setPalette(with_readable_placeholders(app.palette()))
+    if app.property("placeholders-followed"):
+        return
+    app.setProperty("placeholders-followed", True)
+    app.styleHints().colorSchemeChanged.connect(
+        lambda _scheme: app.setPalette(with_readable_placeholders(app.palette()))
+    )

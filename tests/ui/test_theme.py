@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QLineEdit
 
@@ -61,5 +62,22 @@ def test_placeholders_read_in_the_theme(qtbot, theme) -> None:
         assert _contrast(shown, palette.color(QPalette.ColorRole.Base)) < _contrast(
             palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base)
         )  # still reads as a hint, not as typed text
+    finally:
+        app.setPalette(before)
+
+
+def test_placeholders_follow_a_switch_to_dark(qtbot) -> None:
+    app = application()
+    before = app.palette()
+    field = QLineEdit()
+    qtbot.addWidget(field)
+    field.setPlaceholderText("Filter titles")
+    field.show()
+    try:
+        app.setPalette(_palette("#e6e6e6", "#1e1e1e", "#3c3c3c"))  # the system turns dark
+        app.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+        palette = field.palette()
+        shown = palette.color(QPalette.ColorRole.PlaceholderText)
+        assert _contrast(shown, palette.color(QPalette.ColorRole.Base)) >= 4.5
     finally:
         app.setPalette(before)
