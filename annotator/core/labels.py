@@ -14,6 +14,52 @@ from annotator.core.errors import InvalidSpan
 _NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
+LABEL_PALETTE = (
+    "#4e79a7",
+    "#e15759",
+    "#59a14f",
+    "#b07aa1",
+    "#edc948",
+    "#76b7b2",
+    "#f28e2b",
+    "#9c755f",
+    "#d37295",
+    "#499894",
+    "#b6992d",
+)
+"""Colours for new labels: a qualitative palette (Tableau's 10 and 20, the mid-lightness
+ones only) whose tints read on a white page and on a dark one."""
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    value = int(color.lstrip("#"), 16)
+    return value >> 16, (value >> 8) & 0xFF, value & 0xFF
+
+
+def _distance(a: str, b: str) -> float:
+    """How far apart two colours look, roughly: RGB distance weighted as the eye weighs it
+    (the "redmean" approximation)."""
+    (r1, g1, b1), (r2, g2, b2) = _rgb(a), _rgb(b)
+    mean = (r1 + r2) / 2
+    return (
+        (2 + mean / 256) * (r1 - r2) ** 2
+        + 4 * (g1 - g2) ** 2
+        + (2 + (255 - mean) / 256) * (b1 - b2) ** 2
+    ) ** 0.5
+
+
+def next_label_color(in_use: Iterable[str]) -> str:
+    """The palette colour farthest from every colour ``in_use`` (the first of the palette
+    when none is): a new label never takes a colour already there while one is free; once
+    all are, the palette again in turn."""
+    used = [color.lower() for color in in_use if _COLOR.match(color)]
+    free = [color for color in LABEL_PALETTE if color not in used]
+    if not free:
+        return LABEL_PALETTE[len(used) % len(LABEL_PALETTE)]
+    if not used:
+        return free[0]
+    return max(free, key=lambda color: min(_distance(color, other) for other in used))
+
 
 @dataclass(frozen=True, slots=True)
 class Label:

@@ -22,7 +22,13 @@ from sqlalchemy.engine import Connection, Engine
 
 from annotator.core.documents import Document
 from annotator.core.errors import InputError, InvalidSpan, Problem
-from annotator.core.labels import Label, RelationType, check_label, check_relation_type
+from annotator.core.labels import (
+    Label,
+    RelationType,
+    check_label,
+    check_relation_type,
+    next_label_color,
+)
 from annotator.store.annotators import annotator_id, clean_name
 from annotator.store.changes import Change
 from annotator.store.engine import reading, writing
@@ -34,7 +40,6 @@ from annotator.store.sqlite import bulk_merge, raw_connection, scratch_database
 from annotator.store.status import PROGRESS_ORDER, Status
 from annotator.store.tables import DOCUMENT, LABEL, SPAN, utcnow
 
-NEW_LABEL_COLOURS = ["#8c6bb1", "#e7298a", "#66a61e", "#a6761d", "#1b9e77", "#7570b3"]
 STAGE = "stage"
 _RANK = "CASE {} " + " ".join(f"WHEN '{s}' THEN {n}" for s, n in PROGRESS_ORDER.items()) + " END"
 _STAGE_TABLES = (
@@ -184,6 +189,7 @@ class ImportWriter:
         self._relations = schema.relations
         self._new_relations: dict[str, tuple[set[str], set[str]]] = {}
         self._declared: dict[str, RelationType] = {}
+        self._colors = [label.color for label in schema]
         self._hotkeys = {label.hotkey for label in schema if label.hotkey}
         self._labels = {name: n for n, name in enumerate(schema.names, start=1)}
         self._unknown: set[str] = set()
@@ -267,8 +273,8 @@ class ImportWriter:
                     )
                 )
                 continue
-            colour = NEW_LABEL_COLOURS[len(self._new_labels) % len(NEW_LABEL_COLOURS)]
-            label = Label(name=name, color=colour)
+            in_use = [*self._colors, *(new.color for new in self._new_labels)]
+            label = Label(name=name, color=next_label_color(in_use))
             try:
                 check_label(label)
             except InvalidSpan as exc:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from annotator.core.errors import AnnotatorError
 from annotator.ui.main_window import MainWindow
 from annotator.ui.preferences import Preferences
+from annotator.ui.theme import keep_placeholders_readable
 
 
 def application() -> QApplication:
@@ -22,6 +23,7 @@ def application() -> QApplication:
     app = running if isinstance(running, QApplication) else QApplication(sys.argv)
     app.setApplicationName("annotator")
     app.setApplicationDisplayName("annotator")
+    keep_placeholders_readable(app)
     return app
 
 

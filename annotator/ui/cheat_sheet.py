@@ -1,8 +1,10 @@
-"""The keyboard cheat sheet (F1 or ?), built from the window's own actions."""
+"""The keyboard cheat sheet (F1 or ?), built from the windows' own actions and grouped by
+where a key works: annotating, moving between documents, reviewing, and the app itself."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -10,46 +12,102 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
-    QTableWidget,
-    QTableWidgetItem,
+    QMainWindow,
+    QMenu,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+GROUPS = ("Annotate", "Navigate", "Review", "App")
+
+
+class Shortcut(NamedTuple):
+    group: str
+    what: str
+    keys: str
+
+
 SELECTING = [
-    ("Select text", "drag, Shift+arrows, or double-click a word"),
-    ("Tag the selection", "its label's key, or click the label"),
-    ("Select a span", "click it in the text or the span list"),
+    Shortcut("Annotate", "Select text", "drag, Shift+arrows, or double-click a word"),
+    Shortcut("Annotate", "Tag the selection", "its label's key, or click the label"),
+    Shortcut("Annotate", "Select a span", "click it in the text or the span list"),
 ]
 
 
+def action_keys(action: QAction) -> str:
+    """The action's shortcuts as the platform writes them; empty sequences left out."""
+    native = QKeySequence.SequenceFormat.NativeText
+    return ", ".join(k.toString(native) for k in action.shortcuts() if not k.isEmpty())
+
+
+def action_name(action: QAction) -> str:
+    """The action's short name: its icon text, which an undo action sets to plain "Undo"
+    while its menu text follows the stack ("Undo mark done")."""
+    return action.iconText().replace("&", "").rstrip("…").strip()
+
+
+def _menus(menu: QMenu, title: str) -> Iterable[tuple[QAction, str]]:
+    for action in menu.actions():
+        submenu = action.menu()
+        if isinstance(submenu, QMenu):
+            yield from _menus(submenu, title)
+        else:
+            yield action, title
+
+
+def shortcut_rows(
+    window: QMainWindow, groups_by_menu: Mapping[str, str], default: str
+) -> list[Shortcut]:
+    """Every action of ``window`` that has a key, in its menu's group (``groups_by_menu``
+    maps a menu's title without "&" to a group; others, and actions in no menu, go to
+    ``default``), in menu order."""
+    menu_of: dict[QAction, str] = {}
+    for entry in window.menuBar().actions():
+        menu = entry.menu()
+        if isinstance(menu, QMenu):
+            title = entry.text().replace("&", "")
+            menu_of.update(_menus(menu, groups_by_menu.get(title, default)))
+    rows = []
+    for action in window.actions():
+        keys, name = action_keys(action), action_name(action)
+        if keys and name:
+            rows.append(Shortcut(menu_of.get(action, default), name, keys))
+    return rows
+
+
 class CheatSheet(QDialog):
-    def __init__(self, actions: Iterable[QAction], parent: QWidget | None = None) -> None:
+    """The shortcuts under one heading per group, in ``GROUPS`` order, each listed once."""
+
+    def __init__(self, shortcuts: Iterable[Shortcut], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
-        rows = list(SELECTING)
-        for action in actions:
-            shortcuts = [
-                k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()
-            ]
-            if shortcuts:
-                rows.append((action.text().replace("&", "").rstrip("…"), ", ".join(shortcuts)))
-        table = QTableWidget(len(rows), 2, self)
-        table.setHorizontalHeaderLabels(["Action", "Keys"])
-        for row, (what, keys) in enumerate(rows):
-            table.setItem(row, 0, QTableWidgetItem(what))
-            table.setItem(row, 1, QTableWidgetItem(keys))
-        table.verticalHeader().hide()
-        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        table.setShowGrid(False)
-        table.setAlternatingRowColors(True)
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        rows = list(dict.fromkeys([*SELECTING, *shortcuts]))
+        tree = QTreeWidget(self)
+        tree.setColumnCount(2)
+        tree.setHeaderLabels(["Action", "Keys"])
+        tree.setRootIsDecorated(False)
+        tree.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        tree.setAlternatingRowColors(True)
+        tree.setSelectionMode(QTreeWidget.SelectionMode.NoSelection)
+        order = {group: i for i, group in enumerate(GROUPS)}
+        for group in sorted({row.group for row in rows}, key=lambda g: order.get(g, len(order))):
+            heading = QTreeWidgetItem(tree, [group])
+            font = heading.font(0)
+            font.setBold(True)
+            heading.setFont(0, font)
+            heading.setFirstColumnSpanned(True)
+            for row in rows:
+                if row.group == group:
+                    QTreeWidgetItem(heading, [row.what, row.keys])
+        tree.expandAll()
+        tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        tree.header().setStretchLastSection(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(table)
+        layout.addWidget(tree)
         layout.addWidget(buttons)
-        self.table = table
-        self.resize(560, 620)
+        self.tree = tree
+        self.resize(560, 660)

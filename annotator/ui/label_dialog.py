@@ -20,13 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.labels import Label
+from annotator.core.labels import Label, next_label_color
 from annotator.store.labels import delete_label, save_label
 from annotator.ui.label_palette import LABEL_NAME, LabelPaletteModel
 from annotator.ui.swatches import swatch
 from annotator.ui.workspace import Workspace
-
-NEW_LABEL_COLOR = "#7a8794"
 
 
 class LabelDialog(QDialog):
@@ -34,7 +32,7 @@ class LabelDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Labels")
         self._workspace = workspace
-        self._color = NEW_LABEL_COLOR
+        self._color = self._unused_color()
         self.labels = QListView(self)
         self.labels.setModel(LabelPaletteModel(workspace, self))
         self.name = QLineEdit(self)
@@ -106,11 +104,14 @@ class LabelDialog(QDialog):
         self.labels.clearSelection()
         self.name.clear()
         self.name.setReadOnly(False)
-        self._set_color(NEW_LABEL_COLOR)
+        self._set_color(self._unused_color())
         self.hotkey.clear()
         self.guideline.clear()
         self.error.clear()
         self.name.setFocus()
+
+    def _unused_color(self) -> str:
+        return next_label_color(label.color for label in self._workspace.schema)
 
     def _pick_color(self) -> None:
         chosen = QColorDialog.getColor(QColor(self._color), self, "Label colour")

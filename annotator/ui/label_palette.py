@@ -101,6 +101,7 @@ class PaletteView(QListView):
         self.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
         self.setIconSize(QSize(14, 14))
         self.setUniformItemSizes(True)
+        self.setMouseTracking(True)  # "entered" tells the guideline pane what is pointed at
         self.setSpacing(1)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.clicked.connect(lambda index: self.labelClicked.emit(index.data(LABEL_NAME)))

@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.ui.cheat_sheet import CheatSheet
-from annotator.ui.label_palette import LabelPaletteModel, PaletteView
+from annotator.ui.cheat_sheet import CheatSheet, Shortcut, shortcut_rows
+from annotator.ui.guideline_panel import GuidelinePanel
+from annotator.ui.label_palette import LABEL_NAME, LabelPaletteModel, PaletteView
 from annotator.ui.preferences import Preferences
 from annotator.ui.span_list import SpanTable
 from annotator.ui.status_bar import WorkspaceStatusBar
@@ -39,6 +40,14 @@ if TYPE_CHECKING:
     from annotator.ui.workspace import Workspace
 
 Keys = str | QKeySequence.StandardKey
+MENU_GROUPS = {
+    "File": "App",
+    "Help": "App",
+    "Edit": "Annotate",
+    "Tag": "Annotate",
+    "Go": "Navigate",
+}
+"""Which cheat-sheet group each menu's keys go under (the Review menu's: "Review")."""
 
 
 def _heading(text: str, parent: QWidget) -> QLabel:
@@ -59,6 +68,8 @@ class MainWindow(QMainWindow):
         self.workspace: Workspace | None = None
         self.review_window: QMainWindow | None = None
         """The review window once Review > Review this document has opened it."""
+        self.shortcut_sources: list[Callable[[], list[Shortcut]]] = []
+        """More keys for the cheat sheet, from windows opened from this one (review)."""
         self.setWindowTitle("annotator")
         self.status_bar = WorkspaceStatusBar(self)
         self.setStatusBar(self.status_bar)
@@ -81,6 +92,7 @@ class MainWindow(QMainWindow):
         self.workspace = workspace
         self.browser = DocumentBrowser(workspace, self)
         self.palette_view = PaletteView(LabelPaletteModel(workspace, self), self)
+        self.guideline = GuidelinePanel(workspace.schema, self)
         self.span_table = SpanTable(workspace, self)
         side = QWidget(self)
         side_layout = QVBoxLayout(side)
@@ -88,6 +100,7 @@ class MainWindow(QMainWindow):
         side_layout.setSpacing(4)
         side_layout.addWidget(_heading("Labels", side))
         side_layout.addWidget(self.palette_view)
+        side_layout.addWidget(self.guideline)
         side_layout.addWidget(_heading("Spans in this document", side))
         side_layout.addWidget(self.span_table, 1)
         sizes = self.splitter.sizes()
@@ -120,7 +133,9 @@ class MainWindow(QMainWindow):
         self.file_menu = bar.addMenu("&File")
         self._file_end = self.file_menu.addSeparator()
         self._action(self.file_menu, "Switch &annotator…", self.switch_annotator)
-        self._action(self.file_menu, "&Quit", self.close, [QKeySequence.StandardKey.Quit])
+        standard = QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)
+        quit_keys: list[Keys] = [k.toString() for k in standard] or ["Ctrl+Q"]
+        self._action(self.file_menu, "&Quit", self.close, quit_keys)
         for text in ("&Import…", "&Export…"):
             placeholder = self.add_file_action(text, lambda: None)
             placeholder.setEnabled(False)
@@ -139,6 +154,8 @@ class MainWindow(QMainWindow):
         undo.setShortcuts([QKeySequence("Ctrl+Z")])
         redo = ws.undo_stack.createRedoAction(self, "&Redo")
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        undo.setIconText("Undo")
+        redo.setIconText("Redo")
         for action in (undo, redo):
             edit.addAction(action)
             self.addAction(action)
@@ -221,6 +238,10 @@ class MainWindow(QMainWindow):
             lambda: ws.select_text(self.text_view.selected_range())
         )
         self.palette_view.labelClicked.connect(self.apply_label)
+        self.palette_view.entered.connect(
+            lambda index: self.guideline.show_label(index.data(LABEL_NAME))
+        )
+        ws.currentSpanChanged.connect(self._show_guideline_of_span)
 
     @property
     def attached(self) -> Workspace:
@@ -240,10 +261,17 @@ class MainWindow(QMainWindow):
 
     def _on_labels(self, schema: LabelSchema) -> None:
         self._build_label_actions(schema)
+        self.guideline.set_schema(schema)
         self.text_view.set_colors(self.attached.colors)
 
     def apply_label(self, name: str) -> None:
+        self.guideline.show_label(name)
         self.attached.apply_label(name)
+
+    def _show_guideline_of_span(self, span_id: int | None) -> None:
+        span = self.attached.spans.get(span_id) if span_id is not None else None
+        if span is not None:
+            self.guideline.show_label(span.label)
 
     def clear_selection(self) -> None:
         self.text_view.clear_selection()
@@ -254,7 +282,10 @@ class MainWindow(QMainWindow):
         self.browser.filter_box.selectAll()
 
     def show_cheat_sheet(self) -> None:
-        CheatSheet(self.actions(), self).exec()
+        rows = shortcut_rows(self, {**MENU_GROUPS, "Review": "Review"}, "Annotate")
+        for source in self.shortcut_sources:
+            rows.extend(source())
+        CheatSheet(rows, self).exec()
 
     def edit_labels(self) -> None:
         from annotator.ui.label_dialog import LabelDialog

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt, QTimer, QVariantAnimation
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 if TYPE_CHECKING:
@@ -16,6 +17,9 @@ STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done", "skip
 SAVED_TEXT = "✓ Saved"
 SAVED_COLOR = "#2f9e57"
 ERROR_COLOR = "#d6453d"
+MESSAGE_HOLD_MS = 3000
+"""How long a message stays whole before it fades; the next message replaces it at once."""
+MESSAGE_FADE_MS = 800
 
 
 def _plain_label(parent: QWidget) -> QLabel:
@@ -37,7 +41,37 @@ class WorkspaceStatusBar(QStatusBar):
         for widget in (self.annotator, self.position, self.status, self.spans):
             self.addPermanentWidget(widget)
         self.addPermanentWidget(self.saved)
+        self._hold = QTimer(self)
+        self._hold.setSingleShot(True)
+        self._hold.setInterval(MESSAGE_HOLD_MS)
+        self._fade = QVariantAnimation(self)
+        self._fade.setStartValue(0.0)
+        self._fade.setEndValue(1.0)
+        self._fade.setDuration(MESSAGE_FADE_MS)
+        self._hold.timeout.connect(self._fade.start)
+        self._fade.valueChanged.connect(lambda _value: self.update())
+        self._fade.finished.connect(self.clearMessage)
         self.showMessage("Opening the database…")
+
+    def say(self, text: str) -> None:
+        """Show ``text`` in place of any earlier message; it fades out after a few seconds."""
+        self._fade.stop()
+        self.showMessage(text)
+        self._hold.start()
+
+    def fading(self) -> bool:
+        return self._fade.state() == QVariantAnimation.State.Running
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Qt draws the message; while it fades, a veil of the bar's own colour thickens
+        over it (the permanent labels on the right stay as they are)."""
+        super().paintEvent(event)
+        if not self.fading() or not self.currentMessage():
+            return
+        veil = self.palette().color(QPalette.ColorRole.Window)
+        veil.setAlphaF(min(1.0, float(self._fade.currentValue())))
+        painter = QPainter(self)
+        painter.fillRect(QRect(0, 0, self.annotator.x(), self.height()), veil)
 
     def bind(self, workspace: Workspace) -> None:
         """Follow ``workspace`` from now on."""
@@ -75,4 +109,4 @@ class WorkspaceStatusBar(QStatusBar):
             self.saved.setStyleSheet(f"color: {ERROR_COLOR}; font-weight: 600;")
             self.saved.setText("Not saved")
             self.saved.setToolTip(text)
-        self.showMessage(text, 8000)
+        self.say(text)

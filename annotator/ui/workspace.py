@@ -193,7 +193,22 @@ class Workspace(QObject):
         except InvalidSpan as exc:
             self.message.emit(str(exc), False)
             return
+        if edit is None:
+            self.message.emit(self._why_not_tagged(label), False)
         self._push(edit)
+
+    def _why_not_tagged(self, label: str) -> str:
+        """What to say when a label key made no edit: a key that does nothing says why."""
+        session = self.session
+        if session.document is None:
+            return "No document is open"
+        if label not in session.schema:
+            return f"There is no label {label!r}"
+        if session.selection is not None:
+            return f"Already tagged {label} there: nothing added"
+        if session.current_span is None:
+            return f"Nothing selected: select text or a span, then press {label}'s key"
+        return f"The span is already {label}"
 
     def delete_current(self) -> None:
         self._push(self.session.delete())

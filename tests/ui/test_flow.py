@@ -179,10 +179,13 @@ def test_cheat_sheet_lists_the_keys(qtbot, make_window, add_docs) -> None:
     rows: list[str] = []
 
     def read(dialog: QDialog) -> None:
-        table = dialog.table
-        rows.extend(
-            f"{table.item(r, 0).text()}: {table.item(r, 1).text()}" for r in range(table.rowCount())
-        )
+        tree = dialog.tree
+        for g in range(tree.topLevelItemCount()):
+            group = tree.topLevelItem(g)
+            rows.extend(
+                f"{group.child(r).text(0)}: {group.child(r).text(1)}"
+                for r in range(group.childCount())
+            )
         dialog.reject()
 
     seen = _answer_dialog(qtbot, read)

@@ -198,7 +198,7 @@ def test_mark_reviewed_and_agreement_view(qtbot, engine, review) -> None:
     assert bars[("agency", "f1_exact")] == pytest.approx(2 * 1 / 3)
     assert bars[("actor", "f1_exact")] == pytest.approx(2 * 1 / 4)
     view.scope.setCurrentIndex(view.CORPUS)
-    assert "1 documents" in view.summary.text()
+    assert view.summary.text().endswith(" · 1 document")
     assert GOLD not in view.summary.text()
 
 

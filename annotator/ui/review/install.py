@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from annotator.core.documents import stored_id
+from annotator.ui.cheat_sheet import Shortcut, shortcut_rows
 from annotator.ui.main_window import MainWindow
 from annotator.ui.review.agreement_view import AgreementView
 from annotator.ui.review.window import ReviewWindow
@@ -39,5 +40,16 @@ def install_review(window: MainWindow) -> None:
         view.show()
         return view
 
+    def review_keys() -> list[Shortcut]:
+        """The review window's keys, read from a window made for the purpose if none is open."""
+        if opened:
+            return shortcut_rows(opened[0], {}, "Review")
+        probe = ReviewWindow(workspace.engine, workspace.annotator)
+        try:
+            return shortcut_rows(probe, {}, "Review")
+        finally:
+            probe.deleteLater()
+
+    window.shortcut_sources.append(review_keys)
     window.add_review_action("&Review this document", open_review, ["Ctrl+R"])
     window.add_review_action("&Agreement…", open_agreement, ["Ctrl+Shift+G"])
