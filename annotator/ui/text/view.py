@@ -501,15 +501,18 @@ class AnnotatedTextView(QPlainTextEdit):
         if plan is None or first > last:
             return
         height = self._style.caption_height()
+        placed = []
         for caption in plan.captions:
             if not first <= caption.line <= last:
                 continue
-            line = layout.lineAt(caption.line)
-            bottom = origin.y() + line.y() - 1 - caption.row * self._layout.row_height
+            top = origin.y() + layout.lineAt(caption.line).y()
+            bottom = top - 1 - caption.row * self._layout.row_height
             rect = QRectF(origin.x() + caption.left, bottom - height, caption.width, height)
+            placed.append((caption, rect))
+            if caption.pinned:  # under every caption, so it never hides one of a lower row
+                self._paint_pointer(painter, caption, rect, top)
+        for caption, rect in placed:
             painter.drawPixmap(rect.topLeft(), self._style.caption(caption.label))
-            if caption.pinned:
-                self._paint_pointer(painter, caption, rect, origin.y() + line.y())
             if caption.key == self._current:
                 painter.setPen(QPen(self.palette().text().color(), 1.5))
                 painter.setBrush(Qt.BrushStyle.NoBrush)
