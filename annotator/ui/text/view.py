@@ -503,7 +503,8 @@ class AnnotatedTextView(QPlainTextEdit):
         height = self._style.caption_height()
         placed = []
         for caption in plan.captions:
-            if not first <= caption.line <= last:
+            # A block laid out but never painted keeps its plan when its last span goes.
+            if not first <= caption.line <= last or self._index.get(caption.key) is None:
                 continue
             top = origin.y() + layout.lineAt(caption.line).y()
             bottom = top - 1 - caption.row * self._layout.row_height
