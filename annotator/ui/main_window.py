@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QFontDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         self.splitter.setObjectName("main-splitter")
         self.splitter.setChildrenCollapsible(False)
         self.text_view = AnnotatedTextView(self)
+        self._restore_text_font()
         for widget in (QWidget(self.splitter), self.text_view, QWidget(self.splitter)):
             self.splitter.addWidget(widget)
         self.splitter.setStretchFactor(1, 1)
@@ -142,11 +144,19 @@ class MainWindow(QMainWindow):
         self.edit_menu = bar.addMenu("&Edit")
         self.label_menu = bar.addMenu("&Tag")
         self._label_actions: list[QAction] = []
+        self._build_view_menu(bar.addMenu("&View"))
         self.go_menu = bar.addMenu("&Go")
         self.review_menu = bar.addMenu("&Review")
         self.review_menu.menuAction().setVisible(False)
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", self.show_cheat_sheet, ["F1", "?"])
+
+    def _build_view_menu(self, view: QMenu) -> None:
+        text = self.text_view
+        self._action(view, "Zoom &in", text.zoom_in, ["Ctrl+=", "Ctrl++"])
+        self._action(view, "Zoom &out", text.zoom_out, ["Ctrl+-"])
+        self._action(view, "&Actual size", lambda: text.set_zoom(0), ["Ctrl+0"])
+        self._action(view, "&Font…", self.choose_font)
 
     def _build_workspace_menus(self, ws: Workspace) -> None:
         edit = self.edit_menu
@@ -304,7 +314,24 @@ class MainWindow(QMainWindow):
             self.workspace.preferences.annotator = name
             self.workspace.set_annotator(name)
 
+    def choose_font(self) -> None:
+        """Pick the article font; its size becomes the actual size (zoom 0)."""
+        dialog = QFontDialog(self.text_view.base_font(), self)
+        dialog.setWindowTitle("Article font")
+        if dialog.exec():
+            self.preferences.text_font = dialog.selectedFont()
+            self.text_view.set_base_font(dialog.selectedFont())
+            self.text_view.set_zoom(0)
+
     # layout memory
+
+    def _restore_text_font(self) -> None:
+        prefs = self.preferences
+        font = prefs.text_font
+        if font is not None:
+            self.text_view.set_base_font(font)
+        self.text_view.set_zoom(prefs.text_zoom)
+        self.text_view.zoomChanged.connect(lambda steps: setattr(prefs, "text_zoom", steps))
 
     def _restore_layout(self) -> None:
         prefs = self.preferences

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from PySide6.QtCore import QByteArray, QObject, QSettings
+from PySide6.QtGui import QFont
 
 from annotator.settings import settings_file
 
@@ -39,6 +40,30 @@ class Preferences(QObject):
     @snapping.setter
     def snapping(self, on: bool) -> None:
         self._set("editing/snap_to_words", "true" if on else "false")
+
+    @property
+    def text_font(self) -> QFont | None:
+        """The font chosen for article text (before zoom); None until one is chosen."""
+        font = QFont()
+        value = self._get("view/text_font")
+        return font if isinstance(value, str) and font.fromString(value) else None
+
+    @text_font.setter
+    def text_font(self, font: QFont) -> None:
+        self._set("view/text_font", font.toString())
+
+    @property
+    def text_zoom(self) -> int:
+        """Zoom steps (points) over the article font's size."""
+        value = self._get("view/text_zoom", 0)
+        try:
+            return int(value)  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            return 0
+
+    @text_zoom.setter
+    def text_zoom(self, steps: int) -> None:
+        self._set("view/text_zoom", steps)
 
     def last_document(self, database: str) -> int | None:
         value = self._get(f"documents/last/{_key(database)}")

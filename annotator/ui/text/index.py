@@ -25,6 +25,7 @@ class SpanIndex:
         self._spans: dict[int, Span] = {}
         self._blocks: dict[int, list[int]] = {}
         self._sorted: dict[int, list[tuple[int, Span]]] = {}
+        self._crossing: dict[int, list[tuple[int, Span]]] = {}
         self._next_unsaved = -1
 
     def get(self, key: int) -> Span | None:
@@ -57,8 +58,7 @@ class SpanIndex:
             for number in self.blocks_of(span):
                 self._blocks.setdefault(number, []).append(key)
                 touched.add(number)
-        for number in touched:
-            self._sorted.pop(number, None)
+        self._forget(touched)
         return touched
 
     def remove(self, keys: Iterable[int]) -> set[int]:
@@ -74,8 +74,7 @@ class SpanIndex:
                 if not members:
                     del self._blocks[number]
                 touched.add(number)
-        for number in touched:
-            self._sorted.pop(number, None)
+        self._forget(touched)
         return touched
 
     def clear(self) -> set[int]:
@@ -83,7 +82,13 @@ class SpanIndex:
         self._spans.clear()
         self._blocks.clear()
         self._sorted.clear()
+        self._crossing.clear()
         return touched
+
+    def _forget(self, numbers: Iterable[int]) -> None:
+        for number in numbers:
+            self._sorted.pop(number, None)
+            self._crossing.pop(number, None)
 
     def in_block(self, number: int) -> list[tuple[int, Span]]:
         """(key, span) pairs touching block ``number``, by start, outermost first at a start.
@@ -99,6 +104,23 @@ class SpanIndex:
             )
             self._sorted[number] = pairs
         return pairs
+
+    def crossing(self, number: int) -> list[tuple[int, Span]]:
+        """The pairs of block ``number`` whose span crosses another span: they overlap and
+        neither contains the other (cached like ``in_block``)."""
+        found = self._crossing.get(number)
+        if found is None:
+            keys: set[int] = set()
+            open_pairs: list[tuple[int, Span]] = []
+            for key, span in self.in_block(number):
+                open_pairs = [pair for pair in open_pairs if pair[1].end > span.start]
+                for other_key, other in open_pairs:
+                    if other.start < span.start and other.end < span.end:
+                        keys.update((key, other_key))
+                open_pairs.append((key, span))
+            found = [pair for pair in self.in_block(number) if pair[0] in keys]
+            self._crossing[number] = found
+        return found
 
     def starting_in(self, number: int, start: int, end: int) -> list[tuple[int, Span]]:
         """The pairs of block ``number`` whose span starts in ``[start, end)``."""

@@ -29,6 +29,7 @@ class SpanStyle:
         self._colors: dict[str, QColor] = {}
         self._formats: dict[tuple[str, int], QTextCharFormat] = {}
         self._captions: dict[str, QPixmap] = {}
+        self._caption_widths: dict[str, float] = {}
         self._caption_font = QFont()
         self._pixel_ratio = 1.0
         self.set_colors(colors or {})
@@ -43,17 +44,24 @@ class SpanStyle:
             self._caption_font = QFont(font)
             self._pixel_ratio = pixel_ratio
             self._captions.clear()
+            self._caption_widths.clear()
 
     def caption_height(self) -> float:
         return QFontMetricsF(self._caption_font).height() + 1
+
+    def caption_width(self, label: str) -> float:
+        width = self._caption_widths.get(label)
+        if width is None:
+            width = QFontMetricsF(self._caption_font).horizontalAdvance(label) + 8
+            self._caption_widths[label] = width
+        return width
 
     def caption(self, label: str) -> QPixmap:
         """The label's name on a pill of its colour, drawn once and reused on every paint."""
         cached = self._captions.get(label)
         if cached is not None:
             return cached
-        metrics = QFontMetricsF(self._caption_font)
-        rect = QRectF(0, 0, metrics.horizontalAdvance(label) + 8, self.caption_height())
+        rect = QRectF(0, 0, self.caption_width(label), self.caption_height())
         pixmap = QPixmap((rect.size() * self._pixel_ratio).toSize())
         pixmap.setDevicePixelRatio(self._pixel_ratio)
         pixmap.fill(Qt.GlobalColor.transparent)

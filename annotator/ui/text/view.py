@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPainter,
+    QPainterPath,
     QPaintEvent,
     QPen,
     QShowEvent,
@@ -29,10 +30,12 @@ from PySide6.QtGui import (
     QTextDocument,
     QTextLayout,
     QTextLine,
+    QWheelEvent,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from annotator.core.spans import Span
+from annotator.ui.text.captions import CaptionPlan, PlacedCaption, plan_captions
 from annotator.ui.text.highlighter import SpanHighlighter
 from annotator.ui.text.index import SpanIndex
 from annotator.ui.text.layout import SpacedLayout
@@ -42,6 +45,7 @@ from annotator.ui.text.style import SpanStyle
 TOOLTIP_TEXT_MAX = 300
 DOCUMENT_MARGIN = 14
 _CAPTION_SCALE = 0.72
+ZOOM_RANGE = range(-8, 25)  # zoom steps, one point each, around the chosen font's size
 
 
 class AnnotatedTextView(QPlainTextEdit):
@@ -50,14 +54,19 @@ class AnnotatedTextView(QPlainTextEdit):
     textClicked = Signal(object)  # code-point offset of the character clicked, or None
     captionClicked = Signal(int)  # the span whose label caption was clicked
     rangeSelected = Signal(int, int)
+    zoomChanged = Signal(int)  # zoom steps from the chosen font's size
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._reveal_when_shown = False
+        self._text = ""
+        self._offsets = OffsetMap("")
+        self._index = SpanIndex("")
+        self._style = SpanStyle()
         document = QTextDocument(self)
         document.setUndoRedoEnabled(False)
         document.setDocumentMargin(DOCUMENT_MARGIN)
-        self._layout = SpacedLayout(document)
+        self._layout = SpacedLayout(document, self._plan_captions)
         document.setDocumentLayout(self._layout)
         self.setDocument(document)
         self.setReadOnly(True)
@@ -69,25 +78,17 @@ class AnnotatedTextView(QPlainTextEdit):
         self.setCursorWidth(2)
         self.setMouseTracking(True)
 
-        self._text = ""
-        self._offsets = OffsetMap("")
-        self._index = SpanIndex("")
-        self._style = SpanStyle()
         self._highlighter = SpanHighlighter(document, self._style)
         self._current: int | None = None  # only what is outlined: set by the window
         self._hover: int | None = None
         self._last_emitted: tuple[int, int] | None = None
         self._press_point: QPointF | None = None
         self._captions: list[tuple[QRectF, int]] = []  # those painted last, for hit tests
-        # Each laid-out block's captions by line, placed when the line is first painted, and
-        # what their places depend on (the block's lines, the viewport's width, the caption
-        # gap, the pixel ratio): placing a caption costs a dozen Qt calls, and a screen of a
-        # busy article shows about seventy.
-        self._placed: dict[int, tuple[tuple, dict[int, list[tuple[QRectF, int, str]]]]] = {}
 
-        font = QFont(self.font())
-        font.setPointSizeF(max(font.pointSizeF() * 1.2, 12.0))
-        self.setFont(font)
+        self._base_font = QFont(self.font())
+        self._base_font.setPointSizeF(max(self._base_font.pointSizeF() * 1.2, 12.0))
+        self._zoom = 0
+        self.setFont(self._base_font)
         self.selectionChanged.connect(self._forget_empty_selection)
 
     # ----- document and spans -------------------------------------------------------------
@@ -105,7 +106,7 @@ class AnnotatedTextView(QPlainTextEdit):
         self._hover = None
         self._last_emitted = None
         self._current = None
-        self._placed.clear()
+        self._layout.plans.clear()
         self.setPlainText(shown)
 
     def text(self) -> str:
@@ -125,10 +126,9 @@ class AnnotatedTextView(QPlainTextEdit):
         self._refresh(touched)
 
     def _refresh(self, blocks: set[int]) -> None:
-        """The spans of ``blocks`` changed: re-format and re-place their captions."""
+        """The spans of ``blocks`` changed: re-format them, which lays them out again and so
+        re-plans their captions."""
         self._highlighter.refresh(blocks)
-        for number in blocks:
-            self._placed.pop(number, None)
         self.viewport().update()
 
     def set_colors(self, colors: Mapping[str, str]) -> None:
@@ -367,12 +367,54 @@ class AnnotatedTextView(QPlainTextEdit):
             )
         return "<qt>" + "".join(rows) + "</qt>"
 
+    # ----- font and zoom ------------------------------------------------------------------
+
+    def base_font(self) -> QFont:
+        """The font chosen for the text, before zoom."""
+        return QFont(self._base_font)
+
+    def set_base_font(self, font: QFont) -> None:
+        self._base_font = QFont(font)
+        self._apply_zoom()
+
+    def zoom(self) -> int:
+        """Zoom steps (points) added to the chosen font's size."""
+        return self._zoom
+
+    def set_zoom(self, steps: int) -> None:
+        """Zoom to ``steps`` points from the chosen size, within ``ZOOM_RANGE``."""
+        low = max(ZOOM_RANGE.start, 4 - math.floor(self._base_font.pointSizeF()))
+        steps = max(low, min(steps, ZOOM_RANGE.stop - 1))
+        if steps != self._zoom:
+            self._zoom = steps
+            self._apply_zoom()
+            self.zoomChanged.emit(steps)
+
+    def zoom_in(self) -> None:
+        self.set_zoom(self._zoom + 1)
+
+    def zoom_out(self) -> None:
+        self.set_zoom(self._zoom - 1)
+
+    def _apply_zoom(self) -> None:
+        font = QFont(self._base_font)
+        font.setPointSizeF(self._base_font.pointSizeF() + self._zoom)
+        self.setFont(font)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            delta = event.angleDelta().y()
+            if delta:
+                self.set_zoom(self._zoom + (1 if delta > 0 else -1))
+            event.accept()
+            return
+        super().wheelEvent(event)
+
     # ----- painting -------------------------------------------------------------------------
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
-            self._placed.clear()
             self._update_gap()
 
     def _caption_font(self) -> QFont:
@@ -382,9 +424,28 @@ class AnnotatedTextView(QPlainTextEdit):
         return font
 
     def _update_gap(self) -> None:
-        height = QFontMetricsF(self._caption_font()).height() + 1
-        self._layout.gap = float(math.ceil(height + 3))
+        """Size the caption rows for the current font and lay the text out again."""
+        font = self._caption_font()
+        self._style.set_caption_font(font, self.devicePixelRatioF())
+        self._layout.row_height = float(math.ceil(QFontMetricsF(font).height() + 1) + 1)
+        self._layout.pad = 2.0
         self.document().markContentsDirty(0, self.document().characterCount())
+
+    def _plan_captions(self, block: QTextBlock) -> CaptionPlan:
+        """Caption rows for ``block`` (its layout has just been made): called by the layout."""
+        number = block.blockNumber()
+        base = block.position()
+        start, end = self._index.block_range(number)
+        starts = [
+            (key, span.label, self._offsets.to_qt(span.start) - base)
+            for key, span in self._index.starting_in(number, start, end + 1)
+        ]
+        right = self.viewport().width() - 1.0
+        return plan_captions(block.layout(), starts, self._style.caption_width, right)
+
+    def caption_rects(self) -> dict[int, QRectF]:
+        """Where the captions on screen were last painted, by span, in viewport coordinates."""
+        return {key: rect for rect, key in self._captions}
 
     def _visible_blocks(self) -> Iterator[tuple[QTextBlock, QPointF]]:
         """Blocks on screen, with their top-left corner in viewport coordinates.
@@ -426,29 +487,61 @@ class AnnotatedTextView(QPlainTextEdit):
         origin: QPointF,
         captions: list[tuple[QRectF, int]],
     ) -> None:
-        """Outline the current span (solid) and the one under the mouse (dashed), and draw a
-        caption above each span starting on screen."""
+        """Outline spans that cross another (in their label's colour), the one under the
+        mouse (dashed) and the current one (solid), and draw the block's captions."""
         number = block.blockNumber()
         if not self._index.in_block(number):
             return
-        for key, style in (
-            (self._hover, Qt.PenStyle.DashLine),
-            (self._current, Qt.PenStyle.SolidLine),
+        # Every other crossing span's box is drawn inside the line, so two boxes that cross
+        # never share an edge.
+        for i, (_, crossed) in enumerate(self._index.crossing(number)):
+            pen = QPen(self._style.color(crossed.label), 1.5)
+            self._paint_outline(painter, block, origin, crossed, pen, inset=2.5 * (i % 2))
+        text_color = self.palette().text().color()
+        for key, pen in (
+            (self._hover, QPen(text_color, 1, Qt.PenStyle.DashLine)),
+            (self._current, QPen(text_color, 2)),
         ):
             span = self._index.get(key) if key is not None else None
             if span is not None and number in self._index.blocks_of(span):
-                self._paint_outline(painter, block, origin, span, style)
+                self._paint_outline(painter, block, origin, span, pen)
         layout = block.layout()
         first, last = self._visible_lines(layout, origin)
-        for number in range(first, last + 1):
-            for rect, key, label in self._placed_captions(block, number, origin.x()):
-                shown = rect.translated(0, origin.y())
-                painter.drawPixmap(shown.topLeft(), self._style.caption(label))
-                if key == self._current:
-                    painter.setPen(QPen(self.palette().text().color(), 1.5))
-                    painter.setBrush(Qt.BrushStyle.NoBrush)
-                    painter.drawRoundedRect(shown.adjusted(-1, -1, 1, 1), 4, 4)
-                captions.append((shown, key))
+        plan = self._layout.plans.get(number)
+        if plan is None or first > last:
+            return
+        height = self._style.caption_height()
+        placed = []
+        for caption in plan.captions:
+            # A block laid out but never painted keeps its plan when its last span goes.
+            if not first <= caption.line <= last or self._index.get(caption.key) is None:
+                continue
+            top = origin.y() + layout.lineAt(caption.line).y()
+            bottom = top - 1 - caption.row * self._layout.row_height
+            rect = QRectF(origin.x() + caption.left, bottom - height, caption.width, height)
+            placed.append((caption, rect))
+            if caption.pinned:  # under every caption, so it never hides one of a lower row
+                self._paint_pointer(painter, caption, rect, top)
+        for caption, rect in placed:
+            painter.drawPixmap(rect.topLeft(), self._style.caption(caption.label))
+            if caption.key == self._current:
+                painter.setPen(QPen(self.palette().text().color(), 1.5))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRoundedRect(rect.adjusted(-1, -1, 1, 1), 4, 4)
+            captions.append((rect, caption.key))
+
+    def _paint_pointer(
+        self, painter: QPainter, caption: PlacedCaption, rect: QRectF, top: float
+    ) -> None:
+        """A caption pinned left of its span's start points down at that start."""
+        x = rect.left() - caption.left + caption.anchor
+        path = QPainterPath(QPointF(x - 4, rect.bottom()))
+        path.lineTo(x + 4, rect.bottom())
+        path.lineTo(x, max(top + 3, rect.bottom() + 4))
+        path.closeSubpath()
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self._style.color(caption.label))
+        painter.drawPath(path)
 
     def _visible_lines(self, layout: QTextLayout, origin: QPointF) -> tuple[int, int]:
         """First and last line of ``layout`` on screen (first > last when none is)."""
@@ -458,57 +551,19 @@ class AnnotatedTextView(QPlainTextEdit):
         last = bisect_right(lines, bottom, key=lambda i: layout.lineAt(i).y()) - 1
         return first, last
 
-    def _placed_captions(
-        self, block: QTextBlock, number: int, left: float
-    ) -> list[tuple[QRectF, int, str]]:
-        """A caption above the start of each span starting on line ``number`` of ``block``
-        (whose left edge is at viewport x ``left``): (rect, span key, label), x in the
-        viewport, y in the block. Captions on a line never overlap: a caption starts right
-        of the one before, and none runs past the viewport's right edge."""
-        layout = block.layout()
-        width = self.viewport().width()
-        top = layout.lineAt(0).y()  # a block laid out again starts at 0
-        stamp = (layout.lineCount(), top, left, width, self._layout.gap, self.devicePixelRatioF())
-        lines = self._placed.get(block.blockNumber())
-        if lines is None or lines[0] != stamp:
-            lines = (stamp, {})
-            self._placed[block.blockNumber()] = lines
-        placed = lines[1].get(number)
-        if placed is not None:
-            return placed
-        base = block.position()
-        line = layout.lineAt(number)
-        start = self._offsets.from_qt(base + line.textStart())
-        end = self._offsets.from_qt(base + line.textStart() + line.textLength())
-        block_start, _ = self._index.block_range(block.blockNumber())
-        right_edge = -math.inf
-        placed = []
-        for key, span in self._index.starting_in(block.blockNumber(), max(start, block_start), end):
-            position = self._offsets.to_qt(span.start) - base
-            size = self._style.caption(span.label).deviceIndependentSize()
-            # PySide6's stub types QTextLine.cursorToX as object; it returns (x, cursor position).
-            x = max(left + line.cursorToX(position)[0], right_edge)  # type: ignore[index]
-            x = min(x, width - 1 - size.width())
-            rect = QRectF(QPointF(x, line.y() - size.height() - 1), size)
-            right_edge = rect.right() + 2
-            placed.append((rect, key, span.label))
-        lines[1][number] = placed
-        return placed
-
     def _paint_outline(
         self,
         painter: QPainter,
         block: QTextBlock,
         origin: QPointF,
         span: Span,
-        style: Qt.PenStyle,
+        pen: QPen,
+        inset: float = 0.0,
     ) -> None:
         layout = block.layout()
         base = block.position()
         start = max(self._offsets.to_qt(span.start) - base, 0)
         end = min(self._offsets.to_qt(span.end) - base, block.length() - 1)
-        pen = QPen(self.palette().text().color(), 2 if style == Qt.PenStyle.SolidLine else 1)
-        pen.setStyle(style)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         first = layout.lineForTextPosition(start).lineNumber()
@@ -520,4 +575,5 @@ class AnnotatedTextView(QPlainTextEdit):
             x1 = line.cursorToX(max(start, line_start))[0]  # type: ignore[index]
             x2 = line.cursorToX(min(end, line_start + line.textLength()))[0]  # type: ignore[index]
             rect = QRectF(origin.x() + x1, origin.y() + line.y(), x2 - x1, line.height())
-            painter.drawRoundedRect(rect.adjusted(-1.5, -0.5, 1.5, 0.5), 3, 3)
+            box = rect.adjusted(-1.5 + inset, -0.5 + inset, 1.5 - inset, 0.5 - inset)
+            painter.drawRoundedRect(box, 3, 3)
