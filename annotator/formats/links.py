@@ -33,10 +33,12 @@ def read_links(
                 f"relation {index}: its type must be a name, got {label!r}", source, line
             )
         for end, key in (("head", head), ("child", child)):
+            if key is None:
+                reason = f"its {end} must be a {{start, end, label}} object with integer offsets"
+                return Problem(f"relation {index}: {reason}", source, line)
             if key not in keys:
                 return Problem(
-                    f"relation {index}: its {end} {list(key) if key else key} is not one of the "
-                    "line's spans",
+                    f"relation {index}: its {end} {list(key)} is not one of the line's spans",
                     source,
                     line,
                 )
@@ -45,10 +47,14 @@ def read_links(
 
 
 def span_key(value: Any) -> SpanKey | None:
-    """``(start, end, label)`` of a ``{"start", "end", "label"}`` object, else ``None``."""
+    """``(start, end, label)`` of a ``{"start", "end", "label"}`` object with integer offsets,
+    else ``None``."""
     if type(value) is not dict or type(value.get("label")) is not str:
         return None
-    return (value.get("start"), value.get("end"), normalise_label(value["label"]))
+    start, end = value.get("start"), value.get("end")
+    if type(start) is not int or type(end) is not int:
+        return None
+    return (start, end, normalise_label(value["label"]))
 
 
 def link_end(key: SpanKey) -> dict[str, Any]:
