@@ -33,12 +33,10 @@ def read_links(
                 f"relation {index}: its type must be a name, got {label!r}", source, line
             )
         for end, key in (("head", head), ("child", child)):
-            if key is None:
-                reason = f"its {end} must be a {{start, end, label}} object with integer offsets"
-                return Problem(f"relation {index}: {reason}", source, line)
             if key not in keys:
                 return Problem(
-                    f"relation {index}: its {end} {list(key)} is not one of the line's spans",
+                    f"relation {index}: its {end} {list(key) if key else key} is not one of the "
+                    "line's spans",
                     source,
                     line,
                 )

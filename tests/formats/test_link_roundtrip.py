@@ -127,8 +127,8 @@ def test_native_brings_the_relation_types_a_database_lacks(tmp_path) -> None:
 @pytest.mark.parametrize(
     ("head", "reason"),
     [
-        ({"start": 0.0, "end": 6, "label": "quote"}, "its head must be a {start, end, label}"),
-        ({"start": True, "end": 6, "label": "quote"}, "its head must be a {start, end, label}"),
+        ({"start": 0.0, "end": 6, "label": "quote"}, "its head None is not one of"),
+        ({"start": True, "end": 6, "label": "quote"}, "its head None is not one of"),
         ({"start": 0, "end": 5, "label": "quote"}, "its head [0, 5, 'quote'] is not one of"),
     ],
 )
