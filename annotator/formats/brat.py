@@ -216,7 +216,8 @@ def read_pair(path: Path, options: ReadOptions) -> Iterator[Record | Problem | S
                 reason = f"{ident}: a relation is 'TYPE Arg1:T1 Arg2:T2', got {data!r}"
                 out.append(Problem(reason, ann_source, line))
             else:
-                relations.append((line, ident, *match.groups()))
+                name, head, child = match.groups()
+                relations.append((line, ident, name, head, child))
         elif kind in UNSUPPORTED:
             out.append(_unsupported(UNSUPPORTED[kind], options, ann_source, line))
         else:
@@ -246,17 +247,16 @@ def read_pair(path: Path, options: ReadOptions) -> Iterator[Record | Problem | S
             read_notes.append((None, cleaned, (span.start, span.end, span.label, None), None))
     links = []
     for line, ident, name, head, child in relations:
-        ends = (spans.get(head), spans.get(child))
-        missing = [end for end in (head, child) if end not in defined]
-        if missing:
+        head_span, child_span = spans.get(head), spans.get(child)
+        undefined = [end for end in (head, child) if end not in defined]
+        if undefined:
             out.append(
-                Problem(f"{ident}: {missing[0]} is not defined in this file", ann_source, line)
+                Problem(f"{ident}: {undefined[0]} is not defined in this file", ann_source, line)
             )
-        elif None in ends:
+        elif head_span is None or child_span is None:
             out.append(_unsupported(OTHER_LINKS, options, ann_source, line))
         else:
-            head_key, child_key = (span[:3] for span in ends)
-            links.append(ReadRelation(head_key, child_key, normalise_label(name)))
+            links.append(ReadRelation(head_span[:3], child_span[:3], normalise_label(name)))
     yield from out
     if any(isinstance(item, Problem) for item in out):
         return

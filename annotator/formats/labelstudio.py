@@ -127,7 +127,7 @@ def _results(
     where: str,
     source: str,
     line: int,
-) -> Iterator[ReadSpan | Skipped | Problem]:
+) -> Iterator[ReadSpan | ReadRelation | Skipped | Problem]:
     """The spans of ``labels`` results and the links of ``relation`` results between them;
     other results counted as not read.
 
@@ -165,7 +165,7 @@ def _results(
                         name = names[label] = normalise_label(label)
                     yield ReadSpan(start, end, name, who, origin)
                 if len(labels) == 1 and "id" in result:
-                    ids[result["id"]] = (start, end, name)
+                    ids[result["id"]] = (start, end, names[labels[0]])
                 continue
         checked = _checked_result(result, text, convert, f"{where} result {index}", source, line)
         yield checked
@@ -227,7 +227,7 @@ def _checked_result(
 
 def _layers(
     task: dict[str, Any], text: str, options: ReadOptions, source: str, line: int
-) -> Iterator[ReadSpan | Skipped | Problem | tuple[str, str]]:
+) -> Iterator[ReadSpan | ReadRelation | Skipped | Problem | tuple[str, str]]:
     """Spans, counts, problems and ``(annotator, status)`` of a task's annotations and
     predictions."""
     convert = utf16_converter(text) if options.utf16_offsets else None

@@ -45,10 +45,14 @@ def read_links(
 
 
 def span_key(value: Any) -> SpanKey | None:
-    """``(start, end, label)`` of a ``{"start", "end", "label"}`` object, else ``None``."""
+    """``(start, end, label)`` of a ``{"start", "end", "label"}`` object with integer offsets,
+    else ``None``."""
     if type(value) is not dict or type(value.get("label")) is not str:
         return None
-    return (value.get("start"), value.get("end"), normalise_label(value["label"]))
+    start, end = value.get("start"), value.get("end")
+    if type(start) is not int or type(end) is not int:
+        return None
+    return (start, end, normalise_label(value["label"]))
 
 
 def link_end(key: SpanKey) -> dict[str, Any]:

@@ -287,9 +287,9 @@ def _links(
         found = (span_key(item["head"]), span_key(item["child"]), item["label"])
         by_annotator.setdefault(item["annotator"], []).append(found)
     links = []
-    for who, found in by_annotator.items():
+    for who, given in by_annotator.items():
         mine = [span for span in spans if span.annotator == who]
-        read = read_links(found, mine, source, line)
+        read = read_links(given, mine, source, line)
         if isinstance(read, Problem):
             return read
         links.extend(read)

@@ -17,8 +17,7 @@ from typing import Any
 import orjson
 
 from annotator.core.relations import SPEAKER
-from annotator.formats.exporting import ExportSummary
-from annotator.formats.registry import register_writer
+from annotator.formats.registry import Tally, register_writer
 from annotator.store.exporting import ExportContext, ExportItem
 
 QUOTE = "quote"
@@ -36,7 +35,7 @@ COLUMNS = (
 )
 
 
-def quote_rows(item: ExportItem, tally: ExportSummary) -> Iterator[dict[str, Any]]:
+def quote_rows(item: ExportItem, tally: Tally) -> Iterator[dict[str, Any]]:
     """The rows of one record: its quotes in span order, each with each of its speakers."""
     text, document = item.document.text, item.document
     speakers: dict[tuple, list[tuple[int, int, str]]] = {}
@@ -53,7 +52,8 @@ def quote_rows(item: ExportItem, tally: ExportSummary) -> Iterator[dict[str, Any
             "quote_start": start,
             "quote_end": end,
         }
-        found = speakers.get(((start, end, label), annotator)) or [None]
+        said = speakers.get(((start, end, label), annotator), [])
+        found: list[tuple[int, int, str] | None] = [*said] if said else [None]
         for speaker in found:
             tally.wrote([QUOTE] if speaker is None else [QUOTE, speaker[2]])
             yield {
@@ -69,7 +69,7 @@ def quote_rows(item: ExportItem, tally: ExportSummary) -> Iterator[dict[str, Any
 @register_writer(
     "quotes", "quotes: one row per quote and speaker (JSON Lines)", carries_annotator=True
 )
-def encode_quotes(item: ExportItem, tally: ExportSummary) -> bytes:
+def encode_quotes(item: ExportItem, tally: Tally) -> bytes:
     return b"".join(
         orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE) for row in quote_rows(item, tally)
     )
@@ -92,5 +92,5 @@ def _csv_header(context: ExportContext) -> bytes:
     header=_csv_header,
     carries_annotator=True,
 )
-def encode_quotes_csv(item: ExportItem, tally: ExportSummary) -> bytes:
+def encode_quotes_csv(item: ExportItem, tally: Tally) -> bytes:
     return _csv([[row[c] for c in COLUMNS] for row in quote_rows(item, tally)])

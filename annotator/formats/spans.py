@@ -116,7 +116,7 @@ def _answered(
         skipped.append(Skipped(reason, len(spans)))
         spans = []
     relations = obj.get("relations")
-    if filled(relations) and not _ours(relations):
+    if isinstance(relations, list) and relations and not _ours(relations):
         skipped.append(Skipped("Prodigy relations (not stored yet)", len(relations)))
     if filled(obj.get("accept")):
         skipped.append(Skipped("Prodigy choice answers ('accept'; text classification)"))

@@ -39,7 +39,7 @@ def evaluate_proposals(engine: Engine, annotator: str = GOLD) -> ProposalScore:
         )
         for document_id, text in documents:
             spans = spans_of(connection, document_id, annotator)
-            keys = {span.id: span.key for span in spans}
+            keys = {span.stored_id: span.key for span in spans}
             speakers: dict[int, set] = {}
             for link in links_of(connection, document_id, annotator):
                 if link.label == SPEAKER:
@@ -48,7 +48,7 @@ def evaluate_proposals(engine: Engine, annotator: str = GOLD) -> ProposalScore:
             for quote in spans:
                 if quote.label in relation.heads:
                     proposals = propose_speakers(text, quote, spans, relation.children)
-                    score.add(proposals, speakers.get(quote.id, set()))
+                    score.add(proposals, speakers.get(quote.stored_id, set()))
     if not score.documents:
         layer = "the gold layer is empty" if annotator == GOLD else f"{annotator!r} has no spans"
         raise AnnotatorError(f"{layer}: nothing to evaluate the speaker proposal against")

@@ -17,7 +17,7 @@ from annotator.core.labels import RelationType, check_relation_type
 from annotator.core.relations import Link
 from annotator.store.annotators import annotator_id, refuse_gold
 from annotator.store.changes import Change
-from annotator.store.engine import reading, writing
+from annotator.store.engine import inserted_id, reading, writing
 from annotator.store.relation_types import add_relation_type_rows
 from annotator.store.tables import ANNOTATOR, LABEL, RELATION, RELATION_TYPE, SPAN
 
@@ -211,7 +211,7 @@ def _insert_link(connection: Connection, document_id: int, who: int, link: Link)
         return None
     if link.id is not None:
         values["id"] = link.id
-    return connection.execute(insert(RELATION).values(**values)).inserted_primary_key[0]
+    return inserted_id(connection, insert(RELATION).values(**values))
 
 
 def _take_owned(connection: Connection, link_id: int, annotator: str) -> Link:
@@ -292,11 +292,11 @@ def restore_links(connection: Connection, links: Sequence[Link]) -> list[int]:
             insert(RELATION).values(
                 id=link.id,
                 document_id=link.document_id,
-                annotator_id=annotator_id(connection, link.annotator),
+                annotator_id=annotator_id(connection, link.owner),
                 type_id=types[link.label],
                 head_id=link.head_id,
                 child_id=link.child_id,
             )
         )
-        restored.append(link.id)
+        restored.append(link.stored_id)
     return restored

@@ -3,6 +3,7 @@ same links come back between the same spans, and the second export is byte-ident
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from annotator.core.errors import InputError
 from annotator.core.labels import Label, RelationType
 from annotator.core.relations import SPEAKER, Link
 from annotator.formats.importing import import_paths
@@ -120,3 +122,33 @@ def test_native_brings_the_relation_types_a_database_lacks(tmp_path) -> None:
     assert get_schema(second_store).relations["cue"] == cue
     assert _link_keys(second_store) == {((1, 5, "quote"), (8, 13, "cue"), "cue")}
     second_store.dispose()
+
+
+@pytest.mark.parametrize(
+    ("head", "reason"),
+    [
+        ({"start": 0.0, "end": 6, "label": "quote"}, "its head None is not one of"),
+        ({"start": True, "end": 6, "label": "quote"}, "its head None is not one of"),
+        ({"start": 0, "end": 5, "label": "quote"}, "its head [0, 5, 'quote'] is not one of"),
+    ],
+)
+def test_a_link_end_that_is_not_a_span_of_the_line_is_refused(
+    engine, tmp_path: Path, head: dict, reason: str
+) -> None:
+    text = "“Zoë 👍🏽” said Karen Bass."
+    line = {
+        "text": text,
+        "spans": [
+            {"start": 0, "end": 6, "label": "quote"},
+            {"start": 12, "end": 22, "label": "actor"},
+        ],
+        "relations": [
+            {"head": head, "child": {"start": 12, "end": 22, "label": "actor"}, "label": SPEAKER}
+        ],
+    }
+    path = tmp_path / "links.jsonl"
+    path.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        import_paths(engine, [path], "ana")
+    assert str(caught.value).startswith(f"{path}:1: relation 0: {reason}")
+    assert document_spans(engine, 1) == []

@@ -99,3 +99,12 @@ def test_an_unknown_answer_is_refused(engine, tmp_path: Path) -> None:
     assert str(caught.value) == (
         f"{path}:1: field 'answer' must be one of accept, reject, ignore, got 'maybe'"
     )
+
+
+@pytest.mark.parametrize("relations", [5, "Karen Bass → ICE", {"head": 12, "child": 2}])
+def test_relations_that_are_not_a_list_are_refused(engine, tmp_path: Path, relations) -> None:
+    path = write_lines(tmp_path / "bad.jsonl", example(TEXT, SPANS, "accept", relations=relations))
+    with pytest.raises(InputError) as caught:
+        import_paths(engine, [path], "x")
+    assert str(caught.value) == f"{path}:1: field 'relations' must be a list"
+    assert document_summaries(engine) == []
