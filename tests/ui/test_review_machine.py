@@ -49,6 +49,12 @@ class WindowReviewMachine(ReviewMachine):
         self._key(key, modifier)
         self.model.push(expected)
 
+    def _decided(self, expected, key: Qt.Key) -> None:
+        """A decision key: the group is decided and the cursor moves to the next undecided."""
+        self._key(key)
+        self.model.push(expected, decides=True)
+        self.model.next_undecided()
+
     @precondition(_has_group)
     @rule(version=st.integers(0, 4))
     def accept(self, version: int) -> None:
@@ -56,12 +62,12 @@ class WindowReviewMachine(ReviewMachine):
         if version >= len(self.model.layers):
             self._key(key)
             return
-        self._pressed(self.model.accept(version), key)
+        self._decided(self.model.accept(version), key)
 
     @precondition(_has_group)
     @rule()
     def reject(self) -> None:
-        self._pressed(self.model.swap(self.model.gold_in_current(), []), Qt.Key.Key_X)
+        self._decided(self.model.swap(self.model.gold_in_current(), []), Qt.Key.Key_X)
 
     @precondition(_has_group)
     @rule(data=st.data())
@@ -79,7 +85,8 @@ class WindowReviewMachine(ReviewMachine):
         self.qtbot.keyClicks(dialog.end, str(span.end))
         ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
-        self.model.push(self.model.swap(self.model.gold_in_current(), [span.key]))
+        self.model.push(self.model.swap(self.model.gold_in_current(), [span.key]), decides=True)
+        self.model.next_undecided()
 
     @rule()
     def accept_agreed(self) -> None:
@@ -89,7 +96,7 @@ class WindowReviewMachine(ReviewMachine):
     def toggle_reviewed(self) -> None:
         stored = self.model.stored
         expected = type(stored)(stored.gold, stored.notes, not stored.reviewed)
-        self._pressed(expected, Qt.Key.Key_Return, CTRL)
+        self._pressed(expected, Qt.Key.Key_Return, CTRL | Qt.KeyboardModifier.ShiftModifier)
 
     @rule(text=note_texts)
     def add_note(self, text: str) -> None:
