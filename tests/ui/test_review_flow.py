@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from annotator.store.review import gold_layer
+from annotator.store.review import gold_layer, reviewed_documents
 from annotator.ui.review.window import UNDECIDED_MARK, ReviewWindow
 from tests.crowd import TEXT, add_crowd, words
 
@@ -132,3 +132,34 @@ def test_gold_ends_move_a_word_at_a_time_in_place(qtbot, window) -> None:
     for _ in range(3):  # five steps were taken: the last "end left" had nowhere to go
         _key(qtbot, window, Qt.Key.Key_Z, CTRL)
     assert _gold(window) == {words(TEXT, "a 44 personas en", "figure").key}
+
+
+def test_documents_follow_one_another_by_keys(qtbot, engine, window) -> None:
+    first = window.session.document_id
+    second = add_crowd(engine, {"ana": [words(TEXT, "Paramount", "location")]}, tail=" Fin.")
+    _key(qtbot, window, Qt.Key.Key_Up, ALT)
+    assert window.session.document_id == first
+    assert window.statusBar().currentMessage() == "No previous document."
+    _key(qtbot, window, Qt.Key.Key_Down, ALT)
+    assert window.session.document_id == second
+    assert window.counts.text() == "1 undecided · 0 decided · gold: 0 spans"
+    assert window.session.annotators == ("ana",)
+    _key(qtbot, window, Qt.Key.Key_PageUp, CTRL)
+    assert window.session.document_id == first
+    _key(qtbot, window, Qt.Key.Key_Enter, CTRL)  # reviewed, and on to the next
+    assert window.session.document_id == second
+    assert first in reviewed_documents(engine) and second not in reviewed_documents(engine)
+    _key(qtbot, window, Qt.Key.Key_Return, CTRL)  # the last one: reviewed, and it stays
+    assert window.session.document_id == second
+    assert reviewed_documents(engine) == {first, second}
+    assert window.statusBar().currentMessage() == "No next document."
+
+
+def test_at_900_by_600_both_texts_show_many_lines(qtbot, window) -> None:
+    window.resize(900, 600)
+    qtbot.waitUntil(lambda: window.width() <= 900)
+    line = window.gold.fontMetrics().lineSpacing()
+    for view in (window.merged, window.gold):  # side by side: each keeps most of the height
+        assert view.viewport().height() >= 0.45 * window.height()
+        assert view.viewport().width() >= 300
+    assert window.decision.isVisible() and window.span_list.viewport().height() >= 3 * line

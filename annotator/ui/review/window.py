@@ -139,8 +139,10 @@ class ReviewWindow(QMainWindow):
     # ----- building -------------------------------------------------------------------------
 
     def _action(self, text: str, keys: str, slot: Callable[[], object]) -> QAction:
+        """A Review menu action; ``keys`` lists its shortcuts, the first shown, split by
+        spaces."""
         action = QAction(text, self)
-        action.setShortcut(QKeySequence(keys))
+        action.setShortcuts([QKeySequence(k) for k in keys.split()])
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.triggered.connect(lambda _checked=False: slot())
         self.addAction(action)
@@ -176,16 +178,16 @@ class ReviewWindow(QMainWindow):
         ]
         self.review_menu.addSeparator()
         self.next_document_action = self._action(
-            "Next &document", "Alt+Down", partial(self.go_document, 1)
+            "Next &document", "Alt+Down Ctrl+PgDown", partial(self.go_document, 1)
         )
         self.previous_document_action = self._action(
-            "Previous document", "Alt+Up", partial(self.go_document, -1)
+            "Previous document", "Alt+Up Ctrl+PgUp", partial(self.go_document, -1)
         )
         self.reviewed_next_action = self._action(
-            "&Mark reviewed and next", "Ctrl+Return", self.mark_reviewed_and_next
+            "&Mark reviewed and next", "Ctrl+Return Ctrl+Enter", self.mark_reviewed_and_next
         )
         self.reviewed_action = self._action(
-            "&Mark document reviewed", "Ctrl+Shift+Return", self.toggle_reviewed
+            "&Mark document reviewed", "Ctrl+Shift+Return Ctrl+Shift+Enter", self.toggle_reviewed
         )
         self.agreement_action = self._action("A&greement…", "Ctrl+G", self.show_agreement)
         self.review_menu.addSeparator()
