@@ -219,6 +219,20 @@ class Model:
         start, end = self.groups[self.current]
         return {k for k in self.stored.gold if _overlaps(start, end, k)}
 
+    def edit_start(self) -> Key:
+        """The span an edit starts from: the group's first gold span, else the first
+        annotator's first span there."""
+        gold = sorted(self.gold_in_current())
+        if gold:
+            return gold[0]
+        assert self.current is not None
+        start, end = self.groups[self.current]
+        return next(
+            min(inside)
+            for keys in self.layers.values()
+            if (inside := [k for k in keys if _overlaps(start, end, k)])
+        )
+
     def accept(self, version: int) -> Stored | None:
         assert self.current is not None
         start, end = self.groups[self.current]

@@ -162,19 +162,20 @@ class ReviewWindow(QMainWindow):
             for k in range(1, MAX_VERSION_KEYS + 1)
         ]
         self.reject_action = self._action("&Reject all versions", "X", self.reject)
-        self.edit_action = self._action("&Edit gold span…", "E", self.edit)
+        self.edit_action = self._action("&Relabel gold span…", "E", self.edit)
         self.agreed_action = self._action("Accept all &agreed spans", "A", self.accept_all_agreed)
         self.review_menu.addSeparator()
         self.note_action = self._action("Add a n&ote", "Ctrl+M", self.note_edit.setFocus)
         self.review_menu.addSeparator()
+        moves: tuple[tuple[str, Edge, int, str], ...] = (
+            ("Move gold start a word left", "start", -1, "Alt+Left"),
+            ("Move gold start a word right", "start", 1, "Alt+Right"),
+            ("Move gold end a word left", "end", -1, "Alt+Shift+Left"),
+            ("Move gold end a word right", "end", 1, "Alt+Shift+Right"),
+        )
         self.moves = [
             self._action(text, keys, partial(self.move_gold, edge, step))
-            for text, edge, step, keys in (
-                ("Move gold start a word left", "start", -1, "Alt+Left"),
-                ("Move gold start a word right", "start", 1, "Alt+Right"),
-                ("Move gold end a word left", "end", -1, "Alt+Shift+Left"),
-                ("Move gold end a word right", "end", 1, "Alt+Shift+Right"),
-            )
+            for text, edge, step, keys in moves
         ]
         self.review_menu.addSeparator()
         self.next_document_action = self._action(
@@ -222,7 +223,7 @@ class ReviewWindow(QMainWindow):
                 ("previous", "◀ Previous (P)", self.previous_action),
                 ("next", "Next (N) ▶", self.next_action),
                 ("reject", "Reject all (X)", self.reject_action),
-                ("edit", "Edit… (E)", self.edit_action),
+                ("edit", "Relabel… (E)", self.edit_action),
                 ("agreed", "Accept agreed (A)", self.agreed_action),
                 ("reviewed-next", "Reviewed, next (Ctrl+Enter)", self.reviewed_next_action),
             )
@@ -527,7 +528,8 @@ class ReviewWindow(QMainWindow):
         self._push(self.session.toggle_reviewed())
 
     def edit(self) -> None:
-        """Set the current group's gold to one span of the reviewer's choosing."""
+        """Relabel the span an edit of the current group starts from; it becomes the
+        group's only gold span (its ends move with the word keys instead)."""
         start_from = self.session.edit_start()
         if start_from is None:
             return
