@@ -12,6 +12,9 @@ Rules that hold after every step:
   it (the span shown); moving to a group selects its first row. Clicking a row makes its
   group the cursor's. A note goes to the span of the selected row, or to the document when
   nothing is selected.
+- A disagreement is decided when gold covers it, rejected when the reviewer decided it and
+  no gold is left there (rejections leave nothing in the store, so the session remembers
+  them per document for as long as it lives; undo forgets them again), else undecided.
 - The session holds what the store holds as of the last ``refresh``: the window calls it for
   every published change, so what is shown is what is committed.
 """
@@ -21,14 +24,16 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from enum import StrEnum
 
 from sqlalchemy.engine import Engine
 
+from annotator.core.boundaries import Edge, move_boundary
 from annotator.core.review import Gold, Group, Note, review_groups
 from annotator.core.spans import Span
 from annotator.session.command import Command
 from annotator.store.changes import Change
-from annotator.store.documents import get_document
+from annotator.store.documents import document_summaries, get_document
 from annotator.store.engine import reading
 from annotator.store.labels import LabelSchema, get_schema, schema_of
 from annotator.store.notes import add_note, delete_note, notes_of
@@ -66,6 +71,19 @@ class Row:
         return self.ids[0]
 
 
+class State(StrEnum):
+    """Where a group stands in the review."""
+
+    AGREED = "agreed"
+    UNDECIDED = "undecided"
+    DECIDED = "decided"
+    REJECTED = "rejected"
+
+
+Marks = set[tuple[int, int]]
+"""The ranges of the groups the reviewer made a decision on, on one document."""
+
+
 def _when(note: Note) -> tuple:
     return (note.created, note.id)
 
@@ -87,6 +105,19 @@ class GoldCommand(Command):
         self.document_id = document_id
         self._edit: GoldEdit | None = None
         self._notes_back: tuple[Note, ...] = ()
+        self.marks: Marks | None = None
+        """Where the session remembers decided groups; ``decides`` is added on do."""
+        self.decides: tuple[int, int] | None = None
+        self._marked_before = False
+
+    def _mark(self) -> None:
+        if self.marks is not None and self.decides is not None:
+            self._marked_before = self.decides in self.marks
+            self.marks.add(self.decides)
+
+    def _unmark(self) -> None:
+        if self.marks is not None and self.decides is not None and not self._marked_before:
+            self.marks.discard(self.decides)
 
     @abstractmethod
     def decide(self) -> GoldEdit:
@@ -95,17 +126,28 @@ class GoldCommand(Command):
     def do(self) -> Change:
         if self._edit is None:
             self._edit = self.decide()
-            self.obsolete = not (self._edit.removed or self._edit.added)
+            self._mark()
+            unchanged = not (self._edit.removed or self._edit.added)
+            self.obsolete = unchanged and (self.decides is None or self._marked_before)
         else:
             self._edit = self._swap(self._edit.removed, self._edit.added, self._notes_back)
-        return self._edit.change
+            self._mark()
+        return self._marked(self._edit.change)
 
     def undo(self) -> Change:
         assert self._edit is not None, "undo before do"
+        self._unmark()
         back = self._swap(self._edit.added, self._edit.removed, self._edit.notes)
         self._notes_back = back.notes
         self._edit = replace(self._edit, removed=back.added, added=back.removed)
-        return back.change
+        return self._marked(back.change)
+
+    def _marked(self, change: Change) -> Change:
+        """``change``, naming the document when the step decides a group: a rejection that
+        removes no gold still changes what the review shows."""
+        if self.decides is None:
+            return change
+        return change | Change(documents=frozenset({self.document_id}))
 
     def _swap(self, remove: list[Gold], add: list[Gold], notes: Sequence[Note]) -> GoldEdit:
         keys = [g.span.key for g in remove]
@@ -139,8 +181,15 @@ class RejectAll(GoldCommand):
 class EditGold(GoldCommand):
     """The gold spans named by ``replaced`` give way to the reviewer's ``span``."""
 
-    def __init__(self, engine: Engine, document_id: int, replaced: list[Key], span: Span) -> None:
-        super().__init__(engine, document_id, "edit gold span")
+    def __init__(
+        self,
+        engine: Engine,
+        document_id: int,
+        replaced: list[Key],
+        span: Span,
+        text: str = "edit gold span",
+    ) -> None:
+        super().__init__(engine, document_id, text)
         self.replaced, self.span = replaced, span
 
     def decide(self) -> GoldEdit:
@@ -230,6 +279,7 @@ class ReviewSession:
         """Index into ``groups`` of the group decisions apply to."""
         self.selected: Key | None = None
         """The selected row's span key: where a note goes."""
+        self._marks: dict[int, Marks] = {}
 
     # ----- reading ----------------------------------------------------------------------
 
@@ -358,6 +408,29 @@ class ReviewSession:
         group, row = self.current_group(), self._row(key)
         return group is not None and row is not None and _overlaps(group.start, group.end, row.span)
 
+    def state(self, group: Group) -> State:
+        if group.agreed:
+            return State.AGREED
+        if self.gold_in(group):
+            return State.DECIDED
+        marks = self._marks.get(self.document_id, set()) if self.document_id else set()
+        if any(start < group.end and group.start < end for start, end in marks):
+            return State.REJECTED
+        return State.UNDECIDED
+
+    def row_state(self, row: Row) -> State:
+        """The state of the group ``row`` is in; a gold span of the reviewer's own that no
+        annotator's span overlaps counts as decided."""
+        group = next((g for g in self.groups if _overlaps(g.start, g.end, row.span)), None)
+        return self.state(group) if group is not None else State.DECIDED
+
+    def counts(self) -> dict[State, int]:
+        """How many disagreements are undecided, decided (gold) and rejected."""
+        counts = {state: 0 for state in (State.UNDECIDED, State.DECIDED, State.REJECTED)}
+        for group in self.disagreements:
+            counts[self.state(group)] += 1
+        return counts
+
     # ----- moving -----------------------------------------------------------------------
 
     def set_visible(self, name: str, visible: bool) -> None:
@@ -368,6 +441,26 @@ class ReviewSession:
 
     def previous_disagreement(self) -> None:
         self._step(-1)
+
+    def next_undecided(self) -> None:
+        """Move to the first undecided disagreement after the cursor, wrapping round; stay
+        when every disagreement is decided."""
+        undecided = [
+            i for i in self.disagreement_indexes() if self.state(self.groups[i]) == State.UNDECIDED
+        ]
+        if not undecided:
+            return
+        after = -1 if self.current is None else self.current
+        self._move_to(next((i for i in undecided if i > after), undecided[0]))
+
+    def neighbour(self, step: int) -> int | None:
+        """The id of the document ``step`` places after (before, if negative) the one under
+        review, in id order; ``None`` past either end."""
+        ids = [summary.id for summary in document_summaries(self.engine)]
+        if self.document_id not in ids:
+            return None
+        at = ids.index(self.document_id) + step
+        return ids[at] if 0 <= at < len(ids) else None
 
     def _step(self, delta: int) -> None:
         indexes = self.disagreement_indexes()
@@ -414,13 +507,23 @@ class ReviewSession:
         if group is None or self.document_id is None or version >= len(group.versions):
             return None
         name = list(group.versions)[version]
-        return AcceptVersion(self.engine, self.document_id, group.start, group.end, name)
+        command = AcceptVersion(self.engine, self.document_id, group.start, group.end, name)
+        return self._deciding(command, group)
 
     def reject(self) -> Command | None:
         group = self.current_group()
         if group is None or self.document_id is None:
             return None
-        return RejectAll(self.engine, self.document_id, group.start, group.end)
+        return self._deciding(
+            RejectAll(self.engine, self.document_id, group.start, group.end), group
+        )
+
+    def _deciding(self, command: GoldCommand, group: Group) -> GoldCommand:
+        """``command`` marks ``group`` decided when it runs, and unmarks it on undo."""
+        assert self.document_id is not None
+        command.marks = self._marks.setdefault(self.document_id, set())
+        command.decides = (group.start, group.end)
+        return command
 
     def edit_start(self) -> Span | None:
         """The span an edit of the current group starts from: its gold, else the first
@@ -439,7 +542,21 @@ class ReviewSession:
         if group is None or self.document_id is None:
             return None
         replaced = [g.span.key for g in self.gold_in(group)]
-        return EditGold(self.engine, self.document_id, replaced, span)
+        return self._deciding(EditGold(self.engine, self.document_id, replaced, span), group)
+
+    def move_gold(self, edge: Edge, step: int) -> Command | None:
+        """Move one end of the current group's gold span (or, with no gold yet, of the
+        first version) a word left (``step`` < 0) or right, snapped to word boundaries."""
+        group, span = self.current_group(), self.edit_start()
+        if group is None or span is None or self.document_id is None:
+            return None
+        moved = move_boundary(self.text, span.start, span.end, edge, step)
+        if moved is None:
+            return None
+        replaced = [g.span.key for g in self.gold_in(group) if g.span.key == span.key]
+        chosen = Span(moved[0], moved[1], span.label)
+        command = EditGold(self.engine, self.document_id, replaced, chosen, f"move gold {edge}")
+        return self._deciding(command, group)
 
     def accept_agreed(self) -> Command | None:
         if self.document_id is None:

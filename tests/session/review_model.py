@@ -97,6 +97,10 @@ class Model:
                 self.groups.append((start, end))
         self.history = [Stored()]
         self.index = 0
+        self.marks: set[tuple[int, int]] = set()
+        """Groups decided, as the session remembers them; ``marked[i]`` is what step ``i``
+        marked and whether it was marked before (``None``: not a decision)."""
+        self.marked: list[tuple[tuple[int, int], bool] | None] = [None]
         self.current: int | None = None
         self.selected: Key | None = None
 
@@ -142,6 +146,22 @@ class Model:
         else:
             self.move_to(next((i for i in reversed(indexes) if i < self.current), indexes[-1]))
 
+    def state(self, group: int) -> str:
+        start, end = self.groups[group]
+        if self.agreed(group):
+            return "agreed"
+        if any(_overlaps(start, end, k) for k in self.stored.gold):
+            return "decided"
+        if any(s < end and start < e for s, e in self.marks):
+            return "rejected"
+        return "undecided"
+
+    def next_undecided(self) -> None:
+        undecided = [i for i in range(len(self.groups)) if self.state(i) == "undecided"]
+        if undecided:
+            after = -1 if self.current is None else self.current
+            self.move_to(next((i for i in undecided if i > after), undecided[0]))
+
     def select(self, key: Key) -> None:
         self.selected = key
         self.current = next(
@@ -165,12 +185,22 @@ class Model:
 
     # ----- decisions --------------------------------------------------------------------
 
-    def push(self, stored: Stored | None) -> None:
+    def push(self, stored: Stored | None, decides: bool = False) -> None:
         """A command ran; ``None``: it changed nothing and the stack dropped it (and, as
-        with every push, the steps that could be redone)."""
+        with every push, the steps that could be redone). A decision (``decides``) marks
+        the current group decided, even when it changed nothing."""
+        mark = None
+        if decides and self.current is not None:
+            group = self.groups[self.current]
+            mark = (group, group in self.marks)
+            self.marks.add(group)
+            if stored is None and not mark[1]:
+                stored = self.stored  # no gold changed, but the group is decided now
         del self.history[self.index + 1 :]
+        del self.marked[self.index + 1 :]
         if stored is not None:
             self.history.append(stored)
+            self.marked.append(mark)
             self.index += 1
         self.after_change()
 
@@ -188,6 +218,20 @@ class Model:
         assert self.current is not None
         start, end = self.groups[self.current]
         return {k for k in self.stored.gold if _overlaps(start, end, k)}
+
+    def edit_start(self) -> Key:
+        """The span an edit starts from: the group's first gold span, else the first
+        annotator's first span there."""
+        gold = sorted(self.gold_in_current())
+        if gold:
+            return gold[0]
+        assert self.current is not None
+        start, end = self.groups[self.current]
+        return next(
+            min(inside)
+            for keys in self.layers.values()
+            if (inside := [k for k in keys if _overlaps(start, end, k)])
+        )
 
     def accept(self, version: int) -> Stored | None:
         assert self.current is not None
@@ -207,12 +251,18 @@ class Model:
 
     def undo(self) -> None:
         if self.index > 0:
+            mark = self.marked[self.index]
+            if mark is not None and not mark[1]:
+                self.marks.discard(mark[0])
             self.index -= 1
             self.after_change()
 
     def redo(self) -> None:
         if self.index < len(self.history) - 1:
             self.index += 1
+            mark = self.marked[self.index]
+            if mark is not None:
+                self.marks.add(mark[0])
             self.after_change()
 
 
@@ -252,10 +302,10 @@ class ReviewMachine(RuleBasedStateMachine):
         if self.session.concerns(change):
             self.session.refresh()
 
-    def _push(self, command, expected: Stored | None) -> None:
+    def _push(self, command, expected: Stored | None, decides: bool = False) -> None:
         assert command is not None
         self.stack.push(UndoStep(command, self._publish, self.errors.append))
-        self.model.push(expected)
+        self.model.push(expected, decides)
 
     def _has_group(self) -> bool:
         return self.model.current is not None
@@ -269,19 +319,20 @@ class ReviewMachine(RuleBasedStateMachine):
         if version >= len(self.model.layers):
             assert command is None
             return
-        self._push(command, self.model.accept(version))
+        self._push(command, self.model.accept(version), decides=True)
 
     @precondition(_has_group)
     @rule()
     def reject(self) -> None:
-        self._push(self.session.reject(), self.model.swap(self.model.gold_in_current(), []))
+        expected = self.model.swap(self.model.gold_in_current(), [])
+        self._push(self.session.reject(), expected, decides=True)
 
     @precondition(_has_group)
     @rule(data=st.data())
     def edit(self, data: st.DataObject) -> None:
         span = self.draw_gold_edit(data)
         expected = self.model.swap(self.model.gold_in_current(), [span.key])
-        self._push(self.session.edit(span), expected)
+        self._push(self.session.edit(span), expected, decides=True)
 
     def draw_gold_edit(self, data: st.DataObject) -> Span:
         """A span a reviewer might set as the current group's gold: near the group."""
@@ -359,6 +410,13 @@ class ReviewMachine(RuleBasedStateMachine):
         ]
         assert sorted(notes, key=repr) == sorted(stored.notes, key=repr)
         assert (self.doc in reviewed_documents(self.engine)) == stored.reviewed
+
+    @invariant()
+    def states_are_the_model(self) -> None:
+        if not hasattr(self, "model"):
+            return
+        states = [str(self.session.state(g)) for g in self.session.groups]
+        assert states == [self.model.state(i) for i in range(len(self.model.groups))]
 
     @invariant()
     def cursor_is_the_model(self) -> None:

@@ -93,29 +93,38 @@ def test_reviewer_accepts_rejects_edits_and_undo_restores_gold(qtbot, engine, re
     step1 = agreed | {(figures[1].key, ("ben",))}
     assert _gold(engine, doc) == step1
 
-    _key(window, qtbot, Qt.Key.Key_N)  # Border Patrol personnel: only ben
+    # the cursor moves on by itself: Border Patrol personnel, only ben has it
     assert window.current_group().start == border.start
     _key(window, qtbot, Qt.Key.Key_X)
     assert _gold(engine, doc) == step1
 
-    _key(window, qtbot, Qt.Key.Key_N)  # Paramount: location (ana) or agency (ben)
+    # on to Paramount: location (ana) or agency (ben)
     assert window.current_group().start == paramount.start
     qtbot.mouseClick(window.findChild(type(window.buttons["next"]), "accept-ana"), Qt.LeftButton)
     step2 = step1 | {(paramount.key, ("ana",))}
     assert _gold(engine, doc) == step2
 
-    _key(window, qtbot, Qt.Key.Key_N)  # bystanders: ana's actor; the reviewer edits it
+    # on to bystanders: ana's actor; the reviewer edits it
     assert window.current_group().start == bystanders.start
     _key(window, qtbot, Qt.Key.Key_E)
     dialog = window.edit_dialog
     qtbot.waitExposed(dialog)
-    assert (dialog.start.value(), dialog.end.value()) == (bystanders.start, bystanders.end)
+    assert dialog.preview.text() == "bystanders"
     dialog.label.setFocus()
     qtbot.keyClicks(dialog.label, "agency")
-    dialog.end.selectAll()
-    qtbot.keyClicks(dialog.end, str(bystanders.end + len(" jeered")))
-    assert dialog.preview.text() == "bystanders jeered"
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.LeftButton)
+    assert _gold(engine, doc) == step2 | {
+        (Span(bystanders.start, bystanders.end, "agency").key, ())
+    }
+    _key(window, qtbot, Qt.Key.Key_P)  # every group is decided: the cursor stayed; back one
+    _key(window, qtbot, Qt.Key.Key_N)
+    assert window.current_group().start == bystanders.start
+    _key(
+        window,
+        qtbot,
+        Qt.Key.Key_Right,
+        Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     edited = Span(bystanders.start, bystanders.end + len(" jeered"), "agency")
     step3 = step2 | {(edited.key, ())}
     assert _gold(engine, doc) == step3
@@ -127,7 +136,9 @@ def test_reviewer_accepts_rejects_edits_and_undo_restores_gold(qtbot, engine, re
     }
     assert _gold(engine, doc) == step4
 
-    for before in (step3, step2, step1, agreed, set()):
+    relabelled = step2 | {(Span(bystanders.start, bystanders.end, "agency").key, ())}
+    undone = (step3, relabelled, step2, step1, step1, agreed, set())  # a rejection is a step
+    for before in undone:
         _key(window, qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
         assert _gold(engine, doc) == before
     _key(
@@ -137,12 +148,13 @@ def test_reviewer_accepts_rejects_edits_and_undo_restores_gold(qtbot, engine, re
         Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier,
     )
     assert _gold(engine, doc) == agreed
-    assert "gold: 3 spans" in window.statusBar().currentMessage()
+    assert "gold: 3 spans" in window.counts.text()
 
 
 def test_accepting_a_version_replaces_the_one_chosen_before(qtbot, engine, review) -> None:
     window, doc, text = review
     _key(window, qtbot, Qt.Key.Key_1)
+    _key(window, qtbot, Qt.Key.Key_P)  # the cursor moved on; back to the figures
     _key(window, qtbot, Qt.Key.Key_2)
     assert _gold(engine, doc) == {(_span(text, "44 people", "figure").key, ("ben",))}
     _key(window, qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -165,7 +177,7 @@ def test_notes_on_a_span_show_in_the_span_list(qtbot, engine, review) -> None:
     qtbot.keyClick(window.note_edit, Qt.Key.Key_Return)
     [note] = document_notes(engine, doc)
     assert (note.annotator, note.text) == ("rev", "the city, not an agency")
-    assert model.data(model.index(row, 4)) == "rev: the city, not an agency"
+    assert model.data(model.index(row, 5)) == "rev: the city, not an agency"
     _key(window, qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert document_notes(engine, doc) == []
 
@@ -238,7 +250,11 @@ def test_review_from_the_main_window_and_the_list_filters(qtbot, engine, make_wi
     assert _gold(engine, ids[0]) == {((0, 3, "agency"), ("alice", "ben"))}
     _key(review, qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert window.browser.model.rowCount() == 1
-    assert "reviewed" in review.statusBar().currentMessage()
+    assert review.session.document_id == ids[1]  # marked reviewed, and on to the next
+    assert "reviewed" not in review.counts.text()
+    _key(review, qtbot, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    assert review.session.document_id == ids[0]
+    assert "reviewed" in review.counts.text()
 
 
 @pytest.fixture
@@ -293,8 +309,10 @@ def test_a_note_goes_to_the_span_shown_after_a_decision(qtbot, engine, crowd) ->
     window, doc = crowd
     paramount = words(TEXT, "Paramount", "location")
     _click_row(qtbot, window, paramount.key)
-    _key(window, qtbot, Qt.Key.Key_1)  # ana's location
+    _key(window, qtbot, Qt.Key.Key_1)  # ana's location; the cursor moves on
     assert (paramount.key, ("ana", "cy")) in _gold(engine, doc)
+    assert window.session.selected != paramount.key
+    _click_row(qtbot, window, paramount.key)
     type_note(qtbot, window, "Paramount es una ciudad 🏙")
     [note] = document_notes(engine, doc)
     assert note.text == "Paramount es una ciudad 🏙"
@@ -305,8 +323,7 @@ def test_a_note_goes_to_the_span_shown_after_a_decision(qtbot, engine, crowd) ->
 def test_a_note_goes_to_the_disagreement_walked_to(qtbot, engine, crowd) -> None:
     window, doc = crowd
     _key(window, qtbot, Qt.Key.Key_N)
-    _key(window, qtbot, Qt.Key.Key_X)
-    _key(window, qtbot, Qt.Key.Key_N)
+    _key(window, qtbot, Qt.Key.Key_X)  # the cursor moves on by itself
     type_note(qtbot, window, "¿cuántas personas?")
     [note] = document_notes(engine, doc)
     region = window.merged.selected_range()
@@ -340,7 +357,8 @@ def test_mark_reviewed_is_undoable_between_gold_decisions(qtbot, engine, crowd) 
     redo = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier
     _key(window, qtbot, Qt.Key.Key_Z, redo)
     assert reviewed_documents(engine) == {doc}
-    _key(window, qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # reopen
+    reopen = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier
+    _key(window, qtbot, Qt.Key.Key_Return, reopen)
     assert reviewed_documents(engine) == set()
     for reviewed, gold in (({doc}, EVERYONE_GOLD), (set(), EVERYONE_GOLD), (set(), set())):
         _key(window, qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)

@@ -10,9 +10,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
+from annotator.core.boundaries import Edge, move_boundary
 from annotator.ui.review.window import ReviewWindow
 from tests.crowd import TEXT
-from tests.session.review_model import Key, ReviewMachine, note_texts, run_machine
+from tests.session.review_model import LABELS, Key, ReviewMachine, note_texts, run_machine
 from tests.ui.test_review import type_note
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -49,6 +50,12 @@ class WindowReviewMachine(ReviewMachine):
         self._key(key, modifier)
         self.model.push(expected)
 
+    def _decided(self, expected, key: Qt.Key) -> None:
+        """A decision key: the group is decided and the cursor moves to the next undecided."""
+        self._key(key)
+        self.model.push(expected, decides=True)
+        self.model.next_undecided()
+
     @precondition(_has_group)
     @rule(version=st.integers(0, 4))
     def accept(self, version: int) -> None:
@@ -56,30 +63,43 @@ class WindowReviewMachine(ReviewMachine):
         if version >= len(self.model.layers):
             self._key(key)
             return
-        self._pressed(self.model.accept(version), key)
+        self._decided(self.model.accept(version), key)
 
     @precondition(_has_group)
     @rule()
     def reject(self) -> None:
-        self._pressed(self.model.swap(self.model.gold_in_current(), []), Qt.Key.Key_X)
+        self._decided(self.model.swap(self.model.gold_in_current(), []), Qt.Key.Key_X)
 
     @precondition(_has_group)
-    @rule(data=st.data())
-    def edit(self, data: st.DataObject) -> None:
-        span = self.draw_gold_edit(data)
+    @rule(label=st.sampled_from(LABELS))
+    def edit(self, label: str) -> None:
+        """E: the gold span the edit starts from, relabelled, becomes the group's gold."""
+        start_from = self.model.edit_start()
         self._key(Qt.Key.Key_E)
         dialog = self.window.edit_dialog
         self.qtbot.waitExposed(dialog)
         dialog.label.setFocus()
-        self.qtbot.keyClicks(dialog.label, span.label)
-        for box, value in ((dialog.end, len(TEXT)), (dialog.start, span.start)):
-            box.selectAll()
-            self.qtbot.keyClicks(box, str(value))
-        dialog.end.selectAll()
-        self.qtbot.keyClicks(dialog.end, str(span.end))
+        self.qtbot.keyClicks(dialog.label, label)
         ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
-        self.model.push(self.model.swap(self.model.gold_in_current(), [span.key]))
+        chosen = (start_from[0], start_from[1], label)
+        self.model.push(self.model.swap(self.model.gold_in_current(), [chosen]), decides=True)
+        self.model.next_undecided()
+
+    @precondition(_has_group)
+    @rule(edge=st.sampled_from(["start", "end"]), step=st.sampled_from([-1, 1]))
+    def move_gold(self, edge: Edge, step: int) -> None:
+        """Alt(+Shift)+Left/Right: an end of the gold span moves a word; the cursor stays."""
+        start_from = self.model.edit_start()
+        moved = move_boundary(TEXT, start_from[0], start_from[1], edge, step)
+        key = Qt.Key.Key_Left if step < 0 else Qt.Key.Key_Right
+        shift = Qt.KeyboardModifier.ShiftModifier if edge == "end" else NONE
+        self._key(key, Qt.KeyboardModifier.AltModifier | shift)
+        if moved is None:
+            return
+        replaced = self.model.gold_in_current() & {start_from}
+        expected = self.model.swap(replaced, [(moved[0], moved[1], start_from[2])])
+        self.model.push(expected, decides=True)
 
     @rule()
     def accept_agreed(self) -> None:
@@ -89,7 +109,7 @@ class WindowReviewMachine(ReviewMachine):
     def toggle_reviewed(self) -> None:
         stored = self.model.stored
         expected = type(stored)(stored.gold, stored.notes, not stored.reviewed)
-        self._pressed(expected, Qt.Key.Key_Return, CTRL)
+        self._pressed(expected, Qt.Key.Key_Return, CTRL | Qt.KeyboardModifier.ShiftModifier)
 
     @rule(text=note_texts)
     def add_note(self, text: str) -> None:

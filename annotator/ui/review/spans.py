@@ -8,32 +8,42 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from annotator.session.review import Row
+from annotator.session.review import Row, State
 from annotator.store.review import Key
 from annotator.ui.plain import one_line, plain_tooltip
 from annotator.ui.tables import FlatTableModel, Index
 
-DISPUTED = QColor(214, 69, 65, 45)
+BACKGROUNDS = {
+    State.UNDECIDED: QColor(214, 69, 65, 45),
+    State.DECIDED: QColor(46, 160, 67, 45),
+    State.REJECTED: QColor(128, 128, 128, 50),
+}
 TEXT_MAX = 50
 
 
 class ReviewSpanModel(FlatTableModel):
-    """The review session's rows; disputed rows are tinted, notes are listed in full."""
+    """The review session's rows; disputed rows say and are tinted by where their
+    disagreement stands (undecided, decided, rejected), notes are listed in full."""
 
-    COLUMNS = ("Text", "Label", "Annotators", "Gold", "Notes")
+    COLUMNS = ("Text", "Label", "Annotators", "Gold", "Review", "Notes")
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[Row] = []
         self._text = ""
         self._everyone = 0
+        self._states: list[State] = []
 
-    def set_rows(self, text: str, rows: Sequence[Row], everyone: int) -> None:
-        """Show ``rows`` of ``text``; ``everyone`` annotators have a layer on it."""
+    def set_rows(
+        self, text: str, rows: Sequence[Row], everyone: int, states: Sequence[State]
+    ) -> None:
+        """Show ``rows`` of ``text`` and the ``states`` of their groups; ``everyone``
+        annotators have a layer on it."""
         self.beginResetModel()
         self._text = text
         self._rows = list(rows)
         self._everyone = everyone
+        self._states = list(states)
         self.endResetModel()
 
     def row_at(self, row: int) -> Row | None:
@@ -52,17 +62,17 @@ class ReviewSpanModel(FlatTableModel):
             return None
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
+            return self._display(row, column, self._states[index.row()])
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 0:
                 return plain_tooltip(self._text[row.span.start : row.span.end])
-            if column == 4 and row.notes:
+            if column == 5 and row.notes:
                 return plain_tooltip("\n".join(f"{n.annotator}: {n.text}" for n in row.notes))
         if role == Qt.ItemDataRole.BackgroundRole and row.disputed:
-            return DISPUTED
+            return BACKGROUNDS.get(self._states[index.row()])
         return None
 
-    def _display(self, row: Row, column: int) -> str:
+    def _display(self, row: Row, column: int, state: State) -> str:
         if column == 0:
             return one_line(self._text[row.span.start : row.span.end], TEXT_MAX)
         if column == 1:
@@ -73,6 +83,8 @@ class ReviewSpanModel(FlatTableModel):
             return "all" if len(row.who) == self._everyone else ", ".join(row.who)
         if column == 3:
             return "✓" if row.gold_id is not None else ""
+        if column == 4:
+            return str(state) if row.disputed else ""
         return " · ".join(f"{n.annotator}: {one_line(n.text, 80)}" for n in row.notes)
 
 

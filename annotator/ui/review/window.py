@@ -1,10 +1,13 @@
 """The review window: every annotator's spans on one document merged, and the gold layer.
 
-Spans all annotators share are drawn in their label colour; a span only some have is drawn
-in red with their names in its caption, so disagreements stand out at a glance. The
-reviewer walks the disagreements (N / P), accepts one annotator's version (1-9), rejects
-them all (X), edits the gold span (E), or accepts every agreed span at once (A). Every step
-is committed to the store, published, and undoable (Ctrl+Z).
+Every span is drawn in its label colour; a span only some annotators have carries their
+names in its caption, and a warning mark while its disagreement is undecided, so what is
+left to do stands out at a glance. The reviewer walks the disagreements (N / P), accepts
+one annotator's version (1-9), rejects them all (X), moves the gold span's ends a word at a
+time (Alt+Left/Right, Alt+Shift+Left/Right), edits it (E), or accepts every agreed span at
+once (A); after a decision the cursor moves to the next undecided disagreement. Alt+Down /
+Alt+Up change document, Ctrl+Enter marks it reviewed and moves on. Every step is committed
+to the store, published, and undoable (Ctrl+Z).
 
 The window builds and connects widgets only: what is reviewed, the cursor and the decisions
 live in the Qt-free ``ReviewSession``; the window renders it after every change.
@@ -20,6 +23,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -32,10 +36,11 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.engine import Engine
 
+from annotator.core.boundaries import Edge
 from annotator.core.review import Group
 from annotator.core.spans import Span
 from annotator.session.command import Command
-from annotator.session.review import ReviewSession
+from annotator.session.review import ReviewSession, Row, State
 from annotator.store.changes import Change
 from annotator.ui.plain import one_line
 from annotator.ui.review.agreement_view import AgreementView
@@ -45,8 +50,14 @@ from annotator.ui.tables import select_row
 from annotator.ui.text import AnnotatedTextView
 from annotator.ui.undo import UndoStep
 
-DISPUTED_COLOR = "#d64541"
+UNDECIDED_MARK = "⚠"
 MAX_VERSION_KEYS = 9
+STATE_BACKGROUNDS = {
+    State.UNDECIDED: "rgba(214, 69, 65, 40)",
+    State.DECIDED: "rgba(46, 160, 67, 40)",
+    State.REJECTED: "rgba(128, 128, 128, 45)",
+    State.AGREED: "palette(base)",
+}
 
 
 def _titled(title: str, widget: QWidget) -> QWidget:
@@ -61,8 +72,17 @@ def _titled(title: str, widget: QWidget) -> QWidget:
     return box
 
 
-def _merged_label(label: str, who: tuple[str, ...]) -> str:
-    return f"{label} · {', '.join(who)}"
+def _merged_label(row: Row, state: State) -> str:
+    """The caption of a span in the merged text: its label, and for a disputed span who has
+    it, with a mark while its disagreement is undecided."""
+    if not row.disputed:
+        return row.span.label
+    caption = f"{row.span.label} · {', '.join(row.who)}"
+    return f"{UNDECIDED_MARK} {caption}" if state == State.UNDECIDED else caption
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 class ReviewWindow(QMainWindow):
@@ -100,6 +120,9 @@ class ReviewWindow(QMainWindow):
         self.note_edit = QLineEdit(self)
         self.note_edit.returnPressed.connect(self.add_note)
         self.buttons: dict[str, QPushButton] = {}
+        self.counts = QLabel(self)
+        self.counts.setObjectName("review-counts")
+        self.statusBar().addPermanentWidget(self.counts)
 
         self._build_actions()
         self._build_layout()
@@ -116,8 +139,10 @@ class ReviewWindow(QMainWindow):
     # ----- building -------------------------------------------------------------------------
 
     def _action(self, text: str, keys: str, slot: Callable[[], object]) -> QAction:
+        """A Review menu action; ``keys`` lists its shortcuts, the first shown, split by
+        spaces."""
         action = QAction(text, self)
-        action.setShortcut(QKeySequence(keys))
+        action.setShortcuts([QKeySequence(k) for k in keys.split()])
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.triggered.connect(lambda _checked=False: slot())
         self.addAction(action)
@@ -137,12 +162,33 @@ class ReviewWindow(QMainWindow):
             for k in range(1, MAX_VERSION_KEYS + 1)
         ]
         self.reject_action = self._action("&Reject all versions", "X", self.reject)
-        self.edit_action = self._action("&Edit gold span…", "E", self.edit)
+        self.edit_action = self._action("&Relabel gold span…", "E", self.edit)
         self.agreed_action = self._action("Accept all &agreed spans", "A", self.accept_all_agreed)
         self.review_menu.addSeparator()
         self.note_action = self._action("Add a n&ote", "Ctrl+M", self.note_edit.setFocus)
+        self.review_menu.addSeparator()
+        moves: tuple[tuple[str, Edge, int, str], ...] = (
+            ("Move gold start a word left", "start", -1, "Alt+Left"),
+            ("Move gold start a word right", "start", 1, "Alt+Right"),
+            ("Move gold end a word left", "end", -1, "Alt+Shift+Left"),
+            ("Move gold end a word right", "end", 1, "Alt+Shift+Right"),
+        )
+        self.moves = [
+            self._action(text, keys, partial(self.move_gold, edge, step))
+            for text, edge, step, keys in moves
+        ]
+        self.review_menu.addSeparator()
+        self.next_document_action = self._action(
+            "Next &document", "Alt+Down Ctrl+PgDown", partial(self.go_document, 1)
+        )
+        self.previous_document_action = self._action(
+            "Previous document", "Alt+Up Ctrl+PgUp", partial(self.go_document, -1)
+        )
+        self.reviewed_next_action = self._action(
+            "&Mark reviewed and next", "Ctrl+Return Ctrl+Enter", self.mark_reviewed_and_next
+        )
         self.reviewed_action = self._action(
-            "&Mark document reviewed", "Ctrl+Return", self.toggle_reviewed
+            "&Mark document reviewed", "Ctrl+Shift+Return Ctrl+Shift+Enter", self.toggle_reviewed
         )
         self.agreement_action = self._action("A&greement…", "Ctrl+G", self.show_agreement)
         self.review_menu.addSeparator()
@@ -169,36 +215,46 @@ class ReviewWindow(QMainWindow):
 
         panel = QWidget(self)
         side = QVBoxLayout(panel)
-        side.addWidget(self.decision)
-        row = QHBoxLayout()
-        for key, text, action in (
-            ("previous", "◀ Previous (P)", self.previous_action),
-            ("next", "Next (N) ▶", self.next_action),
-            ("reject", "Reject all (X)", self.reject_action),
-            ("edit", "Edit… (E)", self.edit_action),
-            ("agreed", "Accept agreed (A)", self.agreed_action),
+        side.setContentsMargins(4, 4, 4, 4)
+        side.addWidget(self.decision, 1)
+        grid = QGridLayout()
+        for number, (key, text, action) in enumerate(
+            (
+                ("previous", "◀ Previous (P)", self.previous_action),
+                ("next", "Next (N) ▶", self.next_action),
+                ("reject", "Reject all (X)", self.reject_action),
+                ("edit", "Relabel… (E)", self.edit_action),
+                ("agreed", "Accept agreed (A)", self.agreed_action),
+                ("reviewed-next", "Reviewed, next (Ctrl+Enter)", self.reviewed_next_action),
+            )
         ):
             button = QPushButton(text, panel)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.clicked.connect(action.trigger)
             self.buttons[key] = button
-            row.addWidget(button)
-        side.addLayout(row)
+            grid.addWidget(button, number // 3, number % 3)
+        side.addLayout(grid)
         self.versions_row = QHBoxLayout()
         side.addLayout(self.versions_row)
-        side.addWidget(self.span_list, 1)
         side.addWidget(self.document_notes)
         side.addWidget(self.note_edit)
 
-        texts = QSplitter(Qt.Orientation.Vertical, self)
-        texts.addWidget(_titled("Annotators (red: not everyone has it)", self.merged))
+        texts = QSplitter(Qt.Orientation.Horizontal, self)
+        texts.addWidget(_titled("Annotators (⚠: undecided disagreement)", self.merged))
         texts.addWidget(_titled("Gold", self.gold))
-        main = QSplitter(Qt.Orientation.Horizontal, self)
+        texts.setChildrenCollapsible(False)
+        below = QSplitter(Qt.Orientation.Horizontal, self)
+        below.addWidget(panel)
+        below.addWidget(self.span_list)
+        below.setStretchFactor(0, 2)
+        below.setStretchFactor(1, 3)
+        main = QSplitter(Qt.Orientation.Vertical, self)
         main.addWidget(texts)
-        main.addWidget(panel)
+        main.addWidget(below)
+        main.setChildrenCollapsible(False)
         main.setStretchFactor(0, 3)
         main.setStretchFactor(1, 2)
-        main.setSizes([600, 400])
+        main.setSizes([500, 300])
         self.setCentralWidget(main)
 
     # ----- opening and refreshing -----------------------------------------------------------
@@ -221,11 +277,17 @@ class ReviewWindow(QMainWindow):
         else:
             self.on_change(change)
 
-    def _colors(self) -> dict[str, str]:
+    def _captions(self) -> dict[Row, str]:
+        """The merged-text caption of every row, keyed by row."""
+        session = self.session
+        return {row: _merged_label(row, session.row_state(row)) for row in session.rows}
+
+    def _colors(self, captions: dict[Row, str]) -> dict[str, str]:
+        """Label colours, for the plain labels and for every caption built on one."""
         colors = {label.name: label.color for label in self.session.labels}
-        for row in self.session.rows:
-            if row.disputed and row.who:
-                colors[_merged_label(row.span.label, row.who)] = DISPUTED_COLOR
+        for row, caption in captions.items():
+            if row.span.label in colors:
+                colors[caption] = colors[row.span.label]
         return colors
 
     @contextmanager
@@ -242,17 +304,13 @@ class ReviewWindow(QMainWindow):
         session = self.session
         with self._quiet():
             self._sync_layer_boxes()
+            captions = self._captions()
             merged = [
-                Span(
-                    r.span.start,
-                    r.span.end,
-                    _merged_label(r.span.label, r.who) if r.disputed else r.span.label,
-                    id=r.ids[0],
-                )
+                Span(r.span.start, r.span.end, captions[r], id=r.ids[0])
                 for r in session.shown_rows()
             ]
             gold = [g.span for g in session.gold]
-            colors = self._colors()
+            colors = self._colors(captions)
             if new_document:
                 self.merged.set_document(session.text, merged, colors)
                 self.gold.set_document(session.text, gold, colors)
@@ -260,7 +318,12 @@ class ReviewWindow(QMainWindow):
                 for view, spans in ((self.merged, merged), (self.gold, gold)):
                     view.set_colors(colors)
                     view.set_spans(spans)
-            self.span_model.set_rows(session.text, session.rows, len(session.annotators))
+            self.span_model.set_rows(
+                session.text,
+                session.rows,
+                len(session.annotators),
+                [session.row_state(row) for row in session.rows],
+            )
             notes = session.document_notes()
             self.document_notes.setText("\n".join(f"{n.annotator}: {n.text}" for n in notes))
             self.document_notes.setVisible(bool(notes))
@@ -337,10 +400,12 @@ class ReviewWindow(QMainWindow):
             agreed = len(session.groups) - len(session.disagreements)
             self.decision.setText(
                 ("No disagreements." if not session.disagreements else "Nothing selected.")
-                + (f"\n{agreed} agreed groups: accept them all with A." if agreed else "")
+                + (f"\n{_count(agreed, 'agreed group')}: accept them all with A." if agreed else "")
             )
+            self._tint(State.AGREED)
         else:
             self.decision.setText(self._describe(group))
+            self._tint(session.state(group))
             self.merged.select_range(group.start, group.end)
             self.gold.select_range(group.start, group.end)
         self.note_edit.setPlaceholderText(
@@ -350,13 +415,19 @@ class ReviewWindow(QMainWindow):
         )
         self._update_status()
 
+    def _tint(self, state: State) -> None:
+        self.decision.setStyleSheet(
+            f"padding: 6px; border-radius: 4px; background: {STATE_BACKGROUNDS[state]};"
+        )
+
     def _describe(self, group: Group) -> str:
         session = self.session
+        state = session.state(group)
         if group.agreed:
             heading = "Agreed"
         else:
             index = session.disagreements.index(group)
-            heading = f"Disagreement {index + 1} of {len(session.disagreements)}"
+            heading = f"Disagreement {index + 1} of {len(session.disagreements)} ({state})"
         lines = [f"{heading}: “{one_line(session.text[group.start : group.end], 80)}”"]
         for number, (name, spans) in enumerate(group.versions.items(), start=1):
             shown = "; ".join(f"{s.label} “{self._words(s)}”" for s in spans) or "nothing"
@@ -366,7 +437,10 @@ class ReviewWindow(QMainWindow):
             f"{g.span.label} “{self._words(g.span)}” ({', '.join(g.sources or ()) or 'reviewer'})"
             for g in session.gold_in(group)
         )
-        lines.append(f"Gold: {decided or 'none yet'}")
+        if state == State.REJECTED:
+            lines.append("Gold: nothing (every version rejected)")
+        else:
+            lines.append(f"Gold: {decided or 'none yet'}")
         return "\n".join(lines)
 
     def _fill_versions(self, group: Group | None) -> None:
@@ -397,10 +471,13 @@ class ReviewWindow(QMainWindow):
         self.reviewed_action.setText(
             "Reopen review of this document" if session.reviewed else "&Mark document reviewed"
         )
-        self.statusBar().showMessage(
-            f"{len(session.disagreements)} disagreements · "
-            f"{len(session.groups) - len(session.disagreements)} agreed · "
-            f"gold: {len(session.gold)} spans" + (" · reviewed" if session.reviewed else "")
+        counts = session.counts()
+        decided = counts[State.DECIDED] + counts[State.REJECTED]
+        self.counts.setText(
+            f"{counts[State.UNDECIDED]} undecided · {decided} decided"
+            + (f" ({counts[State.REJECTED]} rejected)" if counts[State.REJECTED] else "")
+            + f" · gold: {_count(len(session.gold), 'span')}"
+            + (" · reviewed" if session.reviewed else "")
         )
 
     # ----- decisions ------------------------------------------------------------------------
@@ -412,12 +489,37 @@ class ReviewWindow(QMainWindow):
     def _report(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
 
+    def _decide(self, command: Command | None) -> None:
+        """Run a decision, then move on to the next undecided disagreement."""
+        if command is None:
+            return
+        self._push(command)
+        self.session.next_undecided()
+        self._render_cursor()
+
     def accept(self, version: int) -> None:
         """Accept the ``version``-th annotator's spans (0-based) for the current group."""
-        self._push(self.session.accept(version))
+        self._decide(self.session.accept(version))
 
     def reject(self) -> None:
-        self._push(self.session.reject())
+        self._decide(self.session.reject())
+
+    def move_gold(self, edge: Edge, step: int) -> None:
+        """Move an end of the current gold span by a word; the cursor stays."""
+        self._push(self.session.move_gold(edge, step))
+
+    def go_document(self, step: int) -> None:
+        """Open the next (``step`` 1) or previous (-1) document, if there is one."""
+        target = self.session.neighbour(step)
+        if target is None:
+            self._report("No next document." if step > 0 else "No previous document.")
+            return
+        self.open_document(target)
+
+    def mark_reviewed_and_next(self) -> None:
+        if not self.session.reviewed:
+            self.toggle_reviewed()
+        self.go_document(1)
 
     def accept_all_agreed(self) -> None:
         self._push(self.session.accept_agreed())
@@ -426,13 +528,14 @@ class ReviewWindow(QMainWindow):
         self._push(self.session.toggle_reviewed())
 
     def edit(self) -> None:
-        """Set the current group's gold to one span of the reviewer's choosing."""
+        """Relabel the span an edit of the current group starts from; it becomes the
+        group's only gold span (its ends move with the word keys instead)."""
         start_from = self.session.edit_start()
         if start_from is None:
             return
         dialog = EditGoldDialog(self.session.text, start_from, self.session.labels.names, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._push(self.session.edit(dialog.span())))
+        dialog.accepted.connect(lambda: self._decide(self.session.edit(dialog.span())))
         self.edit_dialog = dialog
         dialog.open()
 
