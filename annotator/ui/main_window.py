@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
@@ -88,7 +89,10 @@ class MainWindow(QMainWindow):
         side_layout.setSpacing(4)
         side_layout.addWidget(_heading("Labels", side))
         side_layout.addWidget(self.palette_view)
-        side_layout.addWidget(_heading("Spans in this document", side))
+        span_heading = QHBoxLayout()
+        span_heading.addWidget(_heading("Spans in this document", side), 1)
+        span_heading.addWidget(self.span_table.label_filter)
+        side_layout.addLayout(span_heading)
         side_layout.addWidget(self.span_table, 1)
         sizes = self.splitter.sizes()
         for index, widget in ((0, self.browser), (2, side)):
