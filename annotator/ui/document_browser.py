@@ -27,6 +27,8 @@ STATUS_FILTERS: list[tuple[str, Status | None, bool, ReviewFilter | None]] = [
     ("New", Status.NEW, False, None),
     ("In progress", Status.IN_PROGRESS, False, None),
     ("Done", Status.DONE, False, None),
+    ("Skipped", Status.SKIPPED, False, None),
+    ("Flagged", Status.FLAGGED, False, None),
     ("Has disagreements", None, False, ReviewFilter.DISAGREEMENTS),
     ("Reviewed", None, False, ReviewFilter.REVIEWED),
 ]

@@ -28,7 +28,7 @@ from annotator.ui.status_bar import STATUS_TEXT
 from annotator.ui.tables import RIGHT, FlatTableModel, Index
 
 DOCUMENT_ID = Qt.ItemDataRole.UserRole
-STATUS_MARK = {"new": "○", "in_progress": "◐", "done": "●", "skipped": "–"}
+STATUS_MARK = {"new": "○", "in_progress": "◐", "done": "●", "skipped": "–", "flagged": "⚑"}
 
 
 class DocumentListModel(FlatTableModel):

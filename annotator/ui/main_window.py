@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.store.status import Status
 from annotator.ui.cheat_sheet import CheatSheet
+from annotator.ui.flag_dialog import FlagDialog
 from annotator.ui.label_palette import LabelPaletteModel, PaletteView
 from annotator.ui.preferences import Preferences
 from annotator.ui.span_list import SpanTable
@@ -175,6 +177,10 @@ class MainWindow(QMainWindow):
             ws.mark_done_and_next,
             ["Ctrl+Return", "Ctrl+Enter"],
         )
+        self._action(
+            go, "S&kip and go to the next", partial(ws.mark_and_next, Status.SKIPPED), ["Ctrl+K"]
+        )
+        self._action(go, "&Flag and go to the next…", self.flag_document, ["Ctrl+Shift+F"])
 
     def add_file_action(
         self, text: str, slot: Callable[[], object], keys: Sequence[Keys] = ()
@@ -252,6 +258,14 @@ class MainWindow(QMainWindow):
     def clear_selection(self) -> None:
         self.text_view.clear_selection()
         self.attached.set_current_span(None)
+
+    def flag_document(self) -> None:
+        document = self.attached.document
+        if document is None:
+            return
+        dialog = FlagDialog(document.title, self)
+        if dialog.exec():
+            self.attached.flag_and_next(dialog.reason())
 
     def focus_filter(self) -> None:
         self.browser.filter_box.setFocus()
