@@ -89,6 +89,8 @@ class DocumentListModel(FlatTableModel):
             )[column]
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             return plain_tooltip(row.title)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 2:
+            return STATUS_TEXT.get(row.status, row.status)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
             return RIGHT
         if role == DOCUMENT_ID:
