@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.store.status import Status
 from annotator.ui.cheat_sheet import CheatSheet
 from annotator.ui.flag_dialog import FlagDialog
 from annotator.ui.label_palette import LabelPaletteModel, PaletteView
@@ -177,9 +176,7 @@ class MainWindow(QMainWindow):
             ws.mark_done_and_next,
             ["Ctrl+Return", "Ctrl+Enter"],
         )
-        self._action(
-            go, "S&kip and go to the next", partial(ws.mark_and_next, Status.SKIPPED), ["Ctrl+K"]
-        )
+        self._action(go, "S&kip and go to the next", ws.skip_and_next, ["Ctrl+K"])
         self._action(go, "&Flag and go to the next…", self.flag_document, ["Ctrl+Shift+F"])
 
     def add_file_action(

@@ -148,6 +148,9 @@ class Workspace(QObject):
     def mark_done_and_next(self) -> None:
         self.mark_and_next(Status.DONE)
 
+    def skip_and_next(self) -> None:
+        self.mark_and_next(Status.SKIPPED)
+
     def mark_and_next(self, status: Status) -> None:
         """Mark the open document done or skipped, then open the next unfinished one."""
         if self.document is None:
