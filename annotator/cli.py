@@ -125,6 +125,18 @@ def _span_source(args: argparse.Namespace) -> SpanSource:
     return SpanSource.EACH if args.each else SpanSource.ANNOTATORS
 
 
+def _statuses(values: Sequence[str] | None) -> tuple[str, ...] | None:
+    """The ``--status`` values, each one a status documents can have."""
+    from annotator.store.status import STATUS_VALUES
+
+    names = _names(values)
+    unknown = sorted(set(names or ()) - STATUS_VALUES)
+    if unknown:
+        known = ", ".join(sorted(STATUS_VALUES))
+        raise InputError([Problem(f"--status {', '.join(unknown)}: not a status ({known})")])
+    return _tuple(names)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from annotator.formats.exporting import ExportOptions, export_steps, parse_split
     from annotator.store.exporting import LayerChoice, Selection
@@ -134,7 +146,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         output=Path(args.output) if args.output else None,
         selection=Selection(
             annotators=_tuple(_names([args.annotator] if args.annotator else None)),
-            statuses=_tuple(_names(args.status)),
+            statuses=_statuses(args.status),
             labels=_tuple(_names(args.labels)),
             source=_span_source(args),
         ),
@@ -712,7 +724,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--status",
         nargs="+",
         metavar="STATUS",
-        help="only documents with this status (new, in_progress, done, skipped)",
+        help="only documents with this status (new, in_progress, done, skipped, flagged)",
     )
     exp.add_argument(
         "--labels",

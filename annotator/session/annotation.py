@@ -29,15 +29,23 @@ from annotator.core.boundaries import Edge, move_boundary
 from annotator.core.documents import Document, stored_id
 from annotator.core.errors import InvalidSpan
 from annotator.core.labels import LabelSchema
+from annotator.core.review import clean_note
 from annotator.core.snapping import snap
 from annotator.core.spans import Span, at_offset
-from annotator.session.edits import AddSpan, DeleteSpan, SessionEdit, SetStatus, UpdateSpan
+from annotator.session.edits import (
+    AddSpan,
+    DeleteSpan,
+    FlagDocument,
+    SessionEdit,
+    SetStatus,
+    UpdateSpan,
+)
 from annotator.store.annotators import clean_name
 from annotator.store.changes import Change
 from annotator.store.documents import get_document
 from annotator.store.labels import get_schema
 from annotator.store.spans import document_spans, spans_by_id
-from annotator.store.status import Status, get_status
+from annotator.store.status import FLAG_NOTE, Status, get_status
 
 Selection = tuple[int, int]
 
@@ -178,6 +186,16 @@ class AnnotationSession:
         if self.document is None or self.status == status:
             return None
         return SetStatus(self, stored_id(self.document), self.status, status)
+
+    def flag(self, reason: str) -> SessionEdit | None:
+        """Flag the open document for this annotator, ``reason`` kept as their note on it."""
+        if self.document is None:
+            return None
+        reason = reason.strip()
+        if not reason:
+            raise InvalidSpan("a flag needs a reason: irrelevant, duplicate, needs discussion…")
+        clean_note(FLAG_NOTE + reason)
+        return FlagDocument(self, stored_id(self.document), self.status, reason)
 
     # what the store reports
 

@@ -25,7 +25,7 @@ from annotator.session.command import Command
 from annotator.store.changes import Change
 from annotator.store.notes import span_notes
 from annotator.store.spans import add_span, delete_linked_span, delete_span, update_span
-from annotator.store.status import Status, set_status
+from annotator.store.status import Status, flag_document, set_status, unflag_document
 
 if TYPE_CHECKING:
     from annotator.session.annotation import AnnotationSession
@@ -188,3 +188,29 @@ class SetStatus(SessionEdit):
 
     def revert(self) -> Written:
         return set_status(self.session.engine, self.document_id, self.annotator, self.before), []
+
+
+class FlagDocument(SessionEdit):
+    """Flags the document for the annotator with a reason (irrelevant, duplicate, needs
+    discussion, or typed), kept as their note on it so reviewers see why."""
+
+    def __init__(
+        self, session: AnnotationSession, document_id: int, before: Status, reason: str
+    ) -> None:
+        super().__init__(session, f"flag as {reason}", document_id)
+        self.before = before
+        self.reason = reason
+        self.note_id: int | None = None
+
+    def apply(self) -> Written:
+        engine = self.session.engine
+        self.note_id, change = flag_document(engine, self.document_id, self.annotator, self.reason)
+        return change, []
+
+    def revert(self) -> Written:
+        assert self.note_id is not None, "only a done flag is undone"
+        engine = self.session.engine
+        change = unflag_document(
+            engine, self.document_id, self.annotator, self.note_id, self.before
+        )
+        return change, []

@@ -16,10 +16,8 @@ from sqlalchemy.sql.elements import ColumnElement
 from annotator.store.documents import DocumentSummary, summary_from_row
 from annotator.store.engine import reading
 from annotator.store.review import ReviewFilter, disagreement_ids, reviewed_ids
-from annotator.store.status import Status
+from annotator.store.status import FINISHED, Status
 from annotator.store.tables import ANNOTATOR, DOCUMENT, SPAN, STATUS
-
-FINISHED = (Status.DONE, Status.SKIPPED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +25,7 @@ class DocumentQuery:
     """Which documents a list shows, and whose status and span counts it shows with them.
 
     ``text`` matches anywhere in the title, ignoring case; ``status`` keeps one status
-    (``None``: all); ``unfinished`` keeps documents that are neither done nor skipped;
+    (``None``: all); ``unfinished`` keeps documents that are not done, skipped or flagged;
     ``review`` keeps documents with disagreements, or those whose review is finished.
     """
 

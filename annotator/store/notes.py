@@ -107,6 +107,11 @@ def _insert(
     return inserted_id(connection, insert(NOTE).values(**values))
 
 
+def write_note(connection: Connection, document_id: int, author: str, text: str) -> int:
+    """Add a note on the document in the caller's transaction; returns its id."""
+    return _insert(connection, document_id, None, author, clean_note(text), utcnow())
+
+
 def add_note(
     engine: Engine, document_id: int, annotator: str, text: str, span_id: int | None = None
 ) -> tuple[Note, Change]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.engine import Connection, Engine
 
 from annotator.store.annotators import annotator_id
 from annotator.store.changes import Change
 from annotator.store.engine import reading, writing
-from annotator.store.tables import STATUS, utcnow
+from annotator.store.notes import write_note
+from annotator.store.tables import DOCUMENT, NOTE, STATUS, utcnow
 
 
 class Status(StrEnum):
@@ -18,6 +19,10 @@ class Status(StrEnum):
     IN_PROGRESS = "in_progress"
     DONE = "done"
     SKIPPED = "skipped"
+    FLAGGED = "flagged"  # set aside with a reason, kept as a document note by the annotator
+
+
+STATUS_VALUES = frozenset(status.value for status in Status)
 
 
 # Built once: the first edit of a document and every status change run these.
@@ -46,13 +51,20 @@ def mark_started(connection: Connection, document_id: int, annotator: int) -> bo
     return True
 
 
-PROGRESS_ORDER = {Status.NEW: 0, Status.IN_PROGRESS: 1, Status.SKIPPED: 2, Status.DONE: 3}
+PROGRESS_ORDER = {
+    Status.NEW: 0,
+    Status.IN_PROGRESS: 1,
+    Status.SKIPPED: 2,
+    Status.FLAGGED: 3,
+    Status.DONE: 4,
+}
+FINISHED = (Status.DONE, Status.SKIPPED, Status.FLAGGED)
 
 
 def advance_statuses(connection: Connection, wanted: dict[tuple[int, int], str]) -> set[int]:
     """Set each ``(document_id, annotator_id)`` pair's status unless the current one is as far
-    along already (new < in progress < skipped < done): merging work never undoes progress.
-    Returns the documents whose status changed."""
+    along already (new < in progress < skipped < flagged < done): merging work never undoes
+    progress. Returns the documents whose status changed."""
     documents = sorted({doc for doc, _ in wanted})
     current: dict[tuple[int, int], str] = {}
     for i in range(0, len(documents), 500):
@@ -84,6 +96,30 @@ def set_status(engine: Engine, document_id: int, annotator: str, status: Status)
     return Change(statuses=frozenset({document_id}))
 
 
+FLAG_NOTE = "flagged: "
+
+
+def flag_document(
+    engine: Engine, document_id: int, annotator: str, reason: str
+) -> tuple[int, Change]:
+    """Set the annotator's status to flagged and keep ``reason`` as their note on the
+    document, in one transaction; returns the note's id."""
+    with writing(engine) as connection:
+        note_id = write_note(connection, document_id, annotator, FLAG_NOTE + reason.strip())
+        write_status(connection, document_id, annotator_id(connection, annotator), Status.FLAGGED)
+    return note_id, Change(statuses=frozenset({document_id}), notes=frozenset({note_id}))
+
+
+def unflag_document(
+    engine: Engine, document_id: int, annotator: str, note_id: int, before: Status
+) -> Change:
+    """Undo ``flag_document``: drop its note and put the status back to ``before``."""
+    with writing(engine) as connection:
+        connection.execute(NOTE.delete().where(NOTE.c.id == note_id))
+        write_status(connection, document_id, annotator_id(connection, annotator), before)
+    return Change(statuses=frozenset({document_id}), notes=frozenset({note_id}))
+
+
 def get_status(engine: Engine, document_id: int, annotator: str) -> Status:
     with reading(engine) as connection:
         who = annotator_id(connection, annotator, create=False)
@@ -93,3 +129,19 @@ def get_status(engine: Engine, document_id: int, annotator: str) -> Status:
             )
         ).scalar_one_or_none()
     return Status(value or Status.NEW)
+
+
+def status_counts(engine: Engine, annotator: str | None) -> dict[Status, int]:
+    """How many documents ``annotator`` has in each status; documents without a status row
+    count as new."""
+    with reading(engine) as connection:
+        who = annotator_id(connection, annotator, create=False) if annotator else None
+        rows = connection.execute(
+            select(STATUS.c.status, func.count())
+            .where(STATUS.c.annotator_id == who)
+            .group_by(STATUS.c.status)
+        )
+        counts = {Status(status): count for status, count in rows if status in STATUS_VALUES}
+        total = connection.execute(select(func.count()).select_from(DOCUMENT)).scalar_one()
+    counts[Status.NEW] = total - sum(n for s, n in counts.items() if s != Status.NEW)
+    return counts

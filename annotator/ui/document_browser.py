@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
+    QProgressBar,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from annotator.core.documents import Document, stored_id
+from annotator.store.changes import Change
 from annotator.store.document_list import DocumentQuery
 from annotator.store.review import ReviewFilter
-from annotator.store.status import Status
-from annotator.ui.document_list import DOCUMENT_ID, DocumentListModel
-from annotator.ui.tables import select_row, setup_list_table
+from annotator.store.status import FINISHED, Status, status_counts
+from annotator.ui.document_list import DOCUMENT_ID, STATUS_MARK, DocumentListModel
+from annotator.ui.status_bar import STATUS_TEXT
+from annotator.ui.tables import Index, select_row, setup_list_table
 from annotator.ui.workspace import Workspace
 
 STATUS_FILTERS: list[tuple[str, Status | None, bool, ReviewFilter | None]] = [
@@ -27,15 +34,66 @@ STATUS_FILTERS: list[tuple[str, Status | None, bool, ReviewFilter | None]] = [
     ("New", Status.NEW, False, None),
     ("In progress", Status.IN_PROGRESS, False, None),
     ("Done", Status.DONE, False, None),
+    ("Skipped", Status.SKIPPED, False, None),
+    ("Flagged", Status.FLAGGED, False, None),
     ("Has disagreements", None, False, ReviewFilter.DISAGREEMENTS),
     ("Reviewed", None, False, ReviewFilter.REVIEWED),
 ]
+
+
+TITLE, DATE, STATUS, SPANS = range(4)
+MIN_WIDTH = 320  # the pane never gets narrower: the title keeps room beside status and spans
+TITLE_ROOM = 200  # the narrowest title column before the date, then the status text, give way
+CELL_PAD = 18
+
+
+class StatusDelegate(QStyledItemDelegate):
+    """The status as mark and word, or the mark alone when the column is too narrow."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
+        super().initStyleOption(option, index)
+        text = option.text
+        if option.fontMetrics.horizontalAdvance(text) + CELL_PAD > option.rect.width():
+            option.text = text.split(" ", 1)[0]
+            option.displayAlignment = Qt.AlignmentFlag.AlignCenter
+
+
+class DocumentTable(QTableView):
+    """The document list's view: the title keeps at least ``TITLE_ROOM`` pixels as the pane
+    narrows, the date column hiding first, then the status showing its mark alone."""
+
+    def __init__(self, model: DocumentListModel, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        setup_list_table(self, row_height=26)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.setItemDelegateForColumn(STATUS, StatusDelegate(self))
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
+        for column in (DATE, STATUS, SPANS):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+        cell = self.fontMetrics().horizontalAdvance
+        heading = header.fontMetrics().horizontalAdvance
+        self._date = max(cell("2026-12-31"), heading("Date")) + CELL_PAD
+        words = [f"{STATUS_MARK[s]} {STATUS_TEXT[s]}" for s in STATUS_MARK]
+        self._status = max(cell(w) for w in words) + CELL_PAD
+        marks = [cell(mark) for mark in STATUS_MARK.values()]
+        self._mark = max([*marks, heading("Status")]) + CELL_PAD
+        self.setColumnWidth(SPANS, max(cell("99,999"), heading("Spans")) + CELL_PAD)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        room = self.viewport().width() - self.columnWidth(SPANS) - TITLE_ROOM
+        self.setColumnHidden(DATE, room < self._status + self._date)
+        self.setColumnWidth(STATUS, self._status if room >= self._status else self._mark)
+        self.setColumnWidth(DATE, self._date)
+        super().resizeEvent(event)
 
 
 class DocumentBrowser(QWidget):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._workspace = workspace
+        self.setMinimumWidth(MIN_WIDTH)
         self.filter_box = QLineEdit(self)
         self.filter_box.setPlaceholderText("Filter titles")
         self.filter_box.setClearButtonEnabled(True)
@@ -43,9 +101,15 @@ class DocumentBrowser(QWidget):
         for text, *_ in STATUS_FILTERS:
             self.status_box.addItem(text)
         self.model = DocumentListModel(workspace.engine, workspace.events, workspace.query, self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self._setup_table()
+        self.table = DocumentTable(self.model, self)
+        self.empty_note = QLabel(self)
+        self.empty_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.empty_note.setWordWrap(True)
+        self.empty_note.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.empty_note.setContentsMargins(12, 24, 12, 0)
+        self.empty_note.hide()
+        self.progress = QProgressBar(self)
+        self.progress.setTextVisible(True)
 
         filters = QHBoxLayout()
         filters.setContentsMargins(0, 0, 0, 0)
@@ -56,6 +120,8 @@ class DocumentBrowser(QWidget):
         layout.setSpacing(6)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty_note, 1)
+        layout.addWidget(self.progress)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -68,16 +134,46 @@ class DocumentBrowser(QWidget):
         workspace.queryChanged.connect(self._on_query)
         workspace.documentOpened.connect(self._follow)
         self.model.modelReset.connect(self._follow_open_document)
+        self.model.modelReset.connect(self._show_empty_note)
+        workspace.events.changed.connect(self._on_change)
+        workspace.annotatorChanged.connect(self._count_progress)
+        self._count_progress()
 
-    def _setup_table(self) -> None:
-        table = self.table
-        setup_list_table(table, row_height=26)
-        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((1, 80), (2, 90), (3, 44)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            table.setColumnWidth(column, width)
+    def _on_change(self, change: Change) -> None:
+        if change.statuses or change.document_list or change.annotators:
+            self._count_progress()
+
+    def _count_progress(self, *_args: object) -> None:
+        """The bar: documents this annotator finished (done, skipped or flagged) of all."""
+        counts = status_counts(self._workspace.engine, self._workspace.annotator)
+        total = sum(counts.values())
+        finished = sum(counts.get(s, 0) for s in FINISHED)
+        done = counts.get(Status.DONE, 0)
+        aside = finished - done
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(finished)
+        text = f"{done:,} of {total:,} done"
+        self.progress.setFormat(text + (f" · {aside:,} set aside" if aside else ""))
+        self.progress.setToolTip(
+            " · ".join(f"{n:,} {STATUS_TEXT[s]}" for s, n in sorted(counts.items()) if n)
+        )
+
+    def _show_empty_note(self) -> None:
+        empty = self.model.rowCount() == 0
+        if empty:
+            self.empty_note.setText(self._why_empty())
+        self.empty_note.setVisible(empty)
+        self.table.setVisible(not empty)
+
+    def _why_empty(self) -> str:
+        query = self.model.query
+        status_name = self.status_box.currentText()
+        if not query.text.strip() and self.status_box.currentIndex() == 0:
+            return "No documents yet: import articles with File › Import…"
+        wanted = [f"“{query.text.strip()}” in the title"] if query.text.strip() else []
+        if self.status_box.currentIndex() != 0:
+            wanted.append(f"the filter “{status_name}”")
+        return f"No documents match {' and '.join(wanted)}.\n\nClear the filter to see them all."
 
     def _apply_filter(self) -> None:
         self._debounce.stop()

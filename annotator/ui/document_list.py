@@ -28,7 +28,7 @@ from annotator.ui.status_bar import STATUS_TEXT
 from annotator.ui.tables import RIGHT, FlatTableModel, Index
 
 DOCUMENT_ID = Qt.ItemDataRole.UserRole
-STATUS_MARK = {"new": "○", "in_progress": "◐", "done": "●", "skipped": "–"}
+STATUS_MARK = {"new": "○", "in_progress": "◐", "done": "●", "skipped": "–", "flagged": "⚑"}
 
 
 class DocumentListModel(FlatTableModel):
@@ -89,6 +89,8 @@ class DocumentListModel(FlatTableModel):
             )[column]
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             return plain_tooltip(row.title)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 2:
+            return STATUS_TEXT.get(row.status, row.status)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
             return RIGHT
         if role == DOCUMENT_ID:

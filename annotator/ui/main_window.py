@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFontDialog,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.ui.cheat_sheet import CheatSheet, Shortcut, shortcut_rows
+from annotator.ui.flag_dialog import FlagDialog
 from annotator.ui.guideline_panel import GuidelinePanel
 from annotator.ui.label_palette import LABEL_NAME, LabelPaletteModel, PaletteView
 from annotator.ui.preferences import Preferences
@@ -103,7 +105,10 @@ class MainWindow(QMainWindow):
         side_layout.addWidget(_heading("Labels", side))
         side_layout.addWidget(self.palette_view)
         side_layout.addWidget(self.guideline)
-        side_layout.addWidget(_heading("Spans in this document", side))
+        span_heading = QHBoxLayout()
+        span_heading.addWidget(_heading("Spans in this document", side), 1)
+        span_heading.addWidget(self.span_table.label_filter)
+        side_layout.addLayout(span_heading)
         side_layout.addWidget(self.span_table, 1)
         sizes = self.splitter.sizes()
         for index, widget in ((0, self.browser), (2, side)):
@@ -198,6 +203,8 @@ class MainWindow(QMainWindow):
             ws.mark_done_and_next,
             ["Ctrl+Return", "Ctrl+Enter"],
         )
+        self._action(go, "S&kip and go to the next", ws.skip_and_next, ["Ctrl+K"])
+        self._action(go, "&Flag and go to the next…", self.flag_document, ["Ctrl+Shift+F"])
 
     def add_file_action(
         self, text: str, slot: Callable[[], object], keys: Sequence[Keys] = ()
@@ -286,6 +293,14 @@ class MainWindow(QMainWindow):
     def clear_selection(self) -> None:
         self.text_view.clear_selection()
         self.attached.set_current_span(None)
+
+    def flag_document(self) -> None:
+        document = self.attached.document
+        if document is None:
+            return
+        dialog = FlagDialog(document.title, self)
+        if dialog.exec():
+            self.attached.flag_and_next(dialog.reason())
 
     def focus_filter(self) -> None:
         self.browser.filter_box.setFocus()

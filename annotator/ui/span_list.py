@@ -1,17 +1,19 @@
-"""The open document's spans as a table: label, text, offsets; kept in span order.
+"""The open document's spans as a table: label, text, offsets; sortable, filtered by label.
 
 The table shows the session's current span and forwards a person's choice of row; rows
-that move because the list changed (an edit re-sorting it, a deletion) choose nothing.
+that move because the list changed (an edit re-sorting it, a deletion, a new sort order or
+label filter) choose nothing.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QObject, QSize, Qt
+from PySide6.QtCore import QModelIndex, QObject, QSize, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QComboBox, QHeaderView, QStyle, QTableView, QWidget
 
 from annotator.core.documents import Document
 from annotator.core.spans import Span
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
     from annotator.ui.workspace import Workspace
 
 SPAN_ID = Qt.ItemDataRole.UserRole
+SORT_KEY = Qt.ItemDataRole.UserRole + 1
+LABEL = Qt.ItemDataRole.UserRole + 2
 _ROLES = frozenset(
     int(role)
     for role in (
@@ -31,11 +35,18 @@ _ROLES = frozenset(
         Qt.ItemDataRole.ToolTipRole,
         Qt.ItemDataRole.TextAlignmentRole,
         SPAN_ID,
+        SORT_KEY,
+        LABEL,
     )
 )  # the roles ``data`` answers: a paint asks for a dozen per cell, and most get None at once
+OFFSETS = 2
+TEXT_LIMIT = 300
 
 
 class SpanListModel(FlatTableModel):
+    """The spans in span order; ``SORT_KEY`` gives each cell a value Qt compares natively,
+    ties broken by span order."""
+
     COLUMNS = ("Label", "Text", "Offsets")
 
     def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
@@ -49,6 +60,13 @@ class SpanListModel(FlatTableModel):
         workspace.labelsChanged.connect(self._on_labels)
         if workspace.document is not None:
             self._on_document(workspace.document)
+
+    @property
+    def text_length(self) -> int:
+        return len(self._text)
+
+    def label_counts(self) -> Counter[str]:
+        return Counter(span.label for span in self._spans)
 
     def _on_document(self, document: Document) -> None:
         self._text = document.text
@@ -84,24 +102,37 @@ class SpanListModel(FlatTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if role not in _ROLES or not index.isValid() or not 0 <= index.row() < len(self._spans):
             return None
-        span = self._spans[index.row()]
+        row = index.row()
+        span = self._spans[row]
         column = index.column()
+        if role == SORT_KEY:
+            return self._sort_key(span, row, column)
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
                 return span.label
             if column == 1:
-                return one_line(self._text[span.start : span.end], 60)
+                return one_line(self._text[span.start : span.end], TEXT_LIMIT)
             return f"{span.start}–{span.end}"
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             color = self._workspace.colors.get(span.label)
             return swatch(color) if color else None
         if role == Qt.ItemDataRole.ToolTipRole and column == 1:
             return plain_tooltip(self._text[span.start : span.end])
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == OFFSETS:
             return RIGHT
         if role == SPAN_ID:
             return span.id
+        if role == LABEL:
+            return span.label
         return None
+
+    def _sort_key(self, span: Span, row: int, column: int) -> str | int:
+        if column == 0:
+            return f"{span.label}\0{row:09d}"
+        if column == 1:
+            words = " ".join(self._text[span.start : span.end].split())
+            return f"{words.casefold()}\0{row:09d}"
+        return row
 
     def row_of(self, span_id: int) -> int | None:
         span = self._by_id.get(span_id)
@@ -113,26 +144,110 @@ class SpanListModel(FlatTableModel):
         return row
 
 
+class SpanListProxy(QSortFilterProxyModel):
+    """The span list as sorted by the header and narrowed to one label (``None``: all)."""
+
+    def __init__(self, source: SpanListModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setSourceModel(source)
+        self.setSortRole(SORT_KEY)
+        self.label: str | None = None
+
+    def set_label(self, label: str | None) -> None:
+        self.beginFilterChange()
+        self.label = label
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if self.label is None:
+            return True
+        index = self.sourceModel().index(source_row, 0, source_parent)
+        return index.data(LABEL) == self.label
+
+
+class LabelFilter(QComboBox):
+    """'All labels (n)' and each label with its count in the open document."""
+
+    def __init__(self, workspace: Workspace, model: SpanListModel, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._workspace = workspace
+        self._model = model
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.setToolTip("Show only the spans with one label")
+        for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.dataChanged):
+            signal.connect(self._refresh)
+        workspace.labelsChanged.connect(self._refresh)
+        self._refresh()
+
+    def label(self) -> str | None:
+        return self.currentData()
+
+    def _refresh(self, *_args: object) -> None:
+        counts = self._model.label_counts()
+        names = [label.name for label in self._workspace.schema]
+        names += sorted(set(counts) - set(names))
+        chosen = self.label()
+        self.blockSignals(True)
+        self.clear()
+        self.addItem(f"All labels ({counts.total():,})", None)
+        colors = self._workspace.colors
+        for name in names:
+            icon = swatch(colors[name]) if name in colors else None
+            text = f"{name} ({counts[name]:,})"
+            if icon is None:
+                self.addItem(text, name)
+            else:
+                self.addItem(icon, text, name)
+        self.setCurrentIndex(max(0, self.findData(chosen)) if chosen is not None else 0)
+        self.blockSignals(False)
+        if self.label() != chosen:
+            self.currentIndexChanged.emit(self.currentIndex())
+
+
 class SpanTable(QTableView):
     """The span list; clicking a row, or moving to it with the keys, makes that span the
-    workspace's current span. Qt moves the current row by itself when rows are removed or
-    inserted under it: that is never taken for a choice, and the next ``currentSpanChanged``
-    puts the row back on the session's span."""
+    workspace's current span. Qt moves the current row by itself when rows are removed,
+    inserted, sorted or filtered under it: that is never taken for a choice, and the row is
+    put back on the session's span."""
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._workspace = workspace
         self._span_model = SpanListModel(workspace, self)
-        self.setModel(self._span_model)
+        self._proxy = SpanListProxy(self._span_model, self)
+        self.setModel(self._proxy)
+        self.label_filter = LabelFilter(workspace, self._span_model, self)
         setup_list_table(self, row_height=24)
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.setIconSize(QSize(12, 12))
         header = self.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setSortIndicator(OFFSETS, Qt.SortOrder.AscendingOrder)
+        self.setSortingEnabled(True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.setColumnWidth(0, 96)
+        header.setSectionResizeMode(OFFSETS, QHeaderView.ResizeMode.Fixed)
         self.clicked.connect(self._choose)
         workspace.currentSpanChanged.connect(self._follow)
+        workspace.labelsChanged.connect(self._size_columns)
+        self._span_model.modelReset.connect(self._size_columns)
+        self.label_filter.currentIndexChanged.connect(self._filter)
+        self._proxy.layoutChanged.connect(self._follow_session)
+        self._size_columns()
+
+    def _size_columns(self, *_args: object) -> None:
+        """Label and Offsets as wide as their widest possible cell, so neither is clipped;
+        the text takes the rest and is elided in the middle."""
+        cell = self.fontMetrics().horizontalAdvance
+        heading = self.horizontalHeader().fontMetrics().horizontalAdvance
+        pad = 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 16
+        arrow = self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize) + 12
+        names = [label.name for label in self._workspace.schema]
+        icon = self.iconSize().width() + 6
+        label = max([cell(name) + icon for name in names] + [heading("Label") + arrow])
+        widest = str(self._span_model.text_length)
+        offsets = max(cell(f"{widest}–{widest}"), heading("Offsets") + arrow)
+        self.setColumnWidth(0, label + pad)
+        self.setColumnWidth(OFFSETS, offsets + pad)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         before = self.currentIndex()
@@ -144,5 +259,17 @@ class SpanTable(QTableView):
         if index.isValid():
             self._workspace.set_current_span(index.siblingAtColumn(0).data(SPAN_ID))
 
+    def _filter(self) -> None:
+        self._proxy.set_label(self.label_filter.label())
+        self._follow_session()
+
+    def _follow_session(self) -> None:
+        self._follow(self._workspace.current_span)
+
     def _follow(self, span_id: int | None) -> None:
-        select_row(self, None if span_id is None else self._span_model.row_of(span_id))
+        source_row = None if span_id is None else self._span_model.row_of(span_id)
+        row = None
+        if source_row is not None:
+            index = self._proxy.mapFromSource(self._span_model.index(source_row, 0))
+            row = index.row() if index.isValid() else None
+        select_row(self, row)

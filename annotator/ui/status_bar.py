@@ -13,7 +13,13 @@ from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 if TYPE_CHECKING:
     from annotator.ui.workspace import Workspace
 
-STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
+STATUS_TEXT = {
+    "new": "new",
+    "in_progress": "in progress",
+    "done": "done",
+    "skipped": "skipped",
+    "flagged": "flagged",
+}
 SAVED_TEXT = "✓ Saved"
 SAVED_COLOR = "#2f9e57"
 ERROR_COLOR = "#d6453d"

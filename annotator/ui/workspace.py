@@ -146,11 +146,32 @@ class Workspace(QObject):
         return True
 
     def mark_done_and_next(self) -> None:
+        self.mark_and_next(Status.DONE)
+
+    def skip_and_next(self) -> None:
+        self.mark_and_next(Status.SKIPPED)
+
+    def mark_and_next(self, status: Status) -> None:
+        """Mark the open document done or skipped, then open the next unfinished one."""
         if self.document is None:
             return
-        self._push(self.session.mark(Status.DONE))
+        self._push(self.session.mark(status))
+        self._next_unfinished()
+
+    def flag_and_next(self, reason: str) -> None:
+        """Flag the open document with ``reason`` (kept as a note), then move on."""
+        try:
+            edit = self.session.flag(reason)
+        except InvalidSpan as exc:
+            self.message.emit(str(exc), False)
+            return
+        if edit is not None:
+            self._push(edit)
+            self._next_unfinished()
+
+    def _next_unfinished(self) -> None:
         if not self.go(1, unfinished=True):
-            self.message.emit("Every document is done", False)
+            self.message.emit("Every document is done, skipped or flagged", False)
 
     def set_query(self, query: DocumentQuery) -> None:
         self.query = query

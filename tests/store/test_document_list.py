@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from annotator.core.documents import Document
 from annotator.core.spans import Span
+from annotator.store.annotators import annotator_id
 from annotator.store.document_list import (
     DocumentQuery,
     count_matching,
@@ -13,8 +14,18 @@ from annotator.store.document_list import (
     summaries_of,
 )
 from annotator.store.documents import add_documents
+from annotator.store.engine import writing
+from annotator.store.notes import document_notes
 from annotator.store.spans import add_span, delete_span, spans_by_id
-from annotator.store.status import Status, set_status
+from annotator.store.status import (
+    Status,
+    advance_statuses,
+    flag_document,
+    get_status,
+    set_status,
+    status_counts,
+    unflag_document,
+)
 
 
 def _corpus(engine, n: int = 12) -> list[int]:
@@ -104,3 +115,35 @@ def test_status_counts_agree_with_the_rows_listed(engine) -> None:
             listed = page_ids(engine, query, 0, 100, 100)
             assert count_matching(engine, query) == len(listed), query
     assert count_matching(engine, DocumentQuery("ann", status=Status.NEW)) == 6
+
+
+def test_flagged_documents_are_finished_counted_and_never_moved_back(engine) -> None:
+    ids = _corpus(engine, 6)
+    set_status(engine, ids[0], "ann", Status.DONE)
+    set_status(engine, ids[1], "ann", Status.SKIPPED)
+    set_status(engine, ids[2], "ann", Status.IN_PROGRESS)
+    note_id, _change = flag_document(engine, ids[3], "ann", "needs discussion")
+    set_status(engine, ids[4], "bo", Status.FLAGGED)
+    assert status_counts(engine, "ann") == {
+        Status.DONE: 1,
+        Status.SKIPPED: 1,
+        Status.IN_PROGRESS: 1,
+        Status.FLAGGED: 1,
+        Status.NEW: 2,
+    }
+    assert [n.text for n in document_notes(engine, ids[3])] == ["flagged: needs discussion"]
+    unfinished = DocumentQuery(annotator="ann", unfinished=True)
+    assert count_matching(engine, unfinished) == 3
+    assert page_ids(engine, unfinished, 0, 10, 3) == [ids[2], ids[4], ids[5]]
+    flagged = DocumentQuery(annotator="ann", status=Status.FLAGGED)
+    assert page_ids(engine, flagged, 0, 10, count_matching(engine, flagged)) == [ids[3]]
+
+    with writing(engine) as connection:  # merging someone's "skipped" keeps the flag
+        ann = annotator_id(connection, "ann")
+        advance_statuses(connection, {(ids[3], ann): "skipped", (ids[2], ann): "flagged"})
+    assert get_status(engine, ids[3], "ann") == Status.FLAGGED
+    assert get_status(engine, ids[2], "ann") == Status.FLAGGED
+    unflag_document(engine, ids[3], "ann", note_id, Status.IN_PROGRESS)
+    assert get_status(engine, ids[3], "ann") == Status.IN_PROGRESS
+    assert document_notes(engine, ids[3]) == []
+    assert status_counts(engine, "nobody") == {Status.NEW: 6}

@@ -70,7 +70,7 @@ def test_export_offers_the_command_lines_choices_and_never_merges(qtbot, corpus,
     assert choices == [CHOOSE, "annotator-1", "annotator-2", EACH, GOLD]
     assert dialog.annotator.currentText() == CHOOSE
     statuses = [dialog.status.itemText(i) for i in range(dialog.status.count())]
-    assert statuses == ["Any", "new", "in progress", "done", "skipped"]
+    assert statuses == ["Any", "new", "in progress", "done", "skipped", "flagged"]
     assert dialog.labels.count() == 5 and dialog.split.isEnabled()
     click(qtbot, dialog.export_button)
     qtbot.waitUntil(dialog.export_button.isEnabled, timeout=20_000)
