@@ -106,6 +106,7 @@ class AnnotatedTextView(QPlainTextEdit):
         self._hover = None
         self._last_emitted = None
         self._current = None
+        self._captions = []
         self._layout.plans.clear()
         self.setPlainText(shown)
 
@@ -316,8 +317,10 @@ class AnnotatedTextView(QPlainTextEdit):
             self.textClicked.emit(self._char_at(point))
 
     def _caption_at(self, point: QPoint) -> int | None:
+        """The span whose caption is under ``point``; captions painted before the document
+        or its spans changed (no repaint yet) are not there any more."""
         for rect, key in self._captions:
-            if rect.contains(QPointF(point)):
+            if rect.contains(QPointF(point)) and self._index.get(key) is not None:
                 return key
         return None
 
