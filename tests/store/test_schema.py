@@ -126,7 +126,8 @@ WHEN = "2025-06-07 10:00:00.000000"
 def _v2_database(path: Path, labels: list[str]) -> None:
     """A database as version 2 wrote it: ana's quote, speaker and a note on the quote."""
     raw = sqlite3.connect(path)
-    raw.executescript((FIXTURES / "schema_v2.sql").read_text(encoding="utf-8"))
+    for version in ("schema_v1.sql", "schema_v2.sql"):  # v2 holds what v2 added to v1
+        raw.executescript((FIXTURES / version).read_text(encoding="utf-8"))
     raw.execute("INSERT INTO meta VALUES ('schema_version', '2')")
     raw.executemany(
         "INSERT INTO label (id, name, color, hotkey, guideline, position)"

@@ -11,14 +11,15 @@ from annotator.store.migrations import SCHEMA_VERSION, migration_backups
 from annotator.store.search import count_hits, search_page
 from annotator.store.spans import document_spans
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "schema_v2.sql"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 WHEN = "2025-06-07 10:00:00.000000"
 TEXTS = ["ICE raid in Paramount 🚨", "Zürich: ICE again, and Straße"]
 
 
 def _v2_database(path: Path) -> None:
     raw = sqlite3.connect(path)
-    raw.executescript(FIXTURE.read_text(encoding="utf-8"))
+    for version in ("schema_v1.sql", "schema_v2.sql"):  # v2 holds what v2 added to v1
+        raw.executescript((FIXTURES / version).read_text(encoding="utf-8"))
     raw.execute("INSERT INTO meta VALUES ('schema_version', '2')")
     raw.execute("INSERT INTO label VALUES (1, 'agency', '#e8833a', '2', '', 0)")
     raw.executemany(
