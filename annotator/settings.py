@@ -10,11 +10,12 @@ import platformdirs
 APP_NAME = "annotator"
 
 
-def default_database() -> Path:
-    """``ANNOTATOR_DB`` if set, otherwise ``annotator.db`` in the user's data folder."""
+def default_database() -> str | Path:
+    """``ANNOTATOR_DB`` if set (a file path, or a URL such as ``postgresql://host/db``),
+    otherwise ``annotator.db`` in the user's data folder."""
     env = os.environ.get("ANNOTATOR_DB")
     if env:
-        return Path(env).expanduser()
+        return env if "://" in env else Path(env).expanduser()
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "annotator.db"
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from annotator.core.documents import Document, document_from_article
 from annotator.store import open_store
+from tests import engines
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_e45a074a2e800fce.txt"
 
@@ -40,14 +41,42 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.delenv("ANNOTATOR_NAME", raising=False)
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The store's tests that take a database run on SQLite and on PostgreSQL."""
+    wanted = {"engine", "database"} & set(metafunc.fixturenames)
+    where = Path(metafunc.definition.path).relative_to(Path(__file__).parents[1]).as_posix()
+    if wanted and where.startswith(engines.BOTH_ENGINES):
+        metafunc.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """The engine a test runs on: ``sqlite`` unless parametrised (see engines.py)."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    yield from engines.template()
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "test.db"
 
 
 @pytest.fixture
-def engine(db_path: Path) -> Iterator[Engine]:
-    engine = open_store(db_path)
+def database(backend: str, db_path: Path, request: pytest.FixtureRequest) -> Iterator[str | Path]:
+    """What ``--db`` names for this test: a SQLite file, or a fresh PostgreSQL database."""
+    if backend == "sqlite":
+        yield db_path
+    else:
+        yield from engines.fresh_database(request.getfixturevalue("pg_template"))
+
+
+@pytest.fixture
+def engine(database: str | Path) -> Iterator[Engine]:
+    engine = open_store(database)
     yield engine
     engine.dispose()
 

@@ -18,10 +18,10 @@ from annotator.core.agreement import AgreementCounter, AgreementReport, SpanKey
 from annotator.core.errors import AnnotatorError
 from annotator.core.link_agreement import LinkAgreementCounter, LinkKey
 from annotator.core.review import GOLD
-from annotator.store import sqlite
 from annotator.store.engine import reading
 from annotator.store.labels import schema_of
 from annotator.store.relations import link_ends
+from annotator.store.rows import driver_rows
 from annotator.store.status import Status
 from annotator.store.tables import ANNOTATOR, DOCUMENT, LABEL, RELATION, SPAN, STATUS
 
@@ -30,7 +30,7 @@ class _Walk:
     """Rows of a query ordered by document id, handed out one document at a time."""
 
     def __init__(self, connection: Connection, query: Select) -> None:
-        self._groups = groupby(sqlite.driver_rows(connection, query), key=itemgetter(0))
+        self._groups = groupby(driver_rows(connection, query), key=itemgetter(0))
         self._pending = next(self._groups, None)
 
     def rows(self, document_id: int) -> Iterator:

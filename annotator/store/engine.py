@@ -10,24 +10,33 @@ from typing import Any
 
 from sqlalchemy import Insert, create_engine
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
 from annotator.core.errors import StoreError
-from annotator.store import generation, sqlite
+from annotator.store import generation, postgres, sqlite
 from annotator.store.glance import database_url
 from annotator.store.migrations import migrate
 from annotator.store.tables import META
 
 
 def open_store(db: str | Path) -> Engine:
-    """Open (creating and migrating as needed) the database at ``db``, a path or a URL.
+    """Open (creating and migrating as needed) the database at ``db``: a SQLite file path, or
+    a URL (``sqlite:///PATH``, ``postgresql://user@host/dbname``).
 
-    Refused with a one-line ``StoreError`` naming the file: a file that is not an annotator
-    database (left untouched), a database from a newer annotator, a database or folder that
-    cannot be written, a full disk.
+    Refused with a one-line ``StoreError`` naming the file or database: a file that is not
+    an annotator database (left untouched), a database from a newer annotator, a database or
+    folder that cannot be written, a full disk, a server that does not answer, a database
+    that does not exist, a URL that names no database annotator can use.
     """
     url = database_url(db)
+    if postgres.is_postgres_url(url):
+        return _open_postgres(url)
     where = url.removeprefix("sqlite:///")
+    if not url.startswith("sqlite:"):
+        raise StoreError(
+            f"{db}: not a database annotator can use (give a file path, sqlite:///PATH or "
+            "postgresql://user@host/dbname)"
+        )
     path = Path(where) if url.startswith("sqlite:///") and where != ":memory:" else None
     if path is not None:
         if path.is_dir():
@@ -40,19 +49,32 @@ def open_store(db: str | Path) -> Engine:
         if foreign:
             raise StoreError(f"{path}: {foreign}")
     engine = create_engine(url)
-    if sqlite.is_sqlite(engine):
-        sqlite.configure(engine)
+    sqlite.configure(engine)
+    return _prepared(engine, where, path)
+
+
+def _open_postgres(url: str) -> Engine:
+    where = postgres.shown(url)
+    try:
+        engine = postgres.create(url)
+    except (ArgumentError, ValueError) as exc:
+        raise StoreError(f"{where}: not a valid PostgreSQL URL ({exc})") from exc
+    return _prepared(engine, where, None)
+
+
+def _prepared(engine: Engine, where: str, path: Path | None) -> Engine:
+    """``engine`` migrated and checked, or disposed of with the reason it cannot be used."""
     try:
         migrate(engine)
         _check_writable(engine)
         changed_elsewhere(engine)
     except OperationalError as exc:
         engine.dispose()
-        reason = (path and _access_problem(path)) or describe_database_error(exc)
+        reason = (path and _access_problem(path)) or describe_database_error(exc, engine=engine)
         raise StoreError(f"{where}: {reason}") from exc
     except DatabaseError as exc:
         engine.dispose()
-        raise StoreError(describe_database_error(exc, where)) from exc
+        raise StoreError(describe_database_error(exc, where, engine)) from exc
     except StoreError as exc:
         engine.dispose()
         message = str(exc)
@@ -84,11 +106,13 @@ def _access_problem(path: Path) -> str | None:
     return None
 
 
-def describe_database_error(exc: Exception, where: str = "") -> str:
-    """One readable line for a driver error."""
+def describe_database_error(exc: Exception, where: str = "", engine: Engine | None = None) -> str:
+    """One readable line for a driver error (of ``engine``'s database, when given)."""
     message = str(getattr(exc, "orig", exc)) or exc.__class__.__name__
     lowered = message.lower()
-    if "locked" in lowered or "busy" in lowered:
+    if engine is not None and postgres.is_postgres(engine):
+        reason = postgres.describe(message, engine.url.render_as_string(hide_password=False))
+    elif "locked" in lowered or "busy" in lowered:
         reason = "the database is busy in another program; try again in a moment"
     elif "not a database" in lowered or "malformed" in lowered:
         reason = "the file is not an annotator database (or it is damaged)"
@@ -131,19 +155,22 @@ def writing(engine: Engine, connection: Connection | None = None) -> Iterator[Co
     except DatabaseError as exc:
         if not _environmental(exc):
             raise
-        raise StoreError(describe_database_error(exc)) from exc
+        raise StoreError(describe_database_error(exc, engine=engine)) from exc
 
 
 @contextmanager
 def reading(engine: Engine) -> Iterator[Connection]:
     """A read transaction: one consistent snapshot of the database."""
     try:
-        with engine.connect() as connection, connection.begin():
-            yield connection
+        with engine.connect() as connection:
+            if postgres.is_postgres(engine):
+                connection.execution_options(isolation_level="REPEATABLE READ")
+            with connection.begin():
+                yield connection
     except DatabaseError as exc:
         if not _environmental(exc):
             raise
-        raise StoreError(describe_database_error(exc)) from exc
+        raise StoreError(describe_database_error(exc, engine=engine)) from exc
 
 
 def inserted_id(

@@ -6,6 +6,10 @@ of ours starts from a generation we did not produce, or a check finds a generati
 saw, someone else (another app instance, a command-line import) has written in between.
 Plain SQL on the meta table, so it works for any database the store supports, and exact:
 our own writes never count as changes made elsewhere.
+
+The counter is read ``FOR UPDATE``: on PostgreSQL the row lock makes write transactions take
+turns, as ``BEGIN IMMEDIATE`` does on SQLite (where the clause is left out), so every
+check-then-write in the store sees the writes committed before it.
 """
 
 from __future__ import annotations
@@ -14,11 +18,14 @@ import threading
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
+from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
 from annotator.store.meta import get_meta, set_meta
+from annotator.store.tables import META
 
 KEY = "generation"
+_LOCKED = select(META.c.value).where(META.c.key == KEY).with_for_update()
 
 
 @dataclass(slots=True)
@@ -44,7 +51,8 @@ def current(connection: Connection) -> int:
 def begin_write(engine: Engine, connection: Connection) -> int:
     """Count a write transaction (call it holding the write lock); returns the generation
     the transaction will have produced once it commits."""
-    found = current(connection)
+    value = connection.execute(_LOCKED).scalar_one_or_none()
+    found = int(value) if value else 0
     seen = _seen(engine)
     with _LOCK:
         if seen.generation is not None and found != seen.generation:

@@ -22,7 +22,7 @@ from sqlmodel import SQLModel
 from annotator.core.errors import StoreError
 from annotator.core.labels import load_schema
 from annotator.core.review import GOLD
-from annotator.store import sqlite
+from annotator.store import generation, postgres, sqlite
 from annotator.store.meta import set_meta
 from annotator.store.relation_types import add_relation_type_rows
 from annotator.store.tables import (
@@ -115,6 +115,7 @@ def _create(connection: Connection) -> None:
     )
     add_relation_type_rows(connection, schema.relations.values())
     set_meta(connection, "schema_version", str(SCHEMA_VERSION))
+    set_meta(connection, generation.KEY, "0")
 
 
 def migration_backups(path: Path) -> list[Path]:
@@ -147,6 +148,7 @@ def migrate(
     with engine.connect() as connection:
         connection = connection.execution_options(sqlite_begin="IMMEDIATE")
         with connection.begin():
+            postgres.lock_migrations(connection)
             found = read_version(connection)
             if found is None:
                 if inspect(connection).get_table_names():
@@ -166,6 +168,9 @@ def migrate(
         with engine.connect() as connection:
             connection = connection.execution_options(sqlite_begin="IMMEDIATE")
             with connection.begin():
+                postgres.lock_migrations(connection)
+                if read_version(connection) != version - 1:
+                    continue  # another program migrated it meanwhile
                 steps[version](connection)
                 set_meta(connection, "schema_version", str(version))
     return found

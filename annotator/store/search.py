@@ -23,7 +23,7 @@ from annotator.core.search import TextQuery, compile_query, find_hits, index_tri
 from annotator.store.annotators import annotator_id
 from annotator.store.engine import reading
 from annotator.store.labels import label_ids
-from annotator.store.sqlite import driver_rows
+from annotator.store.rows import driver_rows
 from annotator.store.status import Status
 from annotator.store.tables import DOCUMENT, LABEL, SPAN, STATUS
 from annotator.store.text_index import narrowed

@@ -26,8 +26,8 @@ BUSY_TIMEOUT_MS = 10_000
 DriverError = sqlite3.Error
 
 
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"
+def is_sqlite(bind: Engine | Connection) -> bool:
+    return bind.dialect.name == "sqlite"
 
 
 def database_path(engine: Engine) -> Path | None:

@@ -6,17 +6,20 @@ a full index). Triggers on ``document`` keep it in step with every write path in
 transaction, whether a document arrives through the store, an import staged in another
 database and copied in with ``INSERT ... SELECT``, or a cascade deletes it.
 
+On PostgreSQL it is a GIN index of ``pg_trgm`` trigrams over ``document.text``, which the
+server keeps in step by itself; a candidate is a document whose text contains every trigram
+(``ILIKE``, which that index answers).
+
 The index only narrows: a document is a candidate when it holds every trigram of the
-query, and the caller confirms each candidate with the real pattern. Another backend
-(PostgreSQL with ``pg_trgm``) can answer ``narrowed`` its own way; until then it answers
-``None``, which means "scan every document".
+query, and the caller confirms each candidate with the real pattern. A backend with no
+index answers ``narrowed`` with ``None``, which means "scan every document".
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import column, table, text
+from sqlalchemy import and_, column, table, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
@@ -38,22 +41,32 @@ _CREATE = (
 )
 
 
+_CREATE_PG = (
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    f"CREATE INDEX {TABLE} ON document USING gin (text gin_trgm_ops)",
+)
+
+
 def has_index(connection: Connection) -> bool:
-    return connection.dialect.name == "sqlite"
+    return connection.dialect.name in ("sqlite", "postgresql")
 
 
 def create_text_index(connection: Connection) -> None:
-    """Create the index and its triggers (SQLite; other backends keep none)."""
-    if not has_index(connection):
-        return
-    for statement in _CREATE:
-        connection.exec_driver_sql(statement)
+    """Create the index (and on SQLite its triggers)."""
+    if has_index(connection):
+        postgresql = connection.dialect.name == "postgresql"
+        for statement in _CREATE_PG if postgresql else _CREATE:
+            connection.exec_driver_sql(statement)
 
 
 def rebuild_text_index(connection: Connection) -> None:
     """Fill the index from every stored document (for a database that had none)."""
-    if has_index(connection):
+    if connection.dialect.name == "sqlite":
         connection.exec_driver_sql(f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')")
+
+
+def _like_escaped(trigram: str) -> str:
+    return trigram.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _fts_string(trigram: str) -> str:
@@ -71,6 +84,9 @@ def narrowed(connection: Connection, statement: Select, trigrams: Sequence[str])
     if len(chosen) > MAX_TRIGRAMS:
         step = (len(chosen) - 1) / (MAX_TRIGRAMS - 1)
         chosen = [chosen[round(i * step)] for i in range(MAX_TRIGRAMS)]
+    if connection.dialect.name == "postgresql":
+        holds = [DOCUMENT.c.text.ilike(f"%{_like_escaped(t)}%", escape="\\") for t in chosen]
+        return statement.where(and_(*holds)).order_by(DOCUMENT.c.id)
     index = table(TABLE, column("rowid"))
     match = text(f"{TABLE} MATCH :match").bindparams(
         match=" AND ".join(_fts_string(trigram) for trigram in chosen)
