@@ -45,7 +45,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """The store's tests that take a database run on SQLite and on PostgreSQL."""
     wanted = {"engine", "database"} & set(metafunc.fixturenames)
     where = Path(metafunc.definition.path).relative_to(Path(__file__).parents[1]).as_posix()
-    if wanted and where.startswith(engines.BOTH_ENGINES):
+    sqlite_only = metafunc.definition.get_closest_marker("sqlite_only")
+    if wanted and where.startswith(engines.BOTH_ENGINES) and not sqlite_only:
         metafunc.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
 
 

@@ -11,10 +11,16 @@ from __future__ import annotations
 
 import itertools
 import os
+import sqlite3
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.pool import NullPool
+from sqlmodel import SQLModel
 
 from annotator.store import open_store, postgres
 
@@ -80,3 +86,22 @@ def fresh_database(template_url: str) -> Iterator[str]:
         yield url
     finally:
         postgres.drop_database(url)
+
+
+def dump(db: str | Path) -> list[str]:
+    """Everything the database holds, in a stable order: equal dumps, equal databases. A
+    SQLite file dumps as the statements that rebuild it; a PostgreSQL database as its
+    tables' rows in key order."""
+    if "://" not in str(db):
+        with closing(sqlite3.connect(db)) as connection:
+            return list(connection.iterdump())
+    engine = create_engine(postgres.driver_url(str(db)), poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            lines = []
+            for table in SQLModel.metadata.sorted_tables:
+                rows = connection.execute(select(table).order_by(*table.primary_key.columns))
+                lines.extend(f"{table.name} {tuple(row)!r}" for row in rows)
+            return lines
+    finally:
+        engine.dispose()

@@ -29,6 +29,7 @@ from annotator.core.labels import (
     check_relation_type,
     next_label_color,
 )
+from annotator.store import postgres
 from annotator.store.annotators import annotator_id, clean_name
 from annotator.store.changes import Change
 from annotator.store.engine import reading, writing
@@ -174,6 +175,12 @@ class ImportSummary:
 
 class ImportWriter:
     """Stages checked records for one import and copies them into the store at the end."""
+
+    # Statements on the scratch tables that the PostgreSQL writer words its own way.
+    _STAGE_LABEL = "INSERT INTO stage.label VALUES (?, ?)"
+    _STAGED_REVIEWS = (
+        "SELECT m.main, r.review FROM stage.review r JOIN stage.docmap m ON m.id = r.document"
+    )
 
     def __init__(
         self, engine: Engine, connection: Connection, annotator: str, add_missing_labels: bool
@@ -344,6 +351,12 @@ class ImportWriter:
         self._spans_staged += len(spans)
         self._links_staged += len(links)
         self._labels_used.update({row[2] for row in spans})
+        self._write_stage(documents, spans, statuses, reviews, links)
+
+    def _write_stage(
+        self, documents: list, spans: list, statuses: list, reviews: list, links: list
+    ) -> None:
+        """Add rows to the scratch database's tables, in a transaction of their own."""
         with self._stage_transaction() as driver:
             driver.executemany("INSERT INTO stage.document VALUES (?, ?, ?, ?, ?, ?, ?)", documents)
             driver.executemany("INSERT INTO stage.span VALUES (?, ?, ?, ?, ?, ?)", spans)
@@ -429,9 +442,7 @@ class ImportWriter:
             raise InputError(
                 [Problem(f"the label {name!r} was deleted while the import ran") for name in gone]
             )
-        driver.executemany(
-            "INSERT INTO stage.label VALUES (?, ?)", [(n, ids[name]) for name, n in used.items()]
-        )
+        driver.executemany(self._STAGE_LABEL, [(n, ids[name]) for name, n in used.items()])
 
     def _add_relation_types(self, connection: Connection) -> None:
         """Add the planned relation types the store still lacks, after the labels they join."""
@@ -449,9 +460,7 @@ class ImportWriter:
         already there is kept, so importing the same file twice changes nothing. Returns
         the documents whose review status changed."""
         reviewed = set()
-        rows = driver.execute(
-            "SELECT m.main, r.review FROM stage.review r JOIN stage.docmap m ON m.id = r.document"
-        ).fetchall()
+        rows = driver.execute(self._STAGED_REVIEWS).fetchall()
         for doc_id, blob in rows:
             review = pickle.loads(blob)
             if review.gold and store_gold(connection, doc_id, review.gold).added:
@@ -510,6 +519,12 @@ def import_writer(
 ) -> Iterator[ImportWriter]:
     """An ``ImportWriter`` staging into a scratch database for the block; leaving the block
     without committing throws the staged import away."""
+    if postgres.is_postgres(engine):
+        from annotator.store.pg_importing import pg_import_writer
+
+        with pg_import_writer(engine, annotator, add_missing_labels) as writer:
+            yield writer
+        return
     with engine.connect() as connection, scratch_database(connection, STAGE):
         driver = raw_connection(connection)
         for statement in _STAGE_TABLES:

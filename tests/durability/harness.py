@@ -18,6 +18,8 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests import engines
+
 ROOT = Path(__file__).resolve().parents[2]
 
 SpanState = dict[int, tuple[int, int, str]]
@@ -134,7 +136,6 @@ def count_rows(db: Path, table: str) -> int:
         return connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
 
 
-def dump(db: Path) -> list[str]:
+def dump(db: str | Path) -> list[str]:
     """Every statement that rebuilds the database: equal dumps, equal databases."""
-    with closing(sqlite3.connect(db)) as connection:
-        return list(connection.iterdump())
+    return engines.dump(db)

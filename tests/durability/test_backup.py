@@ -160,6 +160,7 @@ def older(engine: Engine, version: int) -> None:
         set_meta(connection, "schema_version", str(version))
 
 
+@pytest.mark.sqlite_only
 def test_migrations_keep_a_rolling_set_of_backups(engine: Engine, db_path: Path) -> None:
     add_documents(engine, [Document(text="Kept in every copy.", title="Kept")])
     made = []

@@ -19,8 +19,8 @@ from annotator.store.documents import document_summaries, get_document
 from annotator.store.labels import get_schema
 from annotator.store.notes import document_notes, span_notes
 from annotator.store.spans import document_spans
+from tests.engines import dump
 from tests.formats.helpers import Doc, export_to, fill
-from tests.formats.test_importing import dump
 
 # A news text as brat users keep it: CRLF line ends, non-ASCII, emoji before spans, a final
 # newline, and spans that nest, overlap and cross a line break (brat: two fragments).
@@ -139,28 +139,28 @@ UNSUPPORTED_LINES = [
 
 @pytest.mark.parametrize(("line", "kind"), UNSUPPORTED_LINES)
 def test_unsupported_lines_are_refused_with_file_and_line(
-    engine, db_path, tmp_path, line, kind
+    engine, database, tmp_path, line, kind
 ) -> None:
     folder = brat_folder(tmp_path / "c")
     ann = folder / "news-002.ann"
     ann.write_text(PLAIN_ANN + line + "\n", encoding="utf-8")
-    before = dump(db_path)
+    before = dump(database)
     with pytest.raises(InputError) as caught:
         import_paths(engine, [folder], annotator="ana", add_missing_labels=True)
     [problem] = caught.value.problems
     assert (problem.source, problem.line) == (str(ann), 4)
     assert kind in problem.reason and "--skip-unsupported" in problem.reason
-    assert dump(db_path) == before
+    assert dump(database) == before
 
 
-def test_relations_link_spans_and_bad_ones_are_named(engine, db_path, tmp_path) -> None:
+def test_relations_link_spans_and_bad_ones_are_named(engine, database, tmp_path) -> None:
     folder = brat_folder(tmp_path / "c")
     ann = folder / "news-002.ann"
     ann.write_text(PLAIN_ANN + "R1\tLocated Arg1:T1 Arg2:T2\n", encoding="utf-8")
     summary = import_paths(engine, [folder], annotator="ana", add_missing_labels=True)
     assert summary.links_added == 1 and "located (relation)" in summary.labels_added
     assert get_schema(engine).relations["located"].children == ("location",)
-    before = dump(db_path)
+    before = dump(database)
     for line, reason in (
         ("R2\tLocated Arg1:T1 Arg2:T7", "R2: T7 is not defined in this file"),
         ("R2\tLocated T1 T2", "a relation is 'TYPE Arg1:T1 Arg2:T2'"),
@@ -168,7 +168,7 @@ def test_relations_link_spans_and_bad_ones_are_named(engine, db_path, tmp_path) 
         ann.write_text(PLAIN_ANN + line + "\n", encoding="utf-8")
         with pytest.raises(InputError, match=reason):
             import_paths(engine, [folder], annotator="bo", add_missing_labels=True)
-        assert dump(db_path) == before
+        assert dump(database) == before
 
 
 def test_skip_unsupported_imports_the_rest_and_counts_each_kind(engine, tmp_path) -> None:

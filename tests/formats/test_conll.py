@@ -16,8 +16,8 @@ from annotator.formats.importing import import_paths
 from annotator.store import open_store
 from annotator.store.documents import document_summaries, get_document
 from annotator.store.spans import document_spans
+from tests.engines import dump
 from tests.formats.helpers import Doc, export_to, fill
-from tests.formats.test_importing import dump
 
 # As in CoNLL-2003's eng.train: four columns, IOB1 (I- starts a span, B- only between two
 # adjacent spans of one type), -DOCSTART- before each document, a blank line after sentences.
@@ -152,16 +152,16 @@ def test_i_after_o_starts_a_span_in_iob(engine, tmp_path) -> None:
     ],
 )
 def test_malformed_tags_are_refused_with_file_and_line(
-    engine, db_path, tmp_path, content, line, reason
+    engine, database, tmp_path, content, line, reason
 ) -> None:
     path = write(tmp_path / "bad.conll", content)
-    before = dump(db_path)
+    before = dump(database)
     with pytest.raises(InputError) as caught:
         import_paths(engine, [path], "ana", add_missing_labels=True)
     [problem] = caught.value.problems
     assert (problem.source, problem.line) == (str(path), line)
     assert reason in problem.reason
-    assert dump(db_path) == before
+    assert dump(database) == before
 
 
 def test_non_utf8_is_refused(engine, tmp_path) -> None:

@@ -13,9 +13,9 @@ from annotator.store import open_store
 from annotator.store.documents import document_summaries, get_document
 from annotator.store.relations import document_links
 from annotator.store.spans import document_spans
+from tests.engines import dump
 from tests.formats.helpers import Doc, export_to, fill
 from tests.formats.peer import SPANS, TEXT, at, expected, stored, utf16, write_lines
-from tests.formats.test_importing import dump
 
 LABEL_IDS = {"location": 3, "agency": 1, "figure": 4, "actor": 2, "quote": 5}
 ID_MAP = {str(number): name for name, number in LABEL_IDS.items()}
@@ -48,7 +48,7 @@ def test_label_lists_under_either_name(engine, tmp_path: Path, field: str, newli
     assert document.meta == {"url": "https://example.org/ñ"}
 
 
-def test_entities_with_relations_store_the_links(engine, db_path, tmp_path) -> None:
+def test_entities_with_relations_store_the_links(engine, database, tmp_path) -> None:
     line = {
         "id": 7,
         "text": TEXT,
@@ -67,7 +67,7 @@ def test_entities_with_relations_store_the_links(engine, db_path, tmp_path) -> N
         ("Karen Bass", "actor"),
         "speaker",
     )
-    before = dump(db_path)
+    before = dump(database)
     for relation, reason in (
         ({"from_id": 14, "to_id": 15, "type": "speaker"}, "cannot go from a 'actor' span"),
         ({"from_id": 15, "to_id": 14, "type": "says"}, "unknown relation 'says'"),
@@ -77,7 +77,7 @@ def test_entities_with_relations_store_the_links(engine, db_path, tmp_path) -> N
         with pytest.raises(InputError, match=reason) as caught:
             import_paths(engine, [write_lines(tmp_path / "bad.jsonl", line)], annotator="ana")
         assert "bad.jsonl:1" in str(caught.value)
-        assert dump(db_path) == before
+        assert dump(database) == before
 
 
 def older_layout() -> dict:
@@ -98,15 +98,15 @@ def older_layout() -> dict:
     }
 
 
-def test_numeric_label_ids_are_refused_without_a_map(engine, db_path, tmp_path) -> None:
+def test_numeric_label_ids_are_refused_without_a_map(engine, database, tmp_path) -> None:
     path = write_lines(tmp_path / "old.jsonl", {**older_layout(), "text": "ok"}, older_layout())
-    before = dump(db_path)
+    before = dump(database)
     with pytest.raises(InputError) as caught:
         import_paths(engine, [path], annotator="ana")
     problem = caught.value.problems[-1]
     assert (problem.source, problem.line) == (str(path), 2)
     assert "label 3 is a doccano label id" in problem.reason and "--map 3=" in problem.reason
-    assert dump(db_path) == before
+    assert dump(database) == before
 
 
 def test_numeric_label_ids_named_by_the_map_and_users_kept_apart(engine, tmp_path) -> None:

@@ -14,8 +14,8 @@ from annotator.store import open_store
 from annotator.store.spans import document_spans
 from annotator.store.stats import corpus_stats
 from annotator.store.status import get_status
+from tests.engines import dump
 from tests.formats.helpers import Doc, export_to, fill
-from tests.formats.test_importing import dump
 
 TEXT = "🚨 ICE arrested 44 people in Paramount."
 
@@ -135,17 +135,17 @@ HEADER = {"type": "header", "format": "annotator-native", "version": 1, "labels"
     ],
 )
 def test_bad_lines_name_file_line_and_reason_and_change_nothing(
-    engine, db_path, tmp_path, lines, tail, reason
+    engine, database, tmp_path, lines, tail, reason
 ) -> None:
     fill(engine, [Doc("Already here.", [(0, 7, "actor", "ana", "manual")])])
-    before = dump(db_path)
+    before = dump(database)
     path = write(tmp_path / "bad.jsonl", *lines, tail=tail)
     with pytest.raises(InputError) as caught:
         import_paths(engine, [path], annotator="model")
     message = str(caught.value)
     assert reason in message
     assert f"{path}:" in message
-    assert dump(db_path) == before
+    assert dump(database) == before
 
 
 def test_up_to_a_handful_of_problems_are_listed(engine, tmp_path) -> None:
@@ -171,15 +171,15 @@ def test_big_imports_read_the_file_twice_with_the_same_result(
     assert corpus_stats(engine)["labels"]["agency"] == 50
 
 
-def test_stopping_an_import_midway_rolls_everything_back(engine, db_path, tmp_path) -> None:
+def test_stopping_an_import_midway_rolls_everything_back(engine, database, tmp_path) -> None:
     lines = [
         {"text": f"Doc {i} ICE", "label": [[len(str(i)) + 5, len(str(i)) + 8, "agency"]]}
         for i in range(1000)
     ]
     path = write(tmp_path / "many.jsonl", *lines)
-    before = dump(db_path)
+    before = dump(database)
     steps = import_steps(engine, [path], annotator="m")
     seen = [next(steps) for _ in range(8)]
     assert seen[-1].done > seen[-1].total // 2, "the writing pass had started"
     steps.close()
-    assert dump(db_path) == before
+    assert dump(database) == before

@@ -23,7 +23,7 @@ from annotator.store.labels import delete_label, get_schema
 from annotator.store.spans import add_span, document_spans
 from annotator.store.stats import corpus_stats
 from annotator.store.status import get_status
-from tests.formats.test_importing import dump
+from tests.engines import dump
 
 RAID = (
     "🚨 ICE agents arrested “at least 44 people” in Paramount, the mayor said.\r\nZoë Chen spoke."
@@ -53,14 +53,15 @@ def write_articles(path: Path, count: int, tail: list[dict] | None = None) -> Pa
 
 
 @pytest.fixture
-def impatient(db_path: Path, engine: Engine) -> Iterator[Engine]:
+def impatient(database: str | Path, engine: Engine) -> Iterator[Engine]:
     """The app's store on the same database, with no busy timeout: an edit that finds the
     database locked fails at once instead of waiting."""
-    other = open_store(db_path)
+    other = open_store(database)
+    wait = "PRAGMA busy_timeout = 0" if other.dialect.name == "sqlite" else "SET lock_timeout = 1"
 
     @event.listens_for(other, "connect")
     def _no_waiting(dbapi_connection, _record) -> None:
-        dbapi_connection.execute("PRAGMA busy_timeout = 0")
+        dbapi_connection.execute(wait)
 
     other.dispose()
     yield other
@@ -107,10 +108,10 @@ def test_edits_commit_while_an_import_is_writing_and_both_are_kept(
 
 
 def test_a_bad_line_late_in_a_big_file_leaves_the_database_as_it_was(
-    engine, db_path, tmp_path, monkeypatch
+    engine, database, tmp_path, monkeypatch
 ) -> None:
     import_paths(engine, [write_articles(tmp_path / "first.jsonl", 3)], annotator="ana")
-    before = dump(db_path)
+    before = dump(database)
     text, _ = article(1000)
     bad = {"text": text, "label": [[0, len(text) + 1, "agency"]]}
     path = write_articles(tmp_path / "late.jsonl", 600, tail=[bad])
@@ -120,7 +121,7 @@ def test_a_bad_line_late_in_a_big_file_leaves_the_database_as_it_was(
     assert f"{path}:601: label 0: end {len(text) + 1} is past the end of the text" in str(
         caught.value
     )
-    assert dump(db_path) == before
+    assert dump(database) == before
 
 
 def test_importing_the_same_file_again_adds_and_changes_nothing(engine, tmp_path) -> None:
@@ -142,27 +143,27 @@ def test_importing_the_same_file_again_adds_and_changes_nothing(engine, tmp_path
     assert {get_status(engine, row.id, "model") for row in listed} == {"in_progress"}
 
 
-def test_stopping_an_import_during_staging_leaves_nothing(engine, db_path, tmp_path) -> None:
-    before = dump(db_path)
+def test_stopping_an_import_during_staging_leaves_nothing(engine, database, tmp_path) -> None:
+    before = dump(database)
     steps = import_steps(engine, [write_articles(tmp_path / "a.jsonl", 600)], annotator="m")
     staging_begun(steps)
     steps.close()
-    assert dump(db_path) == before
+    assert dump(database) == before
     summary = import_paths(engine, [tmp_path / "a.jsonl"], annotator="m")
     assert (summary.documents_added, summary.spans_added) == (600, 2400)
 
 
 def test_a_label_deleted_in_the_app_during_an_import_is_named_and_nothing_is_imported(
-    engine, db_path, impatient, tmp_path
+    engine, database, impatient, tmp_path
 ) -> None:
     steps = import_steps(engine, [write_articles(tmp_path / "a.jsonl", 600)], annotator="m")
     staging_begun(steps)
     delete_label(impatient, "actor")
     delete_label(impatient, "figure")
-    before = dump(db_path)
+    before = dump(database)
     with pytest.raises(InputError) as caught:
         run_steps(steps)
     assert str(caught.value).endswith("the label 'figure' was deleted while the import ran")
     assert "actor" not in str(caught.value), "an unused label may go"
-    assert dump(db_path) == before
+    assert dump(database) == before
     assert "actor" not in get_schema(engine).names

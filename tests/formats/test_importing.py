@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,16 +11,9 @@ from annotator.formats.records import ReadOptions
 from annotator.store.documents import count_documents, document_summaries
 from annotator.store.spans import document_spans
 from annotator.store.stats import corpus_stats
+from tests.engines import dump
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
-
-
-def dump(db_path: Path) -> list[str]:
-    connection = sqlite3.connect(db_path)
-    try:
-        return list(connection.iterdump())
-    finally:
-        connection.close()
 
 
 def write_jsonl(path: Path, objects: list[object], tail: str = "") -> Path:
@@ -95,10 +87,10 @@ def test_jsonl_spans_import_and_reimport_is_idempotent(engine, tmp_path) -> None
     ],
 )
 def test_bad_jsonl_names_file_and_line_and_changes_nothing(
-    engine, db_path, tmp_path, lines, tail, reason
+    engine, database, tmp_path, lines, tail, reason
 ) -> None:
     import_paths(engine, [SEEDS], annotator="ana")
-    before = dump(db_path)
+    before = dump(database)
     good = {"text": "A good line that is fine."}
     path = write_jsonl(tmp_path / "bad.jsonl", [good, *lines], tail)
     with pytest.raises(InputError) as caught:
@@ -106,15 +98,15 @@ def test_bad_jsonl_names_file_and_line_and_changes_nothing(
     message = str(caught.value)
     assert f"{path}:2" in message or f"{path}:3" in message
     assert reason in message
-    assert dump(db_path) == before
+    assert dump(database) == before
 
 
 def test_bad_text_files_each_get_a_one_line_error_and_change_nothing(
-    engine, db_path, tmp_path
+    engine, database, tmp_path
 ) -> None:
     (tmp_path / "latin1.txt").write_bytes("Caf\xe9 society".encode("latin-1"))
     (tmp_path / "empty.txt").write_text("", encoding="utf-8")
-    before = dump(db_path)
+    before = dump(database)
     cases = {
         tmp_path / "latin1.txt": "not UTF-8 text (byte 0xe9 at offset 3)",
         tmp_path / "empty.txt": "the file is empty",
@@ -127,17 +119,17 @@ def test_bad_text_files_each_get_a_one_line_error_and_change_nothing(
             import_paths(engine, [SEEDS, path], annotator="ana")
         assert str(caught.value).startswith(str(path))
         assert "\n" not in str(caught.value)
-    assert dump(db_path) == before
+    assert dump(database) == before
 
 
 def test_a_format_only_exports_write_is_refused_by_name_and_changes_nothing(
-    engine, db_path, tmp_path
+    engine, database, tmp_path
 ) -> None:
     path = write_jsonl(tmp_path / "entities.jsonl", [{"text": "Karen Bass met ICE."}])
-    before = dump(db_path)
+    before = dump(database)
     with pytest.raises(InputError, match="'doccano-entities' is written by exports, not read"):
         import_paths(engine, [path], annotator="ana", format_name="doccano-entities")
-    assert dump(db_path) == before
+    assert dump(database) == before
 
 
 def test_unknown_labels_can_be_added_on_request(engine, tmp_path) -> None:

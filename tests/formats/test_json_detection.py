@@ -98,7 +98,7 @@ def test_empty_annotation_fields_carry_nothing_and_pass(engine, tmp_path: Path) 
         ),
     ],
 )
-def test_annotators_a_file_names_must_be_storable(engine, db_path, tmp_path, line, reason) -> None:
+def test_annotators_a_file_names_must_be_storable(engine, database, tmp_path, line, reason) -> None:
     path = write_lines(tmp_path / "in.jsonl", line)
     with pytest.raises(InputError) as caught:
         import_paths(engine, [path], "x")

@@ -14,9 +14,9 @@ from annotator.store import open_store
 from annotator.store.relations import document_links
 from annotator.store.spans import document_spans
 from annotator.store.status import get_status
+from tests.engines import dump
 from tests.formats.helpers import Doc, export_to, fill
 from tests.formats.peer import SPANS, TEXT, at, expected, stored, utf16
-from tests.formats.test_importing import dump
 
 LS_LABELS = {"location": "LOC", "agency": "ORG", "figure": "CARDINAL", "actor": "PER"}
 LS_MAP = {"LOC": "location", "ORG": "agency", "CARDINAL": "figure", "PER": "actor"}
@@ -185,18 +185,18 @@ def test_utf16_offsets_of_the_browser(engine, tmp_path: Path) -> None:
     assert ("Karen Bass", "actor", "bea@example.org", "imported") in stored(engine)
 
 
-def test_a_wrong_value_text_is_refused_with_the_tasks_line(engine, db_path, tmp_path) -> None:
+def test_a_wrong_value_text_is_refused_with_the_tasks_line(engine, database, tmp_path) -> None:
     bad = task()
     bad["annotations"][1]["result"][0]["value"]["text"] = "Karen Bas"
     path = export_file(tmp_path / "export.json", task(), bad)
-    before = dump(db_path)
+    before = dump(database)
     with pytest.raises(InputError) as caught:
         import_paths(engine, [path], annotator="x", options=options())
     (problem,) = caught.value.problems
     second_task_line = path.read_text(encoding="utf-8").splitlines().index("  {", 2) + 1
     assert (problem.source, problem.line) == (str(path), second_task_line)
     assert "annotation 1 result 0: its text 'Karen Bas' differs" in problem.reason
-    assert dump(db_path) == before
+    assert dump(database) == before
 
 
 def test_several_strings_need_the_text_field(engine, tmp_path: Path) -> None:

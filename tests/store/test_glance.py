@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from annotator.core.documents import Document
 from annotator.store.documents import add_documents, get_document
 from annotator.store.glance import glance
@@ -12,6 +14,7 @@ from annotator.store.spans import add_span, document_spans
 from tests.crowded import SPANS, TEXT
 
 
+@pytest.mark.sqlite_only
 def test_a_glance_sees_what_the_store_opens(engine, db_path: Path) -> None:
     first, second = add_documents(
         engine, [Document(text="Zoë 🙂 spoke.", title="One"), Document(text=TEXT, title="Two")]

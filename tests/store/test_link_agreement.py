@@ -47,13 +47,13 @@ LINKS = {
 
 
 @pytest.fixture
-def linked(engine, db_path):
+def linked(engine, database):
     doc = add_documents(engine, [Document(text=TEXT, title="Quotes")]).ids[0]
     for who, (own, links) in LINKS.items():
         ids = {s.key: add_span(engine, doc, who, s)[0].id for s in [*SHARED, *own]}
         for head, child in links:
             add_link(engine, doc, who, Link(ids[head.key], ids[child.key], SPEAKER))
-    return db_path
+    return database
 
 
 def test_relation_figures_match_the_hand_count(engine, linked) -> None:

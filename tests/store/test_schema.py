@@ -19,6 +19,7 @@ from annotator.store.relations import add_link, document_links
 from annotator.store.spans import add_span, document_spans
 
 
+@pytest.mark.sqlite_only
 def test_new_database_is_wal_with_foreign_keys_and_the_default_labels(engine, db_path) -> None:
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
