@@ -254,17 +254,45 @@ def cmd_attribution_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from annotator.store.backup import backup_database
+    from annotator.formats.backup import backup
 
     source = args.db or default_database()
     if "://" not in str(source) and not Path(source).expanduser().exists():
         raise StoreError(f"{source}: there is no database there to back up")
     engine = _engine(args)
     try:
-        copy = backup_database(engine, Path(args.path).expanduser())
+        copy = backup(engine, Path(args.path).expanduser())
     finally:
         engine.dispose()
-    print(f"backed up {source} to {copy} ({copy.stat().st_size / 1e6:.1f} MB)")
+    print(f"backed up {_shown(source)} to {copy} ({copy.stat().st_size / 1e6:.1f} MB)")
+    return 0
+
+
+def _shown(db: str | Path) -> str:
+    """A database as messages name it (a URL without its password)."""
+    from annotator.store.postgres import is_postgres_url, shown
+
+    return shown(str(db)) if is_postgres_url(str(db)) else str(db)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from annotator.store import open_store
+    from annotator.store.transfer import copy_corpus
+
+    if str(args.source) == str(args.target):
+        raise StoreError(f"{_shown(args.source)}: --from and --to name the same database")
+    if "://" not in args.source and not Path(args.source).expanduser().exists():
+        raise StoreError(f"{args.source}: there is no database there to migrate")
+    source = open_store(args.source)
+    try:
+        target = open_store(args.target)
+        try:
+            copied = copy_corpus(source, target)
+        finally:
+            target.dispose()
+    finally:
+        source.dispose()
+    print(f"copied {copied.line()} from {_shown(args.source)} to {_shown(args.target)}")
     return 0
 
 
@@ -787,12 +815,28 @@ def build_parser() -> argparse.ArgumentParser:
         "backup",
         parents=[common],
         help="copy the database consistently, even while it is in use",
-        description="Copy the database with SQLite's online backup API: one consistent "
+        description="Copy the database with SQLite's online backup API, or write a PostgreSQL "
+        "database as a native export read in one repeatable-read transaction: one consistent "
         "snapshot, even while the app or an import is writing. PATH is the copy's file, or a "
         "folder to put a copy named with the date and time in.",
     )
     backup.add_argument("path", metavar="PATH", help="file or folder for the copy")
     backup.set_defaults(handler=cmd_backup)
+    migrate = commands.add_parser(
+        "migrate",
+        help="copy a whole corpus between SQLite and PostgreSQL",
+        description="Copy everything a database holds (documents, labels, relation types, "
+        "annotators, spans, statuses, notes, gold spans with their provenance, links) into "
+        "another, empty one, with the same ids, in one transaction. Either may be a SQLite "
+        "file or a postgresql://user@host/dbname URL.",
+    )
+    migrate.add_argument(
+        "--from", dest="source", required=True, metavar="PATH_OR_URL", help="the database to copy"
+    )
+    migrate.add_argument(
+        "--to", dest="target", required=True, metavar="PATH_OR_URL", help="an empty database"
+    )
+    migrate.set_defaults(handler=cmd_migrate)
     _add_suggest_commands(commands, common)
 
     _add_search_commands(commands, common)

@@ -33,7 +33,6 @@ BOTH_ENGINES = (
     "tests/durability/",
     "tests/search/",
     "tests/session/test_review_session.py",
-    "tests/test_migrate.py",
 )
 _RUN = f"{os.getpid()}_{uuid.uuid4().hex[:8]}"
 _COUNT = itertools.count(1)
