@@ -641,9 +641,10 @@ def _common_options() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--db",
-        metavar="PATH",
+        metavar="PATH_OR_URL",
         default=argparse.SUPPRESS,
-        help="database file or URL (default: $ANNOTATOR_DB, else annotator.db in your data folder)",
+        help="database file or URL, e.g. postgresql://user@host/dbname (default: $ANNOTATOR_DB, "
+        "else annotator.db in your data folder)",
     )
     common.add_argument(
         "--annotator",

@@ -22,8 +22,8 @@ from annotator.store.review import accept_agreed, accept_version, gold_layer, ma
 from annotator.store.spans import add_span, document_spans
 from annotator.store.status import Status, flag_document, set_status
 from tests import engines
-from tests.crowd import add_crowd, words
 from tests.crowd import TEXT as CROWD_TEXT
+from tests.crowd import add_crowd, words
 
 
 @pytest.fixture
