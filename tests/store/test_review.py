@@ -218,6 +218,7 @@ def test_undoing_a_swap_brings_back_the_gold_span_its_id_and_its_notes(engine, d
     assert back.change.notes == {note.id}
 
 
+@pytest.mark.sqlite_only(reason="SQLite hands a freed id out again; PostgreSQL never does")
 def test_a_gold_span_whose_id_was_taken_comes_back_under_a_new_one(engine, doc) -> None:
     mine = add_gold(engine, doc, Span(70, 80, "quote")).added[0].span
     note, _ = add_note(engine, doc, "rev", "segunda lectura", span_id=mine.id)
