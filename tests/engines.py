@@ -18,7 +18,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.pool import NullPool
 from sqlmodel import SQLModel
 
@@ -77,14 +77,28 @@ def template() -> Iterator[str]:
         postgres.drop_database(url)
 
 
-def fresh_database(template_url: str) -> Iterator[str]:
-    """A new database copied from ``template_url``, dropped when the test ends."""
+def fresh_database(template_url: str | None) -> Iterator[str]:
+    """A new database copied from ``template_url`` (an empty one without it), dropped when
+    the test ends."""
     url = database_url(unique_name("test"))
     postgres.create_database(url, template=template_url)
     try:
         yield url
     finally:
         postgres.drop_database(url)
+
+
+def rows(db: str | Path, sql: str) -> list[tuple]:
+    """The rows of ``sql`` on either engine, read outside the store."""
+    if "://" not in str(db):
+        with closing(sqlite3.connect(db)) as connection:
+            return connection.execute(sql).fetchall()
+    engine = create_engine(postgres.driver_url(str(db)), poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(sql))]
+    finally:
+        engine.dispose()
 
 
 def dump(db: str | Path) -> list[str]:

@@ -14,6 +14,7 @@ from annotator.core.spans import Span
 from annotator.store import changed_elsewhere, open_store
 from annotator.store.documents import add_documents
 from annotator.store.spans import add_span, delete_span, document_spans, update_span
+from tests import engines
 from tests.durability.figures import add
 from tests.durability.generate import write_spans_jsonl
 from tests.durability.harness import (
@@ -43,7 +44,7 @@ def expected_spans(log: Log) -> dict:
 
 
 def run_editors(
-    db: Path, document_id: int, editors: int, edits: int, work: Path
+    db: str | Path, document_id: int, editors: int, edits: int, work: Path
 ) -> tuple[int, list[str]]:
     """Run ``editors`` editing children at once, each as its own annotator; check that the
     database holds exactly every acknowledged edit of each. Returns the edits made."""
@@ -71,16 +72,18 @@ def run_editors(
     return made, errors
 
 
+Shared = tuple[str | Path, int]  # the database and its one document
+
+
 @pytest.fixture
-def shared_db(tmp_path: Path, seed_document: Document) -> tuple[Path, int]:
-    db = tmp_path / "shared.db"
-    engine = open_store(db)
+def shared_db(database: str | Path, seed_document: Document) -> Shared:
+    engine = open_store(database)
     document_id = add_documents(engine, [seed_document]).ids[0]
     engine.dispose()
-    return db, document_id
+    return database, document_id
 
 
-def test_two_editors_at_once_lose_nothing(shared_db: tuple[Path, int], tmp_path: Path) -> None:
+def test_two_editors_at_once_lose_nothing(shared_db: Shared, tmp_path: Path) -> None:
     db, document_id = shared_db
     made, errors = run_editors(db, document_id, editors=2, edits=150, work=tmp_path)
     assert made == 300
@@ -89,7 +92,7 @@ def test_two_editors_at_once_lose_nothing(shared_db: tuple[Path, int], tmp_path:
 
 
 @pytest.mark.slow
-def test_four_editors_at_once_lose_nothing(shared_db: tuple[Path, int], tmp_path: Path) -> None:
+def test_four_editors_at_once_lose_nothing(shared_db: Shared, tmp_path: Path) -> None:
     db, document_id = shared_db
     made, errors = run_editors(db, document_id, editors=4, edits=2500, work=tmp_path)
     add(**{"concurrent edits by 4 processes, none lost": made})
@@ -97,7 +100,7 @@ def test_four_editors_at_once_lose_nothing(shared_db: tuple[Path, int], tmp_path
     assert not any(e.strip() for e in errors)
 
 
-def test_editing_during_a_command_line_import(shared_db: tuple[Path, int], tmp_path: Path) -> None:
+def test_editing_during_a_command_line_import(shared_db: Shared, tmp_path: Path) -> None:
     """The big import holds the write lock only for its final copy; the editor never fails."""
     db, document_id = shared_db
     source = tmp_path / "big.jsonl"
@@ -130,8 +133,21 @@ def test_many_programs_creating_one_database_at_once(tmp_path: Path) -> None:
     assert count_rows(db, "label") == 5
 
 
+def test_many_programs_creating_one_postgresql_database_at_once(
+    pg_template: str, tmp_path: Path
+) -> None:
+    """The first to come creates the tables under an advisory lock; the others wait, then
+    find them made."""
+    for url in engines.fresh_database(None):
+        opener = "from annotator.store import open_store; import sys; open_store(sys.argv[1])"
+        children = [spawn(["-c", opener, url], tmp_path / f"open-{n}.log") for n in range(4)]
+        for child in children:
+            assert finish(child) == ""
+        assert count_rows(url, "label") == 5
+
+
 def test_changes_made_elsewhere_are_noticed_and_own_ones_are_not(
-    shared_db: tuple[Path, int],
+    shared_db: Shared,
 ) -> None:
     db, document_id = shared_db
     mine, theirs = open_store(db), open_store(db)
@@ -153,7 +169,7 @@ def test_changes_made_elsewhere_are_noticed_and_own_ones_are_not(
         theirs.dispose()
 
 
-def test_a_command_line_import_is_noticed(shared_db: tuple[Path, int], tmp_path: Path) -> None:
+def test_a_command_line_import_is_noticed(shared_db: Shared, tmp_path: Path) -> None:
     db, _ = shared_db
     engine = open_store(db)
     try:
@@ -165,7 +181,7 @@ def test_a_command_line_import_is_noticed(shared_db: tuple[Path, int], tmp_path:
         engine.dispose()
 
 
-def test_editing_a_span_deleted_elsewhere_says_so(shared_db: tuple[Path, int]) -> None:
+def test_editing_a_span_deleted_elsewhere_says_so(shared_db: Shared) -> None:
     db, document_id = shared_db
     mine, theirs = open_store(db), open_store(db)
     try:
