@@ -73,7 +73,8 @@ def test_sqlite_to_postgresql_and_back_gives_the_same_native_export(
     first, back = tmp_path / "first.db", tmp_path / "back.db"
     fill_everything(first)
     assert main(["migrate", "--from", str(first), "--to", pg_database]) == 0
-    assert "copied 2 document, " in capsys.readouterr().out
+    counts = "copied 2 documents, 41 spans, 5 annotators, 6 labels, 5 statuses, 4 notes, 2 links"
+    assert capsys.readouterr().out.startswith(f"{counts} from {first} to postgresql://")
     assert main(["migrate", "--from", pg_database, "--to", str(back)]) == 0
     original = native(first, tmp_path / "first.jsonl")
     assert '"holds"' in original and '"sources"' in original and "needs discussion" in original

@@ -34,8 +34,16 @@ class Copied:
     rows: dict[str, int] = field(default_factory=dict)
 
     def line(self) -> str:
-        shown = ("document", "span", "annotator", "label", "document_status", "note", "relation")
-        return ", ".join(f"{self.rows.get(name, 0)} {name.replace('_', ' ')}" for name in shown)
+        shown = {
+            "document": "documents",
+            "span": "spans",
+            "annotator": "annotators",
+            "label": "labels",
+            "document_status": "statuses",
+            "note": "notes",
+            "relation": "links",
+        }
+        return ", ".join(f"{self.rows.get(table, 0)} {name}" for table, name in shown.items())
 
 
 def _holding(connection: Connection) -> str | None:
