@@ -57,8 +57,8 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="session")
-def pg_template() -> Iterator[str]:
-    yield from engines.template()
+def pg_databases() -> Iterator[engines.Databases]:
+    yield from engines.databases()
 
 
 @pytest.fixture
@@ -72,7 +72,7 @@ def database(backend: str, db_path: Path, request: pytest.FixtureRequest) -> Ite
     if backend == "sqlite":
         yield db_path
     else:
-        yield from engines.fresh_database(request.getfixturevalue("pg_template"))
+        yield from request.getfixturevalue("pg_databases").fresh()
 
 
 @pytest.fixture

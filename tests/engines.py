@@ -3,15 +3,18 @@
 
 Each PostgreSQL test gets a database of its own, created for it and dropped after it, with
 a name no one else uses (tests may run while other people use the server). New databases
-are copied from a template migrated once per test run, which is several times faster than
-creating the tables anew for every test.
+are copied from a template migrated once per test run, which is faster than creating the
+tables anew for every test, by a thread that keeps the next ones ready and drops the used
+ones while the tests run.
 """
 
 from __future__ import annotations
 
 import itertools
 import os
+import queue
 import sqlite3
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import closing
@@ -61,8 +64,62 @@ def _reason_unreachable(url: str) -> str | None:
     return None
 
 
-def template() -> Iterator[str]:
-    """A migrated empty database to copy (session-wide); skips without a server."""
+class Databases:
+    """Fresh databases copied from ``template``: one worker thread creates them ahead of the
+    tests that take them and drops them behind, so the server does that work while tests
+    run."""
+
+    AHEAD = 2
+    _Job = tuple[str, str] | None  # ("create" or "drop", url); None stops the worker
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+        self._jobs: queue.Queue[Databases._Job] = queue.Queue()
+        self._ready: queue.Queue[str | Exception] = queue.Queue()
+        self._worker = threading.Thread(target=self._work, name="test databases", daemon=True)
+        self._worker.start()
+        for _ in range(self.AHEAD):
+            self._order()
+
+    def _order(self) -> None:
+        self._jobs.put(("create", database_url(unique_name("test"))))
+
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            kind, url = job
+            try:
+                if kind == "create":
+                    postgres.create_database(url, template=self.template)
+                    self._ready.put(url)
+                else:
+                    postgres.drop_database(url)
+            except Exception as exc:
+                if kind == "create":
+                    self._ready.put(exc)
+
+    def fresh(self) -> Iterator[str]:
+        """A new database for one test, dropped after it."""
+        self._order()
+        url = self._ready.get(timeout=300)
+        if isinstance(url, Exception):
+            raise url
+        try:
+            yield url
+        finally:
+            self._jobs.put(("drop", url))
+
+    def close(self) -> None:
+        """Drop every database made, once the worker has finished what it was given."""
+        self._jobs.put(None)
+        self._worker.join()
+        while not self._ready.empty():
+            url = self._ready.get()
+            if isinstance(url, str):
+                postgres.drop_database(url)
+
+
+def databases() -> Iterator[Databases]:
+    """Fresh databases for a test run (session-wide); skips without a server."""
     if server() is None:
         pytest.skip(f"PostgreSQL: set {VARIABLE}=postgresql://user@host:port to run on it too")
     reason = _reason_unreachable(database_url("postgres"))
@@ -70,18 +127,21 @@ def template() -> Iterator[str]:
         pytest.skip(f"PostgreSQL at {server()}: {reason}")
     url = database_url(unique_name("template"))
     postgres.create_database(url)
+    made = None
     try:
         open_store(url).dispose()
-        yield url
+        made = Databases(url)
+        yield made
     finally:
+        if made is not None:
+            made.close()
         postgres.drop_database(url)
 
 
-def fresh_database(template_url: str | None) -> Iterator[str]:
-    """A new database copied from ``template_url`` (an empty one without it), dropped when
-    the test ends."""
-    url = database_url(unique_name("test"))
-    postgres.create_database(url, template=template_url)
+def empty_database() -> Iterator[str]:
+    """A new empty database (no tables), dropped when the test ends."""
+    url = database_url(unique_name("empty"))
+    postgres.create_database(url)
     try:
         yield url
     finally:

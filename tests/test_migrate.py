@@ -27,8 +27,8 @@ from tests.crowd import add_crowd, words
 
 
 @pytest.fixture
-def pg_database(pg_template: str) -> Iterator[str]:
-    yield from engines.fresh_database(pg_template)
+def pg_database(pg_databases: engines.Databases) -> Iterator[str]:
+    yield from pg_databases.fresh()
 
 
 def fill_everything(db: str | Path) -> None:
@@ -143,7 +143,7 @@ def test_a_server_or_url_that_cannot_be_used_is_one_line(url: str, reason: str, 
     assert message.startswith("annotator: ") and reason in message
 
 
-def test_a_missing_database_is_named_with_how_to_create_it(pg_template: str, capsys) -> None:
+def test_a_missing_database_is_named_with_how_to_create_it(pg_databases, capsys) -> None:
     url = engines.database_url(engines.unique_name("missing"))
     assert main(["--db", url, "stats"]) == 1
     message = capsys.readouterr().err

@@ -134,11 +134,11 @@ def test_many_programs_creating_one_database_at_once(tmp_path: Path) -> None:
 
 
 def test_many_programs_creating_one_postgresql_database_at_once(
-    pg_template: str, tmp_path: Path
+    pg_databases: engines.Databases, tmp_path: Path
 ) -> None:
     """The first to come creates the tables under an advisory lock; the others wait, then
     find them made."""
-    for url in engines.fresh_database(None):
+    for url in engines.empty_database():
         opener = "from annotator.store import open_store; import sys; open_store(sys.argv[1])"
         children = [spawn(["-c", opener, url], tmp_path / f"open-{n}.log") for n in range(4)]
         for child in children:
