@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from annotator.core.errors import Problem
 from annotator.store.annotators import annotator_id
@@ -190,11 +191,11 @@ def pg_import_writer(
         try:
             yield PgImportWriter(engine, connection, annotator, add_missing_labels)
         finally:
-            if connection.in_transaction():
-                connection.rollback()
             try:
+                if connection.in_transaction():
+                    connection.rollback()
                 with connection.begin():
                     for table in _TABLES:
                         connection.exec_driver_sql(f"DROP TABLE IF EXISTS pg_temp.{table}")
-            except Exception:
+            except SQLAlchemyError:
                 connection.invalidate()  # its session ends, and the tables with it
