@@ -64,6 +64,20 @@ def _reason_unreachable(url: str) -> str | None:
     return None
 
 
+def _without_waiting_for_disk(url: str) -> None:
+    """Commits in ``url`` return before the server has flushed them to disk: a test database
+    lives for one test, and a crash of the server (not of a client) is all it would risk."""
+    engine = create_engine(
+        postgres.driver_url(url), poolclass=NullPool, isolation_level="AUTOCOMMIT"
+    )
+    try:
+        with engine.connect() as connection:
+            name = url.rsplit("/", 1)[1]
+            connection.exec_driver_sql(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
+    finally:
+        engine.dispose()
+
+
 class Databases:
     """Fresh databases copied from ``template``: one worker thread creates them ahead of the
     tests that take them and drops them behind, so the server does that work while tests
@@ -90,6 +104,7 @@ class Databases:
             try:
                 if kind == "create":
                     postgres.create_database(url, template=self.template)
+                    _without_waiting_for_disk(url)
                     self._ready.put(url)
                 else:
                     postgres.drop_database(url)
