@@ -330,6 +330,9 @@ class MainWindow(QMainWindow):
         if self.search_dock is None:
             self.search_dock = SearchDock(self.attached, self)
             self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.search_dock)
+            self.resizeDocks(
+                [self.search_dock], [max(260, self.height() // 3)], Qt.Orientation.Vertical
+            )
             self.search_dock.reveal.connect(self.show_range)
         self.search_dock.open_search()
 

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 from annotator.core.consistency import Case, Place
 from annotator.store.consistency import consistency_cases
 from annotator.store.documents import get_document
-from annotator.ui.search.group_models import ROW, CasesModel, PlacesModel
-from annotator.ui.tables import setup_list_table
+from annotator.ui.search.group_models import ROW, CasesModel, PlacesModel, plural
+from annotator.ui.tables import enable_sorting, setup_list_table
 from annotator.ui.workspace import Workspace
 
 
@@ -29,7 +29,7 @@ def _table(parent: QWidget, model, stretch: int) -> QTableView:
     table = QTableView(parent)
     table.setModel(model)
     setup_list_table(table, row_height=24)
-    table.setSortingEnabled(True)
+    enable_sorting(table)
     header = table.horizontalHeader()
     for column in range(model.columnCount()):
         mode = QHeaderView.ResizeMode
@@ -84,7 +84,7 @@ class ChecksTab(QWidget):
         self._titles.clear()
         self.cases.set_records(cases)
         self.places.set_records([])
-        self.summary.setText(f"{len(cases):,} case{'s' * (len(cases) != 1)}")
+        self.summary.setText(plural(len(cases), "case"))
 
     def _title(self, document_id: int) -> str:
         if document_id not in self._titles:

@@ -23,9 +23,9 @@ from annotator.session.bulk import DeleteSpans, Relabel
 from annotator.store.annotators import list_annotators
 from annotator.store.changes import Change
 from annotator.store.concordance import ConcordanceGroup, concordance, find_spans
-from annotator.ui.search.group_models import ROW, ConcordanceModel
+from annotator.ui.search.group_models import ROW, ConcordanceModel, plural
 from annotator.ui.search.search_tab import ANY, combo, refill
-from annotator.ui.tables import setup_list_table
+from annotator.ui.tables import enable_sorting, setup_list_table
 from annotator.ui.workspace import Workspace
 
 
@@ -48,7 +48,7 @@ class ConcordanceTab(QWidget):
         self.table = QTableView(self)
         self.table.setModel(self.model)
         setup_list_table(self.table, row_height=24)
-        self.table.setSortingEnabled(True)
+        enable_sorting(self.table, 1, Qt.SortOrder.DescendingOrder)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3):
@@ -96,7 +96,7 @@ class ConcordanceTab(QWidget):
         )
         self.model.set_records(groups)
         spans = sum(group.count for group in groups)
-        self.summary.setText(f"{spans:,} spans in {len(groups):,} texts")
+        self.summary.setText(f"{plural(spans, 'span')} in {plural(len(groups), 'text')}")
 
     def group(self) -> ConcordanceGroup | None:
         index = self.table.currentIndex()

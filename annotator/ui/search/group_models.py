@@ -19,6 +19,11 @@ ROW = Qt.ItemDataRole.UserRole
 T = TypeVar("T")
 
 
+def plural(count: int, word: str) -> str:
+    """``1 span``, ``2,400 spans``."""
+    return f"{count:,} {word}{'s' * (count != 1)}"
+
+
 def counts(values: Mapping[str, int]) -> str:
     """``{"actor": 3, "agency": 1}`` as ``actor 3, agency 1``."""
     return ", ".join(f"{name} {count}" for name, count in values.items())

@@ -26,9 +26,9 @@ SHOWN_CONTEXT = 40  # characters of context shown on each side
 
 def _sort_key(column: int):
     keys = {
-        LEFT: lambda hit: hit.left[::-1].casefold(),
+        LEFT: lambda hit: hit.left.rstrip()[::-1].casefold(),
         MATCH: lambda hit: hit.text.casefold(),
-        RIGHT_CONTEXT: lambda hit: hit.right.casefold(),
+        RIGHT_CONTEXT: lambda hit: hit.right.lstrip().casefold(),
         DOCUMENT: lambda hit: (hit.title.casefold(), hit.document_id, hit.start),
         DATE: lambda hit: (hit.date or "", hit.document_id, hit.start),
         LABELS: lambda hit: (", ".join(hit.labels), hit.document_id, hit.start),
@@ -52,7 +52,7 @@ class SearchHitsModel(FlatTableModel):
         """Sorted with more hits left unread (past ``SORT_LIMIT``)."""
 
     def search(self, query: TextQuery | None, filters: SearchFilter | None = None) -> None:
-        """Start over with ``query`` (``None``: no rows); the first page is read now."""
+        """Start over with ``query`` (``None``: no rows), its first page read at once."""
         self.beginResetModel()
         self._close()
         self._hits = []
@@ -60,9 +60,8 @@ class SearchHitsModel(FlatTableModel):
         self.partial = False
         if query is not None:
             self._stream = iter_hits(self._engine, query, self.filters)
+            self._hits = self._next(self.PAGE)
         self.endResetModel()
-        if self.canFetchMore():
-            self.fetchMore()
 
     def _close(self) -> None:
         if self._stream is not None:
@@ -81,12 +80,17 @@ class SearchHitsModel(FlatTableModel):
     def fetchMore(self, parent: Index | None = None) -> None:
         self._read(self.PAGE)
 
-    def _read(self, count: int) -> None:
+    def _next(self, count: int) -> list[Hit]:
+        """Up to ``count`` more hits from the stream, closing it at the end."""
         if self._stream is None:
-            return
+            return []
         page = list(islice(self._stream, count))
         if len(page) < count:
             self._close()
+        return page
+
+    def _read(self, count: int) -> None:
+        page = self._next(count)
         if page:
             first = len(self._hits)
             self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)

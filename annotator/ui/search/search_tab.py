@@ -9,7 +9,6 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -29,10 +28,11 @@ from annotator.store.bulk import tag_all
 from annotator.store.changes import Change
 from annotator.store.search import SearchFilter
 from annotator.store.status import Status
+from annotator.ui.search.group_models import plural
 from annotator.ui.search.guard import CountJob
 from annotator.ui.search.hits_model import DOCUMENT, HIT, LEFT, MATCH, SearchHitsModel
 from annotator.ui.status_bar import STATUS_TEXT
-from annotator.ui.tables import setup_list_table
+from annotator.ui.tables import enable_sorting, setup_list_table
 from annotator.ui.workspace import Workspace
 
 _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
@@ -77,7 +77,8 @@ class SearchTab(QWidget):
         self.search_button = QPushButton("Search", self)
         self.word_box = QCheckBox("Whole words", self)
         self.case_box = QCheckBox("Match case", self)
-        self.regex_box = QCheckBox("Regular expression", self)
+        self.regex_box = QCheckBox("Regex", self)
+        self.regex_box.setToolTip("The text is a Python regular expression")
         labels = [label.name for label in workspace.schema]
         self.label_box = combo(self, ANY, labels)
         self.annotator_box = combo(self, "Anyone", list_annotators(workspace.engine))
@@ -87,7 +88,7 @@ class SearchTab(QWidget):
             self.status_box.addItem(STATUS_TEXT[status].capitalize(), status.value)
         self.date_from = QLineEdit(self)
         self.date_to = QLineEdit(self)
-        for box, hint in ((self.date_from, "from YYYY-MM-DD"), (self.date_to, "to YYYY-MM-DD")):
+        for box, hint in ((self.date_from, "from YYYY-MM-DD"), (self.date_to, "to")):
             box.setPlaceholderText(hint)
             box.setClearButtonEnabled(True)
         self.summary = QLabel(self)
@@ -99,8 +100,7 @@ class SearchTab(QWidget):
         self.table = QTableView(self)
         self.table.setModel(self.model)
         setup_list_table(self.table, row_height=24)
-        self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicatorShown(False)
+        enable_sorting(self.table)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -114,7 +114,7 @@ class SearchTab(QWidget):
         self._lay_out()
         self.field.returnPressed.connect(self.run)
         self.search_button.clicked.connect(self.run)
-        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.clicked.connect(lambda _checked=False: self.cancel())
         self.table.activated.connect(self._activate)
         self.tag_button.clicked.connect(self.tag_all)
         workspace.labelsChanged.connect(self._on_labels)
@@ -123,38 +123,32 @@ class SearchTab(QWidget):
     def _lay_out(self) -> None:
         top = QHBoxLayout()
         top.addWidget(self.field, 1)
-        top.addWidget(self.search_button)
-        options = QHBoxLayout()
         for box in (self.word_box, self.case_box, self.regex_box):
-            options.addWidget(box)
-        options.addStretch(1)
-        filters = QFormLayout()
-        filters.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        who = QHBoxLayout()
-        who.addWidget(self.label_box, 1)
-        who.addWidget(QLabel("Annotator", self))
-        who.addWidget(self.annotator_box, 1)
-        who.addWidget(QLabel("Status", self))
-        who.addWidget(self.status_box, 1)
-        filters.addRow("Label", who)
-        dates = QHBoxLayout()
-        dates.addWidget(self.date_from, 1)
-        dates.addWidget(self.date_to, 1)
-        filters.addRow("Dated", dates)
-        status = QHBoxLayout()
-        status.addWidget(self.summary, 1)
-        status.addWidget(self.cancel_button)
-        tagging = QHBoxLayout()
-        tagging.addStretch(1)
-        tagging.addWidget(QLabel("Tag every hit as", self))
-        tagging.addWidget(self.tag_label_box)
-        tagging.addWidget(self.tag_button)
+            top.addWidget(box)
+        top.addWidget(self.search_button)
+        filters = QHBoxLayout()
+        for text, box in (
+            ("Label", self.label_box),
+            ("Annotator", self.annotator_box),
+            ("Status", self.status_box),
+            ("Dated", self.date_from),
+        ):
+            filters.addWidget(QLabel(text, self))
+            filters.addWidget(box, 1)
+        filters.addWidget(self.date_to, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.summary, 1)
+        bottom.addWidget(self.cancel_button)
+        bottom.addWidget(QLabel("Tag every hit as", self))
+        bottom.addWidget(self.tag_label_box)
+        bottom.addWidget(self.tag_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        for part in (top, options, filters, status):
-            layout.addLayout(part)
+        layout.setSpacing(4)
+        layout.addLayout(top)
+        layout.addLayout(filters)
         layout.addWidget(self.table, 1)
-        layout.addLayout(tagging)
+        layout.addLayout(bottom)
 
     # the query
 
@@ -221,7 +215,7 @@ class SearchTab(QWidget):
         self.total = total
         if query.regex:
             self.model.search(query, filters)
-        self.summary.setText(f"{total:,} hit{'s' * (total != 1)}")
+        self.summary.setText(plural(total, "hit"))
         self.tag_button.setEnabled(total > 0)
 
     def _failed(self, reason: str) -> None:
