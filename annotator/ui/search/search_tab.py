@@ -123,8 +123,8 @@ class SearchTab(QWidget):
     def _lay_out(self) -> None:
         top = QHBoxLayout()
         top.addWidget(self.field, 1)
-        for box in (self.word_box, self.case_box, self.regex_box):
-            top.addWidget(box)
+        for option in (self.word_box, self.case_box, self.regex_box):
+            top.addWidget(option)
         top.addWidget(self.search_button)
         filters = QHBoxLayout()
         for text, box in (
