@@ -243,3 +243,26 @@ def test_index_follows_documents_in_and_out(engine, corpus) -> None:
     _index_is_sound(engine)
     found = [(h.document_id, h.text) for h in iter_hits(engine, TextQuery("karen bass"))]
     assert found == [both[0], both[2]]
+
+
+@pytest.mark.parametrize(
+    ("needle", "case"),
+    [("karen bass", False), ("KAREN", True), ("Straße", True), ("sk", False), ("i", False)],
+)
+def test_counts_in_sql_agree_with_re_on_folding_characters(engine, needle, case) -> None:
+    """The count that SQLite makes for plain queries, on the characters ``re`` folds to
+    ASCII letters (long s, Kelvin sign, dotted and dotless i), a NUL and emoji."""
+    texts = [
+        "Karen Baſs and KAREN BASS 🚨 karen bass",
+        "\u212aaren Bass\x00 Karen bass; İsk ıSK \u212a",
+        "Straße STRASSE straße 😀 no name",
+        "nothing here",
+    ]
+    ids = add_documents(engine, [Document(text=t, title=f"t{i}") for i, t in enumerate(texts)]).ids
+    set_status(engine, ids[1], "ana", Status.DONE)
+    pattern = re.compile(re.escape(needle), 0 if case else re.IGNORECASE)
+    query = TextQuery(needle, case=case)
+    assert count_hits(engine, query) == sum(len(pattern.findall(t)) for t in texts)
+    done = count_hits(engine, query, SearchFilter(statuses=("done",), annotator="ana"))
+    assert done == len(pattern.findall(texts[1]))
+    assert count_hits(engine, query) == len(list(iter_hits(engine, query)))
