@@ -60,7 +60,7 @@ def count_in_sql(
         risky = [char for char, letter in FOLDS_TO_ASCII.items() if letter in needle]
         folded = func.lower(text)
     removed = _bytes(text) - _bytes(func.replace(folded, needle, ""))
-    hits = cast(removed.self_group().op("/")(len(needle.encode())), Integer)
+    hits: ColumnElement[int] = cast(removed.self_group().op("/")(len(needle.encode())), Integer)
     if risky:
         hits = case((or_(*(func.instr(text, char) > 0 for char in risky)), -1), else_=hits)
     statement = select(DOCUMENT.c.id, hits)
