@@ -5,6 +5,7 @@ undoable step after a confirmation that says how many spans change."""
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -38,6 +39,10 @@ class ConcordanceTab(QWidget):
         super().__init__(parent)
         self.workspace = workspace
         labels = [label.name for label in workspace.schema]
+        self._shown: tuple[str | None, str | None, str | None] = (None, None, None)
+        """The label, text and annotator of the groups shown."""
+        self._stale = False
+        """Spans changed while the tab was hidden: group again when it shows."""
         self.label_box = combo(self, ANY, labels)
         self.text_field = QLineEdit(self)
         self.text_field.setPlaceholderText("Exact text (optional)")
@@ -87,13 +92,18 @@ class ConcordanceTab(QWidget):
         workspace.events.changed.connect(self._on_change)
 
     def refresh(self) -> None:
-        """Group the spans the filters choose (again, after a change)."""
-        groups = concordance(
-            self.workspace.engine,
+        """Group the spans the filters choose."""
+        self._shown = (
             self.label_box.currentData(),
             self.text_field.text() or None,
             self.annotator_box.currentData(),
         )
+        self._regroup()
+
+    def _regroup(self) -> None:
+        """Group the spans again with the filters last shown (after a change)."""
+        self._stale = False
+        groups = concordance(self.workspace.engine, *self._shown)
         self.model.set_records(groups)
         spans = sum(group.count for group in groups)
         self.summary.setText(f"{plural(spans, 'span')} in {plural(len(groups), 'text')}")
@@ -105,10 +115,10 @@ class ConcordanceTab(QWidget):
     def _mine(self, group: ConcordanceGroup) -> list[TextSpan]:
         """The group's spans that are yours (annotators change only their own)."""
         ws = self.workspace
-        chosen = self.annotator_box.currentData()
+        label, _text, chosen = self._shown
         if chosen is not None and chosen != ws.annotator:
             return []
-        spans = find_spans(ws.engine, self.label_box.currentData(), group.text, ws.annotator)
+        spans = find_spans(ws.engine, label, group.text, ws.annotator)
         return [span for span in spans if span.id in set(group.span_ids)]
 
     def relabel(self) -> None:
@@ -165,4 +175,11 @@ class ConcordanceTab(QWidget):
         if change.annotators:
             refill(self.annotator_box, list_annotators(self.workspace.engine))
         if change.spans and self.model.row_count():
-            self.refresh()
+            self._stale = True
+            if self.isVisible():
+                self._regroup()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._regroup()

@@ -2,39 +2,28 @@
 
 Python's ``re`` holds the interpreter while it matches, so a pattern that backtracks
 without end (``(a+)+$`` on a long run of a's) would freeze the window in any thread. The
-count therefore runs in a forked process: the window polls it, and Cancel or the time limit
+count therefore runs in another process: the window polls it, and Cancel or the time limit
 kills it. A count that finishes has matched every candidate document once, so the pages
 read afterwards in the window cost no more than it did.
+
+The processes come from a fork server started once, with the store already imported: a
+fork of the window itself would copy its open SQLite connections and their lock state,
+which SQLite forbids using, and a fresh interpreter per search would take a second to start.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import os
-from multiprocessing.connection import Connection as Pipe
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from sqlalchemy.engine import Engine
 
-from annotator.core.errors import AnnotatorError
 from annotator.core.search import TextQuery
-from annotator.store.search import SearchFilter, count_hits
+from annotator.store.search import SearchFilter
+from annotator.ui.search.counting import count_into_pipe
 
 TIME_LIMIT_MS = 20_000
 POLL_MS = 30
-
-
-def _count(engine: Engine, query: TextQuery, filters: SearchFilter, pipe: Pipe) -> None:
-    engine.dispose(close=False)  # the parent's pooled connections stay the parent's
-    try:
-        pipe.send(("total", count_hits(engine, query, filters)))
-    except AnnotatorError as exc:
-        pipe.send(("error", str(exc)))
-    except Exception as exc:  # the window shows it in words; the child must exit anyway
-        pipe.send(("error", f"the search failed: {exc}"))
-    finally:
-        pipe.close()
-        os._exit(0)
 
 
 class CountJob(QObject):
@@ -48,10 +37,12 @@ class CountJob(QObject):
         self, engine: Engine, query: TextQuery, filters: SearchFilter, parent: QObject
     ) -> None:
         super().__init__(parent)
-        context = multiprocessing.get_context("fork")
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["annotator.ui.search.counting"])
         self._pipe, child = context.Pipe(duplex=False)
+        url = engine.url.render_as_string(hide_password=False)
         self._process = context.Process(
-            target=_count, args=(engine, query, filters, child), daemon=True
+            target=count_into_pipe, args=(url, query, filters, child), daemon=True
         )
         self._process.start()
         child.close()

@@ -71,6 +71,10 @@ class SearchHitsModel(FlatTableModel):
     def row_count(self) -> int:
         return len(self._hits)
 
+    def documents(self) -> set[int]:
+        """The documents of the hits read so far."""
+        return {hit.document_id for hit in self._hits}
+
     def hit(self, row: int) -> Hit:
         return self._hits[row]
 

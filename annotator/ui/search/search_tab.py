@@ -273,5 +273,6 @@ class SearchTab(QWidget):
     def _on_change(self, change: Change) -> None:
         if change.annotators:
             refill(self.annotator_box, list_annotators(self.workspace.engine))
-        if change.spans and self.model.query is not None and self.job is None:
+        shown = self.model.query is not None and self.job is None
+        if shown and change.spans and change.documents & self.model.documents():
             self.model.search(self.model.query, self.model.filters)
