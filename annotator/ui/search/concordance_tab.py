@@ -7,7 +7,6 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -61,9 +60,7 @@ class ConcordanceTab(QWidget):
         self.summary = QLabel(self)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setWordWrap(True)
-        self.relabel_box = QComboBox(self)
-        for name in labels:
-            self.relabel_box.addItem(name, name)
+        self.relabel_box = combo(self, None, labels)
         self.relabel_button = QPushButton("Relabel my spans…", self)
         self.delete_button = QPushButton("Delete my spans…", self)
         top = QHBoxLayout()
@@ -165,11 +162,7 @@ class ConcordanceTab(QWidget):
     def _on_labels(self) -> None:
         names = [label.name for label in self.workspace.schema]
         refill(self.label_box, names)
-        chosen = self.relabel_box.currentData()
-        self.relabel_box.clear()
-        for name in names:
-            self.relabel_box.addItem(name, name)
-        self.relabel_box.setCurrentIndex(max(self.relabel_box.findData(chosen), 0))
+        refill(self.relabel_box, names)
 
     def _on_change(self, change: Change) -> None:
         if change.annotators:

@@ -39,24 +39,27 @@ _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 ANY = "Any"
 
 
-def combo(parent: QWidget, first: str, names: list[str]) -> QComboBox:
+def combo(parent: QWidget, first: str | None, names: list[str]) -> QComboBox:
+    """A box offering ``names``, after ``first`` (standing for none of them) if given."""
     box = QComboBox(parent)
-    box.addItem(first, None)
+    if first is not None:
+        box.addItem(first, None)
     for name in names:
         box.addItem(name, name)
     return box
 
 
 def refill(box: QComboBox, names: list[str]) -> None:
-    """Offer ``names`` after the box's first entry, keeping the choice when it is still there."""
+    """Offer ``names`` after the box's entry for none (if it has one), keeping the choice
+    when it is still there."""
     chosen = box.currentData()
+    kept = 1 if box.count() and box.itemData(0) is None else 0
     box.blockSignals(True)
-    while box.count() > 1:
-        box.removeItem(1)
+    while box.count() > kept:
+        box.removeItem(kept)
     for name in names:
         box.addItem(name, name)
-    found = box.findData(chosen)
-    box.setCurrentIndex(max(found, 0))
+    box.setCurrentIndex(max(box.findData(chosen), 0))
     box.blockSignals(False)
 
 
@@ -106,9 +109,7 @@ class SearchTab(QWidget):
         header.setStretchLastSection(True)
         for column, width in ((LEFT, 220), (MATCH, 110), (2, 220), (DOCUMENT, 160), (4, 90)):
             self.table.setColumnWidth(column, width)
-        self.tag_label_box = QComboBox(self)
-        for name in labels:
-            self.tag_label_box.addItem(name, name)
+        self.tag_label_box = combo(self, None, labels)
         self.tag_button = QPushButton("Tag all hits…", self)
         self.tag_button.setEnabled(False)
         self._lay_out()
@@ -264,11 +265,7 @@ class SearchTab(QWidget):
     def _on_labels(self) -> None:
         names = [label.name for label in self.workspace.schema]
         refill(self.label_box, names)
-        chosen = self.tag_label_box.currentData()
-        self.tag_label_box.clear()
-        for name in names:
-            self.tag_label_box.addItem(name, name)
-        self.tag_label_box.setCurrentIndex(max(self.tag_label_box.findData(chosen), 0))
+        refill(self.tag_label_box, names)
 
     def _on_change(self, change: Change) -> None:
         if change.annotators:
