@@ -5,6 +5,8 @@ runaway regex is stopped without freezing the window."""
 
 from __future__ import annotations
 
+import runpy
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -301,3 +303,8 @@ def test_hits_are_read_page_by_page(qtbot, engine, add_docs, qtmodeltester) -> N
     assert texts[49][hit.start : hit.end] == NAME
     model.search(None)
     assert model.rowCount() == 0 and not model.canFetchMore()
+
+
+def test_the_counting_process_does_not_start_the_app_again() -> None:
+    """Counting processes import the main module again: ``python -m annotator`` must not run."""
+    runpy.run_module("annotator.__main__", run_name="__mp_main__")
