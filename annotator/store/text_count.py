@@ -9,7 +9,8 @@ found left to right, which is what ``replace`` removes, so a document holds
 Case-insensitive queries are counted so only when the query is ASCII: SQLite's ``lower``
 folds ASCII letters only, the same as ``re.IGNORECASE`` does between ASCII letters. Four
 other characters match an ASCII letter under ``re.IGNORECASE`` (``FOLDS_TO_ASCII``); a
-document holding one of those that the query's letters could match is counted by ``re``.
+document holding one of those that the query's letters could match (seen by the bytes that
+removing them takes away) is counted by ``re``.
 Whole-word queries and regular expressions take the usual path, and so do label and date
 filters (``count_hits`` decides).
 """
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Integer, LargeBinary, case, cast, func, or_, select
+from sqlalchemy import Integer, LargeBinary, case, cast, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement, Select
 
@@ -62,7 +63,10 @@ def count_in_sql(
     removed = _bytes(text) - _bytes(func.replace(folded, needle, ""))
     hits: ColumnElement[int] = cast(removed.self_group().op("/")(len(needle.encode())), Integer)
     if risky:
-        hits = case((or_(*(func.instr(text, char) > 0 for char in risky)), -1), else_=hits)
+        stripped: ColumnElement = text
+        for char in risky:  # replace scans bytes several times faster than instr
+            stripped = func.replace(stripped, char, "")
+        hits = case((_bytes(stripped) < _bytes(text), -1), else_=hits)
     statement = select(DOCUMENT.c.id, hits)
     narrow = narrowed(connection, statement, index_trigrams(query))
     statement = statement if narrow is None else narrow
