@@ -192,7 +192,6 @@ class AnnotationSession:
             return None
         return RejectSuggestion(self, stored_id(self.document), key)
 
-
     def tag(self, label: str, snapping: bool = True) -> SessionEdit | None:
         """A label key: tag the selected text (snapped to words when ``snapping``) unless
         this very span is there already, else relabel the current span. Raises

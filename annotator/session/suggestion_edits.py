@@ -62,7 +62,9 @@ class AcceptLabel(SessionEdit):
         if self.stored:  # a redo: the same spans, with the same ids
             placed = [PlacedSpan(self.document_id, span) for span in self.stored]
             return restore_spans(engine, placed), list(self.stored)
-        self.stored, change = accept_suggestions(engine, self.document_id, self.annotator, self.keys)
+        self.stored, change = accept_suggestions(
+            engine, self.document_id, self.annotator, self.keys
+        )
         self.obsolete = not self.stored
         return change, list(self.stored)
 
@@ -82,7 +84,9 @@ class RejectSuggestion(SessionEdit):
         self.key = key
 
     def apply(self) -> Written:
-        change = reject_suggestions(self.session.engine, self.document_id, self.annotator, [self.key])
+        change = reject_suggestions(
+            self.session.engine, self.document_id, self.annotator, [self.key]
+        )
         suggestions = self.session.suggestions
         suggestions.rejected.add(self.key)
         suggestions.refresh()

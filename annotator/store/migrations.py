@@ -30,8 +30,8 @@ from annotator.store.tables import (
     LABEL,
     META,
     NOTE,
-    RELATION,
     REJECTED_SUGGESTION,
+    RELATION,
     RELATION_TYPE,
     SPAN_SOURCE,
 )

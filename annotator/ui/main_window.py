@@ -428,4 +428,6 @@ class MainWindow(QMainWindow):
         prefs = self.preferences
         prefs.set_layout("geometry", self.saveGeometry())
         prefs.set_layout("splitter", self.splitter.saveState())
+        if self.workspace is not None:
+            self.workspace.trainer.wait()
         super().closeEvent(event)

@@ -1,19 +1,38 @@
 """Training the window's suggesters off the window's thread.
 
 The work is one Qt-free function (``annotator.suggest.live.train_window_suggesters``) run on
-a private ``QThreadPool`` of one thread; its result comes back through a queued signal, so
-the window keeps painting and taking keys while a model trains. A request made while a run
-is going waits for it; only the latest of those requests runs.
+a ``QThreadPool`` of one thread; its result comes back through a queued signal, so the window
+keeps painting and taking keys while a model trains. A request made while a run is going
+waits for it; only the latest of those requests runs.
+
+The pool is one for the process and lives until it exits: a pool destroyed with its window
+would wait for its thread inside a C++ destructor, holding the interpreter's lock the
+thread's Python code needs. Waits happen from Python instead (``wait``, which releases the
+lock; closing a window; the interpreter's exit), and a run whose window has gone reports to
+nobody.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, SignalInstance
 
 from annotator.core.errors import AnnotatorError
 from annotator.suggest.live import Trained
+
+_POOL: QThreadPool | None = None
+
+
+def _pool() -> QThreadPool:
+    global _POOL
+    if _POOL is None:
+        _POOL = QThreadPool()
+        _POOL.setMaxThreadCount(1)
+        atexit.register(_POOL.waitForDone)
+    return _POOL
 
 
 class _Relay(QObject):
@@ -33,12 +52,16 @@ class _Run(QRunnable):
         try:
             trained = self.work()
         except AnnotatorError as exc:
-            self.relay.failed.emit(str(exc))
-            return
+            self._answer(self.relay.failed, str(exc))
         except Exception as exc:  # a worker thread must always answer, or training stalls
-            self.relay.failed.emit(f"{type(exc).__name__}: {exc}")
-            return
-        self.relay.done.emit(trained)
+            self._answer(self.relay.failed, f"{type(exc).__name__}: {exc}")
+        else:
+            self._answer(self.relay.done, trained)
+
+    @staticmethod
+    def _answer(signal: SignalInstance, value: object) -> None:
+        with contextlib.suppress(RuntimeError):  # the window (and its relay) closed meanwhile
+            signal.emit(value)
 
 
 class SuggesterTrainer(QObject):
@@ -50,8 +73,6 @@ class SuggesterTrainer(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
         self._relay = _Relay(self)
         self._relay.done.connect(self._on_done)
         self._relay.failed.connect(self._on_failed)
@@ -69,11 +90,13 @@ class SuggesterTrainer(QObject):
             return
         self._running = True
         self.started.emit()
-        self._pool.start(_Run(work, self._relay))
+        _pool().start(_Run(work, self._relay))
 
     def wait(self) -> None:
-        """Block until the current run has finished (closing the window, tests)."""
-        self._pool.waitForDone()
+        """Block until the runs started have finished; a request waiting for the run is
+        dropped (closing the window)."""
+        self._waiting = None
+        _pool().waitForDone()
 
     def _on_done(self, trained: Trained) -> None:
         self._finish()

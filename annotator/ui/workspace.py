@@ -263,7 +263,9 @@ class Workspace(QObject):
         """Accept every suggestion of the current suggestion's label in the document."""
         edit = self.session.accept_label()
         if edit is None:
-            self.message.emit("Tab to a suggestion first: its label's suggestions are accepted", False)
+            self.message.emit(
+                "Tab to a suggestion first: its label's suggestions are accepted", False
+            )
         self._push(edit)
 
     def reject_or_delete(self) -> None:

@@ -41,7 +41,9 @@ def test_rejections_are_per_document_and_annotator_and_survive_a_reopen(db_path)
 
 def test_accepting_writes_suggested_spans_once(engine) -> None:
     (doc,) = add_documents(engine, [Document(TEXT, "a")]).ids
-    stored, change = accept_suggestions(engine, doc, "ana", [(11, 22, "actor"), (26, 30, "location")])
+    stored, change = accept_suggestions(
+        engine, doc, "ana", [(11, 22, "actor"), (26, 30, "location")]
+    )
     assert {s.origin for s in stored} == {Origin.SUGGESTED} and change.spans
     again, _ = accept_suggestions(engine, doc, "ana", [(11, 22, "actor")])
     assert again == []

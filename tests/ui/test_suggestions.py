@@ -110,9 +110,7 @@ def key(qtbot: QtBot, window: MainWindow, which: Qt.Key, modifier=Qt.KeyboardMod
     qtbot.keyClick(window.text_view, which, modifier)
 
 
-def test_suggestions_appear_once_a_few_documents_are_annotated(
-    qtbot, engine, make_window
-) -> None:
+def test_suggestions_appear_once_a_few_documents_are_annotated(qtbot, engine, make_window) -> None:
     ids, texts = corpus(engine, annotated=1, fresh=6)
     window = open_on(make_window, qtbot, ids[6])
     assert shown(window) == []
@@ -136,7 +134,7 @@ def test_suggestions_appear_once_a_few_documents_are_annotated(
 
 
 def test_tab_enter_backspace_and_undo(qtbot, engine, make_window) -> None:
-    ids, texts = corpus(engine, annotated=6)
+    ids, _ = corpus(engine, annotated=6)
     window = open_on(make_window, qtbot, ids[6])
     offered = shown(window)
     assert len(offered) >= 4
@@ -269,7 +267,9 @@ def test_a_suggester_below_the_threshold_offers_nothing(qtbot, engine, make_wind
     rng = random.Random(4)
     vocabulary = [f"wört{n}" for n in range(30)]
     texts = [" ".join(rng.choice(vocabulary) for _ in range(20)) + f" 🙂 {n}" for n in range(14)]
-    ids = add_documents(engine, [Document(text=t, title=f"Wörter {n}") for n, t in enumerate(texts)]).ids
+    ids = add_documents(
+        engine, [Document(text=t, title=f"Wörter {n}") for n, t in enumerate(texts)]
+    ).ids
     for doc_id, text in zip(ids[:12], texts, strict=False):
         start = text.index(rng.choice(text.split()[:20]))
         word = text[start:].split()[0]
@@ -277,7 +277,9 @@ def test_a_suggester_below_the_threshold_offers_nothing(qtbot, engine, make_wind
     window = open_on(make_window, qtbot, ids[13])
     assert shown(window) == []
     bar = window.status_bar.suggesters.text()
-    assert re.fullmatch(r"strings F1 0\.\d\d \(below 0\.50\) · tagger F1 0\.\d\d \(below 0\.50\)", bar)
+    assert re.fullmatch(
+        r"strings F1 0\.\d\d \(below 0\.50\) · tagger F1 0\.\d\d \(below 0\.50\)", bar
+    )
     assert "trained" in window.status_bar.suggesters.toolTip()
     window.attached.set_suggestion_threshold(0.0)
     assert shown(window) and "suggested" in window.status_bar.suggesters.text()
