@@ -45,7 +45,7 @@ class SuggesterState:
         if record.f1 is None:
             return f"{self.name}: too few documents"
         if self.offered:
-            return f"{self.name} F1 {record.f1:.2f}"
+            return f"{self.name} ready, F1 {record.f1:.2f}"
         return f"{self.name} F1 {record.f1:.2f} (below {self.threshold:.2f})"
 
     def details(self) -> str:

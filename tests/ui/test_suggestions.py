@@ -128,7 +128,8 @@ def test_suggestions_appear_once_a_few_documents_are_annotated(qtbot, engine, ma
     window.attached.open_document(ids[6])
     assert {"Jürgen Weiß", "Köln", "Zoë Ångström"} <= words(window)
     bar = window.status_bar.suggesters.text()
-    assert re.search(r"strings F1 \d\.\d\d · tagger F1 \d\.\d\d · \d+ suggested", bar), bar
+    ready = r"strings ready, F1 \d\.\d\d · tagger ready, F1 \d\.\d\d · \d+ suggested"
+    assert re.search(ready, bar), bar
     # Suggestions are neither spans nor counted as spans.
     assert window.attached.spans == {} and window.status_bar.spans.text() == "0 spans"
 
