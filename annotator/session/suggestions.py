@@ -96,7 +96,7 @@ class Suggestions:
         self.training = False
         self._model_items = None
         if self.document_id is not None:
-            self._counted = trained.learnt.get(self.document_id, Counter())
+            self._counted = Counter(trained.learnt.get(self.document_id, ()))
         self.sync(spans)
 
     def states(self) -> list[SuggesterState]:
@@ -157,13 +157,13 @@ class Suggestions:
         removed = uses(self.text, (s.key for s in gone))
         added = uses(self.text, (s.key for s in fresh))
         self._count(added, removed)
-        self._taken.subtract((s.start, s.end) for s in gone)
-        self._taken.update((s.start, s.end) for s in fresh)
-        self._taken = +self._taken
+        _adjust(self._taken, Counter((s.start, s.end) for s in fresh))
+        _adjust(self._taken, Counter((s.start, s.end) for s in gone), -1)
         self.refresh()
 
     def _count(self, added: Counter, removed: Counter) -> None:
-        self._counted = self._counted + added - removed
+        _adjust(self._counted, added)
+        _adjust(self._counted, removed, -1)
         matcher = self.matcher
         if matcher is None:
             return
@@ -242,3 +242,14 @@ class Suggestions:
 
     def of_label(self, label: str) -> list[SpanKey]:
         return [s.key for s in self.items if s.label == label]
+
+
+def _adjust(counts: Counter, change: Counter, sign: int = 1) -> None:
+    """Add (``sign`` 1) or take away ``change`` in place, dropping what reaches zero: an edit
+    touches a few keys of a document's counts, which may hold thousands."""
+    for key, n in change.items():
+        left = counts[key] + sign * n
+        if left > 0:
+            counts[key] = left
+        else:
+            del counts[key]

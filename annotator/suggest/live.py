@@ -70,8 +70,9 @@ def train_window_suggesters(
     engine: Engine, annotator: str, suggester: str, retrain: bool
 ) -> Trained:
     """The string matcher trained on ``annotator``'s documents, and the ``suggester`` model:
-    the stored one unless ``retrain`` (then trained again when its data changed), trained
-    now when none is stored. Either record is ``None`` when there is nothing to learn from."""
+    the stored one, trained again (and stored) when ``retrain`` and its data changed. A
+    window starts without retraining, so opening it costs no model training; marking a
+    document done or asking retrains. A record is ``None`` for what was never trained."""
     examples = _examples(engine, annotator)
     matcher, strings_record = StringMatcher(), None
     if examples:
@@ -84,7 +85,7 @@ def train_window_suggesters(
     folder = model_folder(database_location(engine), annotator, kind.name)
     stored = load_trained(folder)
     model, record = stored if stored is not None else (None, None)
-    if examples and (stored is None or (retrain and _stale(stored[1], examples, kind.name))):
+    if examples and retrain and (stored is None or _stale(stored[1], examples, kind.name)):
         model, record = train_and_measure(examples, kind, annotator)
         save_trained(folder, model, record)
     learnt = {
