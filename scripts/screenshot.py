@@ -150,7 +150,7 @@ UNANNOTATED = {SUGGESTED_PARAGRAPH, 14, 15}
 def suggestions_window(shot: Shot) -> Any:
     """sam annotates each paragraph of the seed article as its own document (every
     occurrence of the texts of ``SPANS``) but three, and marks them done; the window then
-    trains in the background and shows its suggestions on one of the three."""
+    retrains in the background and shows its suggestions on one of the three."""
     from annotator.core.documents import Document
     from annotator.core.spans import Span
     from annotator.store.documents import add_documents
@@ -172,11 +172,16 @@ def suggestions_window(shot: Shot) -> Any:
     window.resize(1100, 560)
     window.splitter.setSizes([250, 560, 290])
     window.show()
-    window.attached.open_document(ids[SUGGESTED_PARAGRAPH])
-    window.attached.trainer.wait()
+    workspace = window.attached
+    workspace.open_document(ids[SUGGESTED_PARAGRAPH])
+    workspace.trainer.wait()  # what opening the window asked for (the string matcher)
     shot.settle()
-    window.attached.step_suggestion(1)
-    window.attached.step_suggestion(1)
+    workspace.train_suggesters()  # Suggestions > Retrain suggesters
+    for background in (workspace.trainer, workspace.suggester):
+        background.wait()
+        shot.settle()
+    workspace.step_suggestion(1)
+    workspace.step_suggestion(1)
     shot.settle()
     return window
 

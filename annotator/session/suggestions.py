@@ -3,7 +3,9 @@ the annotator has tagged or rejected, and the one current suggestion.
 
 Two suggesters feed it: the string matcher, which follows every edit (each span added,
 moved, relabelled or deleted adds or takes away one use of its text), and a trained model
-whose suggestions are computed once per document. Each is offered only while its held-out
+whose suggestions for the open document are worked out once, off the window's thread (a
+long article costs the tagger a tenth of a second): ``model_job`` says what to compute and
+``set_model_suggestions`` takes the result in. Each is offered only while its held-out
 F1 reaches ``threshold``. Suggestions are never stored: they become spans only when
 accepted, and only rejections are remembered (per document, in the store).
 """
@@ -20,6 +22,18 @@ from annotator.suggest.live import STRINGS, Trained, uses
 from annotator.suggest.registry import DEFAULT_SUGGESTER
 from annotator.suggest.strings import StringMatcher
 from annotator.suggest.training import DEFAULT_THRESHOLD, TrainingRecord
+
+
+@dataclass(frozen=True, slots=True)
+class ModelJob:
+    """A model's suggestions to work out for one document's text (``run`` in any thread)."""
+
+    document_id: int
+    model: Model
+    text: str
+
+    def run(self) -> tuple[ModelJob, list[Suggestion]]:
+        return self, self.model.suggest(self.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +94,8 @@ class Suggestions:
         self.current: SpanKey | None = None
         self._taken: Counter = Counter()  # ranges the annotator has tagged, and how often
         self._counted: Counter = Counter()  # the open document's uses the matcher holds
-        self._model_items: list[Suggestion] | None = None
+        self._model_items: list[Suggestion] | None = None  # None: not worked out yet
+        self._model_asked = False
         self._items: list[Suggestion] | None = None  # worked out when next read
 
     # what feeds it
@@ -94,7 +109,7 @@ class Suggestions:
         document's edits made since the run read it."""
         self.trained = trained
         self.training = False
-        self._model_items = None
+        self._model_items, self._model_asked = None, False
         if self.document_id is not None:
             self._counted = Counter(trained.learnt.get(self.document_id, ()))
         self.sync(spans)
@@ -117,11 +132,8 @@ class Suggestions:
         ]
 
     def describe(self) -> str:
-        """One line for the status bar: each suggester's state and how many are offered."""
-        line = " · ".join(state.describe() for state in self.states())
-        if self.items:
-            line += f" · {len(self.items)} suggested"
-        return line
+        """One line for the status bar: each suggester's state."""
+        return " · ".join(state.describe() for state in self.states())
 
     def details(self) -> str:
         """Each suggester's training record, a line each (the status bar's tooltip)."""
@@ -135,7 +147,7 @@ class Suggestions:
         spans = list(spans)
         self.document_id, self.text, self.rejected = document_id, text, set(rejected)
         self.current = None
-        self._model_items = None
+        self._model_items, self._model_asked = None, False
         self._counted = uses(text, (s.key for s in spans))
         self.sync(spans)
 
@@ -204,10 +216,27 @@ class Suggestions:
         return sorted(best.values())
 
     def _model_suggestions(self) -> list[Suggestion]:
-        if self._model_items is None:
-            model: Model | None = self.trained.model if self.trained else None
-            self._model_items = model.suggest(self.text) if model is not None else []
-        return self._model_items
+        return self._model_items or []
+
+    def model_job(self) -> ModelJob | None:
+        """What the model has to work out for the open document, once per document and
+        model (``None``: nothing, or it was asked for already)."""
+        model: Model | None = self.trained.model if self.trained else None
+        if model is None or self.document_id is None or self._model_asked:
+            return None
+        if self._model_items is not None or not self.states()[1].offered:
+            return None
+        self._model_asked = True
+        return ModelJob(self.document_id, model, self.text)
+
+    def set_model_suggestions(self, job: ModelJob, found: list[Suggestion]) -> bool:
+        """Take in what ``job`` found; False if the document or the model changed since."""
+        model = self.trained.model if self.trained else None
+        if job.document_id != self.document_id or job.model is not model:
+            return False
+        self._model_items = found
+        self.refresh()
+        return True
 
     # the current suggestion
 

@@ -45,6 +45,8 @@ if TYPE_CHECKING:
     from annotator.ui.workspace import Workspace
 
 Keys = str | QKeySequence.StandardKey
+WORDS_SHOWN = 32
+"""How much of the current suggestion's text the status bar shows."""
 MENU_GROUPS = {
     "File": "App",
     "Help": "App",
@@ -336,6 +338,8 @@ class MainWindow(QMainWindow):
         if current is not None:
             index = items.index(Span(current.start, current.end, current.label)) + 1
             words = self.text_view.text()[current.start : current.end]
+            if len(words) > WORDS_SHOWN:
+                words = words[: WORDS_SHOWN - 1] + "…"
             self.status_bar.say(
                 f"{index}/{len(items)} {current.label} “{words}”: Enter accepts, Backspace rejects"
             )
@@ -430,4 +434,5 @@ class MainWindow(QMainWindow):
         prefs.set_layout("splitter", self.splitter.saveState())
         if self.workspace is not None:
             self.workspace.trainer.wait()
+            self.workspace.suggester.wait()
         super().closeEvent(event)

@@ -24,14 +24,15 @@ from annotator.core.spans import Span
 from annotator.session.annotation import AnnotationSession, Selection
 from annotator.session.command import Command
 from annotator.session.edits import SessionEdit
+from annotator.session.suggestions import ModelJob
 from annotator.store import changed_elsewhere
 from annotator.store.changes import Change
 from annotator.store.document_list import DocumentQuery, count_matching, neighbour, position_of
 from annotator.store.status import Status
 from annotator.suggest.live import Trained, train_window_suggesters
+from annotator.ui.background import SUGGESTING, TRAINING, Background
 from annotator.ui.events import Events
 from annotator.ui.preferences import Preferences
-from annotator.ui.suggest_trainer import SuggesterTrainer
 from annotator.ui.undo import UndoStep
 
 
@@ -69,9 +70,12 @@ class Workspace(QObject):
         self._total: int | None = None  # how many documents, for "document i of n"
         events.changed.connect(self._on_change)
         self.session.suggestions.threshold = preferences.suggestion_threshold
-        self.trainer = SuggesterTrainer(self)
+        self.trainer = Background(TRAINING, self)
         self.trainer.finished.connect(self._on_trained)
         self.trainer.failed.connect(self._on_training_failed)
+        self.suggester = Background(SUGGESTING, self)
+        self.suggester.finished.connect(self._on_model_suggestions)
+        self.suggester.failed.connect(self._on_training_failed)
         self.train_suggesters(retrain=False)
 
     # what the session holds, read-only
@@ -303,7 +307,15 @@ class Workspace(QObject):
         self.message.emit(f"Suggesters not trained: {text}", True)
         self._emit_suggestions()
 
+    def _on_model_suggestions(self, result: tuple[ModelJob, list]) -> None:
+        if self.session.suggestions.set_model_suggestions(*result):
+            self._emit_suggestions()
+
     def _emit_suggestions(self) -> None:
+        """Tell the views; start working out the model's suggestions if they are due."""
+        job = self.session.suggestions.model_job()
+        if job is not None:
+            self.suggester.request(job.run)
         self.suggestionsChanged.emit()
         self.suggesterStateChanged.emit(self.session.suggestions.describe())
 
