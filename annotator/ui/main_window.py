@@ -14,7 +14,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFontDialog,
     QHBoxLayout,
@@ -68,6 +68,15 @@ def _heading(text: str, parent: QWidget) -> QLabel:
     return label
 
 
+def pane_sizes(width: int) -> list[int]:
+    """Default widths of the document list, the article and the side pane for a window
+    ``width`` pixels wide: the side panes in proportion within sensible bounds, the rest
+    (at least half at any size) to the article."""
+    documents = min(max(round(width * 0.22), 230), 340)
+    side = min(max(round(width * 0.27), 220), 440)
+    return [documents, max(width - documents - side, width // 2), side]
+
+
 class MainWindow(QMainWindow):
     def __init__(self, preferences: Preferences, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -88,8 +97,7 @@ class MainWindow(QMainWindow):
         self._restore_text_font()
         for widget in (QWidget(self.splitter), self.text_view, QWidget(self.splitter)):
             self.splitter.addWidget(widget)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([330, 760, 330])
+        self._splitter_restored = False
         self.setCentralWidget(self.splitter)
         self._build_frame_menus()
         self._restore_layout()
@@ -115,12 +123,12 @@ class MainWindow(QMainWindow):
         span_heading.addWidget(self.span_table.label_filter)
         side_layout.addLayout(span_heading)
         side_layout.addWidget(self.span_table, 1)
-        sizes = self.splitter.sizes()
         for index, widget in ((0, self.browser), (2, side)):
             placeholder = self.splitter.replaceWidget(index, widget)
             assert placeholder is not None, "the frame keeps a placeholder for each pane"
             placeholder.deleteLater()
-        self.splitter.setSizes(sizes)
+        for index, stretch in enumerate((1, 3, 1)):  # the article takes most of a resize
+            self.splitter.setStretchFactor(index, stretch)
         self._restore_splitter()
         self._build_workspace_menus(workspace)
         self._connect(workspace)
@@ -426,7 +434,17 @@ class MainWindow(QMainWindow):
     def _restore_splitter(self) -> None:
         state = self.preferences.layout("splitter")
         if state is not None:
-            self.splitter.restoreState(state)
+            self._splitter_restored = self.splitter.restoreState(state)
+        if not self._splitter_restored:
+            self.splitter.setSizes(pane_sizes(self.width()))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The first time it is shown, a window with no remembered layout splits its width
+        as ``pane_sizes`` says (its size is only known now)."""
+        if not self._splitter_restored:
+            self.splitter.setSizes(pane_sizes(self.splitter.width() or self.width()))
+            self._splitter_restored = True
+        super().showEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         prefs = self.preferences
