@@ -6,7 +6,9 @@
 - crossing.png: the article's top at a larger zoom, where a figure span crosses an actor
   span inside a quote;
 - review.png: the review window for sam and ben mid-review, two disagreements decided;
-- agreement.png: the agreement view for sam and a second annotator, ben.
+- agreement.png: the agreement view for sam and a second annotator, ben;
+- suggestions.png: suggestions (dashed) on a paragraph of the seed article, learnt from sam's
+  spans in the other paragraphs, the second one current.
 
 Run it with ``make screenshot`` (under Xvfb, so it works without a display). A new shot is a
 function taking the ``Shot`` (the app, the database, the seed document) and returning the
@@ -185,18 +187,63 @@ def agreement_view(shot: Shot) -> Any:
     return view
 
 
+SUGGESTED_PARAGRAPH = 6  # "ICE arrested at least 44 people on Friday…", left to the suggesters
+UNANNOTATED = {SUGGESTED_PARAGRAPH, 14, 15}
+
+
+def suggestions_window(shot: Shot) -> Any:
+    """sam annotates each paragraph of the seed article as its own document (every
+    occurrence of the texts of ``SPANS``) but three, and marks them done; the window then
+    retrains in the background and shows its suggestions on one of the three."""
+    from annotator.core.documents import Document
+    from annotator.core.spans import Span
+    from annotator.store.documents import add_documents
+    from annotator.store.spans import add_span
+    from annotator.store.status import Status, set_status
+    from annotator.ui.session import open_window
+
+    paragraphs = [p for p in shot.document.text.split("\n\n") if p.strip()]
+    documents = [Document(p, f"Paragraph {n + 1}") for n, p in enumerate(paragraphs)]
+    ids = add_documents(shot.engine, documents).ids
+    for n, (doc_id, text) in enumerate(zip(ids, paragraphs, strict=True)):
+        if n in UNANNOTATED:
+            continue
+        for label, phrase in dict.fromkeys((label, phrase) for label, phrase, _ in SPANS):
+            for at in (i for i in range(len(text)) if text.startswith(phrase, i)):
+                add_span(shot.engine, doc_id, "sam", Span(at, at + len(phrase), label))
+        set_status(shot.engine, doc_id, "sam", Status.DONE)
+    window = open_window(shot.engine, "sam")
+    window.resize(1100, 560)
+    window.splitter.setSizes([250, 560, 290])
+    window.show()
+    workspace = window.attached
+    workspace.open_document(ids[SUGGESTED_PARAGRAPH])
+    workspace.trainer.wait()  # what opening the window asked for (the string matcher)
+    shot.settle()
+    workspace.train_suggesters()  # Suggestions > Retrain suggesters
+    for background in (workspace.trainer, workspace.suggester):
+        background.wait()
+        shot.settle()
+    workspace.step_suggestion(1)
+    workspace.step_suggestion(1)
+    shot.settle()
+    return window
+
+
 SHOTS: list[tuple[str, Callable[[Shot], Any]]] = [
     ("screenshot.png", main_window),
     ("main-900x600.png", main_window_small),
     ("agreement.png", agreement_view),
     ("crossing.png", crossing),
     ("review.png", review_window),
+    ("suggestions.png", suggestions_window),
 ]
 
 
 def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="annotator-shot-"))
     os.environ["XDG_CONFIG_HOME"] = str(folder / "config")
+    os.environ["XDG_DATA_HOME"] = str(folder / "data")  # trained suggesters go there
     os.environ.setdefault("QT_QPA_PLATFORM", "xcb" if os.environ.get("DISPLAY") else "offscreen")
 
     from annotator.store.documents import document_summaries, get_document

@@ -30,6 +30,7 @@ from annotator.store.tables import (
     LABEL,
     META,
     NOTE,
+    REJECTED_SUGGESTION,
     RELATION,
     RELATION_TYPE,
     SPAN_SOURCE,
@@ -40,7 +41,7 @@ from annotator.store.text_index import (
     rebuild_text_index,
 )
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 KEEP_BACKUPS = 3  # copies made before migrations: the newest are kept
 
 Migration = Callable[[Connection], None]
@@ -92,12 +93,18 @@ def _index_in_bulk(connection: Connection) -> None:
     defer_text_index(connection)
 
 
+def _add_rejected_suggestions(connection: Connection) -> None:
+    """v6: the suggestions each annotator rejected on each document."""
+    REJECTED_SUGGESTION.create(connection)
+
+
 # MIGRATIONS[n] upgrades a database from version n - 1 to version n.
 MIGRATIONS: dict[int, Migration] = {
     2: _add_review,
     3: _add_text_index,
     4: _add_relations,
     5: _index_in_bulk,
+    6: _add_rejected_suggestions,
 }
 
 

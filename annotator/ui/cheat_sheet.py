@@ -1,5 +1,6 @@
 """The keyboard cheat sheet (F1 or ?), built from the windows' own actions and grouped by
-where a key works: annotating, moving between documents, reviewing, and the app itself."""
+where a key works: annotating, suggestions, moving between documents, reviewing, and the app
+itself."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-GROUPS = ("Annotate", "Navigate", "Review", "App")
+GROUPS = ("Annotate", "Suggest", "Navigate", "Review", "App")
 
 
 class Shortcut(NamedTuple):

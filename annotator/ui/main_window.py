@@ -18,6 +18,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFontDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.spans import Span
 from annotator.ui.cheat_sheet import CheatSheet, Shortcut, shortcut_rows
 from annotator.ui.find_bar import FindBar
 from annotator.ui.flag_dialog import FlagDialog
@@ -35,21 +37,24 @@ from annotator.ui.preferences import Preferences
 from annotator.ui.span_list import SpanTable
 from annotator.ui.status_bar import WorkspaceStatusBar
 from annotator.ui.text import AnnotatedTextView
+from annotator.ui.text.view import ACCEPT, ACCEPT_LABEL, NEXT, PREVIOUS, REJECT
 
 if TYPE_CHECKING:
     from annotator.core.boundaries import Edge
     from annotator.core.documents import Document
     from annotator.core.labels import LabelSchema
-    from annotator.core.spans import Span
     from annotator.ui.search.dock import SearchDock
     from annotator.ui.workspace import Workspace
 
 Keys = str | QKeySequence.StandardKey
+WORDS_SHOWN = 32
+"""How much of the current suggestion's text the status bar shows."""
 MENU_GROUPS = {
     "File": "App",
     "Help": "App",
     "Edit": "Annotate",
     "Tag": "Annotate",
+    "Suggestions": "Suggest",
     "Go": "Navigate",
 }
 """Which cheat-sheet group each menu's keys go under (the Review menu's: "Review")."""
@@ -169,6 +174,7 @@ class MainWindow(QMainWindow):
         self.label_menu = bar.addMenu("&Tag")
         self._label_actions: list[QAction] = []
         self._build_view_menu(bar.addMenu("&View"))
+        self.suggest_menu = bar.addMenu("S&uggestions")
         self.go_menu = bar.addMenu("&Go")
         self.review_menu = bar.addMenu("&Review")
         self.review_menu.menuAction().setVisible(False)
@@ -217,6 +223,7 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         self._action(edit, "&Labels…", self.edit_labels, ["Ctrl+Shift+L"])
         self._build_label_actions(ws.schema)
+        self._build_contextual_keys(ws)
         go = self.go_menu
         self._action(go, "&Next document", lambda: ws.go(1), ["Alt+Down", "Ctrl+PgDown"])
         self._action(go, "&Previous document", lambda: ws.go(-1), ["Alt+Up", "Ctrl+PgUp"])
@@ -229,6 +236,52 @@ class MainWindow(QMainWindow):
         )
         self._action(go, "S&kip and go to the next", ws.skip_and_next, ["Ctrl+K"])
         self._action(go, "&Flag and go to the next…", self.flag_document, ["Ctrl+Shift+K"])
+
+    def _build_contextual_keys(self, ws: Workspace) -> None:
+        """Tab, Shift+Tab, Enter, Shift+Enter and Backspace in the article: keys whose
+        meaning depends on what is current. The article view reports them (``contextKey``)
+        instead of shortcuts taking them, so Enter still submits the document filter and a
+        dialog, and Tab still moves the focus elsewhere; ``_on_context_key`` dispatches them,
+        in one place for every mode that claims them. The menu offers the same steps."""
+        self.context_keys: list[tuple[str, str, str, Callable[[], object]]] = [
+            (NEXT, "&Next suggestion", "Tab", lambda: ws.step_suggestion(1)),
+            (PREVIOUS, "&Previous suggestion", "Shift+Tab", lambda: ws.step_suggestion(-1)),
+            (ACCEPT, "&Accept suggestion", "Enter", ws.accept_suggestion),
+            (ACCEPT_LABEL, "Accept all of its &label", "Shift+Enter", ws.accept_label),
+            (REJECT, "&Reject suggestion (else delete span)", "Backspace", ws.reject_or_delete),
+        ]
+        for _name, text, keys, slot in self.context_keys:
+            self._action(self.suggest_menu, f"{text}\t{keys}", slot)
+        self.text_view.contextKey.connect(self._on_context_key)
+        self.shortcut_sources.append(
+            lambda: [
+                Shortcut("Suggest", text.replace("&", ""), keys)
+                for _name, text, keys, _slot in self.context_keys
+            ]
+        )
+        self.suggest_menu.addSeparator()
+        self._action(self.suggest_menu, "Re&train suggesters", ws.train_suggesters)
+        self._action(self.suggest_menu, "Suggestion &threshold…", self.ask_suggestion_threshold)
+
+    def _on_context_key(self, name: str) -> None:
+        """A contextual key pressed in the article (see ``_build_contextual_keys``)."""
+        for known, _text, _keys, slot in self.context_keys:
+            if known == name:
+                slot()
+
+    def ask_suggestion_threshold(self) -> None:
+        ws = self.attached
+        value, ok = QInputDialog.getDouble(
+            self,
+            "Suggestion threshold",
+            "Offer a suggester's suggestions when its held-out F1 is at least:",
+            ws.session.suggestions.threshold,
+            0.0,
+            1.0,
+            2,
+        )
+        if ok:
+            ws.set_suggestion_threshold(value)
 
     def add_file_action(
         self, text: str, slot: Callable[[], object], keys: Sequence[Keys] = ()
@@ -272,6 +325,7 @@ class MainWindow(QMainWindow):
         ws.documentOpened.connect(self._show_document)
         ws.spansUpdated.connect(lambda added, removed: self.text_view.update_spans(added, removed))
         ws.currentSpanChanged.connect(self.text_view.set_current_span)
+        ws.suggestionsChanged.connect(self._show_suggestions)
         ws.labelsChanged.connect(self._on_labels)
         self.text_view.textClicked.connect(ws.click)
         self.text_view.captionClicked.connect(ws.set_current_span)
@@ -301,6 +355,20 @@ class MainWindow(QMainWindow):
         self.preview(document.title, document.text, spans, self.attached.colors)
         self.find_bar.document_changed()
 
+    def _show_suggestions(self) -> None:
+        suggestions = self.attached.session.suggestions
+        items = [Span(s.start, s.end, s.label) for s in suggestions.items]
+        self.text_view.set_suggestions(items, suggestions.current)
+        current = suggestions.current_suggestion
+        if current is not None:
+            index = items.index(Span(current.start, current.end, current.label)) + 1
+            words = self.text_view.text()[current.start : current.end]
+            if len(words) > WORDS_SHOWN:
+                words = words[: WORDS_SHOWN - 1] + "…"
+            self.status_bar.say(
+                f"{index}/{len(items)} {current.label} “{words}”: Enter accepts, Backspace rejects"
+            )
+
     def _on_labels(self, schema: LabelSchema) -> None:
         self._build_label_actions(schema)
         self.guideline.set_schema(schema)
@@ -321,7 +389,7 @@ class MainWindow(QMainWindow):
             self.find_bar.close_bar()
             return
         self.text_view.clear_selection()
-        self.attached.set_current_span(None)
+        self.attached.clear_choice()
 
     def flag_document(self) -> None:
         document = self.attached.document
@@ -425,4 +493,7 @@ class MainWindow(QMainWindow):
         prefs = self.preferences
         prefs.set_layout("geometry", self.saveGeometry())
         prefs.set_layout("splitter", self.splitter.saveState())
+        if self.workspace is not None:
+            self.workspace.trainer.wait()
+            self.workspace.suggester.wait()
         super().closeEvent(event)

@@ -4,6 +4,8 @@ All offsets in this API are code points into the Python ``str`` given to ``set_d
 conversion to Qt's UTF-16 positions happens here and nowhere else. The view never edits
 spans and never chooses one: it shows them, outlines the span it is told is current
 (``set_current_span``), and reports selections and clicks; the window's session decides.
+Suggestions (``set_suggestions``) are drawn apart from spans: a dashed outline in the
+label's colour, no tint and no caption, the current one thicker with its label beside it.
 """
 
 from __future__ import annotations
@@ -42,8 +44,23 @@ from annotator.ui.text.highlighter import SpanHighlighter
 from annotator.ui.text.index import SpanIndex
 from annotator.ui.text.layout import SpacedLayout
 from annotator.ui.text.offsets import OffsetMap
-from annotator.ui.text.style import SpanStyle
+from annotator.ui.text.style import SpanStyle, readable_on
 
+NEXT, PREVIOUS, ACCEPT, ACCEPT_LABEL, REJECT = "next", "previous", "accept", "all", "reject"
+_PLAIN = Qt.KeyboardModifier.NoModifier
+_SHIFT = Qt.KeyboardModifier.ShiftModifier
+CONTEXT_KEYS = {
+    (Qt.Key.Key_Tab, _PLAIN): NEXT,
+    (Qt.Key.Key_Backtab, _SHIFT): PREVIOUS,
+    (Qt.Key.Key_Backtab, _PLAIN): PREVIOUS,
+    (Qt.Key.Key_Return, _PLAIN): ACCEPT,
+    (Qt.Key.Key_Enter, _PLAIN): ACCEPT,
+    (Qt.Key.Key_Return, _SHIFT): ACCEPT_LABEL,
+    (Qt.Key.Key_Enter, _SHIFT): ACCEPT_LABEL,
+    (Qt.Key.Key_Backspace, _PLAIN): REJECT,
+}
+"""Keys the view reports (``contextKey``) rather than acting on: the window decides what
+they do from what is current (a suggestion, a span)."""
 TOOLTIP_TEXT_MAX = 300
 DOCUMENT_MARGIN = 14
 _CAPTION_SCALE = 0.72
@@ -59,6 +76,7 @@ class AnnotatedTextView(QPlainTextEdit):
     captionClicked = Signal(int)  # the span whose label caption was clicked
     rangeSelected = Signal(int, int)
     zoomChanged = Signal(int)  # zoom steps from the chosen font's size
+    contextKey = Signal(str)  # one of CONTEXT_KEYS' names, pressed in the view
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -87,6 +105,10 @@ class AnnotatedTextView(QPlainTextEdit):
         self._hover: int | None = None
         self._last_emitted: tuple[int, int] | None = None
         self._press_point: QPointF | None = None
+        self._suggested: list[Span] = []  # in span order
+        self._suggested_starts: list[int] = []
+        self._suggested_longest = 0
+        self._current_suggestion: tuple[int, int, str] | None = None
 
         self._base_font = QFont(self.font())
         self._base_font.setPointSizeF(max(self._base_font.pointSizeF() * 1.2, 12.0))
@@ -109,6 +131,8 @@ class AnnotatedTextView(QPlainTextEdit):
         self._hover = None
         self._last_emitted = None
         self._current = None
+        self._suggested, self._suggested_starts, self._suggested_longest = [], [], 0
+        self._current_suggestion = None
         self._layout.plans.clear()
         self.setExtraSelections([])
         self.setPlainText(shown)
@@ -139,6 +163,36 @@ class AnnotatedTextView(QPlainTextEdit):
         self._style.set_colors(colors)
         self._highlighter.refresh_all()
         self.viewport().update()
+
+    def set_suggestions(
+        self, suggestions: Sequence[Span], current: tuple[int, int, str] | None = None
+    ) -> None:
+        """Show ``suggestions`` (dashed, apart from spans), ``current`` outlined more
+        strongly and scrolled into view when it changes."""
+        self._suggested = sorted(suggestions)
+        self._suggested_starts = [s.start for s in self._suggested]
+        self._suggested_longest = max((s.end - s.start for s in self._suggested), default=0)
+        moved = current is not None and current != self._current_suggestion
+        self._current_suggestion = current
+        if moved and current is not None:
+            cursor = self.textCursor()
+            cursor.clearSelection()
+            cursor.setPosition(self._offsets.to_qt(current[0]))
+            self._show_cursor(cursor)
+        self.viewport().update()
+
+    def suggestions(self) -> list[Span]:
+        """The suggestions shown, in span order."""
+        return list(self._suggested)
+
+    def current_suggestion(self) -> tuple[int, int, str] | None:
+        return self._current_suggestion
+
+    def _suggested_in(self, start: int, end: int) -> list[Span]:
+        """Suggestions overlapping code points ``[start, end)``."""
+        low = bisect_left(self._suggested_starts, start - self._suggested_longest)
+        high = bisect_left(self._suggested_starts, end)
+        return [s for s in self._suggested[low:high] if s.end > start]
 
     def span_at(self, offset: int) -> Span | None:
         """The innermost span containing character ``offset``."""
@@ -314,6 +368,21 @@ class AnnotatedTextView(QPlainTextEdit):
         if press is not None and (event.position() - press).manhattanLength() < 4:
             self._click(event.position().toPoint())
 
+    def event(self, event: QEvent) -> bool:
+        """Take the context keys before shortcuts and focus moves do (Tab would otherwise
+        move the focus, Backspace delete a span), and report them."""
+        kind = event.type()
+        if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            assert isinstance(event, QKeyEvent)
+            modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            name = CONTEXT_KEYS.get((Qt.Key(event.key()), modifiers))
+            if name is not None:
+                event.accept()
+                if kind == QEvent.Type.KeyPress:
+                    self.contextKey.emit(name)
+                return True
+        return super().event(event)
+
     def keyReleaseEvent(self, event: QKeyEvent) -> None:
         super().keyReleaseEvent(event)
         self._report_selection()
@@ -375,6 +444,8 @@ class AnnotatedTextView(QPlainTextEdit):
         else:
             offset = self._char_at(point)
             spans = [span for _, span in self._index.at(offset)] if offset is not None else []
+            if offset is not None:
+                spans += self._suggested_in(offset, offset + 1)
         if not spans:
             QToolTip.hideText()
             event.ignore()
@@ -388,9 +459,13 @@ class AnnotatedTextView(QPlainTextEdit):
             if len(words) > TOOLTIP_TEXT_MAX:
                 words = words[: TOOLTIP_TEXT_MAX - 1] + "…"
             color = self._style.color(span.label).name()
+            suggested = span.id is None
+            name = html.escape(span.label) + ("?" if suggested else "")
             rows.append(
-                f"<p style='margin:2px 0'><b style='color:{color}'>{html.escape(span.label)}</b>"
-                f" {html.escape(words)}</p>"
+                f"<p style='margin:2px 0'><b style='color:{color}'>{name}</b>"
+                f" {html.escape(words)}"
+                + (" <i>(suggested: Enter accepts, Backspace rejects)</i>" if suggested else "")
+                + "</p>"
             )
         return "<qt>" + "".join(rows) + "</qt>"
 
@@ -518,6 +593,7 @@ class AnnotatedTextView(QPlainTextEdit):
         """Outline spans that cross another (in their label's colour), the one under the
         mouse (dashed) and the current one (solid), and draw the block's captions."""
         number = block.blockNumber()
+        self._paint_suggestions(painter, block, origin)
         if not self._index.in_block(number):
             return
         # Every other crossing span's box is drawn inside the line, so two boxes that cross
@@ -564,6 +640,48 @@ class AnnotatedTextView(QPlainTextEdit):
             bottom = top - 1 - caption.row * self._layout.row_height
             rect = QRectF(origin.x() + caption.left, bottom - height, caption.width, height)
             yield caption, rect, top
+
+    def _paint_suggestions(self, painter: QPainter, block: QTextBlock, origin: QPointF) -> None:
+        """Dashed outlines of the block's suggestions; the current one thicker, with its
+        label and a question mark in a tag above its start, where captions go."""
+        if not self._suggested:
+            return
+        start, end = self._index.block_range(block.blockNumber())
+        for suggestion in self._suggested_in(start, end + 1):
+            color = self._style.color(suggestion.label)
+            current = suggestion.key == self._current_suggestion
+            pen = QPen(color, 2.5 if current else 1.5, Qt.PenStyle.DashLine)
+            pen.setDashPattern([3.0, 2.0] if current else [4.0, 3.0])
+            self._paint_outline(painter, block, origin, suggestion, pen, inset=-1.0)
+            if current and start <= suggestion.start <= end:
+                self._paint_suggestion_tag(painter, block, origin, suggestion, color)
+
+    def _paint_suggestion_tag(
+        self, painter: QPainter, block: QTextBlock, origin: QPointF, span: Span, color: QColor
+    ) -> None:
+        """The current suggestion's label, as a caption with a question mark and a dashed
+        border, above its first character."""
+        layout = block.layout()
+        position = self._offsets.to_qt(span.start) - block.position()
+        line = layout.lineForTextPosition(position)
+        x = line.cursorToX(position)[0]  # type: ignore[index]
+        font = self._caption_font()
+        metrics = QFontMetricsF(font)
+        text = f"{span.label}?"
+        height = self._style.caption_height()
+        rect = QRectF(
+            origin.x() + x,
+            origin.y() + line.y() - 1 - height,
+            metrics.horizontalAdvance(text) + 8,
+            height,
+        )
+        painter.setBrush(color)
+        pen = QPen(self.palette().text().color(), 1.0, Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.drawRoundedRect(rect, 3, 3)
+        painter.setFont(font)
+        painter.setPen(readable_on(color))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
     def _paint_pointer(
         self, painter: QPainter, caption: PlacedCaption, rect: QRectF, top: float
