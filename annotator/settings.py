@@ -8,6 +8,8 @@ from pathlib import Path
 import platformdirs
 
 APP_NAME = "annotator"
+SUGGESTION_THRESHOLD = 0.5
+"""The held-out F1 a suggester must reach before its suggestions are offered (default)."""
 
 
 def default_database() -> str | Path:

@@ -3,7 +3,12 @@
 - screenshot.png: the workspace on the seed article, a few spans of every label (an actor
   and an agency nested in quotes), one span selected;
 - main-900x600.png: the same window at 900x600;
-- agreement.png: the agreement view for sam and a second annotator, ben.
+- crossing.png: the article's top at a larger zoom, where a figure span crosses an actor
+  span inside a quote;
+- review.png: the review window for sam and ben mid-review, two disagreements decided;
+- agreement.png: the agreement view for sam and a second annotator, ben;
+- suggestions.png: suggestions (dashed) on a paragraph of the seed article, learnt from sam's
+  spans in the other paragraphs, the second one current.
 
 Run it with ``make screenshot`` (under Xvfb, so it works without a display). A new shot is a
 function taking the ``Shot`` (the app, the database, the seed document) and returning the
@@ -82,7 +87,8 @@ def _spans_for(text: str, items: list[tuple[str, str, int]]) -> list[Any]:
 
 
 def _add_layers(shot: Shot) -> None:
-    """sam's spans (one quote with nested spans inside its marks) and ben's second layer."""
+    """sam's spans (one quote with nested spans inside its marks, and a span crossing one of
+    them) and ben's second layer."""
     from annotator.core.spans import Span
     from annotator.store.spans import add_span
 
@@ -93,6 +99,16 @@ def _add_layers(shot: Shot) -> None:
     quote_start = text.index(QUOTE_WITH_NESTED)
     quote_end = text.index("are,”", quote_start) + len("are")  # inside the marks, no comma
     add_span(shot.engine, document.id, "sam", Span(quote_start, quote_end, "quote"))
+    customs = text.index("Customs Enforcement]", quote_start)
+    add_span(
+        shot.engine,
+        document.id,
+        "sam",
+        Span(customs, customs + len("Customs Enforcement"), "actor"),
+    )
+    crossing = text.index("Enforcement]", quote_start)
+    paramount = text.index("Paramount", crossing) + len("Paramount")
+    add_span(shot.engine, document.id, "sam", Span(crossing, paramount, "figure"))
     ben = [item for item in SPANS if item not in BEN_SKIPS] + BEN_EXTRA
     for span in _spans_for(text, ben):
         add_span(shot.engine, document.id, "ben", span)
@@ -107,7 +123,6 @@ def main_window(shot: Shot) -> Any:
     window = open_window(shot.engine, "sam")
     shot.window = window
     window.resize(1480, 920)
-    window.splitter.setSizes([380, 780, 320])
     window.show()
     shot.app.processEvents()
     start = text.index("Karen Bass")
@@ -121,11 +136,42 @@ def main_window(shot: Shot) -> Any:
 
 
 def main_window_small(shot: Shot) -> Any:
-    """The same window at 900x600, the panes at their default split."""
+    """The same window at 900x600, the panes split as a new window at that size splits them."""
+    from annotator.ui.main_window import pane_sizes
+
     window = shot.window
     window.resize(900, 600)
-    window.splitter.setSizes([230, 440, 230])
+    window.splitter.setSizes(pane_sizes(900))
     window.text_view.verticalScrollBar().setValue(0)
+    shot.settle()
+    return window
+
+
+def crossing(shot: Shot) -> Any:
+    """The quote of the second paragraph, where a figure crosses an actor, zoomed in."""
+    window = shot.window
+    window.resize(1300, 460)
+    window.splitter.setSizes([250, 800, 250])
+    view = window.text_view
+    view.set_zoom(2)
+    block = view.document().findBlock(shot.document.text.index(QUOTE_WITH_NESTED))
+    view.verticalScrollBar().setValue(block.firstLineNumber())
+    shot.settle()
+    return view
+
+
+def review_window(shot: Shot) -> Any:
+    """The review window at 1280x800, sam's and ben's layers side by side, the first two
+    disagreements decided (one accepted, one rejected)."""
+    from annotator.ui.review.window import ReviewWindow
+
+    window = ReviewWindow(shot.engine, "rev")
+    window.open_document(shot.document.id)
+    window.resize(1280, 800)
+    window.show()
+    shot.settle()
+    window.accept(0)
+    window.reject()
     shot.settle()
     return window
 
@@ -141,16 +187,63 @@ def agreement_view(shot: Shot) -> Any:
     return view
 
 
+SUGGESTED_PARAGRAPH = 6  # "ICE arrested at least 44 people on Friday…", left to the suggesters
+UNANNOTATED = {SUGGESTED_PARAGRAPH, 14, 15}
+
+
+def suggestions_window(shot: Shot) -> Any:
+    """sam annotates each paragraph of the seed article as its own document (every
+    occurrence of the texts of ``SPANS``) but three, and marks them done; the window then
+    retrains in the background and shows its suggestions on one of the three."""
+    from annotator.core.documents import Document
+    from annotator.core.spans import Span
+    from annotator.store.documents import add_documents
+    from annotator.store.spans import add_span
+    from annotator.store.status import Status, set_status
+    from annotator.ui.session import open_window
+
+    paragraphs = [p for p in shot.document.text.split("\n\n") if p.strip()]
+    documents = [Document(p, f"Paragraph {n + 1}") for n, p in enumerate(paragraphs)]
+    ids = add_documents(shot.engine, documents).ids
+    for n, (doc_id, text) in enumerate(zip(ids, paragraphs, strict=True)):
+        if n in UNANNOTATED:
+            continue
+        for label, phrase in dict.fromkeys((label, phrase) for label, phrase, _ in SPANS):
+            for at in (i for i in range(len(text)) if text.startswith(phrase, i)):
+                add_span(shot.engine, doc_id, "sam", Span(at, at + len(phrase), label))
+        set_status(shot.engine, doc_id, "sam", Status.DONE)
+    window = open_window(shot.engine, "sam")
+    window.resize(1100, 560)
+    window.splitter.setSizes([250, 560, 290])
+    window.show()
+    workspace = window.attached
+    workspace.open_document(ids[SUGGESTED_PARAGRAPH])
+    workspace.trainer.wait()  # what opening the window asked for (the string matcher)
+    shot.settle()
+    workspace.train_suggesters()  # Suggestions > Retrain suggesters
+    for background in (workspace.trainer, workspace.suggester):
+        background.wait()
+        shot.settle()
+    workspace.step_suggestion(1)
+    workspace.step_suggestion(1)
+    shot.settle()
+    return window
+
+
 SHOTS: list[tuple[str, Callable[[Shot], Any]]] = [
     ("screenshot.png", main_window),
     ("main-900x600.png", main_window_small),
     ("agreement.png", agreement_view),
+    ("crossing.png", crossing),
+    ("review.png", review_window),
+    ("suggestions.png", suggestions_window),
 ]
 
 
 def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="annotator-shot-"))
     os.environ["XDG_CONFIG_HOME"] = str(folder / "config")
+    os.environ["XDG_DATA_HOME"] = str(folder / "data")  # trained suggesters go there
     os.environ.setdefault("QT_QPA_PLATFORM", "xcb" if os.environ.get("DISPLAY") else "offscreen")
 
     from annotator.store.documents import document_summaries, get_document

@@ -10,6 +10,9 @@ Rules that hold after every call and every step (the tests check them):
 - After a relabel or a boundary move the same span stays current; after an add the new span
   is current; after a delete none is (see ``annotator.session.edits``).
 - Undoing or redoing a step made in another document opens that document.
+- The open document's suggestions (``suggestions``) follow its spans; a current suggestion
+  is a third thing the person may have chosen: choosing one drops the current span and the
+  selection, and choosing a span or text drops it.
 - What is shown is what the store holds: ``absorb`` takes in what a ``Change`` names (as the
   step that wrote it returned it, else read again), and a current span that no longer
   exists is dropped.
@@ -40,12 +43,15 @@ from annotator.session.edits import (
     SetStatus,
     UpdateSpan,
 )
+from annotator.session.suggestion_edits import AcceptLabel, AcceptSuggestion, RejectSuggestion
+from annotator.session.suggestions import Suggestions
 from annotator.store.annotators import clean_name
 from annotator.store.changes import Change
 from annotator.store.documents import get_document
 from annotator.store.labels import get_schema
 from annotator.store.spans import document_spans, spans_by_id
 from annotator.store.status import FLAG_NOTE, Status, get_status
+from annotator.store.suggestions import rejected_suggestions
 
 Selection = tuple[int, int]
 
@@ -65,6 +71,7 @@ class AnnotationSession:
         self.selection: Selection | None = None
         self._last_click: int | None = None
         self._absorbed: tuple[Change, list[Span], list[int]] | None = None
+        self.suggestions = Suggestions()
 
     # the open document
 
@@ -83,6 +90,8 @@ class AnnotationSession:
         self.selection = None
         self._last_click = None
         self._absorbed = None
+        rejected = rejected_suggestions(self.engine, document_id, self.annotator)
+        self.suggestions.open(document_id, document.text, self.spans.values(), rejected)
         return document
 
     def show(self, document_id: int) -> bool:
@@ -112,6 +121,7 @@ class AnnotationSession:
         self.current = span_id
         if span_id is not None:
             self.selection = None
+            self.suggestions.select(None)
 
     def select_text(self, selection: Selection | None) -> None:
         """The text the person has selected (``None`` or an empty range: none). Selecting
@@ -122,6 +132,7 @@ class AnnotationSession:
         if selection is not None:
             self.current = None
             self._last_click = None
+            self.suggestions.select(None)
 
     def click(self, offset: int | None) -> None:
         """A click on character ``offset`` (``None``: off the text) makes the innermost span
@@ -131,6 +142,8 @@ class AnnotationSession:
         if not hits:
             self._last_click = None
             self.select_span(None)
+            suggestion = self.suggestions.at(offset) if offset is not None else None
+            self.suggestions.select(suggestion.key if suggestion is not None else None)
             return
         chosen = hits[0]
         if offset == self._last_click and self.current in hits:
@@ -138,7 +151,46 @@ class AnnotationSession:
         self._last_click = offset
         self.select_span(chosen)
 
+    def step_suggestion(self, delta: int) -> None:
+        """Tab / Shift+Tab: the next or previous suggestion becomes current (wrapping
+        round), and no span or text stays chosen."""
+        self.suggestions.step(delta)
+        if self.suggestions.current is not None:
+            self.current = None
+            self.selection = None
+            self._last_click = None
+
+    def clear_choice(self) -> None:
+        """Nothing chosen: no current span, no current suggestion."""
+        self.select_span(None)
+        self.suggestions.select(None)
+
     # edits: each returns the step to run, or None when the gesture has nothing to edit
+
+    def accept_suggestion(self) -> SessionEdit | None:
+        """Enter: the current suggestion becomes a span (origin ``suggested``)."""
+        key = self.suggestions.current
+        if self.document is None or key is None:
+            return None
+        return AcceptSuggestion(self, stored_id(self.document), key)
+
+    def accept_label(self, label: str | None = None) -> SessionEdit | None:
+        """Accept every suggestion of ``label`` (default: the current suggestion's)."""
+        current = self.suggestions.current
+        label = label or (current[2] if current is not None else None)
+        if self.document is None or label is None:
+            return None
+        keys = self.suggestions.of_label(label)
+        if not keys:
+            return None
+        return AcceptLabel(self, stored_id(self.document), label, keys)
+
+    def reject_suggestion(self) -> SessionEdit | None:
+        """Backspace: the current suggestion is rejected, and not offered here again."""
+        key = self.suggestions.current
+        if self.document is None or key is None:
+            return None
+        return RejectSuggestion(self, stored_id(self.document), key)
 
     def tag(self, label: str, snapping: bool = True) -> SessionEdit | None:
         """A label key: tag the selected text (snapped to words when ``snapping``) unless
@@ -228,12 +280,15 @@ class AnnotationSession:
         else:
             fresh = sorted(s for s in stored if s.id in change.spans)
         removed = sorted(change.spans)
+        gone_spans = []
         for span_id in removed:
             gone = self.spans.pop(span_id, None)
             if gone is not None:
                 self._keys.discard(gone.key)
+                gone_spans.append(gone)
         self._put(fresh)
         self.select_span(self.current)
+        self.suggestions.edit(gone_spans, fresh)
         self._absorbed = (change, fresh, removed)
         return fresh, removed
 

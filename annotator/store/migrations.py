@@ -30,13 +30,18 @@ from annotator.store.tables import (
     LABEL,
     META,
     NOTE,
+    REJECTED_SUGGESTION,
     RELATION,
     RELATION_TYPE,
     SPAN_SOURCE,
 )
-from annotator.store.text_index import create_text_index, rebuild_text_index
+from annotator.store.text_index import (
+    create_text_index,
+    defer_text_index,
+    rebuild_text_index,
+)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
 KEEP_BACKUPS = 3  # copies made before migrations: the newest are kept
 
 Migration = Callable[[Connection], None]
@@ -82,8 +87,25 @@ def _add_relations(connection: Connection) -> None:
     add_relation_type_rows(connection, kept)
 
 
+def _index_in_bulk(connection: Connection) -> None:
+    """v5: the text index is filled in bulk when a write commits, not by a trigger per row
+    (the index is kept; only its triggers change)."""
+    defer_text_index(connection)
+
+
+def _add_rejected_suggestions(connection: Connection) -> None:
+    """v6: the suggestions each annotator rejected on each document."""
+    REJECTED_SUGGESTION.create(connection)
+
+
 # MIGRATIONS[n] upgrades a database from version n - 1 to version n.
-MIGRATIONS: dict[int, Migration] = {2: _add_review, 3: _add_text_index, 4: _add_relations}
+MIGRATIONS: dict[int, Migration] = {
+    2: _add_review,
+    3: _add_text_index,
+    4: _add_relations,
+    5: _index_in_bulk,
+    6: _add_rejected_suggestions,
+}
 
 
 def read_version(connection: Connection) -> int | None:

@@ -133,6 +133,20 @@ class RelationRow(SQLModel, table=True):
     created: datetime = Field(default_factory=utcnow)
 
 
+class RejectedSuggestionRow(SQLModel, table=True):
+    """A suggestion an annotator turned down on a document: it is not offered there again."""
+
+    __tablename__ = "rejected_suggestion"
+    __table_args__ = (UniqueConstraint("document_id", "annotator_id", "label_id", "start", "end"),)
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE")
+    annotator_id: int = Field(foreign_key="annotator.id")
+    label_id: int = Field(foreign_key="label.id", ondelete="CASCADE")
+    start: int
+    end: int
+    created: datetime = Field(default_factory=utcnow)
+
+
 def _table(row: type[SQLModel]) -> Table:
     """The Core table of a ``table=True`` model, which SQLModel creates but does not declare."""
     return row.__table__  # type: ignore[attr-defined]  # set by SQLModel's metaclass
@@ -148,3 +162,4 @@ NOTE = _table(NoteRow)
 SPAN_SOURCE = _table(SpanSourceRow)
 RELATION_TYPE = _table(RelationTypeRow)
 RELATION = _table(RelationRow)
+REJECTED_SUGGESTION = _table(RejectedSuggestionRow)

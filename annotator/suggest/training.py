@@ -21,12 +21,12 @@ from urllib.parse import quote
 import platformdirs
 
 from annotator.core.errors import AnnotatorError
-from annotator.settings import APP_NAME
+from annotator.settings import APP_NAME, SUGGESTION_THRESHOLD
 from annotator.suggest.base import Example, Model
 from annotator.suggest.evaluation import score_model, split_heldout
 from annotator.suggest.registry import SuggesterKind, get_suggester
 
-DEFAULT_THRESHOLD = 0.5
+DEFAULT_THRESHOLD = SUGGESTION_THRESHOLD
 RECORD = "training.json"
 
 

@@ -1,5 +1,6 @@
 """The keyboard cheat sheet (F1 or ?), built from the windows' own actions and grouped by
-where a key works: annotating, moving between documents, reviewing, and the app itself."""
+where a key works: annotating, suggestions, moving between documents, reviewing, and the app
+itself."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-GROUPS = ("Annotate", "Navigate", "Review", "App")
+GROUPS = ("Annotate", "Suggest", "Navigate", "Review", "App")
 
 
 class Shortcut(NamedTuple):
@@ -33,6 +34,8 @@ SELECTING = [
     Shortcut("Annotate", "Select text", "drag, Shift+arrows, or double-click a word"),
     Shortcut("Annotate", "Tag the selection", "its label's key, or click the label"),
     Shortcut("Annotate", "Select a span", "click it in the text or the span list"),
+    Shortcut("Annotate", "Tag a find match", "Enter in the find bar, then the label's key"),
+    Shortcut("Annotate", "Close the find bar", "Esc in the find bar"),
 ]
 
 

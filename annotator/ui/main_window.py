@@ -14,10 +14,11 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFontDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -26,7 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.spans import Span
 from annotator.ui.cheat_sheet import CheatSheet, Shortcut, shortcut_rows
+from annotator.ui.find_bar import FindBar
 from annotator.ui.flag_dialog import FlagDialog
 from annotator.ui.guideline_panel import GuidelinePanel
 from annotator.ui.label_palette import LABEL_NAME, LabelPaletteModel, PaletteView
@@ -34,20 +37,24 @@ from annotator.ui.preferences import Preferences
 from annotator.ui.span_list import SpanTable
 from annotator.ui.status_bar import WorkspaceStatusBar
 from annotator.ui.text import AnnotatedTextView
+from annotator.ui.text.view import ACCEPT, ACCEPT_LABEL, NEXT, PREVIOUS, REJECT
 
 if TYPE_CHECKING:
     from annotator.core.boundaries import Edge
     from annotator.core.documents import Document
     from annotator.core.labels import LabelSchema
-    from annotator.core.spans import Span
+    from annotator.ui.search.dock import SearchDock
     from annotator.ui.workspace import Workspace
 
 Keys = str | QKeySequence.StandardKey
+WORDS_SHOWN = 32
+"""How much of the current suggestion's text the status bar shows."""
 MENU_GROUPS = {
     "File": "App",
     "Help": "App",
     "Edit": "Annotate",
     "Tag": "Annotate",
+    "Suggestions": "Suggest",
     "Go": "Navigate",
 }
 """Which cheat-sheet group each menu's keys go under (the Review menu's: "Review")."""
@@ -63,12 +70,23 @@ def _heading(text: str, parent: QWidget) -> QLabel:
     return label
 
 
+def pane_sizes(width: int) -> list[int]:
+    """Default widths of the document list, the article and the side pane for a window
+    ``width`` pixels wide: the side panes in proportion within sensible bounds, the rest
+    (at least half at any size) to the article."""
+    documents = min(max(round(width * 0.22), 230), 340)
+    side = min(max(round(width * 0.27), 220), 440)
+    return [documents, max(width - documents - side, width // 2), side]
+
+
 class MainWindow(QMainWindow):
     def __init__(self, preferences: Preferences, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.preferences = preferences
         preferences.setParent(self)
         self.workspace: Workspace | None = None
+        self.search_dock: SearchDock | None = None
+        """The corpus dock once Ctrl+Shift+F has opened it."""
         self.review_window: QMainWindow | None = None
         """The review window once Review > Review this document has opened it."""
         self.shortcut_sources: list[Callable[[], list[Shortcut]]] = []
@@ -81,10 +99,16 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.text_view = AnnotatedTextView(self)
         self._restore_text_font()
-        for widget in (QWidget(self.splitter), self.text_view, QWidget(self.splitter)):
+        article = QWidget(self.splitter)
+        article_layout = QVBoxLayout(article)
+        article_layout.setContentsMargins(0, 0, 0, 0)
+        article_layout.setSpacing(0)
+        article_layout.addWidget(self.text_view, 1)
+        self.find_bar = FindBar(self.text_view, article)
+        article_layout.addWidget(self.find_bar)
+        for widget in (QWidget(self.splitter), article, QWidget(self.splitter)):
             self.splitter.addWidget(widget)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([330, 760, 330])
+        self._splitter_restored = False
         self.setCentralWidget(self.splitter)
         self._build_frame_menus()
         self._restore_layout()
@@ -110,12 +134,12 @@ class MainWindow(QMainWindow):
         span_heading.addWidget(self.span_table.label_filter)
         side_layout.addLayout(span_heading)
         side_layout.addWidget(self.span_table, 1)
-        sizes = self.splitter.sizes()
         for index, widget in ((0, self.browser), (2, side)):
             placeholder = self.splitter.replaceWidget(index, widget)
             assert placeholder is not None, "the frame keeps a placeholder for each pane"
             placeholder.deleteLater()
-        self.splitter.setSizes(sizes)
+        for index, stretch in enumerate((1, 3, 1)):  # the article takes most of a resize
+            self.splitter.setStretchFactor(index, stretch)
         self._restore_splitter()
         self._build_workspace_menus(workspace)
         self._connect(workspace)
@@ -150,6 +174,7 @@ class MainWindow(QMainWindow):
         self.label_menu = bar.addMenu("&Tag")
         self._label_actions: list[QAction] = []
         self._build_view_menu(bar.addMenu("&View"))
+        self.suggest_menu = bar.addMenu("S&uggestions")
         self.go_menu = bar.addMenu("&Go")
         self.review_menu = bar.addMenu("&Review")
         self.review_menu.menuAction().setVisible(False)
@@ -190,9 +215,15 @@ class MainWindow(QMainWindow):
         self.snap_action.setChecked(ws.preferences.snapping)
         self.snap_action.toggled.connect(lambda on: setattr(ws.preferences, "snapping", on))
         edit.addAction(self.snap_action)
-        self._action(edit, "&Labels…", self.edit_labels, ["Ctrl+L"])
-        self._action(edit, "&Filter documents", self.focus_filter, ["Ctrl+F"])
+        self._action(edit, "&Find in document", self.find_bar.open, ["Ctrl+F"])
+        self._action(edit, "Find &next", lambda: self.find_bar.step(1), ["F3"])
+        self._action(edit, "Find pre&vious", lambda: self.find_bar.step(-1), ["Shift+F3"])
+        self._action(edit, "&Search the corpus…", self.show_search, ["Ctrl+Shift+F"])
+        self._action(edit, "&Filter documents", self.focus_filter, ["Ctrl+L"])
+        edit.addSeparator()
+        self._action(edit, "&Labels…", self.edit_labels, ["Ctrl+Shift+L"])
         self._build_label_actions(ws.schema)
+        self._build_contextual_keys(ws)
         go = self.go_menu
         self._action(go, "&Next document", lambda: ws.go(1), ["Alt+Down", "Ctrl+PgDown"])
         self._action(go, "&Previous document", lambda: ws.go(-1), ["Alt+Up", "Ctrl+PgUp"])
@@ -204,7 +235,53 @@ class MainWindow(QMainWindow):
             ["Ctrl+Return", "Ctrl+Enter"],
         )
         self._action(go, "S&kip and go to the next", ws.skip_and_next, ["Ctrl+K"])
-        self._action(go, "&Flag and go to the next…", self.flag_document, ["Ctrl+Shift+F"])
+        self._action(go, "&Flag and go to the next…", self.flag_document, ["Ctrl+Shift+K"])
+
+    def _build_contextual_keys(self, ws: Workspace) -> None:
+        """Tab, Shift+Tab, Enter, Shift+Enter and Backspace in the article: keys whose
+        meaning depends on what is current. The article view reports them (``contextKey``)
+        instead of shortcuts taking them, so Enter still submits the document filter and a
+        dialog, and Tab still moves the focus elsewhere; ``_on_context_key`` dispatches them,
+        in one place for every mode that claims them. The menu offers the same steps."""
+        self.context_keys: list[tuple[str, str, str, Callable[[], object]]] = [
+            (NEXT, "&Next suggestion", "Tab", lambda: ws.step_suggestion(1)),
+            (PREVIOUS, "&Previous suggestion", "Shift+Tab", lambda: ws.step_suggestion(-1)),
+            (ACCEPT, "&Accept suggestion", "Enter", ws.accept_suggestion),
+            (ACCEPT_LABEL, "Accept all of its &label", "Shift+Enter", ws.accept_label),
+            (REJECT, "&Reject suggestion (else delete span)", "Backspace", ws.reject_or_delete),
+        ]
+        for _name, text, keys, slot in self.context_keys:
+            self._action(self.suggest_menu, f"{text}\t{keys}", slot)
+        self.text_view.contextKey.connect(self._on_context_key)
+        self.shortcut_sources.append(
+            lambda: [
+                Shortcut("Suggest", text.replace("&", ""), keys)
+                for _name, text, keys, _slot in self.context_keys
+            ]
+        )
+        self.suggest_menu.addSeparator()
+        self._action(self.suggest_menu, "Re&train suggesters", ws.train_suggesters)
+        self._action(self.suggest_menu, "Suggestion &threshold…", self.ask_suggestion_threshold)
+
+    def _on_context_key(self, name: str) -> None:
+        """A contextual key pressed in the article (see ``_build_contextual_keys``)."""
+        for known, _text, _keys, slot in self.context_keys:
+            if known == name:
+                slot()
+
+    def ask_suggestion_threshold(self) -> None:
+        ws = self.attached
+        value, ok = QInputDialog.getDouble(
+            self,
+            "Suggestion threshold",
+            "Offer a suggester's suggestions when its held-out F1 is at least:",
+            ws.session.suggestions.threshold,
+            0.0,
+            1.0,
+            2,
+        )
+        if ok:
+            ws.set_suggestion_threshold(value)
 
     def add_file_action(
         self, text: str, slot: Callable[[], object], keys: Sequence[Keys] = ()
@@ -248,6 +325,7 @@ class MainWindow(QMainWindow):
         ws.documentOpened.connect(self._show_document)
         ws.spansUpdated.connect(lambda added, removed: self.text_view.update_spans(added, removed))
         ws.currentSpanChanged.connect(self.text_view.set_current_span)
+        ws.suggestionsChanged.connect(self._show_suggestions)
         ws.labelsChanged.connect(self._on_labels)
         self.text_view.textClicked.connect(ws.click)
         self.text_view.captionClicked.connect(ws.set_current_span)
@@ -275,6 +353,21 @@ class MainWindow(QMainWindow):
     def _show_document(self, document: Document) -> None:
         spans = list(self.attached.spans.values())
         self.preview(document.title, document.text, spans, self.attached.colors)
+        self.find_bar.document_changed()
+
+    def _show_suggestions(self) -> None:
+        suggestions = self.attached.session.suggestions
+        items = [Span(s.start, s.end, s.label) for s in suggestions.items]
+        self.text_view.set_suggestions(items, suggestions.current)
+        current = suggestions.current_suggestion
+        if current is not None:
+            index = items.index(Span(current.start, current.end, current.label)) + 1
+            words = self.text_view.text()[current.start : current.end]
+            if len(words) > WORDS_SHOWN:
+                words = words[: WORDS_SHOWN - 1] + "…"
+            self.status_bar.say(
+                f"{index}/{len(items)} {current.label} “{words}”: Enter accepts, Backspace rejects"
+            )
 
     def _on_labels(self, schema: LabelSchema) -> None:
         self._build_label_actions(schema)
@@ -291,8 +384,12 @@ class MainWindow(QMainWindow):
             self.guideline.show_label(span.label)
 
     def clear_selection(self) -> None:
+        """Esc: close the find bar when it has the keys, else clear the selection."""
+        if self.find_bar.isAncestorOf(self.focusWidget()):
+            self.find_bar.close_bar()
+            return
         self.text_view.clear_selection()
-        self.attached.set_current_span(None)
+        self.attached.clear_choice()
 
     def flag_document(self) -> None:
         document = self.attached.document
@@ -301,6 +398,28 @@ class MainWindow(QMainWindow):
         dialog = FlagDialog(document.title, self)
         if dialog.exec():
             self.attached.flag_and_next(dialog.reason())
+
+    def show_search(self) -> None:
+        """Open the corpus dock (made on first use) on its Search tab."""
+        from annotator.ui.search.dock import SearchDock
+
+        if self.search_dock is None:
+            self.search_dock = SearchDock(self.attached, self)
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.search_dock)
+            self.resizeDocks(
+                [self.search_dock], [max(260, self.height() // 3)], Qt.Orientation.Vertical
+            )
+            self.search_dock.reveal.connect(self.show_range)
+        self.search_dock.open_search()
+
+    def show_range(self, document_id: int, start: int, end: int) -> None:
+        """Open a document (unless it is open) with code points ``start``-``end`` selected."""
+        ws = self.attached
+        if ws.document is None or ws.document.id != document_id:
+            ws.open_document(document_id)
+        if ws.document is not None and ws.document.id == document_id:
+            self.text_view.select_range(start, end)
+            self.text_view.setFocus()
 
     def focus_filter(self) -> None:
         self.browser.filter_box.setFocus()
@@ -358,10 +477,23 @@ class MainWindow(QMainWindow):
     def _restore_splitter(self) -> None:
         state = self.preferences.layout("splitter")
         if state is not None:
-            self.splitter.restoreState(state)
+            self._splitter_restored = self.splitter.restoreState(state)
+        if not self._splitter_restored:
+            self.splitter.setSizes(pane_sizes(self.width()))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The first time it is shown, a window with no remembered layout splits its width
+        as ``pane_sizes`` says (its size is only known now)."""
+        if not self._splitter_restored:
+            self.splitter.setSizes(pane_sizes(self.splitter.width() or self.width()))
+            self._splitter_restored = True
+        super().showEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         prefs = self.preferences
         prefs.set_layout("geometry", self.saveGeometry())
         prefs.set_layout("splitter", self.splitter.saveState())
+        if self.workspace is not None:
+            self.workspace.trainer.wait()
+            self.workspace.suggester.wait()
         super().closeEvent(event)

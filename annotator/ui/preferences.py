@@ -7,7 +7,7 @@ import hashlib
 from PySide6.QtCore import QByteArray, QObject, QSettings
 from PySide6.QtGui import QFont
 
-from annotator.settings import settings_file
+from annotator.settings import SUGGESTION_THRESHOLD, settings_file
 
 
 class Preferences(QObject):
@@ -64,6 +64,19 @@ class Preferences(QObject):
     @text_zoom.setter
     def text_zoom(self, steps: int) -> None:
         self._set("view/text_zoom", steps)
+
+    @property
+    def suggestion_threshold(self) -> float:
+        """The held-out F1 a suggester must reach for its suggestions to be offered."""
+        value = self._get("suggestions/threshold", SUGGESTION_THRESHOLD)
+        try:
+            return min(1.0, max(0.0, float(value)))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return SUGGESTION_THRESHOLD
+
+    @suggestion_threshold.setter
+    def suggestion_threshold(self, value: float) -> None:
+        self._set("suggestions/threshold", float(value))
 
     def last_document(self, database: str) -> int | None:
         value = self._get(f"documents/last/{_key(database)}")

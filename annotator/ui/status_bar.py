@@ -1,5 +1,5 @@
-"""The status bar: who is annotating, where in the corpus, how many spans, and whether the
-last edit is saved (shown only once the store has committed it)."""
+"""The status bar: the suggesters' state, who is annotating, where in the corpus, how many
+spans, and whether the last edit is saved (shown only once the store has committed it)."""
 
 from __future__ import annotations
 
@@ -42,9 +42,11 @@ class WorkspaceStatusBar(QStatusBar):
         self.position = _plain_label(self)
         self.status = _plain_label(self)
         self.spans = _plain_label(self)
+        self.suggesters = _plain_label(self)
+        self.suggesters.setObjectName("suggesters")
         self.saved = _plain_label(self)
         self.saved.setObjectName("saved")
-        for widget in (self.annotator, self.position, self.status, self.spans):
+        for widget in (self.suggesters, self.annotator, self.position, self.status, self.spans):
             self.addPermanentWidget(widget)
         self.addPermanentWidget(self.saved)
         self._hold = QTimer(self)
@@ -77,7 +79,7 @@ class WorkspaceStatusBar(QStatusBar):
         veil = self.palette().color(QPalette.ColorRole.Window)
         veil.setAlphaF(min(1.0, float(self._fade.currentValue())))
         painter = QPainter(self)
-        painter.fillRect(QRect(0, 0, self.annotator.x(), self.height()), veil)
+        painter.fillRect(QRect(0, 0, self.suggesters.x(), self.height()), veil)
 
     def bind(self, workspace: Workspace) -> None:
         """Follow ``workspace`` from now on."""
@@ -89,10 +91,24 @@ class WorkspaceStatusBar(QStatusBar):
         workspace.spansUpdated.connect(lambda _added, _removed: self._count_spans(workspace))
         workspace.saved.connect(self._on_saved)
         workspace.message.connect(self._on_message)
+        workspace.suggesterStateChanged.connect(
+            lambda text: self._on_suggesters(text, workspace.session.suggestions.details())
+        )
         self._on_annotator(workspace.annotator)
+        suggestions = workspace.session.suggestions
+        self._on_suggesters(suggestions.describe(), suggestions.details())
 
     def _on_annotator(self, name: str) -> None:
         self.annotator.setText(f"Annotator: {name}")
+
+    def _on_suggesters(self, text: str, details: str) -> None:
+        """Each suggester's state (training, its held-out F1, below the threshold); the
+        tooltip says when and on what each was trained."""
+        self.suggesters.setText(text)
+        self.suggesters.setToolTip(
+            details + "\nSuggestions are offered when a suggester's held-out F1 reaches the"
+            " threshold (Suggestions > Suggestion threshold…)"
+        )
 
     def _on_position(self, index: int, count: int) -> None:
         self.position.setText(f"Document {index + 1:,} of {count:,}")

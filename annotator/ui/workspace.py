@@ -10,6 +10,7 @@ view that re-sorted or lost rows in between cannot leave another span chosen.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
@@ -23,10 +24,13 @@ from annotator.core.spans import Span
 from annotator.session.annotation import AnnotationSession, Selection
 from annotator.session.command import Command
 from annotator.session.edits import SessionEdit
+from annotator.session.suggestions import ModelJob
 from annotator.store import changed_elsewhere
 from annotator.store.changes import Change
 from annotator.store.document_list import DocumentQuery, count_matching, neighbour, position_of
 from annotator.store.status import Status
+from annotator.suggest.live import Trained, train_window_suggesters
+from annotator.ui.background import SUGGESTING, TRAINING, Background
 from annotator.ui.events import Events
 from annotator.ui.preferences import Preferences
 from annotator.ui.undo import UndoStep
@@ -46,6 +50,8 @@ class Workspace(QObject):
     queryChanged = Signal(object)  # DocumentQuery
     saved = Signal()
     message = Signal(str, bool)  # text, is it an error
+    suggestionsChanged = Signal()  # the open document's suggestions or the current one
+    suggesterStateChanged = Signal(str)  # a line for the status bar
 
     def __init__(
         self,
@@ -63,6 +69,14 @@ class Workspace(QObject):
         self.query = DocumentQuery(annotator=self.annotator)
         self._total: int | None = None  # how many documents, for "document i of n"
         events.changed.connect(self._on_change)
+        self.session.suggestions.threshold = preferences.suggestion_threshold
+        self.trainer = Background(TRAINING, self)
+        self.trainer.finished.connect(self._on_trained)
+        self.trainer.failed.connect(self._on_training_failed)
+        self.suggester = Background(SUGGESTING, self)
+        self.suggester.finished.connect(self._on_model_suggestions)
+        self.suggester.failed.connect(self._on_training_failed)
+        self.train_suggesters(retrain=False)
 
     # what the session holds, read-only
 
@@ -122,6 +136,7 @@ class Workspace(QObject):
         self.currentSpanChanged.emit(self.session.current)
         self.statusChanged.emit(self.status.value)
         self._emit_position()
+        self._emit_suggestions()
 
     def _emit_position(self) -> None:
         if self.document is None:
@@ -155,7 +170,10 @@ class Workspace(QObject):
         """Mark the open document done or skipped, then open the next unfinished one."""
         if self.document is None:
             return
-        self._push(self.session.mark(status))
+        edit = self.session.mark(status)
+        self._push(edit)
+        if edit is not None and status == Status.DONE:
+            self.train_suggesters(retrain=True)
         self._next_unfinished()
 
     def flag_and_next(self, reason: str) -> None:
@@ -180,7 +198,9 @@ class Workspace(QObject):
     def set_annotator(self, name: str) -> None:
         """Switch identity: later edits are stored under ``name``; undo history starts anew."""
         self.undo_stack.clear()
+        self.session.suggestions.trained = None
         self.session.set_annotator(name)
+        self.train_suggesters(retrain=False)
         self.set_query(replace(self.query, annotator=self.annotator))
         self.annotatorChanged.emit(self.annotator)
         if self.document is not None:
@@ -189,21 +209,115 @@ class Workspace(QObject):
     # what the person chooses
 
     def set_current_span(self, span_id: int | None) -> None:
-        """Make ``span_id`` the current span (a click in the span list, Esc: ``None``)."""
+        """Make ``span_id`` the current span (a click in the span list)."""
+        had = self.session.suggestions.current
         self.session.select_span(span_id)
         self.currentSpanChanged.emit(self.session.current)
+        if self.session.suggestions.current != had:
+            self._emit_suggestions()
+
+    def clear_choice(self) -> None:
+        """Esc: no current span and no current suggestion."""
+        self.session.clear_choice()
+        self.currentSpanChanged.emit(self.session.current)
+        self._emit_suggestions()
 
     def click(self, offset: int | None) -> None:
-        """A click on the text at code point ``offset``: the span there, or the next one out."""
+        """A click on the text at code point ``offset``: the span there, or the next one
+        out; off every span, the suggestion there."""
+        had = self.session.suggestions.current
         self.session.click(offset)
         self.currentSpanChanged.emit(self.session.current)
+        if self.session.suggestions.current != had:
+            self._emit_suggestions()
 
     def select_text(self, selection: Selection | None) -> None:
         """The text selection changed; a non-empty one leaves no span current."""
-        had = self.session.current
+        had = self.session.current, self.session.suggestions.current
         self.session.select_text(selection)
+        if self.session.current != had[0]:
+            self.currentSpanChanged.emit(self.session.current)
+        if self.session.suggestions.current != had[1]:
+            self._emit_suggestions()
+
+    # suggestions
+
+    def step_suggestion(self, delta: int) -> None:
+        """Tab / Shift+Tab: the next or previous suggestion of the document."""
+        had = self.session.current
+        self.session.step_suggestion(delta)
+        if self.session.suggestions.current is None:
+            self.message.emit(self._why_no_suggestions(), False)
+            return
         if self.session.current != had:
             self.currentSpanChanged.emit(self.session.current)
+        self._emit_suggestions()
+
+    def _why_no_suggestions(self) -> str:
+        suggestions = self.session.suggestions
+        if not any(state.offered for state in suggestions.states()):
+            return "No suggestions: " + suggestions.describe()
+        return "No suggestions left in this document"
+
+    def accept_suggestion(self) -> None:
+        """Enter: the current suggestion becomes a span."""
+        self._push(self.session.accept_suggestion())
+
+    def accept_label(self) -> None:
+        """Accept every suggestion of the current suggestion's label in the document."""
+        edit = self.session.accept_label()
+        if edit is None:
+            self.message.emit(
+                "Tab to a suggestion first: its label's suggestions are accepted", False
+            )
+        self._push(edit)
+
+    def reject_or_delete(self) -> None:
+        """Backspace: reject the current suggestion, else delete the current span."""
+        edit = self.session.reject_suggestion()
+        self._push(edit if edit is not None else self.session.delete())
+
+    def train_suggesters(self, retrain: bool = True) -> None:
+        """Train the suggesters in the background (``retrain``: even if a model is stored)."""
+        suggestions = self.session.suggestions
+        work = partial(
+            train_window_suggesters, self.engine, self.annotator, suggestions.suggester, retrain
+        )
+        suggestions.training = True
+        self.trainer.request(work)
+        self.suggesterStateChanged.emit(suggestions.describe())
+
+    def set_suggestion_threshold(self, threshold: float) -> None:
+        """Offer a suggester's suggestions only when its held-out F1 reaches ``threshold``."""
+        self.preferences.suggestion_threshold = threshold
+        self.session.suggestions.threshold = threshold
+        self.session.suggestions.refresh()
+        self._emit_suggestions()
+
+    def _on_trained(self, trained: Trained) -> None:
+        if trained.annotator != self.annotator:
+            return
+        suggestions = self.session.suggestions
+        suggestions.install(trained, self.spans.values())
+        suggestions.training = self.trainer.running
+        self._emit_suggestions()
+
+    def _on_training_failed(self, text: str) -> None:
+        self.session.suggestions.training = self.trainer.running
+        self.message.emit(f"Suggesters not trained: {text}", True)
+        self._emit_suggestions()
+
+    def _on_model_suggestions(self, result: tuple[ModelJob, list]) -> None:
+        if self.session.suggestions.set_model_suggestions(*result):
+            self._emit_suggestions()
+
+    def _emit_suggestions(self) -> None:
+        """Tell the views; start working out the model's suggestions if they are due."""
+        job = self.session.suggestions.model_job()
+        if job is not None:
+            self.suggester.request(job.run)
+        self.suggestionsChanged.emit()
+        self.suggesterStateChanged.emit(self.session.suggestions.describe())
 
     # edits
 
@@ -236,6 +350,10 @@ class Workspace(QObject):
 
     def move_current(self, edge: Edge, step: int) -> None:
         self._push(self.session.move(edge, step))
+
+    def run_command(self, command: Command) -> None:
+        """Run a step made elsewhere (a bulk change from the search dock) on the undo stack."""
+        self._push(command)
 
     def _push(self, edit: Command | None) -> None:
         if edit is not None:
@@ -275,12 +393,14 @@ class Workspace(QObject):
 
     def _on_change(self, change: Change) -> None:
         fresh, removed = self.session.absorb(change)
+        document = self.document
         if change.labels:
             self.labelsChanged.emit(self.schema)
         if fresh or removed:
             self.spansUpdated.emit(fresh, removed)
             self.currentSpanChanged.emit(self.session.current)
-        document = self.document
+        if document is not None and document.id in change.documents:
+            self._emit_suggestions()
         if document is not None and document.id in change.statuses:
             self.statusChanged.emit(self.status.value)
         if change.document_list:

@@ -1,6 +1,7 @@
 """Suggesters: string matching on a long article, CRF retraining, suggesting on one article,
-and the learning curve on a generated corpus (scale 1.0: a 5,000-word article, 1,000
-sentences, 500 documents).
+the learning curve on a generated corpus (scale 1.0: a 5,000-word article, 1,000 sentences,
+500 documents), the window's suggestions for an article, and how long the window's thread
+waits while the CRFs retrain in the background.
 
 The baseline, measured in the same run, is tokenising the same text with the export's
 tokenizer: the least any tagger has to do with it. CPU seconds are given beside wall seconds
@@ -10,16 +11,22 @@ because the machine is shared.
 from __future__ import annotations
 
 import random
+import statistics
+import threading
 import time
 from collections.abc import Callable
 from typing import TypeVar
 
+from annotator.core.spans import Span
 from annotator.formats.tokenize import tokenize
+from annotator.session.suggestions import ModelJob, Suggestions
 from annotator.suggest.base import Example
 from annotator.suggest.crf import train_crf
 from annotator.suggest.evaluation import learning_curve
+from annotator.suggest.live import Trained
 from annotator.suggest.registry import DEFAULT_SUGGESTER, SUGGESTERS
-from annotator.suggest.strings import train_strings
+from annotator.suggest.strings import StringMatcher, train_strings
+from annotator.suggest.training import train_and_measure
 from tests.benchmarks.harness import benchmark, scaled, timed
 from tests.benchmarks.news import news_example, news_examples
 
@@ -56,23 +63,39 @@ def strings_article(scale: float) -> dict[str, float | int]:
     text = _article(scaled(5_000, scale, minimum=100))
     rebuild = timed(lambda: (matcher.add("Rebuilt Name", "actor"), matcher.suggest(text)), 5)
     seconds = timed(lambda: matcher.suggest(text), 5)
+    return _against_tokenizing(
+        text,
+        seconds,
+        {
+            "tagged texts": len(matcher.counts),
+            "suggestions": len(matcher.suggest(text)),
+            "suggest ms": round(seconds * 1000, 2),
+            "after an edit ms": round(rebuild * 1000, 2),
+        },
+    )
+
+
+def _against_tokenizing(text: str, seconds: float, figures: dict) -> dict[str, float | int]:
+    """``figures`` with the article's size, and ``seconds`` against tokenizing it."""
     baseline = timed(lambda: tokenize(text), 5)
     return {
         "words": len(text.split()),
-        "tagged texts": len(matcher.counts),
-        "suggestions": len(matcher.suggest(text)),
-        "suggest ms": round(seconds * 1000, 2),
-        "after an edit ms": round(rebuild * 1000, 2),
+        **figures,
         "tokenize ms (baseline)": round(baseline * 1000, 2),
         "ratio to baseline": round(seconds / baseline, 2),
     }
 
 
+def _retraining_examples(scale: float) -> list[Example]:
+    """About 1,000 sentences (at scale 1.0), ten to an article."""
+    sentences = scaled(1_000, scale, minimum=20)
+    return news_examples(max(2, sentences // 10), seed=3, sentences=10)
+
+
 @benchmark("suggest.crf_retrain")
 def crf_retrain(scale: float) -> dict[str, float | int]:
     """Retraining the per-label CRFs on 1,000 sentences."""
-    sentences = scaled(1_000, scale, minimum=20)
-    examples = news_examples(max(2, sentences // 10), seed=3, sentences=10)
+    examples = _retraining_examples(scale)
     _, cpu, wall = _measured(lambda: train_crf(examples))
     baseline = timed(lambda: [tokenize(e.text) for e in examples])
     return {
@@ -119,3 +142,69 @@ def learning_curve_benchmark(scale: float) -> dict[str, float | int]:
             figures[f"{name} F1 @{point.train_documents}"] = round(point.scores.overall.f1, 3)
     figures["heldout documents"] = curve.heldout_documents
     return figures
+
+
+@benchmark("suggest.window_article")
+def window_article(scale: float) -> dict[str, float | int]:
+    """The window's suggestions for a 5,000-word article: the string matcher (300 documents'
+    spans) on opening it, on the window's thread; the default suggester's, worked out in the
+    background; the string matcher's again after an edit and its undo."""
+    examples = news_examples(scaled(300, scale, minimum=10))
+    strings_kind, kind = SUGGESTERS["strings"], SUGGESTERS[DEFAULT_SUGGESTER]
+    matcher, strings_record = train_and_measure(examples, strings_kind, "bench")
+    model, record = train_and_measure(examples[: scaled(100, scale, minimum=10)], kind, "bench")
+    assert isinstance(matcher, StringMatcher)
+    text = _article(scaled(5_000, scale, minimum=100), seed=4)
+    state = Suggestions(threshold=0.0)
+    state.install(Trained("bench", matcher, strings_record, model, record), [])
+
+    def open_article() -> int:
+        state.open(1, text, [], set())
+        return len(state.items)
+
+    def model_suggestions() -> int:
+        state.set_model_suggestions(*ModelJob(1, model, text).run())
+        return len(state.items)
+
+    opened = timed(open_article, 5)
+    _, open_cpu, _ = _measured(open_article)
+    tagger = timed(model_suggestions, 3)
+    start = text.index(" ") + 1
+    edit = Span(start, text.index(" ", start), "actor", id=1)
+    after_edit = timed(lambda: (state.edit([], [edit]), state.items, state.edit([edit], [])), 5)
+    return _against_tokenizing(
+        text,
+        opened,
+        {
+            "suggestions": model_suggestions(),
+            "open ms": round(opened * 1000, 2),
+            "open cpu ms": round(open_cpu * 1000, 2),
+            "tagger ms (background)": round(tagger * 1000, 2),
+            "edit and undo ms": round(after_edit * 1000, 2),
+        },
+    )
+
+
+@benchmark("suggest.background_wait")
+def background_wait(scale: float) -> dict[str, float | int]:
+    """How long the window's thread waits for the interpreter while the CRFs retrain on
+    1,000 sentences in a background thread, as the window trains them: the longest and the
+    median gap of a loop that asks for the CPU every millisecond."""
+    examples = _retraining_examples(scale)
+    worker = threading.Thread(target=train_crf, args=(examples,))
+    gaps: list[float] = []
+    start = time.perf_counter()
+    worker.start()
+    last = time.perf_counter()
+    while worker.is_alive():
+        time.sleep(0.001)
+        now = time.perf_counter()
+        gaps.append(now - last)
+        last = now
+    worker.join()
+    return {
+        "sentences": _sentences(examples),
+        "train s": round(time.perf_counter() - start, 3),
+        "longest wait ms": round(max(gaps, default=0.0) * 1000, 1),
+        "median wait ms": round(statistics.median(gaps or [0.0]) * 1000, 2),
+    }

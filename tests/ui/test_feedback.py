@@ -88,12 +88,19 @@ def test_cheat_sheet_groups_every_key_and_none_is_blank(qtbot, make_window, add_
     _key(qtbot, window, Qt.Key.Key_1)
     _key(qtbot, window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # marks done
     shown = _cheat_sheet(qtbot, window)
-    assert list(shown) == ["Annotate", "Navigate", "Review", "App"]
+    assert list(shown) == ["Annotate", "Suggest", "Navigate", "Review", "App"]
     rows = [row for group in shown.values() for row in group]
     assert all(what and keys for what, keys in rows)
     assert ("Undo", "Ctrl+Z") in shown["Annotate"]
     assert ("actor", "1") in shown["Annotate"]
     assert ("Next document", "Alt+Down, Ctrl+PgDown") in shown["Navigate"]
+    suggest = dict(shown["Suggest"])
+    assert (suggest["Next suggestion"], suggest["Accept suggestion"]) == ("Tab", "Enter")
+    assert (suggest["Accept all of its label"], suggest["Previous suggestion"]) == (
+        "Shift+Enter",
+        "Shift+Tab",
+    )
+    assert suggest["Reject suggestion (else delete span)"] == "Backspace"
     assert ("Quit", "Ctrl+Q") in shown["App"]
     assert ("Keyboard shortcuts", "F1, ?") in shown["App"]
     review = dict(shown["Review"])

@@ -4,6 +4,8 @@ All offsets in this API are code points into the Python ``str`` given to ``set_d
 conversion to Qt's UTF-16 positions happens here and nowhere else. The view never edits
 spans and never chooses one: it shows them, outlines the span it is told is current
 (``set_current_span``), and reports selections and clicks; the window's session decides.
+Suggestions (``set_suggestions``) are drawn apart from spans: a dashed outline in the
+label's colour, no tint and no caption, the current one thicker with its label beside it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QColor,
     QFont,
     QFontMetricsF,
     QHelpEvent,
@@ -26,13 +29,14 @@ from PySide6.QtGui import (
     QPen,
     QShowEvent,
     QTextBlock,
+    QTextCharFormat,
     QTextCursor,
     QTextDocument,
     QTextLayout,
     QTextLine,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from annotator.core.spans import Span
 from annotator.ui.text.captions import CaptionPlan, PlacedCaption, plan_captions
@@ -40,11 +44,28 @@ from annotator.ui.text.highlighter import SpanHighlighter
 from annotator.ui.text.index import SpanIndex
 from annotator.ui.text.layout import SpacedLayout
 from annotator.ui.text.offsets import OffsetMap
-from annotator.ui.text.style import SpanStyle
+from annotator.ui.text.style import SpanStyle, readable_on
 
+NEXT, PREVIOUS, ACCEPT, ACCEPT_LABEL, REJECT = "next", "previous", "accept", "all", "reject"
+_PLAIN = Qt.KeyboardModifier.NoModifier
+_SHIFT = Qt.KeyboardModifier.ShiftModifier
+CONTEXT_KEYS = {
+    (Qt.Key.Key_Tab, _PLAIN): NEXT,
+    (Qt.Key.Key_Backtab, _SHIFT): PREVIOUS,
+    (Qt.Key.Key_Backtab, _PLAIN): PREVIOUS,
+    (Qt.Key.Key_Return, _PLAIN): ACCEPT,
+    (Qt.Key.Key_Enter, _PLAIN): ACCEPT,
+    (Qt.Key.Key_Return, _SHIFT): ACCEPT_LABEL,
+    (Qt.Key.Key_Enter, _SHIFT): ACCEPT_LABEL,
+    (Qt.Key.Key_Backspace, _PLAIN): REJECT,
+}
+"""Keys the view reports (``contextKey``) rather than acting on: the window decides what
+they do from what is current (a suggestion, a span)."""
 TOOLTIP_TEXT_MAX = 300
 DOCUMENT_MARGIN = 14
 _CAPTION_SCALE = 0.72
+_MATCH = "#fff176"  # find matches: a marker yellow; the current one orange
+_CURRENT_MATCH = "#ffa726"
 ZOOM_RANGE = range(-8, 25)  # zoom steps, one point each, around the chosen font's size
 
 
@@ -55,6 +76,7 @@ class AnnotatedTextView(QPlainTextEdit):
     captionClicked = Signal(int)  # the span whose label caption was clicked
     rangeSelected = Signal(int, int)
     zoomChanged = Signal(int)  # zoom steps from the chosen font's size
+    contextKey = Signal(str)  # one of CONTEXT_KEYS' names, pressed in the view
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,7 +105,10 @@ class AnnotatedTextView(QPlainTextEdit):
         self._hover: int | None = None
         self._last_emitted: tuple[int, int] | None = None
         self._press_point: QPointF | None = None
-        self._captions: list[tuple[QRectF, int]] = []  # those painted last, for hit tests
+        self._suggested: list[Span] = []  # in span order
+        self._suggested_starts: list[int] = []
+        self._suggested_longest = 0
+        self._current_suggestion: tuple[int, int, str] | None = None
 
         self._base_font = QFont(self.font())
         self._base_font.setPointSizeF(max(self._base_font.pointSizeF() * 1.2, 12.0))
@@ -106,8 +131,10 @@ class AnnotatedTextView(QPlainTextEdit):
         self._hover = None
         self._last_emitted = None
         self._current = None
-        self._captions = []
+        self._suggested, self._suggested_starts, self._suggested_longest = [], [], 0
+        self._current_suggestion = None
         self._layout.plans.clear()
+        self.setExtraSelections([])
         self.setPlainText(shown)
 
     def text(self) -> str:
@@ -137,6 +164,36 @@ class AnnotatedTextView(QPlainTextEdit):
         self._highlighter.refresh_all()
         self.viewport().update()
 
+    def set_suggestions(
+        self, suggestions: Sequence[Span], current: tuple[int, int, str] | None = None
+    ) -> None:
+        """Show ``suggestions`` (dashed, apart from spans), ``current`` outlined more
+        strongly and scrolled into view when it changes."""
+        self._suggested = sorted(suggestions)
+        self._suggested_starts = [s.start for s in self._suggested]
+        self._suggested_longest = max((s.end - s.start for s in self._suggested), default=0)
+        moved = current is not None and current != self._current_suggestion
+        self._current_suggestion = current
+        if moved and current is not None:
+            cursor = self.textCursor()
+            cursor.clearSelection()
+            cursor.setPosition(self._offsets.to_qt(current[0]))
+            self._show_cursor(cursor)
+        self.viewport().update()
+
+    def suggestions(self) -> list[Span]:
+        """The suggestions shown, in span order."""
+        return list(self._suggested)
+
+    def current_suggestion(self) -> tuple[int, int, str] | None:
+        return self._current_suggestion
+
+    def _suggested_in(self, start: int, end: int) -> list[Span]:
+        """Suggestions overlapping code points ``[start, end)``."""
+        low = bisect_left(self._suggested_starts, start - self._suggested_longest)
+        high = bisect_left(self._suggested_starts, end)
+        return [s for s in self._suggested[low:high] if s.end > start]
+
     def span_at(self, offset: int) -> Span | None:
         """The innermost span containing character ``offset``."""
         hits = self._index.at(offset)
@@ -152,6 +209,10 @@ class AnnotatedTextView(QPlainTextEdit):
         end = self._offsets.from_qt(cursor.selectionEnd())
         return (start, end) if end > start else None
 
+    def caret_offset(self) -> int:
+        """The caret's position in code points."""
+        return self._offsets.from_qt(self.textCursor().position())
+
     def select_range(self, start: int, end: int) -> None:
         """Select code points ``[start, end)`` and scroll them into view."""
         start = max(0, min(start, len(self._text)))
@@ -166,6 +227,23 @@ class AnnotatedTextView(QPlainTextEdit):
         cursor = self.textCursor()
         cursor.clearSelection()
         self.setTextCursor(cursor)
+
+    def show_matches(self, ranges: Sequence[tuple[int, int]], current: int | None) -> None:
+        """Mark find matches (code points) in the text; ``current`` (an index into ``ranges``)
+        stronger. Drawn as extra selections: over the span tints, never in the document."""
+        selections = []
+        for i, (start, end) in enumerate(ranges):
+            selection = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self._offsets.to_qt(start))
+            cursor.setPosition(self._offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = cursor
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor(_CURRENT_MATCH if i == current else _MATCH))
+            fmt.setForeground(QColor("#000000"))
+            selection.format = fmt
+            selections.append(selection)
+        self.setExtraSelections(selections)
 
     # ----- current span ---------------------------------------------------------------------
 
@@ -290,6 +368,21 @@ class AnnotatedTextView(QPlainTextEdit):
         if press is not None and (event.position() - press).manhattanLength() < 4:
             self._click(event.position().toPoint())
 
+    def event(self, event: QEvent) -> bool:
+        """Take the context keys before shortcuts and focus moves do (Tab would otherwise
+        move the focus, Backspace delete a span), and report them."""
+        kind = event.type()
+        if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            assert isinstance(event, QKeyEvent)
+            modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            name = CONTEXT_KEYS.get((Qt.Key(event.key()), modifiers))
+            if name is not None:
+                event.accept()
+                if kind == QEvent.Type.KeyPress:
+                    self.contextKey.emit(name)
+                return True
+        return super().event(event)
+
     def keyReleaseEvent(self, event: QKeyEvent) -> None:
         super().keyReleaseEvent(event)
         self._report_selection()
@@ -317,10 +410,10 @@ class AnnotatedTextView(QPlainTextEdit):
             self.textClicked.emit(self._char_at(point))
 
     def _caption_at(self, point: QPoint) -> int | None:
-        """The span whose caption is under ``point``; captions painted before the document
-        or its spans changed (no repaint yet) are not there any more."""
-        for rect, key in self._captions:
-            if rect.contains(QPointF(point)) and self._index.get(key) is not None:
+        """The span whose caption is under ``point`` as the text is laid out now (not as it
+        was last painted: an edit or a document switch may not have been repainted yet)."""
+        for key, rect in self.caption_rects().items():
+            if rect.contains(QPointF(point)):
                 return key
         return None
 
@@ -351,6 +444,8 @@ class AnnotatedTextView(QPlainTextEdit):
         else:
             offset = self._char_at(point)
             spans = [span for _, span in self._index.at(offset)] if offset is not None else []
+            if offset is not None:
+                spans += self._suggested_in(offset, offset + 1)
         if not spans:
             QToolTip.hideText()
             event.ignore()
@@ -364,9 +459,13 @@ class AnnotatedTextView(QPlainTextEdit):
             if len(words) > TOOLTIP_TEXT_MAX:
                 words = words[: TOOLTIP_TEXT_MAX - 1] + "…"
             color = self._style.color(span.label).name()
+            suggested = span.id is None
+            name = html.escape(span.label) + ("?" if suggested else "")
             rows.append(
-                f"<p style='margin:2px 0'><b style='color:{color}'>{html.escape(span.label)}</b>"
-                f" {html.escape(words)}</p>"
+                f"<p style='margin:2px 0'><b style='color:{color}'>{name}</b>"
+                f" {html.escape(words)}"
+                + (" <i>(suggested: Enter accepts, Backspace rejects)</i>" if suggested else "")
+                + "</p>"
             )
         return "<qt>" + "".join(rows) + "</qt>"
 
@@ -447,8 +546,12 @@ class AnnotatedTextView(QPlainTextEdit):
         return plan_captions(block.layout(), starts, self._style.caption_width, right)
 
     def caption_rects(self) -> dict[int, QRectF]:
-        """Where the captions on screen were last painted, by span, in viewport coordinates."""
-        return {key: rect for rect, key in self._captions}
+        """Where the captions on screen are, by span, in viewport coordinates."""
+        return {
+            caption.key: rect
+            for block, origin in self._visible_blocks()
+            for caption, rect, _ in self._placed_captions(block, origin)
+        }
 
     def _visible_blocks(self) -> Iterator[tuple[QTextBlock, QPointF]]:
         """Blocks on screen, with their top-left corner in viewport coordinates.
@@ -477,22 +580,20 @@ class AnnotatedTextView(QPlainTextEdit):
         self._style.set_caption_font(self._caption_font(), self.devicePixelRatioF())
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        captions: list[tuple[QRectF, int]] = []
         for block, origin in shown:
-            self._paint_block(painter, block, origin, captions)
+            self._paint_block(painter, block, origin)
         painter.end()
-        self._captions = captions
 
     def _paint_block(
         self,
         painter: QPainter,
         block: QTextBlock,
         origin: QPointF,
-        captions: list[tuple[QRectF, int]],
     ) -> None:
         """Outline spans that cross another (in their label's colour), the one under the
         mouse (dashed) and the current one (solid), and draw the block's captions."""
         number = block.blockNumber()
+        self._paint_suggestions(painter, block, origin)
         if not self._index.in_block(number):
             return
         # Every other crossing span's box is drawn inside the line, so two boxes that cross
@@ -508,13 +609,29 @@ class AnnotatedTextView(QPlainTextEdit):
             span = self._index.get(key) if key is not None else None
             if span is not None and number in self._index.blocks_of(span):
                 self._paint_outline(painter, block, origin, span, pen)
+        placed = list(self._placed_captions(block, origin))
+        for caption, rect, line_top in placed:
+            if caption.pinned:  # under every caption, so it never hides one of a lower row
+                self._paint_pointer(painter, caption, rect, line_top)
+        for caption, rect, _ in placed:
+            painter.drawPixmap(rect.topLeft(), self._style.caption(caption.label))
+            if caption.key == self._current:
+                painter.setPen(QPen(self.palette().text().color(), 1.5))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRoundedRect(rect.adjusted(-1, -1, 1, 1), 4, 4)
+
+    def _placed_captions(
+        self, block: QTextBlock, origin: QPointF
+    ) -> Iterator[tuple[PlacedCaption, QRectF, float]]:
+        """The captions of ``block`` (its top-left at ``origin``) that are on screen, with
+        their rects and the top of their line in viewport coordinates, from the block's
+        current layout (so a click never meets a caption painted before an edit)."""
         layout = block.layout()
         first, last = self._visible_lines(layout, origin)
-        plan = self._layout.plans.get(number)
+        plan = self._layout.plans.get(block.blockNumber())
         if plan is None or first > last:
             return
         height = self._style.caption_height()
-        placed = []
         for caption in plan.captions:
             # A block laid out but never painted keeps its plan when its last span goes.
             if not first <= caption.line <= last or self._index.get(caption.key) is None:
@@ -522,16 +639,49 @@ class AnnotatedTextView(QPlainTextEdit):
             top = origin.y() + layout.lineAt(caption.line).y()
             bottom = top - 1 - caption.row * self._layout.row_height
             rect = QRectF(origin.x() + caption.left, bottom - height, caption.width, height)
-            placed.append((caption, rect))
-            if caption.pinned:  # under every caption, so it never hides one of a lower row
-                self._paint_pointer(painter, caption, rect, top)
-        for caption, rect in placed:
-            painter.drawPixmap(rect.topLeft(), self._style.caption(caption.label))
-            if caption.key == self._current:
-                painter.setPen(QPen(self.palette().text().color(), 1.5))
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawRoundedRect(rect.adjusted(-1, -1, 1, 1), 4, 4)
-            captions.append((rect, caption.key))
+            yield caption, rect, top
+
+    def _paint_suggestions(self, painter: QPainter, block: QTextBlock, origin: QPointF) -> None:
+        """Dashed outlines of the block's suggestions; the current one thicker, with its
+        label and a question mark in a tag above its start, where captions go."""
+        if not self._suggested:
+            return
+        start, end = self._index.block_range(block.blockNumber())
+        for suggestion in self._suggested_in(start, end + 1):
+            color = self._style.color(suggestion.label)
+            current = suggestion.key == self._current_suggestion
+            pen = QPen(color, 2.5 if current else 1.5, Qt.PenStyle.DashLine)
+            pen.setDashPattern([3.0, 2.0] if current else [4.0, 3.0])
+            self._paint_outline(painter, block, origin, suggestion, pen, inset=-1.0)
+            if current and start <= suggestion.start <= end:
+                self._paint_suggestion_tag(painter, block, origin, suggestion, color)
+
+    def _paint_suggestion_tag(
+        self, painter: QPainter, block: QTextBlock, origin: QPointF, span: Span, color: QColor
+    ) -> None:
+        """The current suggestion's label, as a caption with a question mark and a dashed
+        border, above its first character."""
+        layout = block.layout()
+        position = self._offsets.to_qt(span.start) - block.position()
+        line = layout.lineForTextPosition(position)
+        x = line.cursorToX(position)[0]  # type: ignore[index]
+        font = self._caption_font()
+        metrics = QFontMetricsF(font)
+        text = f"{span.label}?"
+        height = self._style.caption_height()
+        rect = QRectF(
+            origin.x() + x,
+            origin.y() + line.y() - 1 - height,
+            metrics.horizontalAdvance(text) + 8,
+            height,
+        )
+        painter.setBrush(color)
+        pen = QPen(self.palette().text().color(), 1.0, Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.drawRoundedRect(rect, 3, 3)
+        painter.setFont(font)
+        painter.setPen(readable_on(color))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
     def _paint_pointer(
         self, painter: QPainter, caption: PlacedCaption, rect: QRectF, top: float
