@@ -1,7 +1,8 @@
-"""Corpus agreement: 10,000 documents, three annotators, about 1,000,000 spans (scale 1.0).
+"""Corpus agreement: 10,000 documents, three annotators, about 1,000,000 spans and their
+quotes' speaker links (scale 1.0).
 
 The baseline, measured in the same run, is a bare sqlite3 read of the same rows (every
-document text and every span, in document order): the least any computation over the
+document text, every span and every link, in document order): the least any computation over the
 corpus must do. Memory is the peak of Python allocations during the computation
 (tracemalloc, a second run), which stays flat as the corpus grows because documents stream
 through one at a time.
@@ -20,11 +21,13 @@ from tests.benchmarks.corpus import generate_corpus
 from tests.benchmarks.harness import bare_read, benchmark, peak_rss_mb, scaled
 
 SPANS = 'SELECT document_id, annotator_id, label_id, start, "end" FROM span'
+LINKS = "SELECT document_id, annotator_id, type_id, head_id, child_id FROM relation"
 
 
 def _bare_read(path: Path) -> float:
     documents = "SELECT id, text FROM document ORDER BY id"
-    return bare_read(path, documents, SPANS + " ORDER BY document_id")
+    order = " ORDER BY document_id"
+    return bare_read(path, documents, SPANS + order, LINKS + order)
 
 
 @benchmark("review.corpus_agreement")
@@ -34,7 +37,7 @@ def corpus_agreement_benchmark(scale: float) -> dict[str, float | int]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "agreement.db"
         engine = open_store(path)
-        generate_corpus(engine, documents, spans_per_document=100, annotators=3)
+        generate_corpus(engine, documents, spans_per_document=100, annotators=3, links=True)
         baseline = _bare_read(path)
         cpu = time.process_time()
         start = time.perf_counter()
@@ -56,7 +59,9 @@ def corpus_agreement_benchmark(scale: float) -> dict[str, float | int]:
         "spans_per_s": round(report.overall.spans / seconds),
         "traced_peak_mb": peak / 2**20,
         "peak_rss_mb": peak_rss_mb(),
+        "links": report.relations.overall.links if report.relations else 0,
         "f1_exact": report.overall.f1_exact or 0.0,
+        "link_f1_exact": (report.relations.overall.f1_exact or 0.0) if report.relations else 0.0,
         "kappa": report.overall.kappa or 0.0,
         "alpha": report.overall.alpha or 0.0,
     }
