@@ -31,12 +31,13 @@ from annotator.store.tables import (
     META,
     NOTE,
     RELATION,
+    RELATION_SOURCE,
     RELATION_TYPE,
     SPAN_SOURCE,
 )
 from annotator.store.text_index import create_text_index, rebuild_text_index
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 KEEP_BACKUPS = 3  # copies made before migrations: the newest are kept
 
 Migration = Callable[[Connection], None]
@@ -82,8 +83,18 @@ def _add_relations(connection: Connection) -> None:
     add_relation_type_rows(connection, kept)
 
 
+def _add_link_sources(connection: Connection) -> None:
+    """v5: the provenance of gold links (the annotators who had each reviewed link)."""
+    RELATION_SOURCE.create(connection)
+
+
 # MIGRATIONS[n] upgrades a database from version n - 1 to version n.
-MIGRATIONS: dict[int, Migration] = {2: _add_review, 3: _add_text_index, 4: _add_relations}
+MIGRATIONS: dict[int, Migration] = {
+    2: _add_review,
+    3: _add_text_index,
+    4: _add_relations,
+    5: _add_link_sources,
+}
 
 
 def read_version(connection: Connection) -> int | None:
