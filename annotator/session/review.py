@@ -50,6 +50,7 @@ from annotator.store.gold_links import (
 )
 from annotator.store.labels import LabelSchema, get_schema, schema_of
 from annotator.store.notes import add_note, delete_note, notes_of
+from annotator.store.relations import CarriedLink
 from annotator.store.review import (
     GoldEdit,
     Key,
@@ -120,6 +121,7 @@ class GoldCommand(Command):
         self.document_id = document_id
         self._edit: GoldEdit | None = None
         self._notes_back: tuple[Note, ...] = ()
+        self._links_back: tuple[CarriedLink, ...] = ()
         self.marks: Marks | None = None
         """Where the session remembers decided groups; ``decides`` is added on do."""
         self.decides: tuple[int, int] | None = None
@@ -145,15 +147,17 @@ class GoldCommand(Command):
             unchanged = not (self._edit.removed or self._edit.added)
             self.obsolete = unchanged and (self.decides is None or self._marked_before)
         else:
-            self._edit = self._swap(self._edit.removed, self._edit.added, self._notes_back)
+            self._edit = self._swap(
+                self._edit.removed, self._edit.added, self._notes_back, self._links_back
+            )
             self._mark()
         return self._marked(self._edit.change)
 
     def undo(self) -> Change:
         assert self._edit is not None, "undo before do"
         self._unmark()
-        back = self._swap(self._edit.added, self._edit.removed, self._edit.notes)
-        self._notes_back = back.notes
+        back = self._swap(self._edit.added, self._edit.removed, self._edit.notes, self._edit.links)
+        self._notes_back, self._links_back = back.notes, back.links
         self._edit = replace(self._edit, removed=back.added, added=back.removed)
         return self._marked(back.change)
 
@@ -164,9 +168,15 @@ class GoldCommand(Command):
             return change
         return change | Change(documents=frozenset({self.document_id}))
 
-    def _swap(self, remove: list[Gold], add: list[Gold], notes: Sequence[Note]) -> GoldEdit:
+    def _swap(
+        self,
+        remove: list[Gold],
+        add: list[Gold],
+        notes: Sequence[Note],
+        links: Sequence[CarriedLink],
+    ) -> GoldEdit:
         keys = [g.span.key for g in remove]
-        return swap_gold(self.engine, self.document_id, keys, add, notes)
+        return swap_gold(self.engine, self.document_id, keys, add, notes, links)
 
 
 class AcceptVersion(GoldCommand):

@@ -7,6 +7,7 @@ span commands take them first so an undo can put them back.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 
 from sqlalchemy import Select, func, insert, or_, select
@@ -19,7 +20,7 @@ from annotator.store.annotators import annotator_id, refuse_gold
 from annotator.store.changes import Change
 from annotator.store.engine import inserted_id, reading, writing
 from annotator.store.relation_types import add_relation_type_rows
-from annotator.store.tables import ANNOTATOR, LABEL, RELATION, RELATION_TYPE, SPAN
+from annotator.store.tables import ANNOTATOR, LABEL, RELATION, RELATION_SOURCE, RELATION_TYPE, SPAN
 
 _LINK_COLUMNS = (
     RELATION.c.id,
@@ -263,16 +264,7 @@ def replace_links(
 
 def take_span_links(connection: Connection, span_id: int) -> list[Link]:
     """Delete, in the caller's transaction, the links ``span_id`` is an end of; returns them."""
-    query = (
-        select(*_LINK_COLUMNS)
-        .select_from(_LINK_FROM)
-        .where(or_(RELATION.c.head_id == span_id, RELATION.c.child_id == span_id))
-        .order_by(RELATION.c.id)
-    )
-    links = [_to_link(row) for row in connection.execute(query)]
-    if links:
-        connection.execute(RELATION.delete().where(RELATION.c.id.in_([link.id for link in links])))
-    return links
+    return [link for link, _ in take_links_of(connection, [span_id])]
 
 
 def restore_links(connection: Connection, links: Sequence[Link]) -> list[int]:
@@ -299,4 +291,54 @@ def restore_links(connection: Connection, links: Sequence[Link]) -> list[int]:
             )
         )
         restored.append(link.stored_id)
+    return restored
+
+
+CarriedLink = tuple[Link, tuple[str, ...]]
+"""A link taken away with one of its spans, and its provenance (gold links have one)."""
+
+
+def take_links_of(connection: Connection, span_ids: Collection[int]) -> list[CarriedLink]:
+    """Delete, in the caller's transaction, the links any of ``span_ids`` is an end of;
+    returns them with their provenance (oldest first), for ``restore_carried``."""
+    ids = list(span_ids)
+    if not ids:
+        return []
+    query = (
+        select(*_LINK_COLUMNS)
+        .select_from(_LINK_FROM)
+        .where(or_(RELATION.c.head_id.in_(ids), RELATION.c.child_id.in_(ids)))
+        .order_by(RELATION.c.id)
+    )
+    links = [_to_link(row) for row in connection.execute(query)]
+    if not links:
+        return []
+    link_ids = [link.stored_id for link in links]
+    sources: dict[int, list[str]] = defaultdict(list)
+    rows = connection.execute(
+        select(RELATION_SOURCE.c.relation_id, ANNOTATOR.c.name)
+        .join(ANNOTATOR, ANNOTATOR.c.id == RELATION_SOURCE.c.annotator_id)
+        .where(RELATION_SOURCE.c.relation_id.in_(link_ids))
+        .order_by(ANNOTATOR.c.name)
+    )
+    for relation_id, name in rows:
+        sources[relation_id].append(name)
+    connection.execute(RELATION.delete().where(RELATION.c.id.in_(link_ids)))
+    return [(link, tuple(sources[link.stored_id])) for link in links]
+
+
+def restore_carried(connection: Connection, carried: Sequence[CarriedLink]) -> list[int]:
+    """Put back links taken with their spans once the spans are back (``restore_links``),
+    with their provenance; returns the ids restored."""
+    restored = restore_links(connection, [link for link, _ in carried])
+    names = dict(connection.execute(select(ANNOTATOR.c.name, ANNOTATOR.c.id)).all())
+    rows = [
+        {"relation_id": link.stored_id, "annotator_id": names[name]}
+        for link, sources in carried
+        if link.stored_id in restored
+        for name in sources
+        if name in names
+    ]
+    if rows:
+        connection.execute(insert(RELATION_SOURCE), rows)
     return restored

@@ -135,3 +135,33 @@ def test_a_decision_replaces_the_gold_speaker_and_undo_brings_it_back(
     assert _gold_links(engine, doc) == {(QUOTE1.key, BASS.key, ("ben",))}
     _key(window, qtbot, Qt.Key.Key_Z, CTRL)
     assert _gold_links(engine, doc) == {(QUOTE1.key, NUNEZ.key, ("ana",))}
+
+
+def _click_span_row(qtbot, window, words: str) -> None:
+    table = window.span_list
+    for row in range(table.model().rowCount()):
+        index = table.model().index(row, 0)
+        if index.data() == words:
+            rect = table.visualRect(index)
+            qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+            return
+    raise AssertionError(f"no row {words!r}")
+
+
+def test_span_decisions_keep_gold_links_and_undo_brings_them_back(qtbot, engine, review) -> None:
+    window, doc = review
+    _key(window, qtbot, Qt.Key.Key_1)  # the first quote's speaker: ana's Señora Núñez
+    linked = {(QUOTE1.key, NUNEZ.key, ("ana",))}
+    assert _gold_links(engine, doc) == linked
+    _key(window, qtbot, Qt.Key.Key_A)  # every agreed span into gold: the linked ones stay
+    assert _gold_links(engine, doc) == linked
+    _click_span_row(qtbot, window, "Señora Núñez")
+    _key(window, qtbot, Qt.Key.Key_1)  # ana's version where gold already has it
+    assert _gold_links(engine, doc) == linked
+    _click_span_row(qtbot, window, "Señora Núñez")
+    _key(window, qtbot, Qt.Key.Key_X)  # the speaker rejected: its gold link goes with it
+    assert _gold_links(engine, doc) == set()
+    assert "1 link" not in window.counts.text()
+    _key(window, qtbot, Qt.Key.Key_Z, CTRL)
+    assert _gold_links(engine, doc) == linked  # back, with its provenance
+    assert "gold: 6 spans, 1 link" in window.counts.text()
