@@ -21,7 +21,7 @@ from annotator.core.link_agreement import LinkKey
 from annotator.core.relations import Link
 from annotator.core.review import GOLD, Gold
 from annotator.core.spans import Span
-from annotator.store.annotators import gold_id
+from annotator.store.annotators import gold_id, sources_of
 from annotator.store.changes import Change
 from annotator.store.engine import inserted_id, writing
 from annotator.store.relations import link_ends, link_values, links_of
@@ -67,21 +67,11 @@ def annotator_links(connection: Connection, document_id: int) -> dict[str, list[
 def gold_links_of(connection: Connection, document_id: int) -> list[GoldLink]:
     """The document's gold links, with their provenance, oldest first."""
     gold = {g.span.stored_id: g.span.key for g in gold_of(connection, document_id)}
-    sources: dict[int, list[str]] = defaultdict(list)
-    rows = connection.execute(
-        select(RELATION_SOURCE.c.relation_id, ANNOTATOR.c.name)
-        .select_from(
-            RELATION_SOURCE.join(RELATION, RELATION.c.id == RELATION_SOURCE.c.relation_id).join(
-                ANNOTATOR, ANNOTATOR.c.id == RELATION_SOURCE.c.annotator_id
-            )
-        )
-        .where(RELATION.c.document_id == document_id)
-        .order_by(ANNOTATOR.c.name)
-    )
-    for relation_id, name in rows:
-        sources[relation_id].append(name)
+    owners = select(RELATION.c.id).where(RELATION.c.document_id == document_id)
+    source = RELATION_SOURCE.c
+    sources = sources_of(connection, source.relation_id, source.annotator_id, owners)
     return [
-        GoldLink(gold[x.head_id], gold[x.child_id], x.label, tuple(sources[x.stored_id]), x.id)
+        GoldLink(gold[x.head_id], gold[x.child_id], x.label, sources.get(x.stored_id, ()), x.id)
         for x in links_of(connection, document_id, GOLD)
     ]
 

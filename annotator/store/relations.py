@@ -7,7 +7,6 @@ span commands take them first so an undo can put them back.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 
 from sqlalchemy import Select, func, insert, or_, select
@@ -16,7 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 from annotator.core.errors import InvalidSpan, StoreError
 from annotator.core.labels import RelationType, check_relation_type
 from annotator.core.relations import Link
-from annotator.store.annotators import annotator_id, refuse_gold
+from annotator.store.annotators import annotator_id, refuse_gold, sources_of
 from annotator.store.changes import Change
 from annotator.store.engine import inserted_id, reading, writing
 from annotator.store.relation_types import add_relation_type_rows
@@ -314,17 +313,10 @@ def take_links_of(connection: Connection, span_ids: Collection[int]) -> list[Car
     if not links:
         return []
     link_ids = [link.stored_id for link in links]
-    sources: dict[int, list[str]] = defaultdict(list)
-    rows = connection.execute(
-        select(RELATION_SOURCE.c.relation_id, ANNOTATOR.c.name)
-        .join(ANNOTATOR, ANNOTATOR.c.id == RELATION_SOURCE.c.annotator_id)
-        .where(RELATION_SOURCE.c.relation_id.in_(link_ids))
-        .order_by(ANNOTATOR.c.name)
-    )
-    for relation_id, name in rows:
-        sources[relation_id].append(name)
+    source = RELATION_SOURCE.c
+    sources = sources_of(connection, source.relation_id, source.annotator_id, link_ids)
     connection.execute(RELATION.delete().where(RELATION.c.id.in_(link_ids)))
-    return [(link, tuple(sources[link.stored_id])) for link in links]
+    return [(link, sources.get(link.stored_id, ())) for link in links]
 
 
 def restore_carried(connection: Connection, carried: Sequence[CarriedLink]) -> list[int]:

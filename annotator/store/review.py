@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from annotator.core.errors import InvalidSpan, StoreError
 from annotator.core.review import GOLD, Gold, Note, agreed_spans, provenance
 from annotator.core.spans import Origin, Span, check_span
-from annotator.store.annotators import gold_id
+from annotator.store.annotators import gold_id, sources_of
 from annotator.store.changes import Change
 from annotator.store.engine import reading, writing
 from annotator.store.labels import label_ids
@@ -65,20 +65,9 @@ def annotator_layers(connection: Connection, document_id: int) -> dict[str, list
 
 def gold_of(connection: Connection, document_id: int) -> list[Gold]:
     spans = spans_of(connection, document_id, GOLD)
-    sources: dict[int, list[str]] = defaultdict(list)
-    rows = connection.execute(
-        select(SPAN_SOURCE.c.span_id, ANNOTATOR.c.name)
-        .select_from(
-            SPAN_SOURCE.join(SPAN, SPAN.c.id == SPAN_SOURCE.c.span_id).join(
-                ANNOTATOR, ANNOTATOR.c.id == SPAN_SOURCE.c.annotator_id
-            )
-        )
-        .where(SPAN.c.document_id == document_id)
-        .order_by(ANNOTATOR.c.name)
-    )
-    for span_id, name in rows:
-        sources[span_id].append(name)
-    return [Gold(span, tuple(sources.get(span.stored_id, ()))) for span in spans]
+    owners = select(SPAN.c.id).where(SPAN.c.document_id == document_id)
+    sources = sources_of(connection, SPAN_SOURCE.c.span_id, SPAN_SOURCE.c.annotator_id, owners)
+    return [Gold(span, sources.get(span.stored_id, ())) for span in spans]
 
 
 def gold_layer(engine: Engine, document_id: int) -> list[Gold]:

@@ -72,6 +72,13 @@ def _key(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
     qtbot.keyClick(window.text_view, key, modifier)
 
 
+def _link_first_proposal(qtbot, window, ids, quote: str) -> None:
+    """The two keys: S on the quote, Enter on the speaker proposed first."""
+    _choose(qtbot, window, ids, quote)
+    _key(qtbot, window, Qt.Key.Key_S)
+    _key(qtbot, window, Qt.Key.Key_Return)
+
+
 def _speaker_cell(window, span_id: int) -> str | None:
     model = window.span_table.model()
     for row in range(model.rowCount()):
@@ -157,9 +164,7 @@ def test_s_on_something_else_says_why(qtbot, engine, article) -> None:
 def test_relink_unlink_undo_and_redo(qtbot, engine, article) -> None:
     window, doc, ids = article
     view = window.text_view
-    _choose(qtbot, window, ids, "quote2")
-    _key(qtbot, window, Qt.Key.Key_S)
-    _key(qtbot, window, Qt.Key.Key_Return)
+    _link_first_proposal(qtbot, window, ids, "quote2")
     _key(qtbot, window, Qt.Key.Key_S)
     _key(qtbot, window, Qt.Key.Key_Tab)
     _key(qtbot, window, Qt.Key.Key_Return)  # relinked: one speaker per quote
@@ -187,9 +192,7 @@ def test_relink_unlink_undo_and_redo(qtbot, engine, article) -> None:
 def test_deleting_a_linked_speaker_and_undoing_brings_the_link_back(qtbot, engine, article) -> None:
     window, doc, ids = article
     view = window.text_view
-    _choose(qtbot, window, ids, "quote2")
-    _key(qtbot, window, Qt.Key.Key_S)
-    _key(qtbot, window, Qt.Key.Key_Return)
+    _link_first_proposal(qtbot, window, ids, "quote2")
     _choose(qtbot, window, ids, "nunez")
     _key(qtbot, window, Qt.Key.Key_Delete)
     assert ids["nunez"] not in {s.id for s in document_spans(engine, doc, "alice")}
@@ -222,9 +225,7 @@ def test_the_filter_finds_quotes_without_a_speaker(qtbot, engine, article) -> No
         return {table.index(row, 0).data(SPAN_ID) for row in range(table.rowCount())}
 
     assert listed() == {ids["quote1"], ids["quote2"]}
-    _choose(qtbot, window, ids, "quote2")
-    _key(qtbot, window, Qt.Key.Key_S)
-    _key(qtbot, window, Qt.Key.Key_Return)
+    _link_first_proposal(qtbot, window, ids, "quote2")
     assert listed() == {ids["quote1"]}
     assert combo.itemText(combo.currentIndex()) == "Quotes without a speaker (1)"
     _key(qtbot, window, Qt.Key.Key_Z, CTRL)
