@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from annotator.ui.workspace import Workspace
 
 Keys = str | QKeySequence.StandardKey
+PROPOSING = "Speaker "  # how the status bar starts while a speaker is proposed
 MENU_GROUPS = {
     "File": "App",
     "Help": "App",
@@ -312,11 +313,13 @@ class MainWindow(QMainWindow):
     def _show_proposal(self, proposal: SpeakerProposal | None) -> None:
         self._show_link_marks()
         if proposal is None:
+            if self.status_bar.currentMessage().startswith(PROPOSING):
+                self.status_bar.clearMessage()  # its keys no longer do what it says
             return
         ws = self.attached
         span = ws.spans[proposal.candidate]
         self.status_bar.say(
-            f"Speaker {proposal.index + 1} of {len(proposal.candidates)}: "
+            f"{PROPOSING}{proposal.index + 1} of {len(proposal.candidates)}: "
             f"{speaker_name(ws.document_text, span, 60)} ({span.label}) — "
             "Enter links, Tab/Shift+Tab other candidates, Esc cancels"
         )

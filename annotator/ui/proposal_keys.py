@@ -10,12 +10,14 @@ otherwise, and it takes the keys before focus handling and window shortcuts see 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from annotator.ui.workspace import Workspace
+if TYPE_CHECKING:  # the window paints before the store (and the workspace) is imported
+    from annotator.ui.workspace import Workspace
 
 _PLAIN = Qt.KeyboardModifier.NoModifier
 _SHIFT = Qt.KeyboardModifier.ShiftModifier

@@ -1,4 +1,4 @@
-"""The open document's spans as a table: label, text, speaker, offsets; sortable, filtered by
+"""The open document's spans as a table: label, text, offsets, speaker; sortable, filtered by
 label or to the quotes without a speaker.
 
 The table shows the session's current span and forwards a person's choice of row; rows
@@ -43,8 +43,8 @@ _ROLES = frozenset(
         UNATTRIBUTED,
     )
 )  # the roles ``data`` answers: a paint asks for a dozen per cell, and most get None at once
-SPEAKER = 2
-OFFSETS = 3
+OFFSETS = 2
+SPEAKER = 3
 TEXT_LIMIT = 300
 WITHOUT_SPEAKER = "\0without speaker"
 """The label filter's choice of the quotes (heads of the speaker relation) without a speaker."""
@@ -54,7 +54,7 @@ class SpanListModel(FlatTableModel):
     """The spans in span order; ``SORT_KEY`` gives each cell a value Qt compares natively,
     ties broken by span order."""
 
-    COLUMNS = ("Label", "Text", "Speaker", "Offsets")
+    COLUMNS = ("Label", "Text", "Offsets", "Speaker")
 
     def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -238,8 +238,10 @@ class LabelFilter(QComboBox):
         relation = self._workspace.schema.relations.get(SPEAKER_RELATION)
         if relation is not None:
             heads = " or ".join(f"{name}s" for name in relation.heads)
-            text = f"{heads} without a speaker ({self._model.unattributed():,})"
-            self.addItem(text[0].upper() + text[1:], WITHOUT_SPEAKER)
+            self.addItem(f"No speaker ({self._model.unattributed():,})", WITHOUT_SPEAKER)
+            self.setItemData(
+                self.count() - 1, f"Only the {heads} without a speaker", Qt.ItemDataRole.ToolTipRole
+            )
         self.setCurrentIndex(max(0, self.findData(chosen)) if chosen is not None else 0)
         self.blockSignals(False)
         if self.label() != chosen:

@@ -96,6 +96,7 @@ def test_s_then_enter_links_the_quote_and_shows_it(qtbot, engine, article) -> No
     assert "Speaker 1 of" in window.statusBar().currentMessage()
     _key(qtbot, window, Qt.Key.Key_Return)
     assert _links(engine, doc) == {(ids["quote2"], ids["nunez"])}
+    assert "Speaker" not in window.statusBar().currentMessage()  # its keys are done
     assert window.workspace.current_span == ids["quote2"]
     assert view.caption_text(ids["quote2"]) == "quote ▸ Núñez"
     assert view.link_marks() == (ids["nunez"], None)  # the linked speaker, dotted
@@ -217,7 +218,7 @@ def test_the_filter_finds_quotes_without_a_speaker(qtbot, engine, article) -> No
     window, _doc, ids = article
     combo = window.span_table.label_filter
     index = combo.findData(WITHOUT_SPEAKER)
-    assert combo.itemText(index) == "Quotes without a speaker (2)"
+    assert combo.itemText(index) == "No speaker (2)"
     combo.setCurrentIndex(index)
     table = window.span_table.model()
 
@@ -227,6 +228,6 @@ def test_the_filter_finds_quotes_without_a_speaker(qtbot, engine, article) -> No
     assert listed() == {ids["quote1"], ids["quote2"]}
     _link_first_proposal(qtbot, window, ids, "quote2")
     assert listed() == {ids["quote1"]}
-    assert combo.itemText(combo.currentIndex()) == "Quotes without a speaker (1)"
+    assert combo.itemText(combo.currentIndex()) == "No speaker (1)"
     _key(qtbot, window, Qt.Key.Key_Z, CTRL)
     assert listed() == {ids["quote1"], ids["quote2"]}
