@@ -35,9 +35,13 @@ from annotator.store.tables import (
     RELATION_TYPE,
     SPAN_SOURCE,
 )
-from annotator.store.text_index import create_text_index, rebuild_text_index
+from annotator.store.text_index import (
+    create_text_index,
+    defer_text_index,
+    rebuild_text_index,
+)
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 KEEP_BACKUPS = 3  # copies made before migrations: the newest are kept
 
 Migration = Callable[[Connection], None]
@@ -83,8 +87,14 @@ def _add_relations(connection: Connection) -> None:
     add_relation_type_rows(connection, kept)
 
 
+def _index_in_bulk(connection: Connection) -> None:
+    """v5: the text index is filled in bulk when a write commits, not by a trigger per row
+    (the index is kept; only its triggers change)."""
+    defer_text_index(connection)
+
+
 def _add_link_sources(connection: Connection) -> None:
-    """v5: the provenance of gold links (the annotators who had each reviewed link)."""
+    """v6: the provenance of gold links (the annotators who had each reviewed link)."""
     RELATION_SOURCE.create(connection)
 
 
@@ -93,7 +103,8 @@ MIGRATIONS: dict[int, Migration] = {
     2: _add_review,
     3: _add_text_index,
     4: _add_relations,
-    5: _add_link_sources,
+    5: _index_in_bulk,
+    6: _add_link_sources,
 }
 
 

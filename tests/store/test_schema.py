@@ -165,7 +165,7 @@ def test_a_v2_database_is_backed_up_and_gains_links_and_gold_links(tmp_path) -> 
     assert document_links(engine, 1) == [link]
     quote, speaker = (1, 8, "quote"), (16, 23, "actor")
     gold = decide_links(engine, 1, quote, SPEAKER, [GoldLink(quote, speaker, SPEAKER, ("ana",))])
-    assert [x.sources for x in gold.added] == [("ana",)]  # v5: gold links keep their provenance
+    assert [x.sources for x in gold.added] == [("ana",)]  # v6: gold links keep their provenance
     engine.dispose()
     backups = list(tmp_path.glob("team.db.v2-*.bak"))
     assert len(backups) == 1

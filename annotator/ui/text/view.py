@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QColor,
     QFont,
     QFontMetricsF,
     QHelpEvent,
@@ -29,13 +30,14 @@ from PySide6.QtGui import (
     QPen,
     QShowEvent,
     QTextBlock,
+    QTextCharFormat,
     QTextCursor,
     QTextDocument,
     QTextLayout,
     QTextLine,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from annotator.core.spans import Span
 from annotator.ui.text.captions import CaptionPlan, PlacedCaption, plan_captions
@@ -48,6 +50,8 @@ from annotator.ui.text.style import SpanStyle
 TOOLTIP_TEXT_MAX = 300
 DOCUMENT_MARGIN = 14
 _CAPTION_SCALE = 0.72
+_MATCH = "#fff176"  # find matches: a marker yellow; the current one orange
+_CURRENT_MATCH = "#ffa726"
 ZOOM_RANGE = range(-8, 25)  # zoom steps, one point each, around the chosen font's size
 
 
@@ -86,7 +90,6 @@ class AnnotatedTextView(QPlainTextEdit):
         self._hover: int | None = None
         self._last_emitted: tuple[int, int] | None = None
         self._press_point: QPointF | None = None
-        self._captions: list[tuple[QRectF, int]] = []  # those painted last, for hit tests
         self._speaker_names: dict[int, str] = {}  # quote id: its speaker's name, shown
         self._speaker: int | None = None  # outlined as the current quote's speaker
         self._candidate: int | None = None  # outlined as the speaker proposed
@@ -112,10 +115,10 @@ class AnnotatedTextView(QPlainTextEdit):
         self._hover = None
         self._last_emitted = None
         self._current = None
-        self._captions = []
         self._speaker_names = {}
         self._speaker = self._candidate = None
         self._layout.plans.clear()
+        self.setExtraSelections([])
         self.setPlainText(shown)
 
     def text(self) -> str:
@@ -204,6 +207,10 @@ class AnnotatedTextView(QPlainTextEdit):
         end = self._offsets.from_qt(cursor.selectionEnd())
         return (start, end) if end > start else None
 
+    def caret_offset(self) -> int:
+        """The caret's position in code points."""
+        return self._offsets.from_qt(self.textCursor().position())
+
     def select_range(self, start: int, end: int) -> None:
         """Select code points ``[start, end)`` and scroll them into view."""
         start = max(0, min(start, len(self._text)))
@@ -218,6 +225,23 @@ class AnnotatedTextView(QPlainTextEdit):
         cursor = self.textCursor()
         cursor.clearSelection()
         self.setTextCursor(cursor)
+
+    def show_matches(self, ranges: Sequence[tuple[int, int]], current: int | None) -> None:
+        """Mark find matches (code points) in the text; ``current`` (an index into ``ranges``)
+        stronger. Drawn as extra selections: over the span tints, never in the document."""
+        selections = []
+        for i, (start, end) in enumerate(ranges):
+            selection = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self._offsets.to_qt(start))
+            cursor.setPosition(self._offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = cursor
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor(_CURRENT_MATCH if i == current else _MATCH))
+            fmt.setForeground(QColor("#000000"))
+            selection.format = fmt
+            selections.append(selection)
+        self.setExtraSelections(selections)
 
     # ----- current span ---------------------------------------------------------------------
 
@@ -369,10 +393,10 @@ class AnnotatedTextView(QPlainTextEdit):
             self.textClicked.emit(self._char_at(point))
 
     def _caption_at(self, point: QPoint) -> int | None:
-        """The span whose caption is under ``point``; captions painted before the document
-        or its spans changed (no repaint yet) are not there any more."""
-        for rect, key in self._captions:
-            if rect.contains(QPointF(point)) and self._index.get(key) is not None:
+        """The span whose caption is under ``point`` as the text is laid out now (not as it
+        was last painted: an edit or a document switch may not have been repainted yet)."""
+        for key, rect in self.caption_rects().items():
+            if rect.contains(QPointF(point)):
                 return key
         return None
 
@@ -499,8 +523,12 @@ class AnnotatedTextView(QPlainTextEdit):
         return plan_captions(block.layout(), starts, self._style.caption_width, right)
 
     def caption_rects(self) -> dict[int, QRectF]:
-        """Where the captions on screen were last painted, by span, in viewport coordinates."""
-        return {key: rect for rect, key in self._captions}
+        """Where the captions on screen are, by span, in viewport coordinates."""
+        return {
+            caption.key: rect
+            for block, origin in self._visible_blocks()
+            for caption, rect, _ in self._placed_captions(block, origin)
+        }
 
     def _visible_blocks(self) -> Iterator[tuple[QTextBlock, QPointF]]:
         """Blocks on screen, with their top-left corner in viewport coordinates.
@@ -529,18 +557,15 @@ class AnnotatedTextView(QPlainTextEdit):
         self._style.set_caption_font(self._caption_font(), self.devicePixelRatioF())
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        captions: list[tuple[QRectF, int]] = []
         for block, origin in shown:
-            self._paint_block(painter, block, origin, captions)
+            self._paint_block(painter, block, origin)
         painter.end()
-        self._captions = captions
 
     def _paint_block(
         self,
         painter: QPainter,
         block: QTextBlock,
         origin: QPointF,
-        captions: list[tuple[QRectF, int]],
     ) -> None:
         """Outline spans that cross another (in their label's colour), the one under the
         mouse (dashed) and the current one (solid), and draw the block's captions."""
@@ -562,24 +587,11 @@ class AnnotatedTextView(QPlainTextEdit):
             span = self._index.get(key) if key is not None else None
             if span is not None and number in self._index.blocks_of(span):
                 self._paint_outline(painter, block, origin, span, pen)
-        layout = block.layout()
-        first, last = self._visible_lines(layout, origin)
-        plan = self._layout.plans.get(number)
-        if plan is None or first > last:
-            return
-        height = self._style.caption_height()
-        placed = []
-        for caption in plan.captions:
-            # A block laid out but never painted keeps its plan when its last span goes.
-            if not first <= caption.line <= last or self._index.get(caption.key) is None:
-                continue
-            top = origin.y() + layout.lineAt(caption.line).y()
-            bottom = top - 1 - caption.row * self._layout.row_height
-            rect = QRectF(origin.x() + caption.left, bottom - height, caption.width, height)
-            placed.append((caption, rect))
+        placed = list(self._placed_captions(block, origin))
+        for caption, rect, line_top in placed:
             if caption.pinned:  # under every caption, so it never hides one of a lower row
-                self._paint_pointer(painter, caption, rect, top)
-        for caption, rect in placed:
+                self._paint_pointer(painter, caption, rect, line_top)
+        for caption, rect, _ in placed:
             span = self._index.get(caption.key)
             label = caption.label if span is None else span.label
             painter.drawPixmap(rect.topLeft(), self._style.caption(caption.label, label))
@@ -587,7 +599,27 @@ class AnnotatedTextView(QPlainTextEdit):
                 painter.setPen(QPen(self.palette().text().color(), 1.5))
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawRoundedRect(rect.adjusted(-1, -1, 1, 1), 4, 4)
-            captions.append((rect, caption.key))
+
+    def _placed_captions(
+        self, block: QTextBlock, origin: QPointF
+    ) -> Iterator[tuple[PlacedCaption, QRectF, float]]:
+        """The captions of ``block`` (its top-left at ``origin``) that are on screen, with
+        their rects and the top of their line in viewport coordinates, from the block's
+        current layout (so a click never meets a caption painted before an edit)."""
+        layout = block.layout()
+        first, last = self._visible_lines(layout, origin)
+        plan = self._layout.plans.get(block.blockNumber())
+        if plan is None or first > last:
+            return
+        height = self._style.caption_height()
+        for caption in plan.captions:
+            # A block laid out but never painted keeps its plan when its last span goes.
+            if not first <= caption.line <= last or self._index.get(caption.key) is None:
+                continue
+            top = origin.y() + layout.lineAt(caption.line).y()
+            bottom = top - 1 - caption.row * self._layout.row_height
+            rect = QRectF(origin.x() + caption.left, bottom - height, caption.width, height)
+            yield caption, rect, top
 
     def _paint_pointer(
         self, painter: QPainter, caption: PlacedCaption, rect: QRectF, top: float
