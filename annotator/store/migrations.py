@@ -95,7 +95,7 @@ def _index_in_bulk(connection: Connection) -> None:
 
 def _add_link_sources(connection: Connection) -> None:
     """v6: the provenance of gold links (the annotators who had each reviewed link)."""
-    RELATION_SOURCE.create(connection)
+    RELATION_SOURCE.create(connection, checkfirst=True)
 
 
 # MIGRATIONS[n] upgrades a database from version n - 1 to version n.
