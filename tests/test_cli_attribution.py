@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from annotator.core.documents import Document
 from annotator.core.relations import SPEAKER, Link
 from annotator.core.spans import Span
+from annotator.formats.seeds import seeds_dir
 from annotator.store.documents import add_documents
 from annotator.store.relations import add_link
 from annotator.store.spans import add_span
@@ -71,3 +73,23 @@ def test_without_gold_links_the_default_layer_is_named(attributed) -> None:
     result = run("attribution", "evaluate", db=attributed)
     assert result.returncode == 1
     assert "the gold layer is empty" in result.stderr and "Traceback" not in result.stderr
+
+
+SEED_ATTRIBUTION = Path(__file__).parent / "fixtures" / "seed_attribution.jsonl"
+
+
+def test_the_seed_article_annotated_by_hand(db_path) -> None:
+    """The seed article with its 11 quotes linked to their speakers by hand (a woman twice,
+    a placard, opponents, the ACLU twice, Stephen Miller twice, Karen Bass, Todd Lyons twice):
+    the figure the README reports for one keystroke being enough."""
+    record = json.loads(SEED_ATTRIBUTION.read_text(encoding="utf-8"))
+    (seed,) = seeds_dir().glob("*.txt")
+    assert record["text"] in seed.read_text(encoding="utf-8")  # the date marker aside
+    imported = run("import", str(SEED_ATTRIBUTION), "--annotator", "quote-helper", db=db_path)
+    assert imported.returncode == 0, imported.stderr
+    result = run("attribution", "evaluate", "--annotator", "quote-helper", "--json", db=db_path)
+    figures = json.loads(result.stdout)
+    assert (figures["quotes"], figures["attributed"]) == (11, 11)
+    assert figures["first_proposal_right"] == pytest.approx(6 / 11)
+    assert figures["speaker_among_candidates"] == 1.0
+    assert figures["mean_rank"] == pytest.approx(19 / 11)

@@ -99,7 +99,21 @@ class Tokens:
 
     def labels(self, spans: Iterable[SpanKey]) -> list[str]:
         """Each token's label under the innermost-span rule (``O`` outside every span)."""
-        labels = [OUTSIDE] * self.count
+        return self._paint(spans, self.count, None)
+
+    def runs(self) -> list[int]:
+        """Where the token labels can change: the first token of every run of tokens that
+        share their labels in every layer (span edges cut only there), and the count."""
+        return sorted({0, self.count, *self._first.values(), *self._before.values()})
+
+    def run_labels(self, spans: Iterable[SpanKey], runs: list[int]) -> list[str]:
+        """Each run's label (the label of each of its tokens), as ``labels`` gives them."""
+        return self._paint(spans, len(runs) - 1, {cut: n for n, cut in enumerate(runs)})
+
+    def _paint(
+        self, spans: Iterable[SpanKey], size: int, index: dict[int, int] | None
+    ) -> list[str]:
+        labels = [OUTSIDE] * size
         first, before = self._first, self._before
         # Painted longest first, so inner spans overwrite outer ones; between equal lengths
         # the label first by name is painted last and wins.
@@ -107,6 +121,8 @@ class Tokens:
             start = first[span_start]
             end = before[span_end]
             if end > start:
+                if index is not None:
+                    start, end = index[start], index[end]
                 labels[start:end] = [label] * (end - start)
         return labels
 
@@ -195,6 +211,13 @@ class SpanTally:
     second: int = 0
     exact: int = 0
     overlap: int = 0
+
+
+def _add_tally(total: SpanTally, more: SpanTally) -> None:
+    total.first += more.first
+    total.second += more.second
+    total.exact += more.exact
+    total.overlap += more.overlap
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,6 +398,17 @@ class AgreementCounter:
         self._units: Counter[tuple[str, ...]] = Counter()
         self._spans: Counter[str] = Counter()
 
+    def merge(self, other: AgreementCounter) -> None:
+        """Add the counts of ``other`` (the same annotators and labels, other documents)."""
+        self.documents += other.documents
+        for pair in self._pairs:
+            tallies = self._tallies[pair]
+            for label, tally in other._tallies[pair].items():
+                _add_tally(tallies[label], tally)
+            self._confusion[pair].update(other._confusion[pair])
+        self._units.update(other._units)
+        self._spans.update(other._spans)
+
     def add_document(self, text: str, layers: Mapping[str, Iterable[SpanKey]]) -> None:
         """Count one document; ``layers`` maps each annotator who worked on it to their
         spans' keys ``(start, end, label)``.
@@ -401,8 +435,13 @@ class AgreementCounter:
         tokens = Tokens(text, offsets)
         if not tokens.count:
             return
-        columns = [tokens.labels(keys[a]) for a in coders]
-        for values, n in Counter(zip(*columns, strict=True)).items():
+        # Tokens are counted a run at a time: within a run every layer's label is the same.
+        runs = tokens.runs()
+        columns = [tokens.run_labels(keys[a], runs) for a in coders]
+        weights: Counter[tuple[str, ...]] = Counter()
+        for n, values in enumerate(zip(*columns, strict=True)):
+            weights[values] += runs[n + 1] - runs[n]
+        for values, n in weights.items():
             self._units[tuple(sorted(values))] += n
             for (i, a), (j, b) in combinations(enumerate(coders), 2):
                 self._confusion[(a, b)][(values[i], values[j])] += n
@@ -452,8 +491,7 @@ class AgreementCounter:
         total = SpanTally()
         for label in labels:
             tally = tallies.get(label, SpanTally())
-            for name in ("first", "second", "exact", "overlap"):
-                setattr(total, name, getattr(total, name) + getattr(tally, name))
+            _add_tally(total, tally)
             per_label[label] = Figures(
                 **_span_figures(tally),
                 kappa=cohen_kappa(confusion, label),

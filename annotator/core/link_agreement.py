@@ -18,6 +18,7 @@ from typing import Any
 from annotator.core.agreement import (
     SpanKey,
     SpanTally,
+    _add_tally,
     _maximum_matching,
     _mean,
     _span_figures,
@@ -86,6 +87,13 @@ class LinkAgreementCounter:
         }
         self._links: Counter[str] = Counter()
 
+    def merge(self, other: LinkAgreementCounter) -> None:
+        """Add the counts of ``other`` (the same annotators, other documents)."""
+        for pair in self._pairs:
+            for name, tally in other._tallies[pair].items():
+                _add_tally(self._tallies[pair][name], tally)
+        self._links.update(other._links)
+
     def add_document(self, layers: Mapping[str, Iterable[LinkKey]]) -> None:
         """Count one document; ``layers`` maps each annotator who worked on it (even with no
         links) to their links; annotators left out did not work on it."""
@@ -126,10 +134,7 @@ class LinkAgreementCounter:
             total = SpanTally()
             for name in names:
                 tally = self._tallies[pair].get(name, SpanTally())
-                total.first += tally.first
-                total.second += tally.second
-                total.exact += tally.exact
-                total.overlap += tally.overlap
+                _add_tally(total, tally)
                 per_type[name].append(_figures(tally, 0))
             per_pair_total.append(_figures(total, 0))
 

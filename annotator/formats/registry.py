@@ -156,6 +156,7 @@ def _load_builtin_formats() -> None:
         labelstudio,
         native,
         plaintext,
+        prodigy,
         quotes,
         spans,
         tokens,

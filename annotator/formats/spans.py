@@ -11,7 +11,8 @@ spans.
 Prodigy's examples are read too: only ``"answer": "accept"`` gives spans; the spans of
 rejected and ignored examples are counted as not read and the answer is kept in the
 document's ``meta``; ``_annotator_id`` names the annotator (unless one is named on import);
-Prodigy's token-indexed relations and choice answers are counted as not read.
+Prodigy's relations are read by their ``head_span`` and ``child_span`` (those naming only
+tokens are counted as not read), and choice answers are counted as not read.
 """
 
 from __future__ import annotations
@@ -116,16 +117,30 @@ def _answered(
         skipped.append(Skipped(reason, len(spans)))
         spans = []
     relations = obj.get("relations")
-    if isinstance(relations, list) and relations and not _ours(relations):
-        skipped.append(Skipped("Prodigy relations (not stored yet)", len(relations)))
+    if isinstance(relations, list) and relations and not _readable(relations):
+        skipped.append(
+            Skipped("Prodigy relations without head_span and child_span", len(relations))
+        )
     if filled(obj.get("accept")):
         skipped.append(Skipped("Prodigy choice answers ('accept'; text classification)"))
     return spans, skipped
 
 
-def _ours(relations: list) -> bool:
-    """Links written by the ``spans`` writer (ends as span objects), not Prodigy's."""
-    return all(type(item) is dict and type(item.get("head")) is dict for item in relations)
+def _ends(item: Any) -> tuple[Any, Any] | None:
+    """A relation's head and child as span objects: the ``spans`` writer's (``head`` and
+    ``child`` are spans), or Prodigy's (``head_span`` and ``child_span``; its ``head`` and
+    ``child`` are token indexes); ``None`` for a relation that names neither."""
+    if type(item) is not dict:
+        return None
+    if type(item.get("head")) is dict:
+        return item["head"], item.get("child")
+    if type(item.get("head_span")) is dict:
+        return item["head_span"], item.get("child_span")
+    return None
+
+
+def _readable(relations: list) -> bool:
+    return all(_ends(item) is not None for item in relations)
 
 
 def _relations(
@@ -136,12 +151,13 @@ def _relations(
         return []
     if not isinstance(relations, list):
         return Problem("field 'relations' must be a list", source, line)
-    if obj.get("answer") in ("reject", "ignore") or not _ours(relations):
+    if obj.get("answer") in ("reject", "ignore") or not _readable(relations):
         return []
-    found = [
-        (span_key(item["head"]), span_key(item.get("child")), item.get("label"))
-        for item in relations
-    ]
+    found = []
+    for item in relations:
+        ends = _ends(item)
+        assert ends is not None, "every relation was found readable"
+        found.append((span_key(ends[0]), span_key(ends[1]), item.get("label")))
     return read_links(found, spans, source, line)
 
 

@@ -13,6 +13,8 @@ Rules that hold after every call and every step (the tests check them):
 - The open document's suggestions (``suggestions``) follow its spans; a current suggestion
   is a third thing the person may have chosen: choosing one drops the current span and the
   selection, and choosing a span or text drops it.
+- A speaker proposal (``annotator.session.attribution``) lives only while its quote stays
+  current and the spans stay as they were: any other choice or change ends it.
 - What is shown is what the store holds: ``absorb`` takes in what a ``Change`` names (as the
   step that wrote it returned it, else read again), and a current span that no longer
   exists is dropped.
@@ -35,6 +37,13 @@ from annotator.core.labels import LabelSchema
 from annotator.core.review import clean_note
 from annotator.core.snapping import snap
 from annotator.core.spans import Span, at_offset
+from annotator.session.attribution import (
+    Attribution,
+    SpeakerProposal,
+    propose,
+    speaker_relation,
+    why_no_proposal,
+)
 from annotator.session.edits import (
     AddSpan,
     DeleteSpan,
@@ -43,12 +52,14 @@ from annotator.session.edits import (
     SetStatus,
     UpdateSpan,
 )
+from annotator.session.links import LinkSpeaker, Unlink
 from annotator.session.suggestion_edits import AcceptLabel, AcceptSuggestion, RejectSuggestion
 from annotator.session.suggestions import Suggestions
 from annotator.store.annotators import clean_name
 from annotator.store.changes import Change
 from annotator.store.documents import get_document
 from annotator.store.labels import get_schema
+from annotator.store.relations import document_links
 from annotator.store.spans import document_spans, spans_by_id
 from annotator.store.status import FLAG_NOTE, Status, get_status
 from annotator.store.suggestions import rejected_suggestions
@@ -72,6 +83,7 @@ class AnnotationSession:
         self._last_click: int | None = None
         self._absorbed: tuple[Change, list[Span], list[int]] | None = None
         self.suggestions = Suggestions()
+        self.attribution = Attribution()
 
     # the open document
 
@@ -86,6 +98,7 @@ class AnnotationSession:
         self._keys = set()
         self._put(document_spans(self.engine, document_id, self.annotator))
         self.status = get_status(self.engine, document_id, self.annotator)
+        self.attribution.reset(document_links(self.engine, document_id, self.annotator))
         self.current = None
         self.selection = None
         self._last_click = None
@@ -122,6 +135,9 @@ class AnnotationSession:
         if span_id is not None:
             self.selection = None
             self.suggestions.select(None)
+        proposal = self.proposal
+        if proposal is not None and proposal.quote != span_id:
+            self.attribution.proposal = None
 
     def select_text(self, selection: Selection | None) -> None:
         """The text the person has selected (``None`` or an empty range: none). Selecting
@@ -133,10 +149,14 @@ class AnnotationSession:
             self.current = None
             self._last_click = None
             self.suggestions.select(None)
+            self.attribution.proposal = None
 
     def click(self, offset: int | None) -> None:
         """A click on character ``offset`` (``None``: off the text) makes the innermost span
-        there current; a second click on the same character, the next span out, and so on."""
+        there current; a second click on the same character, the next span out, and so on.
+
+        While a speaker proposal is walked, a click on one of its candidates links it instead
+        (see ``click_link``)."""
         spans = list(self.spans.values())
         hits = [s.id for s in at_offset(spans, offset)] if offset is not None else []
         if not hits:
@@ -159,11 +179,79 @@ class AnnotationSession:
             self.current = None
             self.selection = None
             self._last_click = None
+            self.attribution.proposal = None
 
     def clear_choice(self) -> None:
         """Nothing chosen: no current span, no current suggestion."""
         self.select_span(None)
         self.suggestions.select(None)
+
+    # attributing quotes
+
+    @property
+    def proposal(self) -> SpeakerProposal | None:
+        return self.attribution.proposal
+
+    def speaker_of(self, quote_id: int) -> Span | None:
+        """The speaker ``quote_id`` is linked to, if any."""
+        speaker = self.attribution.speaker_of(quote_id)
+        return None if speaker is None else self.spans.get(speaker)
+
+    def propose_speaker(self) -> str | None:
+        """Start a speaker proposal for the current quote (``S``); returns why none could
+        start (no quote chosen, no candidate), else ``None``."""
+        quote, relation = self.current_span, speaker_relation(self.schema)
+        why = why_no_proposal(quote, relation)
+        if why is not None or self.document is None:
+            return why
+        assert quote is not None and relation is not None
+        proposal = propose(self.document.text, self.spans, quote, relation)
+        if proposal is None:
+            names = " or ".join(relation.children)
+            return f"No {names} to propose: tag the speaker first, then press S on the quote"
+        self.attribution.proposal = proposal
+        return None
+
+    def cycle_speaker(self, step: int) -> None:
+        """Show the next (``step`` > 0) or previous candidate of the proposal."""
+        if self.proposal is not None:
+            self.attribution.proposal = self.proposal.step(step)
+
+    def cancel_proposal(self) -> None:
+        self.attribution.proposal = None
+
+    def accept_speaker(self, candidate: int | None = None) -> SessionEdit | None:
+        """Link the quote to the candidate in view (or ``candidate``, one of the proposal's);
+        the proposal ends either way."""
+        proposal, document = self.proposal, self.document
+        self.attribution.proposal = None
+        if proposal is None or document is None:
+            return None
+        chosen = proposal.candidate if candidate is None else candidate
+        quote, speaker = self.spans.get(proposal.quote), self.spans.get(chosen)
+        if quote is None or speaker is None or chosen not in proposal.candidates:
+            return None
+        return LinkSpeaker(self, stored_id(document), quote, speaker)
+
+    def click_link(self, offset: int | None) -> SessionEdit | None:
+        """A click while a proposal is walked: on a candidate, the step linking it (the
+        innermost candidate under the click); elsewhere ``None``, and the click chooses as
+        ``click`` does, which ends the proposal."""
+        proposal = self.proposal
+        if proposal is not None and offset is not None:
+            for span in at_offset(list(self.spans.values()), offset):
+                if span.id in proposal.candidates:
+                    return self.accept_speaker(span.id)
+        self.click(offset)
+        return None
+
+    def unlink_speaker(self) -> SessionEdit | None:
+        """Unlink the current quote from its speaker."""
+        quote = self.current
+        link = None if quote is None else self.attribution.link_of(quote)
+        if link is None or self.document is None:
+            return None
+        return Unlink(self, stored_id(self.document), link)
 
     # edits: each returns the step to run, or None when the gesture has nothing to edit
 
@@ -273,6 +361,10 @@ class AnnotationSession:
             return [], []
         if document.id in change.statuses:
             self.status = get_status(self.engine, document.id, self.annotator)
+        if document.id in change.documents and (change.links or change.spans):
+            self.attribution.proposal = None
+        if document.id in change.documents and change.links:
+            self.attribution.reset(document_links(self.engine, document.id, self.annotator))
         if document.id not in change.documents or not change.spans:
             return [], []
         if stored is None:
@@ -308,12 +400,15 @@ class AnnotationSession:
         document_id = stored_id(document)
         spans = _by_id(document_spans(self.engine, document_id, self.annotator))
         status = get_status(self.engine, document_id, self.annotator)
-        if spans == self.spans and status == self.status:
+        links = {x.stored_id: x for x in document_links(self.engine, document_id, self.annotator)}
+        shown = self.attribution.links
+        if spans == self.spans and status == self.status and links == shown:
             return Change()
         return Change(
             documents=frozenset({document_id}),
             spans=frozenset(spans) | frozenset(self.spans),
             statuses=frozenset({document_id}),
+            links=frozenset(links) | frozenset(shown),
         )
 
 

@@ -15,6 +15,10 @@ Rules that hold after every step:
 - A disagreement is decided when gold covers it, rejected when the reviewer decided it and
   no gold is left there (rejections leave nothing in the store, so the session remembers
   them per document for as long as it lives; undo forgets them again), else undecided.
+- Links are reviewed per quote (``annotator.core.link_review``): a link disagreement is a
+  quote the annotators did not all link to the same speaker. The cursor is on a span group
+  or on a link disagreement, never both; N and P walk the span disagreements, then the link
+  disagreements; 1-9 and X decide whichever is under the cursor, and the counts hold both.
 - The session holds what the store holds as of the last ``refresh``: the window calls it for
   every published change, so what is shown is what is committed.
 """
@@ -29,14 +33,24 @@ from enum import StrEnum
 from sqlalchemy.engine import Engine
 
 from annotator.core.boundaries import Edge, move_boundary
+from annotator.core.link_review import LinkDisagreement, link_disagreements
 from annotator.core.review import Gold, Group, Note, review_groups
 from annotator.core.spans import Span
 from annotator.session.command import Command
 from annotator.store.changes import Change
 from annotator.store.documents import document_summaries, get_document
 from annotator.store.engine import reading
+from annotator.store.gold_links import (
+    GoldLink,
+    GoldLinkEdit,
+    annotator_links,
+    decide_links,
+    gold_links_of,
+    undo_links,
+)
 from annotator.store.labels import LabelSchema, get_schema, schema_of
 from annotator.store.notes import add_note, delete_note, notes_of
+from annotator.store.relations import CarriedLink
 from annotator.store.review import (
     GoldEdit,
     Key,
@@ -82,6 +96,8 @@ class State(StrEnum):
 
 Marks = set[tuple[int, int]]
 """The ranges of the groups the reviewer made a decision on, on one document."""
+LinkMarks = set[tuple[Key, str]]
+"""The quotes (and relation types) whose links the reviewer decided on, on one document."""
 
 
 def _when(note: Note) -> tuple:
@@ -109,6 +125,7 @@ class GoldCommand(Command):
         self.document_id = document_id
         self._edit: GoldEdit | None = None
         self._notes_back: tuple[Note, ...] = ()
+        self._links_back: tuple[CarriedLink, ...] = ()
         self.marks: Marks | None = None
         """Where the session remembers decided groups; ``decides`` is added on do."""
         self.decides: tuple[int, int] | None = None
@@ -139,15 +156,17 @@ class GoldCommand(Command):
             unchanged = not (self._edit.removed or self._edit.added)
             self.obsolete = unchanged and (self.decides is None or self._marked_before)
         else:
-            self._edit = self._swap(self._edit.removed, self._edit.added, self._notes_back)
+            self._edit = self._swap(
+                self._edit.removed, self._edit.added, self._notes_back, self._links_back
+            )
             self._mark()
         return self._marked(self._edit.change)
 
     def undo(self) -> Change:
         assert self._edit is not None, "undo before do"
         self._unmark()
-        back = self._swap(self._edit.added, self._edit.removed, self._edit.notes)
-        self._notes_back = back.notes
+        back = self._swap(self._edit.added, self._edit.removed, self._edit.notes, self._edit.links)
+        self._notes_back, self._links_back = back.notes, back.links
         self._edit = replace(self._edit, removed=back.added, added=back.removed)
         return self._marked(back.change)
 
@@ -158,9 +177,15 @@ class GoldCommand(Command):
             return change
         return change | Change(documents=frozenset({self.document_id}))
 
-    def _swap(self, remove: list[Gold], add: list[Gold], notes: Sequence[Note]) -> GoldEdit:
+    def _swap(
+        self,
+        remove: list[Gold],
+        add: list[Gold],
+        notes: Sequence[Note],
+        links: Sequence[CarriedLink],
+    ) -> GoldEdit:
         keys = [g.span.key for g in remove]
-        return swap_gold(self.engine, self.document_id, keys, add, notes)
+        return swap_gold(self.engine, self.document_id, keys, add, notes, links)
 
 
 class AcceptVersion(GoldCommand):
@@ -232,6 +257,48 @@ class AcceptAgreed(GoldCommand):
 
     def decide(self) -> GoldEdit:
         return accept_agreed(self.engine, self.document_id)
+
+
+class DecideLinks(Command):
+    """A decision on a quote's links: ``chosen`` become its gold links (none: every version
+    rejected). Undo puts back the gold links and spans that were there; redo decides again."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        document_id: int,
+        item: LinkDisagreement,
+        chosen: tuple[Key, ...],
+        marks: LinkMarks,
+        text: str,
+    ) -> None:
+        super().__init__(text)
+        self.engine = engine
+        self.document_id = document_id
+        self.item = item
+        self.chosen = chosen
+        self.marks = marks
+        self._edit: GoldLinkEdit | None = None
+        self._marked_before = False
+
+    def do(self) -> Change:
+        links = [
+            GoldLink(self.item.head, child, self.item.label, self.item.sources(child))
+            for child in self.chosen
+        ]
+        self._edit = decide_links(
+            self.engine, self.document_id, self.item.head, self.item.label, links
+        )
+        self._marked_before = self.item.at in self.marks
+        self.marks.add(self.item.at)
+        return self._edit.change | Change(documents=frozenset({self.document_id}))
+
+    def undo(self) -> Change:
+        assert self._edit is not None, "undo before do"
+        if not self._marked_before:
+            self.marks.discard(self.item.at)
+        change = undo_links(self.engine, self._edit).change
+        return change | Change(documents=frozenset({self.document_id}))
 
 
 class MarkReviewed(Command):
@@ -307,18 +374,28 @@ class ReviewSession:
         self.selected: Key | None = None
         """The selected row's span key: where a note goes."""
         self._marks: dict[int, Marks] = {}
+        self.link_items: list[LinkDisagreement] = []
+        self.gold_links: list[GoldLink] = []
+        self.link_current: int | None = None
+        """Index into ``link_items`` of the link disagreement decisions apply to (then
+        ``current`` is ``None``)."""
+        self._link_marks: dict[int, LinkMarks] = {}
 
     # ----- reading ----------------------------------------------------------------------
 
     def open(self, document_id: int) -> None:
-        """Review ``document_id``, the cursor on its first disagreement (or nowhere)."""
+        """Review ``document_id``, the cursor on its first disagreement (spans first, then
+        links; nowhere when there is none)."""
         document = get_document(self.engine, document_id)
         self.document_id = document_id
         self.title, self.text = document.title, document.text
-        self.current = self.selected = None
+        self.current = self.selected = self.link_current = None
         self._load()
-        disagreements = self.disagreement_indexes()
-        self._move_to(disagreements[0] if disagreements else None)
+        places = self._places()
+        if places:
+            self._go(places[0])
+        else:
+            self._move_to(None)
 
     def concerns(self, change: Change) -> bool:
         """True if ``change`` touches the document under review."""
@@ -334,7 +411,16 @@ class ReviewSession:
             return
         before = self.current_group()
         selected = self.selected
+        link_before = self.current_link()
         self._load()
+        if link_before is not None:
+            self.link_current = self._link_index(link_before.at)
+            if self.link_current is None and self.link_items:
+                self.link_current = min(
+                    range(len(self.link_items)),
+                    key=lambda i: (abs(self.link_items[i].start - link_before.start), i),
+                )
+            return
         if before is None or not self.groups:
             self.current = None
         else:
@@ -354,8 +440,11 @@ class ReviewSession:
             self.notes = notes_of(connection, self.document_id)
             self.reviewed = is_reviewed(connection, self.document_id)
             self.labels = schema_of(connection)
+            links = annotator_links(connection, self.document_id)
+            self.gold_links = gold_links_of(connection, self.document_id)
         self.groups = review_groups(self.layers)
         self.rows = self._rows()
+        self.link_items = link_disagreements(self.layers, links)
 
     def _rows(self) -> list[Row]:
         """One row per distinct span key, annotators' and gold, in span order."""
@@ -452,11 +541,48 @@ class ReviewSession:
         return self.state(group) if group is not None else State.DECIDED
 
     def counts(self) -> dict[State, int]:
-        """How many disagreements are undecided, decided (gold) and rejected."""
+        """How many disagreements, on spans and on links, are undecided, decided (gold) and
+        rejected."""
         counts = {state: 0 for state in (State.UNDECIDED, State.DECIDED, State.REJECTED)}
         for group in self.disagreements:
             counts[self.state(group)] += 1
+        for item in self.link_items:
+            counts[self.link_state(item)] += 1
         return counts
+
+    # ----- links ------------------------------------------------------------------------
+
+    def current_link(self) -> LinkDisagreement | None:
+        return self.link_items[self.link_current] if self.link_current is not None else None
+
+    def gold_links_in(self, item: LinkDisagreement) -> list[GoldLink]:
+        """The gold links of the quote ``item`` is about."""
+        return [x for x in self.gold_links if (x.head, x.label) == item.at]
+
+    def link_state(self, item: LinkDisagreement) -> State:
+        if self.gold_links_in(item):
+            return State.DECIDED
+        marks = self._link_marks.get(self.document_id, set()) if self.document_id else set()
+        return State.REJECTED if item.at in marks else State.UNDECIDED
+
+    def select_link(self, index: int) -> None:
+        """Make the ``index``-th link disagreement the one decisions apply to."""
+        if 0 <= index < len(self.link_items):
+            self._move_to_link(index)
+
+    def _move_to_link(self, index: int) -> None:
+        self.current = self.selected = None
+        self.link_current = index
+
+    def _link_index(self, at: tuple[Key, str]) -> int | None:
+        return next((i for i, x in enumerate(self.link_items) if x.at == at), None)
+
+    def _decide_link(self, chosen: tuple[Key, ...], text: str) -> Command | None:
+        item = self.current_link()
+        if item is None or self.document_id is None:
+            return None
+        marks = self._link_marks.setdefault(self.document_id, set())
+        return DecideLinks(self.engine, self.document_id, item, chosen, marks, text)
 
     # ----- moving -----------------------------------------------------------------------
 
@@ -469,16 +595,41 @@ class ReviewSession:
     def previous_disagreement(self) -> None:
         self._step(-1)
 
-    def next_undecided(self) -> None:
-        """Move to the first undecided disagreement after the cursor, wrapping round; stay
-        when every disagreement is decided."""
-        undecided = [
-            i for i in self.disagreement_indexes() if self.state(self.groups[i]) == State.UNDECIDED
+    def _places(self) -> list[tuple[str, int]]:
+        """Where the cursor can go, in walking order: span disagreements, then links."""
+        return [("span", i) for i in self.disagreement_indexes()] + [
+            ("link", i) for i in range(len(self.link_items))
         ]
+
+    def _place(self) -> tuple[str, int] | None:
+        if self.link_current is not None:
+            return ("link", self.link_current)
+        return None if self.current is None else ("span", self.current)
+
+    def _go(self, place: tuple[str, int]) -> None:
+        kind, index = place
+        if kind == "link":
+            self._move_to_link(index)
+        else:
+            self._move_to(index)
+
+    def _undecided(self, place: tuple[str, int]) -> bool:
+        kind, index = place
+        if kind == "link":
+            return self.link_state(self.link_items[index]) == State.UNDECIDED
+        return self.state(self.groups[index]) == State.UNDECIDED
+
+    def next_undecided(self) -> None:
+        """Move to the first undecided disagreement (spans, then links) after the cursor,
+        wrapping round; stay when every disagreement is decided."""
+        places = self._places()
+        undecided = [p for p in places if self._undecided(p)]
         if not undecided:
             return
-        after = -1 if self.current is None else self.current
-        self._move_to(next((i for i in undecided if i > after), undecided[0]))
+        at = self._position(places)
+        after = -1.0 if at is None else at
+        later = [p for p in undecided if places.index(p) > after]
+        self._go(later[0] if later else undecided[0])
 
     def neighbour(self, step: int) -> int | None:
         """The id of the document ``step`` places after (before, if negative) the one under
@@ -490,18 +641,31 @@ class ReviewSession:
         return ids[at] if 0 <= at < len(ids) else None
 
     def _step(self, delta: int) -> None:
-        indexes = self.disagreement_indexes()
-        if not indexes:
+        places = self._places()
+        if not places:
             return
-        if self.current is None:
-            target = indexes[0] if delta > 0 else indexes[-1]
-        elif delta > 0:
-            target = next((i for i in indexes if i > self.current), indexes[0])
+        at = self._position(places)
+        if at is None:
+            self._go(places[0] if delta > 0 else places[-1])
+            return
+        ahead = [p for n, p in enumerate(places) if (n > at if delta > 0 else n < at)]
+        if not ahead:  # wrap round
+            self._go(places[0] if delta > 0 else places[-1])
         else:
-            target = next((i for i in reversed(indexes) if i < self.current), indexes[-1])
-        self._move_to(target)
+            self._go(ahead[0] if delta > 0 else ahead[-1])
+
+    def _position(self, places: list[tuple[str, int]]) -> float | None:
+        """Where the cursor is among ``places``: its index, or, on an agreed group, halfway
+        between the disagreements around it; ``None`` when nothing is current."""
+        here = self._place()
+        if here is None:
+            return None
+        if here in places:
+            return places.index(here)
+        return sum(1 for kind, i in places if kind == "span" and i < here[1]) - 0.5
 
     def _move_to(self, index: int | None) -> None:
+        self.link_current = None
         self.current = index
         group = self.current_group()
         first = (
@@ -517,19 +681,27 @@ class ReviewSession:
         if row is None:
             return
         self.selected = key
+        self.link_current = None
         self.current = next(
             (i for i, g in enumerate(self.groups) if _overlaps(g.start, g.end, row.span)), None
         )
 
     def clear_selection(self) -> None:
         """Nothing selected: decisions wait, a note goes to the document."""
-        self.current = self.selected = None
+        self.current = self.selected = self.link_current = None
 
     # ----- decisions --------------------------------------------------------------------
 
     def accept(self, version: int) -> Command | None:
         """Accept the ``version``-th annotator's spans (0-based, by name) in the current
-        group; ``None`` when there is no such group or annotator."""
+        group, or their links of the current quote; ``None`` when there is no such group,
+        quote or annotator."""
+        item = self.current_link()
+        if item is not None:
+            if version >= len(item.versions):
+                return None
+            name = list(item.versions)[version]
+            return self._decide_link(item.versions[name], f"accept {name}'s speaker")
         group = self.current_group()
         if group is None or self.document_id is None or version >= len(group.versions):
             return None
@@ -538,6 +710,8 @@ class ReviewSession:
         return self._deciding(command, group)
 
     def reject(self) -> Command | None:
+        if self.current_link() is not None:
+            return self._decide_link((), "reject every speaker")
         group = self.current_group()
         if group is None or self.document_id is None:
             return None

@@ -1,23 +1,32 @@
 """Agreement over the stored corpus, streamed document by document.
 
-Ordered cursors walk the documents, the chosen annotators' spans and their statuses side by
-side, so memory holds one document at a time plus the counts, whatever the corpus size.
+Ordered cursors walk the documents, the chosen annotators' spans, links and statuses side by
+side, so memory holds one document at a time plus the counts, whatever the corpus size. A
+large corpus in a database file is split in two ranges of documents counted at once, one in
+a forked second process, and the counts are added up. Only a process without other threads
+forks (the command line, scripts): the app counts in its own process.
 """
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 from collections.abc import Collection, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
-from itertools import groupby
+from itertools import groupby, pairwise
+from multiprocessing import get_context
 from operator import itemgetter
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, create_engine, select
 from sqlalchemy.engine import Connection, Engine
 
 from annotator.core.agreement import AgreementCounter, AgreementReport, SpanKey
 from annotator.core.errors import AnnotatorError
 from annotator.core.link_agreement import LinkAgreementCounter, LinkKey
 from annotator.core.review import GOLD
+from annotator.store import sqlite
 from annotator.store.engine import reading
 from annotator.store.labels import schema_of
 from annotator.store.relations import link_ends
@@ -74,11 +83,18 @@ def _choose(connection: Connection, annotators: Sequence[str] | None) -> dict[st
     return chosen
 
 
+IdRange = tuple[int, int] | None  # documents with ``low <= id <= high``; None: all
+PARALLEL_FROM = 2000
+"""Corpora of fewer documents are counted in this process alone: a second one takes longer
+to start than they take to count."""
+
+
 def _documents(
     connection: Connection,
     chosen: dict[str, int],
     labels: Sequence[str] | None,
     document_ids: Collection[int] | None,
+    ids: IdRange = None,
 ) -> Iterator[tuple[str, dict[str, list[SpanKey]], dict[str, list[LinkKey]]]]:
     """Each document two or more chosen annotators worked on, with their spans' keys
     (start, end, label) taken straight from the rows (no objects are built per span), and
@@ -104,14 +120,18 @@ def _documents(
     )
     if labels is not None:
         spans = spans.where(LABEL.c.name.in_(labels))
+    links = link_ends(names, labels)
     if document_ids is not None:
         documents = documents.where(DOCUMENT.c.id.in_(document_ids))
         spans = spans.where(SPAN.c.document_id.in_(document_ids))
         statuses = statuses.where(STATUS.c.document_id.in_(document_ids))
-    span_walk, status_walk = _Walk(connection, spans), _Walk(connection, statuses)
-    links = link_ends(names, labels)
-    if document_ids is not None:
         links = links.where(RELATION.c.document_id.in_(document_ids))
+    if ids is not None:
+        documents = documents.where(DOCUMENT.c.id.between(*ids))
+        spans = spans.where(SPAN.c.document_id.between(*ids))
+        statuses = statuses.where(STATUS.c.document_id.between(*ids))
+        links = links.where(RELATION.c.document_id.between(*ids))
+    span_walk, status_walk = _Walk(connection, spans), _Walk(connection, statuses)
     link_walk = _Walk(connection, links)
     for document_id, text in connection.execute(documents.execution_options(yield_per=50)):
         layers: dict[str, list[SpanKey]] = {
@@ -131,10 +151,13 @@ def corpus_agreement(
     annotators: Sequence[str] | None = None,
     labels: Sequence[str] | None = None,
     document_ids: Collection[int] | None = None,
+    processes: int | None = None,
 ) -> AgreementReport:
     """Agreement among ``annotators`` (default: everyone who annotated, gold excluded) over
     the corpus or the documents ``document_ids``, restricted to ``labels`` when given (links
-    count when both their ends have those labels)."""
+    count when both their ends have those labels). ``processes``: how many to count with
+    (default: two for a corpus of ``PARALLEL_FROM`` documents or more in a database file,
+    on a machine with two cores or more, from a process that may fork; else one)."""
     with reading(engine) as connection:
         full_schema = schema_of(connection)
         schema, relations = full_schema.names, full_schema.relations
@@ -143,9 +166,87 @@ def corpus_agreement(
             if unknown:
                 raise AnnotatorError(f"no label named {unknown[0]!r} (labels: {', '.join(schema)})")
         chosen = _choose(connection, annotators)
-        counter = AgreementCounter(list(chosen), labels, order=schema)
-        link_counter = LinkAgreementCounter(list(chosen), order=list(relations))
-        for text, layers, links in _documents(connection, chosen, labels, document_ids):
-            counter.add_document(text, layers)
-            link_counter.add_document(links)
+        ranges = _ranges(connection, engine, document_ids, processes)
+    job = _Job(chosen, labels, schema, list(relations))
+    if len(ranges) == 1:
+        counter, link_counter = job.count(engine, document_ids, ranges[0])
+    else:
+        url = engine.url.render_as_string(hide_password=False)
+        with ProcessPoolExecutor(len(ranges) - 1, mp_context=get_context("fork")) as pool:
+            others = [pool.submit(job.count_in, url, document_ids, r) for r in ranges[1:]]
+            counter, link_counter = job.count(engine, document_ids, ranges[0])
+            for other in others:
+                counts, link_counts = other.result()
+                counter.merge(counts)
+                link_counter.merge(link_counts)
     return replace(counter.report(), relations=link_counter.report())
+
+
+def _ranges(
+    connection: Connection,
+    engine: Engine,
+    document_ids: Collection[int] | None,
+    processes: int | None,
+) -> list[IdRange]:
+    """The document id ranges to count apart: ``[None]`` (everything here) unless the
+    corpus is large, in a file, and more than one process is wanted."""
+    if processes is None:
+        processes = 2 if (os.cpu_count() or 1) >= 2 and _may_fork() else 1
+    if processes < 2 or sqlite.database_path(engine) is None:
+        return [None]
+    query = select(DOCUMENT.c.id).order_by(DOCUMENT.c.id)
+    if document_ids is not None:
+        if len(document_ids) < PARALLEL_FROM:
+            return [None]
+        query = query.where(DOCUMENT.c.id.in_(document_ids))
+    ids = list(connection.execute(query).scalars())
+    if len(ids) < PARALLEL_FROM:
+        return [None]
+    cuts = [ids[len(ids) * n // processes] for n in range(processes)] + [ids[-1] + 1]
+    return [(low, high - 1) for low, high in pairwise(cuts) if high > low]
+
+
+def _may_fork() -> bool:
+    """Forking is safe only in a process running one thread and no Qt (whose threads
+    Python does not see)."""
+    return threading.active_count() == 1 and "PySide6.QtCore" not in sys.modules
+
+
+class _Job:
+    """What each process counts: the chosen annotators' agreement on one range of documents.
+    Picklable, as the process pool sends it."""
+
+    def __init__(
+        self,
+        chosen: dict[str, int],
+        labels: Sequence[str] | None,
+        schema: Sequence[str],
+        relations: Sequence[str],
+    ) -> None:
+        self.chosen, self.labels = chosen, labels
+        self.schema, self.relations = list(schema), list(relations)
+
+    def count(
+        self, engine: Engine, document_ids: Collection[int] | None, ids: IdRange
+    ) -> tuple[AgreementCounter, LinkAgreementCounter]:
+        names = list(self.chosen)
+        counter = AgreementCounter(names, self.labels, order=self.schema)
+        link_counter = LinkAgreementCounter(names, order=self.relations)
+        with reading(engine) as connection:
+            for text, layers, links in _documents(
+                connection, self.chosen, self.labels, document_ids, ids
+            ):
+                counter.add_document(text, layers)
+                link_counter.add_document(links)
+        return counter, link_counter
+
+    def count_in(
+        self, url: str, document_ids: Collection[int] | None, ids: IdRange
+    ) -> tuple[AgreementCounter, LinkAgreementCounter]:
+        """``count`` in another process, on its own read-only connection to ``url``."""
+        engine = create_engine(url)
+        sqlite.configure(engine)
+        try:
+            return self.count(engine, document_ids, ids)
+        finally:
+            engine.dispose()

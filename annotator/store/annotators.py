@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Collection
 from typing import Literal, overload
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import ColumnElement, Select, bindparam, insert, select
 from sqlalchemy.engine import Connection, Engine
 
 from annotator.core.errors import InvalidSpan
@@ -69,3 +71,24 @@ def list_annotators(engine: Engine, include_gold: bool = False) -> list[str]:
         query = query.where(ANNOTATOR.c.name != GOLD)
     with reading(engine) as connection:
         return list(connection.execute(query).scalars())
+
+
+def sources_of(
+    connection: Connection,
+    owner: ColumnElement[int],
+    annotator: ColumnElement[int],
+    owners: Select | Collection[int],
+) -> dict[int, tuple[str, ...]]:
+    """Provenance: the names of the annotators a provenance table (``span_source``,
+    ``relation_source``) records for each of ``owners`` (ids, or a SELECT of them), by
+    name; ``owner`` and ``annotator`` are that table's columns."""
+    found: dict[int, list[str]] = defaultdict(list)
+    rows = connection.execute(
+        select(owner, ANNOTATOR.c.name)
+        .join(ANNOTATOR, ANNOTATOR.c.id == annotator)
+        .where(owner.in_(owners))
+        .order_by(ANNOTATOR.c.name)
+    )
+    for owner_id, name in rows:
+        found[owner_id].append(name)
+    return {owner_id: tuple(names) for owner_id, names in found.items()}

@@ -32,6 +32,7 @@ from annotator.store.tables import (
     NOTE,
     REJECTED_SUGGESTION,
     RELATION,
+    RELATION_SOURCE,
     RELATION_TYPE,
     SPAN_SOURCE,
 )
@@ -41,7 +42,7 @@ from annotator.store.text_index import (
     rebuild_text_index,
 )
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 KEEP_BACKUPS = 3  # copies made before migrations: the newest are kept
 
 Migration = Callable[[Connection], None]
@@ -98,6 +99,11 @@ def _add_rejected_suggestions(connection: Connection) -> None:
     REJECTED_SUGGESTION.create(connection)
 
 
+def _add_link_sources(connection: Connection) -> None:
+    """v7: the provenance of gold links (the annotators who had each reviewed link)."""
+    RELATION_SOURCE.create(connection, checkfirst=True)
+
+
 # MIGRATIONS[n] upgrades a database from version n - 1 to version n.
 MIGRATIONS: dict[int, Migration] = {
     2: _add_review,
@@ -105,6 +111,7 @@ MIGRATIONS: dict[int, Migration] = {
     4: _add_relations,
     5: _index_in_bulk,
     6: _add_rejected_suggestions,
+    7: _add_link_sources,
 }
 
 

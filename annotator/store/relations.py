@@ -15,11 +15,11 @@ from sqlalchemy.engine import Connection, Engine
 from annotator.core.errors import InvalidSpan, StoreError
 from annotator.core.labels import RelationType, check_relation_type
 from annotator.core.relations import Link
-from annotator.store.annotators import annotator_id, refuse_gold
+from annotator.store.annotators import annotator_id, refuse_gold, sources_of
 from annotator.store.changes import Change
 from annotator.store.engine import inserted_id, reading, writing
 from annotator.store.relation_types import add_relation_type_rows
-from annotator.store.tables import ANNOTATOR, LABEL, RELATION, RELATION_TYPE, SPAN
+from annotator.store.tables import ANNOTATOR, LABEL, RELATION, RELATION_SOURCE, RELATION_TYPE, SPAN
 
 _LINK_COLUMNS = (
     RELATION.c.id,
@@ -263,16 +263,7 @@ def replace_links(
 
 def take_span_links(connection: Connection, span_id: int) -> list[Link]:
     """Delete, in the caller's transaction, the links ``span_id`` is an end of; returns them."""
-    query = (
-        select(*_LINK_COLUMNS)
-        .select_from(_LINK_FROM)
-        .where(or_(RELATION.c.head_id == span_id, RELATION.c.child_id == span_id))
-        .order_by(RELATION.c.id)
-    )
-    links = [_to_link(row) for row in connection.execute(query)]
-    if links:
-        connection.execute(RELATION.delete().where(RELATION.c.id.in_([link.id for link in links])))
-    return links
+    return [link for link, _ in take_links_of(connection, [span_id])]
 
 
 def restore_links(connection: Connection, links: Sequence[Link]) -> list[int]:
@@ -299,4 +290,47 @@ def restore_links(connection: Connection, links: Sequence[Link]) -> list[int]:
             )
         )
         restored.append(link.stored_id)
+    return restored
+
+
+CarriedLink = tuple[Link, tuple[str, ...]]
+"""A link taken away with one of its spans, and its provenance (gold links have one)."""
+
+
+def take_links_of(connection: Connection, span_ids: Collection[int]) -> list[CarriedLink]:
+    """Delete, in the caller's transaction, the links any of ``span_ids`` is an end of;
+    returns them with their provenance (oldest first), for ``restore_carried``."""
+    ids = list(span_ids)
+    if not ids:
+        return []
+    query = (
+        select(*_LINK_COLUMNS)
+        .select_from(_LINK_FROM)
+        .where(or_(RELATION.c.head_id.in_(ids), RELATION.c.child_id.in_(ids)))
+        .order_by(RELATION.c.id)
+    )
+    links = [_to_link(row) for row in connection.execute(query)]
+    if not links:
+        return []
+    link_ids = [link.stored_id for link in links]
+    source = RELATION_SOURCE.c
+    sources = sources_of(connection, source.relation_id, source.annotator_id, link_ids)
+    connection.execute(RELATION.delete().where(RELATION.c.id.in_(link_ids)))
+    return [(link, sources.get(link.stored_id, ())) for link in links]
+
+
+def restore_carried(connection: Connection, carried: Sequence[CarriedLink]) -> list[int]:
+    """Put back links taken with their spans once the spans are back (``restore_links``),
+    with their provenance; returns the ids restored."""
+    restored = restore_links(connection, [link for link, _ in carried])
+    names = dict(connection.execute(select(ANNOTATOR.c.name, ANNOTATOR.c.id)).all())
+    rows = [
+        {"relation_id": link.stored_id, "annotator_id": names[name]}
+        for link, sources in carried
+        if link.stored_id in restored
+        for name in sources
+        if name in names
+    ]
+    if rows:
+        connection.execute(insert(RELATION_SOURCE), rows)
     return restored

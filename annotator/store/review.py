@@ -1,9 +1,10 @@
 """Review commands: building the gold layer (with provenance) and reviewed status.
 
 Every gold edit is one ``swap``: some gold spans go, others come, in one transaction. Each
-command returns a ``GoldEdit`` naming both sides and the notes that went with the removed
-spans, so undo is the opposite swap, restoring the recorded provenance, the span ids (when
-still free) and the notes exactly.
+command returns a ``GoldEdit`` naming both sides and the notes and gold links that went with
+the removed spans, so undo is the opposite swap, restoring the recorded provenance, the span
+ids (when still free), the notes and the links exactly. A span both removed and added (a
+version accepted where gold already has it) stays as it is, with its links.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from sqlalchemy.engine import Connection, Engine
 from annotator.core.errors import InvalidSpan, StoreError
 from annotator.core.review import GOLD, Gold, Note, agreed_spans, provenance
 from annotator.core.spans import Origin, Span, check_span
-from annotator.store.annotators import gold_id
+from annotator.store.annotators import gold_id, sources_of
 from annotator.store.changes import Change
 from annotator.store.engine import reading, writing
 from annotator.store.labels import label_ids
 from annotator.store.notes import notes_of, restore_notes
+from annotator.store.relations import CarriedLink, restore_carried, take_links_of
 from annotator.store.spans import insert_span, spans_of, text_length
 from annotator.store.status import Status, mark_started, write_status
 from annotator.store.tables import ANNOTATOR, SPAN, SPAN_SOURCE, STATUS
@@ -34,13 +36,14 @@ Key = tuple[int, int, str]
 @dataclass(frozen=True, slots=True)
 class GoldEdit:
     """What a gold command did: ``removed`` and ``added`` gold spans (as stored), and the
-    ``notes`` that were on the removed spans and went with them."""
+    ``notes`` and gold ``links`` that were on the removed spans and went with them."""
 
     document_id: int
     removed: list[Gold]
     added: list[Gold]
     change: Change
     notes: tuple[Note, ...] = ()
+    links: tuple[CarriedLink, ...] = ()
 
 
 def annotator_layers(connection: Connection, document_id: int) -> dict[str, list[Span]]:
@@ -62,20 +65,9 @@ def annotator_layers(connection: Connection, document_id: int) -> dict[str, list
 
 def gold_of(connection: Connection, document_id: int) -> list[Gold]:
     spans = spans_of(connection, document_id, GOLD)
-    sources: dict[int, list[str]] = defaultdict(list)
-    rows = connection.execute(
-        select(SPAN_SOURCE.c.span_id, ANNOTATOR.c.name)
-        .select_from(
-            SPAN_SOURCE.join(SPAN, SPAN.c.id == SPAN_SOURCE.c.span_id).join(
-                ANNOTATOR, ANNOTATOR.c.id == SPAN_SOURCE.c.annotator_id
-            )
-        )
-        .where(SPAN.c.document_id == document_id)
-        .order_by(ANNOTATOR.c.name)
-    )
-    for span_id, name in rows:
-        sources[span_id].append(name)
-    return [Gold(span, tuple(sources.get(span.stored_id, ()))) for span in spans]
+    owners = select(SPAN.c.id).where(SPAN.c.document_id == document_id)
+    sources = sources_of(connection, SPAN_SOURCE.c.span_id, SPAN_SOURCE.c.annotator_id, owners)
+    return [Gold(span, sources.get(span.stored_id, ())) for span in spans]
 
 
 def gold_layer(engine: Engine, document_id: int) -> list[Gold]:
@@ -97,16 +89,22 @@ def _swap(
     remove: Iterable[Key],
     add: Sequence[Gold],
     notes: Sequence[Note] = (),
+    links: Sequence[CarriedLink] = (),
 ) -> GoldEdit:
     current = {g.span.key: g for g in gold_of(connection, document_id)}
     remove = list(dict.fromkeys(remove))
     if any(key not in current for key in remove):
         raise StoreError("that gold span no longer exists: it was changed elsewhere")
+    staying = set(remove) & {item.span.key for item in add}
+    remove = [key for key in remove if key not in staying]
+    add = [item for item in add if item.span.key not in staying]
     removed = [current.pop(key) for key in remove]
     carried: tuple[Note, ...] = ()
+    carried_links: tuple[CarriedLink, ...] = ()
     if removed:
-        gone = {g.span.id for g in removed}
+        gone = {g.span.stored_id for g in removed}
         carried = tuple(n for n in notes_of(connection, document_id) if n.span_id in gone)
+        carried_links = tuple(take_links_of(connection, gone))
         connection.execute(SPAN.delete().where(SPAN.c.id.in_(gone)))
     labels = label_ids(connection)
     length = text_length(connection, document_id)
@@ -141,16 +139,23 @@ def _swap(
         if note.span_id is not None and note.span_id in new_ids
     ]
     restore_notes(connection, restored)
+    relinked = restore_carried(connection, links)
     if removed or added:
         mark_started(connection, document_id, who)
     touched = frozenset(g.span.id for g in removed + added if g.span.id is not None)
     notes_touched = frozenset(n.id for n in (*carried, *restored))
+    links_touched = frozenset([*(link.stored_id for link, _ in carried_links), *relinked])
     change = (
-        Change(documents=frozenset({document_id}), spans=touched, notes=notes_touched)
+        Change(
+            documents=frozenset({document_id}),
+            spans=touched,
+            notes=notes_touched,
+            links=links_touched,
+        )
         if touched
         else Change()
     )
-    return GoldEdit(document_id, removed, added, change, carried)
+    return GoldEdit(document_id, removed, added, change, carried, carried_links)
 
 
 def store_gold(connection: Connection, document_id: int, items: Sequence[Gold]) -> GoldEdit:
@@ -165,16 +170,17 @@ def swap_gold(
     remove: Iterable[Key],
     add: Sequence[Gold],
     notes: Sequence[Note] = (),
+    links: Sequence[CarriedLink] = (),
 ) -> GoldEdit:
     """Delete the gold spans whose (start, end, label) are in ``remove`` and store ``add``.
 
     ``swap_gold(keys of added, removed, notes)`` undoes it: spans are named by content, not
     id, so a step stays undoable after others re-created spans under new ids. A span of
-    ``add`` given with an id keeps it if it is free, and those of ``notes`` that were on it
-    come back on it. A gold span given without sources gets the annotators who have it
-    exactly."""
+    ``add`` given with an id keeps it if it is free, and those of ``notes`` and ``links``
+    that were on it come back on it. A gold span given without sources gets the annotators
+    who have it exactly."""
     with writing(engine) as connection:
-        return _swap(connection, document_id, remove, add, notes)
+        return _swap(connection, document_id, remove, add, notes, links)
 
 
 def _plain(span: Span) -> Gold:

@@ -147,6 +147,14 @@ class RejectedSuggestionRow(SQLModel, table=True):
     created: datetime = Field(default_factory=utcnow)
 
 
+class RelationSourceRow(SQLModel, table=True):
+    """Provenance of a gold link: one row for each annotator who had that link."""
+
+    __tablename__ = "relation_source"
+    relation_id: int = Field(foreign_key="relation.id", primary_key=True, ondelete="CASCADE")
+    annotator_id: int = Field(foreign_key="annotator.id", primary_key=True)
+
+
 def _table(row: type[SQLModel]) -> Table:
     """The Core table of a ``table=True`` model, which SQLModel creates but does not declare."""
     return row.__table__  # type: ignore[attr-defined]  # set by SQLModel's metaclass
@@ -163,3 +171,4 @@ SPAN_SOURCE = _table(SpanSourceRow)
 RELATION_TYPE = _table(RelationTypeRow)
 RELATION = _table(RelationRow)
 REJECTED_SUGGESTION = _table(RejectedSuggestionRow)
+RELATION_SOURCE = _table(RelationSourceRow)

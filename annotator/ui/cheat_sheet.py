@@ -36,6 +36,9 @@ SELECTING = [
     Shortcut("Annotate", "Select a span", "click it in the text or the span list"),
     Shortcut("Annotate", "Tag a find match", "Enter in the find bar, then the label's key"),
     Shortcut("Annotate", "Close the find bar", "Esc in the find bar"),
+    Shortcut("Annotate", "Other speaker candidates (after S)", "Tab, Shift+Tab"),
+    Shortcut("Annotate", "Link the speaker proposed", "Enter, or click a candidate"),
+    Shortcut("Annotate", "Stop proposing a speaker", "Esc"),
 ]
 
 

@@ -33,7 +33,9 @@ from annotator.ui.find_bar import FindBar
 from annotator.ui.flag_dialog import FlagDialog
 from annotator.ui.guideline_panel import GuidelinePanel
 from annotator.ui.label_palette import LABEL_NAME, LabelPaletteModel, PaletteView
+from annotator.ui.plain import speaker_name
 from annotator.ui.preferences import Preferences
+from annotator.ui.proposal_keys import ProposalKeys
 from annotator.ui.span_list import SpanTable
 from annotator.ui.status_bar import WorkspaceStatusBar
 from annotator.ui.text import AnnotatedTextView
@@ -43,12 +45,14 @@ if TYPE_CHECKING:
     from annotator.core.boundaries import Edge
     from annotator.core.documents import Document
     from annotator.core.labels import LabelSchema
+    from annotator.session.attribution import SpeakerProposal
     from annotator.ui.search.dock import SearchDock
     from annotator.ui.workspace import Workspace
 
 Keys = str | QKeySequence.StandardKey
 WORDS_SHOWN = 32
 """How much of the current suggestion's text the status bar shows."""
+PROPOSING = "Speaker "  # how the status bar starts while a speaker is proposed
 MENU_GROUPS = {
     "File": "App",
     "Help": "App",
@@ -211,6 +215,10 @@ class MainWindow(QMainWindow):
         for text, edge, step, keys in moves:
             self._action(edit, text, partial(ws.move_current, edge, step), [keys])
         edit.addSeparator()
+        self._action(edit, "Propose &speaker", ws.propose_speaker, ["S"])
+        self._action(edit, "&Unlink speaker", ws.unlink_speaker, ["Shift+S"])
+        ProposalKeys(ws, self)
+        edit.addSeparator()
         self.snap_action = QAction("&Snap selections to words", self, checkable=True)
         self.snap_action.setChecked(ws.preferences.snapping)
         self.snap_action.toggled.connect(lambda on: setattr(ws.preferences, "snapping", on))
@@ -326,6 +334,9 @@ class MainWindow(QMainWindow):
         ws.spansUpdated.connect(lambda added, removed: self.text_view.update_spans(added, removed))
         ws.currentSpanChanged.connect(self.text_view.set_current_span)
         ws.suggestionsChanged.connect(self._show_suggestions)
+        ws.linksChanged.connect(self._show_links)
+        ws.currentSpanChanged.connect(self._show_link_marks)
+        ws.proposalChanged.connect(self._show_proposal)
         ws.labelsChanged.connect(self._on_labels)
         self.text_view.textClicked.connect(ws.click)
         self.text_view.captionClicked.connect(ws.set_current_span)
@@ -373,6 +384,38 @@ class MainWindow(QMainWindow):
         self._build_label_actions(schema)
         self.guideline.set_schema(schema)
         self.text_view.set_colors(self.attached.colors)
+
+    def _show_links(self) -> None:
+        """Each linked quote's caption names its speaker."""
+        ws = self.attached
+        names = {}
+        for quote, speaker in ws.session.attribution.speakers().items():
+            span = ws.spans.get(speaker)
+            if span is not None and quote in ws.spans:
+                names[quote] = speaker_name(ws.document_text, span)
+        self.text_view.set_speaker_names(names)
+        self._show_link_marks()
+
+    def _show_link_marks(self, *_args: object) -> None:
+        ws = self.attached
+        current = ws.current_span
+        speaker = None if current is None else ws.session.attribution.speaker_of(current)
+        proposal = ws.session.proposal
+        self.text_view.set_link_marks(speaker, None if proposal is None else proposal.candidate)
+
+    def _show_proposal(self, proposal: SpeakerProposal | None) -> None:
+        self._show_link_marks()
+        if proposal is None:
+            if self.status_bar.currentMessage().startswith(PROPOSING):
+                self.status_bar.clearMessage()  # its keys no longer do what it says
+            return
+        ws = self.attached
+        span = ws.spans[proposal.candidate]
+        self.status_bar.say(
+            f"{PROPOSING}{proposal.index + 1} of {len(proposal.candidates)}: "
+            f"{speaker_name(ws.document_text, span, 60)} ({span.label}) — "
+            "Enter links, Tab/Shift+Tab other candidates, Esc cancels"
+        )
 
     def apply_label(self, name: str) -> None:
         self.guideline.show_label(name)

@@ -1,4 +1,5 @@
-"""The open document's spans as a table: label, text, offsets; sortable, filtered by label.
+"""The open document's spans as a table: label, text, offsets, speaker; sortable, filtered by
+label or to the quotes without a speaker.
 
 The table shows the session's current span and forwards a person's choice of row; rows
 that move because the list changed (an edit re-sorting it, a deletion, a new sort order or
@@ -16,8 +17,9 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QComboBox, QHeaderView, QStyle, QTableView, QWidget
 
 from annotator.core.documents import Document
+from annotator.core.relations import SPEAKER as SPEAKER_RELATION
 from annotator.core.spans import Span
-from annotator.ui.plain import one_line, plain_tooltip
+from annotator.ui.plain import one_line, plain_tooltip, speaker_name
 from annotator.ui.swatches import swatch
 from annotator.ui.tables import RIGHT, FlatTableModel, Index, select_row, setup_list_table
 
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 SPAN_ID = Qt.ItemDataRole.UserRole
 SORT_KEY = Qt.ItemDataRole.UserRole + 1
 LABEL = Qt.ItemDataRole.UserRole + 2
+UNATTRIBUTED = Qt.ItemDataRole.UserRole + 3  # True for a quote without a speaker
 _ROLES = frozenset(
     int(role)
     for role in (
@@ -37,17 +40,21 @@ _ROLES = frozenset(
         SPAN_ID,
         SORT_KEY,
         LABEL,
+        UNATTRIBUTED,
     )
 )  # the roles ``data`` answers: a paint asks for a dozen per cell, and most get None at once
 OFFSETS = 2
+SPEAKER = 3
 TEXT_LIMIT = 300
+WITHOUT_SPEAKER = "\0without speaker"
+"""The label filter's choice of the quotes (heads of the speaker relation) without a speaker."""
 
 
 class SpanListModel(FlatTableModel):
     """The spans in span order; ``SORT_KEY`` gives each cell a value Qt compares natively,
     ties broken by span order."""
 
-    COLUMNS = ("Label", "Text", "Offsets")
+    COLUMNS = ("Label", "Text", "Offsets", "Speaker")
 
     def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +65,7 @@ class SpanListModel(FlatTableModel):
         workspace.documentOpened.connect(self._on_document)
         workspace.spansUpdated.connect(self._on_update)
         workspace.labelsChanged.connect(self._on_labels)
+        workspace.linksChanged.connect(self._on_links)
         if workspace.document is not None:
             self._on_document(workspace.document)
 
@@ -67,6 +75,10 @@ class SpanListModel(FlatTableModel):
 
     def label_counts(self) -> Counter[str]:
         return Counter(span.label for span in self._spans)
+
+    def unattributed(self) -> int:
+        """How many quotes have no speaker."""
+        return sum(map(self._unattributed, self._spans))
 
     def _on_document(self, document: Document) -> None:
         self._text = document.text
@@ -96,6 +108,19 @@ class SpanListModel(FlatTableModel):
             last = self.index(len(self._spans) - 1, 0)
             self.dataChanged.emit(self.index(0, 0), last)
 
+    def _on_links(self) -> None:
+        if self._spans:
+            last = self.index(len(self._spans) - 1, SPEAKER)
+            self.dataChanged.emit(self.index(0, SPEAKER), last)
+
+    def _speaker(self, span: Span) -> Span | None:
+        return None if span.id is None else self._workspace.session.speaker_of(span.id)
+
+    def _unattributed(self, span: Span) -> bool:
+        relation = self._workspace.schema.relations.get(SPEAKER_RELATION)
+        heads = () if relation is None else relation.heads
+        return span.label in heads and self._speaker(span) is None
+
     def row_count(self) -> int:
         return len(self._spans)
 
@@ -112,25 +137,32 @@ class SpanListModel(FlatTableModel):
                 return span.label
             if column == 1:
                 return one_line(self._text[span.start : span.end], TEXT_LIMIT)
+            if column == SPEAKER:
+                speaker = self._speaker(span)
+                return None if speaker is None else speaker_name(self._text, speaker)
             return f"{span.start}–{span.end}"
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             color = self._workspace.colors.get(span.label)
             return swatch(color) if color else None
-        if role == Qt.ItemDataRole.ToolTipRole and column == 1:
-            return plain_tooltip(self._text[span.start : span.end])
+        if role == Qt.ItemDataRole.ToolTipRole and column in (1, SPEAKER):
+            shown = span if column == 1 else self._speaker(span)
+            return None if shown is None else plain_tooltip(self._text[shown.start : shown.end])
         if role == Qt.ItemDataRole.TextAlignmentRole and column == OFFSETS:
             return RIGHT
         if role == SPAN_ID:
             return span.id
         if role == LABEL:
             return span.label
+        if role == UNATTRIBUTED:
+            return self._unattributed(span)
         return None
 
     def _sort_key(self, span: Span, row: int, column: int) -> str | int:
         if column == 0:
             return f"{span.label}\0{row:09d}"
-        if column == 1:
-            words = " ".join(self._text[span.start : span.end].split())
+        if column in (1, SPEAKER):
+            shown = span if column == 1 else self._speaker(span)
+            words = "" if shown is None else " ".join(self._text[shown.start : shown.end].split())
             return f"{words.casefold()}\0{row:09d}"
         return row
 
@@ -145,7 +177,8 @@ class SpanListModel(FlatTableModel):
 
 
 class SpanListProxy(QSortFilterProxyModel):
-    """The span list as sorted by the header and narrowed to one label (``None``: all)."""
+    """The span list as sorted by the header and narrowed to one label (``None``: all), or
+    to the quotes without a speaker (``WITHOUT_SPEAKER``)."""
 
     def __init__(self, source: SpanListModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -162,11 +195,14 @@ class SpanListProxy(QSortFilterProxyModel):
         if self.label is None:
             return True
         index = self.sourceModel().index(source_row, 0, source_parent)
+        if self.label == WITHOUT_SPEAKER:
+            return bool(index.data(UNATTRIBUTED))
         return index.data(LABEL) == self.label
 
 
 class LabelFilter(QComboBox):
-    """'All labels (n)' and each label with its count in the open document."""
+    """'All labels (n)', each label with its count in the open document, and the quotes
+    without a speaker (when the schema has the speaker relation)."""
 
     def __init__(self, workspace: Workspace, model: SpanListModel, parent: QWidget) -> None:
         super().__init__(parent)
@@ -177,6 +213,7 @@ class LabelFilter(QComboBox):
         for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.dataChanged):
             signal.connect(self._refresh)
         workspace.labelsChanged.connect(self._refresh)
+        workspace.linksChanged.connect(self._refresh)
         self._refresh()
 
     def label(self) -> str | None:
@@ -198,6 +235,13 @@ class LabelFilter(QComboBox):
                 self.addItem(text, name)
             else:
                 self.addItem(icon, text, name)
+        relation = self._workspace.schema.relations.get(SPEAKER_RELATION)
+        if relation is not None:
+            heads = " or ".join(f"{name}s" for name in relation.heads)
+            self.addItem(f"No speaker ({self._model.unattributed():,})", WITHOUT_SPEAKER)
+            self.setItemData(
+                self.count() - 1, f"Only the {heads} without a speaker", Qt.ItemDataRole.ToolTipRole
+            )
         self.setCurrentIndex(max(0, self.findData(chosen)) if chosen is not None else 0)
         self.blockSignals(False)
         if self.label() != chosen:
@@ -225,12 +269,14 @@ class SpanTable(QTableView):
         self.setSortingEnabled(True)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(SPEAKER, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(OFFSETS, QHeaderView.ResizeMode.Fixed)
         self.clicked.connect(self._choose)
         workspace.currentSpanChanged.connect(self._follow)
         workspace.labelsChanged.connect(self._size_columns)
         self._span_model.modelReset.connect(self._size_columns)
         self.label_filter.currentIndexChanged.connect(self._filter)
+        workspace.linksChanged.connect(self._refilter)
         self._proxy.layoutChanged.connect(self._follow_session)
         self._size_columns()
 
@@ -247,6 +293,7 @@ class SpanTable(QTableView):
         widest = str(self._span_model.text_length)
         offsets = max(cell(f"{widest}–{widest}"), heading("Offsets") + arrow)
         self.setColumnWidth(0, label + pad)
+        self.setColumnWidth(SPEAKER, max(cell("M") * 7, heading("Speaker") + arrow) + pad)
         self.setColumnWidth(OFFSETS, offsets + pad)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -262,6 +309,12 @@ class SpanTable(QTableView):
     def _filter(self) -> None:
         self._proxy.set_label(self.label_filter.label())
         self._follow_session()
+
+    def _refilter(self) -> None:
+        """Links changed: a quote linked leaves the "without a speaker" list, one unlinked
+        joins it."""
+        if self._proxy.label == WITHOUT_SPEAKER:
+            self._filter()
 
     def _follow_session(self) -> None:
         self._follow(self._workspace.current_span)

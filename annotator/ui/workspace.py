@@ -22,6 +22,7 @@ from annotator.core.errors import InvalidSpan, StoreError
 from annotator.core.labels import LabelSchema
 from annotator.core.spans import Span
 from annotator.session.annotation import AnnotationSession, Selection
+from annotator.session.attribution import SpeakerProposal
 from annotator.session.command import Command
 from annotator.session.edits import SessionEdit
 from annotator.session.suggestions import ModelJob
@@ -43,6 +44,8 @@ class Workspace(QObject):
     documentOpened = Signal(object)  # Document
     spansUpdated = Signal(list, list)  # spans added or changed, ids removed or changed
     currentSpanChanged = Signal(object)  # span id or None: the session's current span
+    linksChanged = Signal()  # the open document's speaker links (session.attribution)
+    proposalChanged = Signal(object)  # SpeakerProposal or None: the session's proposal
     statusChanged = Signal(str)
     positionChanged = Signal(int, int)  # index (0-based) of the open document, how many
     annotatorChanged = Signal(str)
@@ -68,6 +71,7 @@ class Workspace(QObject):
         self.undo_stack = QUndoStack(self)
         self.query = DocumentQuery(annotator=self.annotator)
         self._total: int | None = None  # how many documents, for "document i of n"
+        self._shown_proposal: SpeakerProposal | None = None
         events.changed.connect(self._on_change)
         self.session.suggestions.threshold = preferences.suggestion_threshold
         self.trainer = Background(TRAINING, self)
@@ -99,6 +103,10 @@ class Workspace(QObject):
     @property
     def spans(self) -> dict[int, Span]:
         return self.session.spans
+
+    @property
+    def document_text(self) -> str:
+        return "" if self.document is None else self.document.text
 
     @property
     def status(self) -> Status:
@@ -133,7 +141,9 @@ class Workspace(QObject):
             document = self.session.open(first)
         self.preferences.set_last_document(self.database, stored_id(document))
         self.documentOpened.emit(document)
+        self.linksChanged.emit()
         self.currentSpanChanged.emit(self.session.current)
+        self._emit_proposal()
         self.statusChanged.emit(self.status.value)
         self._emit_position()
         self._emit_suggestions()
@@ -209,25 +219,37 @@ class Workspace(QObject):
     # what the person chooses
 
     def set_current_span(self, span_id: int | None) -> None:
-        """Make ``span_id`` the current span (a click in the span list)."""
+        """Make ``span_id`` the current span (a click on a caption or in the span list);
+        while a speaker proposal is walked, choosing a candidate links it."""
         had = self.session.suggestions.current
-        self.session.select_span(span_id)
-        self.currentSpanChanged.emit(self.session.current)
+        proposal = self.session.proposal
+        if proposal is not None and span_id in proposal.candidates:
+            self._push(self.session.accept_speaker(span_id))
+        else:
+            self.session.select_span(span_id)
+            self.currentSpanChanged.emit(self.session.current)
+        self._emit_proposal()
         if self.session.suggestions.current != had:
             self._emit_suggestions()
 
     def clear_choice(self) -> None:
-        """Esc: no current span and no current suggestion."""
+        """Esc: no current span, no current suggestion and no speaker proposal."""
         self.session.clear_choice()
         self.currentSpanChanged.emit(self.session.current)
+        self._emit_proposal()
         self._emit_suggestions()
 
     def click(self, offset: int | None) -> None:
         """A click on the text at code point ``offset``: the span there, or the next one
-        out; off every span, the suggestion there."""
+        out; off every span, the suggestion there; while a speaker proposal is walked, a
+        click on a candidate links it."""
         had = self.session.suggestions.current
-        self.session.click(offset)
-        self.currentSpanChanged.emit(self.session.current)
+        edit = self.session.click_link(offset)
+        if edit is not None:
+            self._push(edit)
+        else:
+            self.currentSpanChanged.emit(self.session.current)
+        self._emit_proposal()
         if self.session.suggestions.current != had:
             self._emit_suggestions()
 
@@ -239,6 +261,7 @@ class Workspace(QObject):
             self.currentSpanChanged.emit(self.session.current)
         if self.session.suggestions.current != had[1]:
             self._emit_suggestions()
+        self._emit_proposal()
 
     # suggestions
 
@@ -251,6 +274,7 @@ class Workspace(QObject):
             return
         if self.session.current != had:
             self.currentSpanChanged.emit(self.session.current)
+        self._emit_proposal()
         self._emit_suggestions()
 
     def _why_no_suggestions(self) -> str:
@@ -318,6 +342,40 @@ class Workspace(QObject):
             self.suggester.request(job.run)
         self.suggestionsChanged.emit()
         self.suggesterStateChanged.emit(self.session.suggestions.describe())
+
+    # attributing quotes
+
+    def propose_speaker(self) -> None:
+        """``S`` on a quote: propose its speaker (or say why there is none to propose)."""
+        why = self.session.propose_speaker()
+        if why is not None:
+            self.message.emit(why, False)
+        self._emit_proposal()
+
+    def cycle_speaker(self, step: int) -> None:
+        self.session.cycle_speaker(step)
+        self._emit_proposal()
+
+    def accept_speaker(self) -> None:
+        self._push(self.session.accept_speaker())
+        self._emit_proposal()
+
+    def cancel_proposal(self) -> None:
+        self.session.cancel_proposal()
+        self._emit_proposal()
+
+    def unlink_speaker(self) -> None:
+        """Unlink the current quote from its speaker."""
+        edit = self.session.unlink_speaker()
+        if edit is None:
+            self.message.emit("Nothing to unlink: select a quote linked to a speaker", False)
+        self._push(edit)
+
+    def _emit_proposal(self) -> None:
+        proposal = self.session.proposal
+        if proposal != self._shown_proposal:
+            self._shown_proposal = proposal
+            self.proposalChanged.emit(proposal)
 
     # edits
 
@@ -398,7 +456,11 @@ class Workspace(QObject):
             self.labelsChanged.emit(self.schema)
         if fresh or removed:
             self.spansUpdated.emit(fresh, removed)
+        if change.links and document is not None and document.id in change.documents:
+            self.linksChanged.emit()
+        if fresh or removed:
             self.currentSpanChanged.emit(self.session.current)
+        self._emit_proposal()
         if document is not None and document.id in change.documents:
             self._emit_suggestions()
         if document is not None and document.id in change.statuses:

@@ -11,8 +11,8 @@ import random
 import re
 from collections.abc import Sequence
 
-from sqlalchemy import insert
-from sqlalchemy.engine import Engine
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection, Engine
 
 from annotator.core.documents import Document
 from annotator.core.spans import Origin, Span
@@ -22,7 +22,7 @@ from annotator.store.engine import writing
 from annotator.store.labels import label_ids
 from annotator.store.spans import insert_span_rows
 from annotator.store.status import Status
-from annotator.store.tables import STATUS
+from annotator.store.tables import RELATION, RELATION_TYPE, SPAN, STATUS
 
 LABELS = ("actor", "agency", "location", "figure", "quote")
 _WORD = re.compile(r"\w+")
@@ -176,9 +176,11 @@ def generate_corpus(
     annotators: int = 3,
     chars: int = 3000,
     seed: int = 13,
+    links: bool = False,
 ) -> None:
     """Fill the store with ``documents`` articles and about ``spans_per_document`` spans each,
-    split between ``annotators`` annotators (named annotator-1, annotator-2, ...)."""
+    split between ``annotators`` annotators (named annotator-1, annotator-2, ...); with
+    ``links``, each annotator's quotes linked to a speaker too (see ``_link_speakers``)."""
     rng = random.Random(seed)
     per_annotator = max(1, spans_per_document // max(1, annotators))
     batch = 1000
@@ -219,3 +221,42 @@ def generate_corpus(
             insert_span_rows(connection, rows)
             if statuses:
                 connection.execute(insert(STATUS), statuses)
+            if links:
+                _link_speakers(connection, rng, added.ids, labels)
+
+
+def _link_speakers(
+    connection: Connection, rng: random.Random, document_ids: Sequence[int], labels: dict
+) -> None:
+    """Link each quote of the documents to the actor or agency span nearest before it in the
+    same layer (one time in ten the next nearest), as annotators mostly agree on speakers."""
+    speaker = connection.execute(
+        select(RELATION_TYPE.c.id).where(RELATION_TYPE.c.name == "speaker")
+    ).scalar_one()
+    quote, speakers = labels["quote"], {labels["actor"], labels["agency"]}
+    rows = connection.execute(
+        select(SPAN.c.id, SPAN.c.document_id, SPAN.c.annotator_id, SPAN.c.label_id, SPAN.c.start)
+        .where(SPAN.c.document_id.in_(list(document_ids)))
+        .order_by(SPAN.c.document_id, SPAN.c.annotator_id, SPAN.c.start)
+    ).all()
+    found = []
+    layer: tuple[int, int] | None = None
+    seen: list[int] = []
+    for span_id, document_id, who, label_id, _ in rows:
+        if (document_id, who) != layer:
+            layer, seen = (document_id, who), []
+        if label_id in speakers:
+            seen.append(span_id)
+        elif label_id == quote and seen:
+            back = 2 if len(seen) > 1 and rng.random() < 0.1 else 1
+            found.append(
+                {
+                    "document_id": document_id,
+                    "annotator_id": who,
+                    "type_id": speaker,
+                    "head_id": span_id,
+                    "child_id": seen[-back],
+                }
+            )
+    if found:
+        connection.execute(insert(RELATION), found)

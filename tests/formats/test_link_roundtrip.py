@@ -36,7 +36,7 @@ PIECES = [
     "\n",
     "e\u0301",
 ]
-LINK_FORMATS = ["spans", "doccano-entities", "native", "brat", "labelstudio"]
+LINK_FORMATS = ["spans", "doccano-entities", "native", "brat", "labelstudio", "prodigy-rel"]
 
 
 @st.composite

@@ -10,6 +10,8 @@ from annotator.core.errors import InputError
 from annotator.formats.importing import import_paths
 from annotator.formats.records import ReadOptions
 from annotator.store.documents import document_summaries, get_document
+from annotator.store.relations import document_links
+from annotator.store.spans import document_spans
 from tests.formats.peer import SPANS, TEXT, at, expected, stored, write_lines
 
 REJECTED = "Redada en Paramount: ICE niega las cifras 😶."
@@ -73,21 +75,37 @@ def test_a_named_annotator_wins_over_the_session(engine, tmp_path: Path) -> None
     assert stored(engine) == expected("ana")
 
 
-def test_relations_and_choices_are_counted(engine, tmp_path: Path) -> None:
-    relation = {
-        "head": 12,
-        "child": 2,
-        "head_span": {"start": at("Karen Bass")[0], "end": at("Karen Bass")[1], "label": "PER"},
-        "child_span": {"start": at("ICE")[0], "end": at("ICE")[1], "label": "ORG"},
-        "label": "CRITICISES",
+def _end(phrase: str, label: str) -> dict:
+    return {"start": at(phrase)[0], "end": at(phrase)[1], "label": label}
+
+
+def test_relations_by_their_spans_are_read_token_only_ones_and_choices_counted(
+    engine, tmp_path: Path
+) -> None:
+    speaker = {
+        "head": 18,
+        "child": 14,
+        "head_span": _end("“No lo aceptaremos”", "QUOTE"),
+        "child_span": _end("Karen Bass", "ACTOR"),
+        "label": "SPEAKER",
     }
-    rel = example(TEXT, SPANS, "accept", relations=[relation], _view_id="relations")
-    choice = {"text": REJECTED, "options": [{"id": "POL", "text": "Politics"}], "accept": ["POL"]}
-    path = write_lines(tmp_path / "rel.jsonl", rel, {**choice, "answer": "accept"})
+    rel = example(TEXT, SPANS, "accept", relations=[speaker], _view_id="relations")
+    tokens_only = example(
+        REJECTED, [("ICE", "actor")], "accept", relations=[{"head": 3, "child": 1, "label": "X"}]
+    )
+    choice = {"text": "Otra 🙂.", "options": [{"id": "POL", "text": "Politics"}], "accept": ["POL"]}
+    path = write_lines(tmp_path / "rel.jsonl", rel, tokens_only, {**choice, "answer": "accept"})
     summary = import_paths(engine, [path], "x")
-    assert stored(engine) == expected("news_ner-alex")
+    document = next(
+        s.id for s in document_summaries(engine) if get_document(engine, s.id).text == TEXT
+    )
+    spans = {s.id: TEXT[s.start : s.end] for s in document_spans(engine, document)}
+    links = [
+        (spans[x.head_id], spans[x.child_id], x.label) for x in document_links(engine, document)
+    ]
+    assert links == [("“No lo aceptaremos”", "Karen Bass", "speaker")]
     assert summary.not_read == {
-        "Prodigy relations (not stored yet)": 1,
+        "Prodigy relations without head_span and child_span": 1,
         "Prodigy choice answers ('accept'; text classification)": 1,
     }
 

@@ -7,11 +7,13 @@ import pytest
 from annotator.core.documents import Document
 from annotator.core.errors import AnnotatorError
 from annotator.core.spans import Span
+from annotator.store import agreement
 from annotator.store.agreement import corpus_agreement
 from annotator.store.documents import add_documents
 from annotator.store.review import accept_agreed
 from annotator.store.spans import add_span
 from annotator.store.status import Status, set_status
+from tests.benchmarks.corpus import generate_corpus
 
 
 @pytest.fixture
@@ -49,3 +51,21 @@ def test_one_document_and_chosen_labels(engine, docs):
 def test_the_gold_layer_is_not_an_annotator(engine, docs):
     with pytest.raises(AnnotatorError, match="no annotator named 'gold'"):
         corpus_agreement(engine, ["ana", "gold"])
+
+
+@pytest.mark.parametrize(("processes", "labels"), [(2, None), (3, ["quote", "actor"])])
+def test_counting_in_several_processes_gives_the_same_figures(
+    engine, monkeypatch, processes, labels
+) -> None:
+    """Three annotators with spans and speaker links over 60 documents, counted in one
+    process and split between several: every figure, links included, is the same."""
+    generate_corpus(engine, 60, spans_per_document=30, annotators=3, links=True)
+    one = corpus_agreement(engine, labels=labels, processes=1)
+    monkeypatch.setattr(agreement, "PARALLEL_FROM", 10)
+    several = corpus_agreement(engine, labels=labels, processes=processes)
+    assert several.as_dict() == one.as_dict()
+    assert one.documents == 60 and one.relations is not None and one.relations.overall.links
+    chosen = list(range(1, 61, 2))
+    assert corpus_agreement(engine, document_ids=chosen, processes=processes).as_dict() == (
+        corpus_agreement(engine, document_ids=chosen, processes=1).as_dict()
+    )

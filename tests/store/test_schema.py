@@ -12,6 +12,7 @@ from annotator.core.relations import SPEAKER, Link
 from annotator.core.spans import Span
 from annotator.store import open_store
 from annotator.store.documents import add_documents
+from annotator.store.gold_links import GoldLink, decide_links
 from annotator.store.labels import delete_label, get_schema, save_label
 from annotator.store.migrations import SCHEMA_VERSION, migrate
 from annotator.store.notes import document_notes
@@ -150,7 +151,7 @@ def _v2_database(path: Path, labels: list[str]) -> None:
     raw.close()
 
 
-def test_a_v2_database_is_backed_up_and_gains_links_and_the_speaker_relation(tmp_path) -> None:
+def test_a_v2_database_is_backed_up_and_gains_links_and_gold_links(tmp_path) -> None:
     path = tmp_path / "team.db"
     _v2_database(path, ["actor", "agency", "quote"])
     engine = open_store(path)
@@ -163,11 +164,16 @@ def test_a_v2_database_is_backed_up_and_gains_links_and_the_speaker_relation(tmp
     assert (speaker.heads, speaker.children) == (("quote",), ("actor", "agency"))
     link, _ = add_link(engine, 1, "ana", Link(1, 2, SPEAKER))
     assert document_links(engine, 1) == [link]
+    quote, speaker = (1, 8, "quote"), (16, 23, "actor")
+    gold = decide_links(engine, 1, quote, SPEAKER, [GoldLink(quote, speaker, SPEAKER, ("ana",))])
+    assert [x.sources for x in gold.added] == [("ana",)]  # v7: gold links keep their provenance
     engine.dispose()
     backups = list(tmp_path.glob("team.db.v2-*.bak"))
     assert len(backups) == 1
     copy = sqlite3.connect(backups[0])
-    assert copy.execute("SELECT name FROM sqlite_master WHERE name='relation'").fetchall() == []
+    for table in ("relation", "relation_source"):
+        found = copy.execute("SELECT name FROM sqlite_master WHERE name=?", (table,)).fetchall()
+        assert found == []
     assert copy.execute("SELECT count(*) FROM span").fetchone() == (2,)
     copy.close()
 

@@ -89,13 +89,14 @@ class ReviewSpanModel(FlatTableModel):
 
 
 class SpanTable(QTableView):
-    """The span list. ``rowChosen`` says which row the reviewer clicked or moved to with the
-    keys; rows Qt makes current by itself (focus coming back, a model reset) are not
-    reported, so they never change what the session has selected."""
+    """The span list (and the link list, over its own model). ``rowChosen`` says which row
+    the reviewer clicked or moved to with the keys; rows Qt makes current by itself (focus
+    coming back, a model reset) are not reported, so they never change what the session has
+    selected."""
 
     rowChosen = Signal(int)
 
-    def __init__(self, model: ReviewSpanModel, parent: QWidget | None = None) -> None:
+    def __init__(self, model: FlatTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setModel(model)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

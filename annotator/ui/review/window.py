@@ -5,7 +5,9 @@ names in its caption, and a warning mark while its disagreement is undecided, so
 left to do stands out at a glance. The reviewer walks the disagreements (N / P), accepts
 one annotator's version (1-9), rejects them all (X), moves the gold span's ends a word at a
 time (Alt+Left/Right, Alt+Shift+Left/Right), edits it (E), or accepts every agreed span at
-once (A); after a decision the cursor moves to the next undecided disagreement. Alt+Down /
+once (A); links are reviewed per quote in the link list below the spans (N and P reach them
+after the span disagreements; 1-9 and X decide them too, into gold links with their
+provenance); after a decision the cursor moves to the next undecided disagreement. Alt+Down /
 Alt+Up change document, Ctrl+Enter marks it reviewed and moves on. Every step is committed
 to the store, published, and undoable (Ctrl+Z).
 
@@ -37,6 +39,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import Engine
 
 from annotator.core.boundaries import Edge
+from annotator.core.link_review import LinkDisagreement
 from annotator.core.review import Group
 from annotator.core.spans import Span
 from annotator.session.command import Command
@@ -45,6 +48,7 @@ from annotator.store.changes import Change
 from annotator.ui.plain import one_line
 from annotator.ui.review.agreement_view import AgreementView
 from annotator.ui.review.edit_dialog import EditGoldDialog
+from annotator.ui.review.links import ReviewLinkModel, speaker_words, version_text
 from annotator.ui.review.spans import ReviewSpanModel, SpanTable
 from annotator.ui.tables import select_row
 from annotator.ui.text import AnnotatedTextView
@@ -107,6 +111,9 @@ class ReviewWindow(QMainWindow):
         self.span_model = ReviewSpanModel(self)
         self.span_list = SpanTable(self.span_model, self)
         self.span_list.rowChosen.connect(self._on_row_chosen)
+        self.link_model = ReviewLinkModel(self)
+        self.link_list = SpanTable(self.link_model, self)
+        self.link_list.rowChosen.connect(self._on_link_chosen)
 
         self.decision = QLabel(self)
         self.decision.setTextFormat(Qt.TextFormat.PlainText)
@@ -243,9 +250,14 @@ class ReviewWindow(QMainWindow):
         texts.addWidget(_titled("Annotators (⚠: undecided disagreement)", self.merged))
         texts.addWidget(_titled("Gold", self.gold))
         texts.setChildrenCollapsible(False)
+        lists = QSplitter(Qt.Orientation.Vertical, self)
+        lists.addWidget(self.span_list)
+        lists.addWidget(_titled("Speaker links the annotators differ on", self.link_list))
+        lists.setChildrenCollapsible(False)
+        lists.setSizes([180, 150])
         below = QSplitter(Qt.Orientation.Horizontal, self)
         below.addWidget(panel)
-        below.addWidget(self.span_list)
+        below.addWidget(lists)
         below.setStretchFactor(0, 2)
         below.setStretchFactor(1, 3)
         main = QSplitter(Qt.Orientation.Vertical, self)
@@ -318,6 +330,13 @@ class ReviewWindow(QMainWindow):
                 for view, spans in ((self.merged, merged), (self.gold, gold)):
                     view.set_colors(colors)
                     view.set_spans(spans)
+            self._show_gold_links()
+            self.link_model.set_items(
+                session.text,
+                session.link_items,
+                [session.gold_links_in(item) for item in session.link_items],
+                [session.link_state(item) for item in session.link_items],
+            )
             self.span_model.set_rows(
                 session.text,
                 session.rows,
@@ -328,6 +347,17 @@ class ReviewWindow(QMainWindow):
             self.document_notes.setText("\n".join(f"{n.annotator}: {n.text}" for n in notes))
             self.document_notes.setVisible(bool(notes))
             self._show_current()
+
+    def _show_gold_links(self) -> None:
+        """Each gold quote's caption in the gold text names its gold speaker."""
+        session = self.session
+        ids = {g.span.key: g.span.id for g in session.gold}
+        names = {}
+        for link in session.gold_links:
+            quote = ids.get(link.head)
+            if quote is not None:
+                names[quote] = speaker_words(session.text, link.child)
+        self.gold.set_speaker_names(names)
 
     def _sync_layer_boxes(self) -> None:
         """One box per annotator of this document, in name order (Alt+1, Alt+2, ...); boxes
@@ -379,6 +409,11 @@ class ReviewWindow(QMainWindow):
         with self._quiet():
             self._show_current()
 
+    def _on_link_chosen(self, number: int) -> None:
+        """A link disagreement the reviewer clicked or moved to: decisions apply to it."""
+        self.session.select_link(number)
+        self._render_cursor()
+
     def _on_row_chosen(self, number: int) -> None:
         """A row the reviewer clicked or moved to: its span is selected, its group current."""
         row = self.span_model.row_at(number)
@@ -390,11 +425,19 @@ class ReviewWindow(QMainWindow):
     def _show_current(self) -> None:
         session = self.session
         group = session.current_group()
-        self._fill_versions(group)
+        link = session.current_link()
+        versions = link.versions if link is not None else group.versions if group else None
+        self._fill_versions(list(versions or ()))
         selected = session.selected_row()
         row = self.span_model.row_of_key(selected.span.key) if selected is not None else None
         select_row(self.span_list, row)
-        if group is None:
+        select_row(self.link_list, session.link_current)
+        if link is not None:
+            self.decision.setText(self._describe_link(link))
+            self._tint(session.link_state(link))
+            self.merged.select_range(link.start, link.end)
+            self.gold.select_range(link.start, link.end)
+        elif group is None:
             self.merged.clear_selection()
             self.gold.clear_selection()
             agreed = len(session.groups) - len(session.disagreements)
@@ -443,16 +486,35 @@ class ReviewWindow(QMainWindow):
             lines.append(f"Gold: {decided or 'none yet'}")
         return "\n".join(lines)
 
-    def _fill_versions(self, group: Group | None) -> None:
+    def _describe_link(self, item: LinkDisagreement) -> str:
+        session = self.session
+        state = session.link_state(item)
+        index = session.link_items.index(item)
+        heading = f"Speaker link {index + 1} of {len(session.link_items)} ({state})"
+        lines = [f"{heading}: {item.head[2]} “{one_line(session.text[item.start : item.end], 80)}”"]
+        for number, (name, children) in enumerate(item.versions.items(), start=1):
+            hidden = " (hidden)" if name in session.hidden else ""
+            lines.append(f"  {number}  {name}{hidden}: {version_text(session.text, children)}")
+        gold = session.gold_links_in(item)
+        decided = "; ".join(
+            f"{speaker_words(session.text, x.child)} ({', '.join(x.sources) or 'reviewer'})"
+            for x in gold
+        )
+        if state == State.REJECTED:
+            lines.append("Gold: no speaker (every version rejected)")
+        else:
+            lines.append(f"Gold: {decided or 'none yet'}")
+        return "\n".join(lines)
+
+    def _fill_versions(self, names: list[str]) -> None:
+        """An Accept button for each of ``names``, the annotators with a version."""
         while self.versions_row.count():
             item = self.versions_row.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.hide()
                 widget.deleteLater()
-        if group is None:
-            return
-        for number, name in enumerate(group.versions, start=1):
+        for number, name in enumerate(names, start=1):
             if number > MAX_VERSION_KEYS:
                 break
             button = QPushButton(f"Accept {name} ({number})", self)
@@ -477,6 +539,7 @@ class ReviewWindow(QMainWindow):
             f"{counts[State.UNDECIDED]} undecided · {decided} decided"
             + (f" ({counts[State.REJECTED]} rejected)" if counts[State.REJECTED] else "")
             + f" · gold: {_count(len(session.gold), 'span')}"
+            + (f", {_count(len(session.gold_links), 'link')}" if session.gold_links else "")
             + (" · reviewed" if session.reviewed else "")
         )
 

@@ -21,7 +21,7 @@ class PlacedCaption:
     """One caption, in block coordinates: ``line`` is the text line it sits above."""
 
     key: int
-    label: str
+    label: str  # the caption's text: the span's label, and its speaker's name on a quote
     line: int
     left: float
     width: float

@@ -28,7 +28,7 @@ class SpanStyle:
     def __init__(self, colors: Mapping[str, str] | None = None) -> None:
         self._colors: dict[str, QColor] = {}
         self._formats: dict[tuple[str, int], QTextCharFormat] = {}
-        self._captions: dict[str, QPixmap] = {}
+        self._captions: dict[tuple[str, str], QPixmap] = {}  # by label and text
         self._caption_widths: dict[str, float] = {}
         self._caption_font = QFont()
         self._pixel_ratio = 1.0
@@ -49,19 +49,21 @@ class SpanStyle:
     def caption_height(self) -> float:
         return QFontMetricsF(self._caption_font).height() + 1
 
-    def caption_width(self, label: str) -> float:
-        width = self._caption_widths.get(label)
+    def caption_width(self, text: str) -> float:
+        width = self._caption_widths.get(text)
         if width is None:
-            width = QFontMetricsF(self._caption_font).horizontalAdvance(label) + 8
-            self._caption_widths[label] = width
+            width = QFontMetricsF(self._caption_font).horizontalAdvance(text) + 8
+            self._caption_widths[text] = width
         return width
 
-    def caption(self, label: str) -> QPixmap:
-        """The label's name on a pill of its colour, drawn once and reused on every paint."""
-        cached = self._captions.get(label)
+    def caption(self, text: str, label: str | None = None) -> QPixmap:
+        """``text`` (the label's name, or more) on a pill of ``label``'s colour (default:
+        ``text`` names the label), drawn once and reused on every paint."""
+        label = text if label is None else label
+        cached = self._captions.get((label, text))
         if cached is not None:
             return cached
-        rect = QRectF(0, 0, self.caption_width(label), self.caption_height())
+        rect = QRectF(0, 0, self.caption_width(text), self.caption_height())
         pixmap = QPixmap((rect.size() * self._pixel_ratio).toSize())
         pixmap.setDevicePixelRatio(self._pixel_ratio)
         pixmap.fill(Qt.GlobalColor.transparent)
@@ -73,9 +75,9 @@ class SpanStyle:
         painter.drawRoundedRect(rect, 3, 3)
         painter.setPen(readable_on(color))
         painter.setFont(self._caption_font)
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
         painter.end()
-        self._captions[label] = pixmap
+        self._captions[(label, text)] = pixmap
         return pixmap
 
     def color(self, label: str) -> QColor:

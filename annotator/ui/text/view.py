@@ -6,6 +6,9 @@ spans and never chooses one: it shows them, outlines the span it is told is curr
 (``set_current_span``), and reports selections and clicks; the window's session decides.
 Suggestions (``set_suggestions``) are drawn apart from spans: a dashed outline in the
 label's colour, no tint and no caption, the current one thicker with its label beside it.
+Speaker links are shown as the window tells: the speaker's name on a quote's caption
+(``set_speaker_names``), the current quote's speaker and a proposed candidate outlined
+(``set_link_marks``).
 """
 
 from __future__ import annotations
@@ -109,6 +112,9 @@ class AnnotatedTextView(QPlainTextEdit):
         self._suggested_starts: list[int] = []
         self._suggested_longest = 0
         self._current_suggestion: tuple[int, int, str] | None = None
+        self._speaker_names: dict[int, str] = {}  # quote id: its speaker's name, shown
+        self._speaker: int | None = None  # outlined as the current quote's speaker
+        self._candidate: int | None = None  # outlined as the speaker proposed
 
         self._base_font = QFont(self.font())
         self._base_font.setPointSizeF(max(self._base_font.pointSizeF() * 1.2, 12.0))
@@ -133,6 +139,8 @@ class AnnotatedTextView(QPlainTextEdit):
         self._current = None
         self._suggested, self._suggested_starts, self._suggested_longest = [], [], 0
         self._current_suggestion = None
+        self._speaker_names = {}
+        self._speaker = self._candidate = None
         self._layout.plans.clear()
         self.setExtraSelections([])
         self.setPlainText(shown)
@@ -158,6 +166,50 @@ class AnnotatedTextView(QPlainTextEdit):
         re-plans their captions."""
         self._highlighter.refresh(blocks)
         self.viewport().update()
+
+    def set_speaker_names(self, names: Mapping[int, str]) -> None:
+        """Show each quote's speaker (by quote id) on the quote's caption; the captions that
+        change are laid out again."""
+        changed = {
+            key
+            for key in self._speaker_names.keys() | names.keys()
+            if self._speaker_names.get(key) != names.get(key)
+        }
+        self._speaker_names = dict(names)
+        touched: set[int] = set()
+        for key in changed:
+            span = self._index.get(key)
+            if span is not None:
+                touched |= set(self._index.blocks_of(span))
+        if touched:
+            self._refresh(touched)
+
+    def caption_text(self, span_id: int) -> str | None:
+        """The caption drawn for a span: its label, and its speaker's name on a quote."""
+        span = self._index.get(span_id)
+        return None if span is None else self._caption_of(span_id, span)
+
+    def _caption_of(self, key: int, span: Span) -> str:
+        name = self._speaker_names.get(key)
+        return span.label if name is None else f"{span.label} \u25b8 {name}"
+
+    def set_link_marks(self, speaker: int | None, candidate: int | None) -> None:
+        """Outline ``speaker`` (the current quote's) dotted and ``candidate`` (a proposal's)
+        boldly, scrolling the candidate into view; ``None``: no such outline."""
+        if (speaker, candidate) == (self._speaker, self._candidate):
+            return
+        self._speaker, self._candidate = speaker, candidate
+        span = self._index.get(candidate) if candidate is not None else None
+        if span is not None:
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self._offsets.to_qt(span.start))
+            if not self.viewport().rect().contains(self.cursorRect(cursor)):
+                self._show_cursor(cursor)
+        self.viewport().update()
+
+    def link_marks(self) -> tuple[int | None, int | None]:
+        """The spans outlined as the current quote's speaker and as the proposed one."""
+        return self._speaker, self._candidate
 
     def set_colors(self, colors: Mapping[str, str]) -> None:
         self._style.set_colors(colors)
@@ -539,7 +591,7 @@ class AnnotatedTextView(QPlainTextEdit):
         base = block.position()
         start, end = self._index.block_range(number)
         starts = [
-            (key, span.label, self._offsets.to_qt(span.start) - base)
+            (key, self._caption_of(key, span), self._offsets.to_qt(span.start) - base)
             for key, span in self._index.starting_in(number, start, end + 1)
         ]
         right = self.viewport().width() - 1.0
@@ -604,7 +656,9 @@ class AnnotatedTextView(QPlainTextEdit):
         text_color = self.palette().text().color()
         for key, pen in (
             (self._hover, QPen(text_color, 1, Qt.PenStyle.DashLine)),
+            (self._speaker, QPen(text_color, 1.5, Qt.PenStyle.DotLine)),
             (self._current, QPen(text_color, 2)),
+            (self._candidate, QPen(self.palette().highlight().color(), 3)),
         ):
             span = self._index.get(key) if key is not None else None
             if span is not None and number in self._index.blocks_of(span):
@@ -614,7 +668,9 @@ class AnnotatedTextView(QPlainTextEdit):
             if caption.pinned:  # under every caption, so it never hides one of a lower row
                 self._paint_pointer(painter, caption, rect, line_top)
         for caption, rect, _ in placed:
-            painter.drawPixmap(rect.topLeft(), self._style.caption(caption.label))
+            span = self._index.get(caption.key)
+            label = caption.label if span is None else span.label
+            painter.drawPixmap(rect.topLeft(), self._style.caption(caption.label, label))
             if caption.key == self._current:
                 painter.setPen(QPen(self.palette().text().color(), 1.5))
                 painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -692,8 +748,9 @@ class AnnotatedTextView(QPlainTextEdit):
         path.lineTo(x + 4, rect.bottom())
         path.lineTo(x, max(top + 3, rect.bottom() + 4))
         path.closeSubpath()
+        span = self._index.get(caption.key)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(self._style.color(caption.label))
+        painter.setBrush(self._style.color(caption.label if span is None else span.label))
         painter.drawPath(path)
 
     def _visible_lines(self, layout: QTextLayout, origin: QPointF) -> tuple[int, int]:
