@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import insert, inspect, select
+from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import SQLModel
 
@@ -27,6 +27,7 @@ from annotator.store.meta import set_meta
 from annotator.store.relation_types import add_relation_type_rows
 from annotator.store.tables import (
     ANNOTATOR,
+    ASSIGNMENT,
     LABEL,
     META,
     NOTE,
@@ -36,7 +37,7 @@ from annotator.store.tables import (
 )
 from annotator.store.text_index import create_text_index, rebuild_text_index
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 KEEP_BACKUPS = 3  # copies made before migrations: the newest are kept
 
 Migration = Callable[[Connection], None]
@@ -82,8 +83,22 @@ def _add_relations(connection: Connection) -> None:
     add_relation_type_rows(connection, kept)
 
 
+def _add_team(connection: Connection) -> None:
+    """v5: assignments of documents to annotators, and each person's role (everyone an
+    annotator until ``annotator users add`` says otherwise)."""
+    connection.execute(
+        text("ALTER TABLE annotator ADD COLUMN role VARCHAR(16) NOT NULL DEFAULT 'annotator'")
+    )
+    ASSIGNMENT.create(connection)
+
+
 # MIGRATIONS[n] upgrades a database from version n - 1 to version n.
-MIGRATIONS: dict[int, Migration] = {2: _add_review, 3: _add_text_index, 4: _add_relations}
+MIGRATIONS: dict[int, Migration] = {
+    2: _add_review,
+    3: _add_text_index,
+    4: _add_relations,
+    5: _add_team,
+}
 
 
 def read_version(connection: Connection) -> int | None:
