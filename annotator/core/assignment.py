@@ -50,9 +50,7 @@ def plan(
     people = list(dict.fromkeys(annotators))
     most = max(wanted.values(), default=0)
     if most > len(people):
-        raise InputError(
-            [Problem(f"{most} annotators per document, but only {len(people)} named")]
-        )
+        raise InputError([Problem(f"{most} annotators per document, but only {len(people)} named")])
     rng = random.Random(seed)
     order = list(wanted)
     rng.shuffle(order)

@@ -283,6 +283,7 @@ class ReviewFilter(StrEnum):
     """Document list filters for review."""
 
     DISAGREEMENTS = "disagreements"
+    READY = "ready"  # every assignee finished: ready for review
     REVIEWED = "reviewed"
 
 
