@@ -635,6 +635,7 @@ def _gui_arguments(argv: Sequence[str] | None) -> argparse.Namespace | None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from annotator.cli_team import add_team_commands
     from annotator.formats.registry import readable_formats, writable_formats
 
     common = _common_options()
@@ -796,6 +797,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_suggest_commands(commands, common)
 
     _add_search_commands(commands, common)
+    add_team_commands(commands, common)
     return parser
 
 

@@ -45,8 +45,8 @@ def plan(
     load: Mapping[str, int] | None = None,
 ) -> list[tuple[int, str]]:
     """``(document, annotator)`` pairs giving each document of ``wanted`` that many distinct
-    annotators, each document going to the people with the least work so far (``load``:
-    what each holds already), ties broken by ``seed``."""
+    annotators (no more than there are people), each document going to the people with the
+    least work so far (``load``: what each holds already), ties broken by ``seed``."""
     people = list(dict.fromkeys(annotators))
     most = max(wanted.values(), default=0)
     if most > len(people):

@@ -137,6 +137,11 @@ def assign(
             chosen = [doc for doc in dict.fromkeys(documents) if doc not in taken]
         already = len(taken & set(documents)) if documents is not None else 0
         wanted = annotators_per_document(chosen, per_document, overlap, seed)
+        people = len(set(annotators or ()))
+        if people and per_document > people:
+            raise InputError(
+                [Problem(f"{per_document} annotators per document, but only {people} named")]
+            )
         now = utcnow()
         if annotators:
             ids = {name: annotator_id(connection, name) for name in annotators}
