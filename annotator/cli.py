@@ -29,9 +29,13 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def _engine(args: argparse.Namespace) -> Engine:
+    """The store ``--db`` names, writing for ``--annotator`` (see store/permissions.py)."""
     from annotator.store import open_store
+    from annotator.store.permissions import act_as
 
-    return open_store(args.db or default_database())
+    engine = open_store(args.db or default_database())
+    act_as(engine, args.annotator)
+    return engine
 
 
 def cmd_gui(args: argparse.Namespace) -> int:

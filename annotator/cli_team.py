@@ -76,7 +76,51 @@ def cmd_progress(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users_add(args: argparse.Namespace) -> int:
+    from annotator.store.users import add_user
+
+    created = add_user(_engine(args), args.name, args.role)
+    login = " and a login role of that name" if created else ""
+    print(f"{args.name}: {args.role}{login}")
+    return 0
+
+
+def cmd_users_list(args: argparse.Namespace) -> int:
+    from annotator.store.users import list_users
+
+    people = list_users(_engine(args))
+    if args.json:
+        print(json.dumps([{"name": p.name, "role": p.role.value} for p in people]))
+        return 0
+    for person in people:
+        print(f"{person.name:20} {person.role}")
+    return 0
+
+
+def _add_user_commands(commands, common: argparse.ArgumentParser) -> None:
+    from annotator.store.permissions import Role
+
+    users = commands.add_parser("users", parents=[common], help="the people of a team: add, list")
+    actions = users.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = actions.add_parser(
+        "add",
+        parents=[common],
+        help="add a person (on PostgreSQL also their login role)",
+        description="Add NAME as an annotator, reviewer or admin. Annotators change only their "
+        "own spans, statuses, notes and links; reviewers also the gold layer; admins "
+        "everything. On PostgreSQL this creates the login role NAME and the server enforces "
+        "the rules (row-level security); on SQLite the store does, once a person was added.",
+    )
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--role", choices=[r.value for r in Role], default=Role.ANNOTATOR.value)
+    add.set_defaults(handler=cmd_users_add)
+    listing = actions.add_parser("list", parents=[common], help="everyone, with their role")
+    listing.add_argument("--json", action="store_true", help="print JSON for scripts")
+    listing.set_defaults(handler=cmd_users_list)
+
+
 def add_team_commands(commands, common: argparse.ArgumentParser) -> None:
+    _add_user_commands(commands, common)
     assign = commands.add_parser(
         "assign",
         parents=[common],
