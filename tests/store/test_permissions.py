@@ -195,3 +195,26 @@ def test_postgres_cli_refusal_is_one_line(pg_team) -> None:
         f"annotator: {_name(urls['annotator'])} may not change {_name(urls['other'])}'s "
         "annotations: each person changes only their own"
     )
+
+
+def test_a_postgres_admin_adds_people_an_annotator_may_not(pg_team) -> None:
+    owner_url, urls, doc = pg_team
+    database = owner_url.rsplit("/", 1)[1]
+    olga, eve = team_pg.unique("olga"), team_pg.unique("eve")
+    owner = open_store(owner_url)
+    add_user(owner, olga, Role.ADMIN)
+    owner.dispose()
+    admin = open_store(team_pg.url(database, olga))
+    ana = open_store(urls["annotator"])
+    try:
+        assert add_user(admin, eve) is True
+        with pytest.raises(PermissionDenied, match="may not add people: only an admin may"):
+            add_user(ana, team_pg.unique("mallory"))
+        newcomer = open_store(team_pg.url(database, eve))
+        add_span(newcomer, doc, eve, Span(0, 3, "actor"))
+        add_span(admin, doc, eve, Span(4, 8, "actor"))  # an admin writes anyone's layer
+        assert len(document_spans(newcomer, doc, eve)) == 2
+        newcomer.dispose()
+    finally:
+        admin.dispose()
+        ana.dispose()
