@@ -22,7 +22,7 @@ from sqlmodel import SQLModel
 from annotator.core.errors import StoreError
 from annotator.core.labels import load_schema
 from annotator.core.review import GOLD
-from annotator.store import sqlite
+from annotator.store import sqlite, team_postgres
 from annotator.store.meta import set_meta
 from annotator.store.relation_types import add_relation_type_rows
 from annotator.store.tables import (
@@ -90,6 +90,13 @@ def _add_team(connection: Connection) -> None:
         text("ALTER TABLE annotator ADD COLUMN role VARCHAR(16) NOT NULL DEFAULT 'annotator'")
     )
     ASSIGNMENT.create(connection)
+    _announce_changes(connection)
+
+
+def _announce_changes(connection: Connection) -> None:
+    """On PostgreSQL, the triggers that tell other people's apps what changed."""
+    if connection.dialect.name == "postgresql":
+        team_postgres.install_notify(connection)
 
 
 # MIGRATIONS[n] upgrades a database from version n - 1 to version n.
@@ -129,6 +136,7 @@ def _create(connection: Connection) -> None:
         ],
     )
     add_relation_type_rows(connection, schema.relations.values())
+    _announce_changes(connection)
     set_meta(connection, "schema_version", str(SCHEMA_VERSION))
 
 

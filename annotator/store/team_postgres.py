@@ -118,3 +118,30 @@ def drop_login(connection: Connection, name: str) -> None:
     role = quoted(name)
     connection.exec_driver_sql(f"DROP OWNED BY {role}")
     connection.exec_driver_sql(f"DROP ROLE IF EXISTS {role}")
+
+
+CHANNEL = "annotator_changes"
+NOTIFYING_TABLES = LAYER_TABLES
+_NOTIFY = f"""
+CREATE OR REPLACE FUNCTION annotator_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  document integer;
+BEGIN
+  IF TG_OP = 'DELETE' THEN document := OLD.document_id; ELSE document := NEW.document_id; END IF;
+  PERFORM pg_notify('{CHANNEL}', document::text);
+  RETURN NULL;
+END $$;
+"""
+
+
+def install_notify(connection: Connection) -> None:
+    """Triggers that announce, on commit, each document whose spans, statuses, notes or
+    links changed (``NOTIFY annotator_changes, 'ID'``; one per document and transaction, as
+    PostgreSQL folds identical notifications). Idempotent; PostgreSQL only."""
+    connection.exec_driver_sql(_NOTIFY)
+    for table in NOTIFYING_TABLES:
+        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_notify ON {table}")
+        connection.exec_driver_sql(
+            f"CREATE TRIGGER {table}_notify AFTER INSERT OR UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION annotator_notify()"
+        )
