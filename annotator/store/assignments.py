@@ -29,6 +29,7 @@ from annotator.core.errors import InputError, Problem, StoreError
 from annotator.store.annotators import annotator_id
 from annotator.store.engine import reading, writing
 from annotator.store.meta import get_meta, set_meta
+from annotator.store.permissions import require_admin
 from annotator.store.status import FINISHED
 from annotator.store.tables import ANNOTATOR, ASSIGNMENT, DOCUMENT, STATUS, utcnow
 
@@ -126,6 +127,7 @@ def assign(
     they hold; without names the places are open to whoever claims them. Documents that have
     places already are left as they are. All or nothing."""
     with writing(engine) as connection:
+        require_admin(connection, "assign documents")
         taken = set(connection.execute(select(ASSIGNMENT.c.document_id).distinct()).scalars())
         known = set(connection.execute(select(DOCUMENT.c.id)).scalars())
         if documents is None:

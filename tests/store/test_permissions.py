@@ -14,6 +14,7 @@ from annotator.core.review import GOLD
 from annotator.core.spans import Span
 from annotator.store import open_store
 from annotator.store.annotators import annotator_id
+from annotator.store.assignments import assign
 from annotator.store.documents import add_documents
 from annotator.store.engine import writing
 from annotator.store.notes import add_note
@@ -99,6 +100,8 @@ def test_only_an_admin_adds_people_to_a_team_file(db_path) -> None:
     act_as(engine, "rita")
     with pytest.raises(PermissionDenied, match="rita may not add people: only an admin may"):
         add_user(engine, "eve", Role.ADMIN)
+    with pytest.raises(PermissionDenied, match="rita may not assign documents"):
+        assign(engine, ["ana", "ben"], per_document=1)
     act_as(engine, None)
     add_user(engine, "olga", Role.ADMIN)
     act_as(engine, "olga")
