@@ -193,10 +193,10 @@ def release_expired(connection: Connection) -> int:
     return released.rowcount
 
 
-def _next_place(connection: Connection, who: int) -> tuple[int, int, bool] | None:
-    """The place ``who`` claims next, locked (id, document, pooled): their own queue first,
+def _next_place(connection: Connection, who: int) -> tuple[int, Claim] | None:
+    """The place ``who`` claims next, locked, and the claim it makes: their own queue first,
     then an open place on a document they hold no place on and have not finished."""
-    columns = (ASSIGNMENT.c.id, ASSIGNMENT.c.document_id, ASSIGNMENT.c.pooled)
+    columns = (ASSIGNMENT.c.id, ASSIGNMENT.c.document_id, ASSIGNMENT.c.pooled, DOCUMENT.c.title)
     unfinished = ~_finished_by(who, ASSIGNMENT.c.document_id)
     mine = (ASSIGNMENT.c.annotator_id == who) & (ASSIGNMENT.c.state == QUEUED) & unfinished
     other = ASSIGNMENT.alias("held")
@@ -207,13 +207,14 @@ def _next_place(connection: Connection, who: int) -> tuple[int, int, bool] | Non
     for condition in (mine, pool):
         row = connection.execute(
             select(*columns)
+            .join(DOCUMENT, DOCUMENT.c.id == ASSIGNMENT.c.document_id)
             .where(condition)
             .order_by(ASSIGNMENT.c.document_id, ASSIGNMENT.c.id)
             .limit(1)
             .with_for_update(skip_locked=True, of=ASSIGNMENT)
         ).first()
         if row is not None:
-            return row.id, row.document_id, row.pooled
+            return row.id, Claim(row.document_id, row.title, row.pooled)
     return None
 
 
@@ -228,16 +229,13 @@ def claim(engine: Engine, annotator: str) -> Claim | None:
                 place = _next_place(connection, who)
                 if place is None:
                     return None
-                place_id, document_id, pooled = place
+                place_id, claimed = place
                 connection.execute(
                     ASSIGNMENT.update()
                     .where(ASSIGNMENT.c.id == place_id)
                     .values(annotator_id=who, state=CLAIMED, claimed_at=utcnow())
                 )
-                title = connection.execute(
-                    select(DOCUMENT.c.title).where(DOCUMENT.c.id == document_id)
-                ).scalar_one()
-            return Claim(document_id, title, pooled)
+            return claimed
         except IntegrityError:
             continue  # another claim of this person took a place on the same document
     raise StoreError(f"could not claim a document for {annotator}: too many claims at once")
