@@ -35,6 +35,7 @@ class PermissionDenied(StoreError):
 
 
 _ACTING: WeakKeyDictionary[Engine, str] = WeakKeyDictionary()
+_LOGINS: WeakKeyDictionary[Engine, tuple[str, bool]] = WeakKeyDictionary()
 _LOCK = threading.Lock()
 # Built once: every edit asks them.
 _ROLE_OF = select(ANNOTATOR.c.role).where(ANNOTATOR.c.name == bindparam("name"))
@@ -56,12 +57,26 @@ def act_as(engine: Engine, name: str | None) -> None:
             _ACTING[engine] = " ".join(name.split())
 
 
+def _login(connection: Connection) -> tuple[str, bool]:
+    """The PostgreSQL role an engine connects as, and whether it owns the tables: asked once
+    per engine, as neither changes while it is open."""
+    engine = connection.engine
+    with _LOCK:
+        known = _LOGINS.get(engine)
+    if known is None:
+        name, owner = connection.execute(_PG_ME).one()
+        known = (name, bool(owner))
+        with _LOCK:
+            _LOGINS[engine] = known
+    return known
+
+
 def acting(connection: Connection) -> tuple[str | None, Role]:
     """The person writing on ``connection`` and their role; ``ADMIN`` for the database's
     owner (a PostgreSQL superuser or owner of the tables; on SQLite a script, or anyone in a
     file that is not a team's)."""
     if connection.dialect.name == "postgresql":
-        name, owner = connection.execute(_PG_ME).one()
+        name, owner = _login(connection)
         if owner:
             return None, Role.ADMIN
     else:
