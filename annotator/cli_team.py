@@ -51,7 +51,7 @@ def cmd_claim(args: argparse.Namespace) -> int:
         raise InputError([Problem("claim needs --annotator NAME: whose queue to claim from")])
     got = claim(_engine(args), args.annotator)
     if args.json:
-        payload = {"document": None}
+        payload: dict[str, object] = {"document": None}
         if got is not None:
             payload = {"document": got.document_id, "title": got.title, "pooled": got.pooled}
         print(json.dumps(payload, ensure_ascii=False))

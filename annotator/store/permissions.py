@@ -75,6 +75,7 @@ def acting(connection: Connection) -> tuple[str | None, Role]:
     """The person writing on ``connection`` and their role; ``ADMIN`` for the database's
     owner (a PostgreSQL superuser or owner of the tables; on SQLite a script, or anyone in a
     file that is not a team's)."""
+    name: str | None
     if connection.dialect.name == "postgresql":
         name, owner = _login(connection)
         if owner:
