@@ -64,3 +64,16 @@ def test_overlap_and_refusals_are_one_line(db_path: Path) -> None:
     assert share.returncode == 1 and share.stderr.count("\n") == 1
     nobody = run("claim", "--json", db=db_path)
     assert nobody.returncode == 1 and "claim needs --annotator NAME" in nobody.stderr
+
+
+def test_on_a_team_file_only_an_admin_adds_people_or_assigns(db_path: Path) -> None:
+    _corpus(db_path, 2)
+    assert run("users", "add", "ana", db=db_path).returncode == 0
+    assert run("users", "add", "rita", "--role", "reviewer", db=db_path).returncode == 0
+    for args in (["users", "add", "eve"], ["assign", "--annotators", "ana", "--per-document", "1"]):
+        refused = run(*args, "--annotator", "rita", db=db_path)
+        assert refused.returncode == 1
+        assert refused.stderr.count("\n") == 1 and "rita may not" in refused.stderr
+        assert refused.stderr.strip().endswith("only an admin may")
+    listed = json.loads(run("users", "list", "--json", db=db_path).stdout)
+    assert listed == [{"name": "ana", "role": "annotator"}, {"name": "rita", "role": "reviewer"}]
