@@ -377,15 +377,9 @@ class AnnotationMachine(RuleBasedStateMachine):
         assert session.status == model.status[model.open]
 
 
-def run_machine(
-    machine: type[AnnotationMachine],
-    examples: int,
-    steps: int,
-    what: str,
-    derandomize: bool = False,
-) -> int:
+def run_machine(machine: type[AnnotationMachine], examples: int, steps: int, what: str) -> int:
     """Run ``machine`` for ``examples`` runs of up to ``steps`` rules; prints and returns
-    how many rules ran in all. ``derandomize`` runs the same sequences every time."""
+    how many rules ran in all."""
     machine.steps = 0
     run_state_machine_as_test(
         machine,
@@ -394,7 +388,6 @@ def run_machine(
             stateful_step_count=steps,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-            derandomize=derandomize,
         ),
     )
     print(f"\n{machine.steps} steps {what}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from annotator.core.spans import Span
 from annotator.store.spans import add_span, document_spans
 from annotator.ui.span_list import SPAN_ID
 from tests.crowded import SPANS, TEXT, at
@@ -93,3 +94,27 @@ def test_clicks_walk_out_through_nested_spans_and_the_list_follows(
     qtbot.keyClick(table, Qt.Key.Key_Up)
     assert window.workspace.current_span == table.model().index(row - 1, 0).data(SPAN_ID)
     assert view.current_span_id() == window.workspace.current_span
+
+
+def test_a_click_after_an_edit_meets_the_text_not_a_caption_that_moved_away(
+    qtbot, engine, make_window, add_docs
+) -> None:
+    """Three captions starting close together stack in rows above the line; moving one
+    span's start re-plans them into fewer rows, so the line moves up under where a caption
+    was painted. The next click on that character walks out to the next span (it was taken
+    for a click on the old caption, which left the current span as it was)."""
+    (doc,) = add_docs(TEXT)
+    n = TEXT.index("agents") + 3
+    outer, inner, _ = (
+        add_span(engine, doc, "alice", Span(s, e, "actor"))[0].id
+        for s, e in ((TEXT.index("et ICE"), TEXT.index(" take")), (n, n + 1), (n + 5, n + 6))
+    )
+    window = make_window()
+    view = window.text_view
+    click_word(qtbot, view, n)
+    assert view.current_span_id() == inner
+    qtbot.keyClick(view, Qt.Key.Key_Left, ALT)
+    assert _stored(engine, doc)[inner] == (TEXT.index("agents"), n + 1, "actor")
+    click_word(qtbot, view, n)
+    assert view.current_span_id() == outer == window.workspace.current_span
+    assert _current_row_span(window) == outer

@@ -83,7 +83,6 @@ class AnnotatedTextView(QPlainTextEdit):
         self._hover: int | None = None
         self._last_emitted: tuple[int, int] | None = None
         self._press_point: QPointF | None = None
-        self._captions: list[tuple[QRectF, int]] = []  # those painted last, for hit tests
 
         self._base_font = QFont(self.font())
         self._base_font.setPointSizeF(max(self._base_font.pointSizeF() * 1.2, 12.0))
@@ -106,7 +105,6 @@ class AnnotatedTextView(QPlainTextEdit):
         self._hover = None
         self._last_emitted = None
         self._current = None
-        self._captions = []
         self._layout.plans.clear()
         self.setPlainText(shown)
 
@@ -317,10 +315,10 @@ class AnnotatedTextView(QPlainTextEdit):
             self.textClicked.emit(self._char_at(point))
 
     def _caption_at(self, point: QPoint) -> int | None:
-        """The span whose caption is under ``point``; captions painted before the document
-        or its spans changed (no repaint yet) are not there any more."""
-        for rect, key in self._captions:
-            if rect.contains(QPointF(point)) and self._index.get(key) is not None:
+        """The span whose caption is under ``point`` as the text is laid out now (not as it
+        was last painted: an edit or a document switch may not have been repainted yet)."""
+        for key, rect in self.caption_rects().items():
+            if rect.contains(QPointF(point)):
                 return key
         return None
 
@@ -447,8 +445,12 @@ class AnnotatedTextView(QPlainTextEdit):
         return plan_captions(block.layout(), starts, self._style.caption_width, right)
 
     def caption_rects(self) -> dict[int, QRectF]:
-        """Where the captions on screen were last painted, by span, in viewport coordinates."""
-        return {key: rect for rect, key in self._captions}
+        """Where the captions on screen are, by span, in viewport coordinates."""
+        return {
+            caption.key: rect
+            for block, origin in self._visible_blocks()
+            for caption, rect, _ in self._placed_captions(block, origin)
+        }
 
     def _visible_blocks(self) -> Iterator[tuple[QTextBlock, QPointF]]:
         """Blocks on screen, with their top-left corner in viewport coordinates.
@@ -477,18 +479,15 @@ class AnnotatedTextView(QPlainTextEdit):
         self._style.set_caption_font(self._caption_font(), self.devicePixelRatioF())
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        captions: list[tuple[QRectF, int]] = []
         for block, origin in shown:
-            self._paint_block(painter, block, origin, captions)
+            self._paint_block(painter, block, origin)
         painter.end()
-        self._captions = captions
 
     def _paint_block(
         self,
         painter: QPainter,
         block: QTextBlock,
         origin: QPointF,
-        captions: list[tuple[QRectF, int]],
     ) -> None:
         """Outline spans that cross another (in their label's colour), the one under the
         mouse (dashed) and the current one (solid), and draw the block's captions."""
@@ -508,13 +507,29 @@ class AnnotatedTextView(QPlainTextEdit):
             span = self._index.get(key) if key is not None else None
             if span is not None and number in self._index.blocks_of(span):
                 self._paint_outline(painter, block, origin, span, pen)
+        placed = list(self._placed_captions(block, origin))
+        for caption, rect, line_top in placed:
+            if caption.pinned:  # under every caption, so it never hides one of a lower row
+                self._paint_pointer(painter, caption, rect, line_top)
+        for caption, rect, _ in placed:
+            painter.drawPixmap(rect.topLeft(), self._style.caption(caption.label))
+            if caption.key == self._current:
+                painter.setPen(QPen(self.palette().text().color(), 1.5))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRoundedRect(rect.adjusted(-1, -1, 1, 1), 4, 4)
+
+    def _placed_captions(
+        self, block: QTextBlock, origin: QPointF
+    ) -> Iterator[tuple[PlacedCaption, QRectF, float]]:
+        """The captions of ``block`` (its top-left at ``origin``) that are on screen, with
+        their rects and the top of their line in viewport coordinates, from the block's
+        current layout (so a click never meets a caption painted before an edit)."""
         layout = block.layout()
         first, last = self._visible_lines(layout, origin)
-        plan = self._layout.plans.get(number)
+        plan = self._layout.plans.get(block.blockNumber())
         if plan is None or first > last:
             return
         height = self._style.caption_height()
-        placed = []
         for caption in plan.captions:
             # A block laid out but never painted keeps its plan when its last span goes.
             if not first <= caption.line <= last or self._index.get(caption.key) is None:
@@ -522,16 +537,7 @@ class AnnotatedTextView(QPlainTextEdit):
             top = origin.y() + layout.lineAt(caption.line).y()
             bottom = top - 1 - caption.row * self._layout.row_height
             rect = QRectF(origin.x() + caption.left, bottom - height, caption.width, height)
-            placed.append((caption, rect))
-            if caption.pinned:  # under every caption, so it never hides one of a lower row
-                self._paint_pointer(painter, caption, rect, top)
-        for caption, rect in placed:
-            painter.drawPixmap(rect.topLeft(), self._style.caption(caption.label))
-            if caption.key == self._current:
-                painter.setPen(QPen(self.palette().text().color(), 1.5))
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawRoundedRect(rect.adjusted(-1, -1, 1, 1), 4, 4)
-            captions.append((rect, caption.key))
+            yield caption, rect, top
 
     def _paint_pointer(
         self, painter: QPainter, caption: PlacedCaption, rect: QRectF, top: float
