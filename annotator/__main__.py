@@ -1,3 +1,4 @@
 from annotator.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # the search's counting processes import this module again
+    raise SystemExit(main())

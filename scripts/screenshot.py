@@ -3,6 +3,9 @@
 - screenshot.png: the workspace on the seed article, a few spans of every label (an actor
   and an agency nested in quotes), one span selected;
 - main-900x600.png: the same window at 900x600;
+- crossing.png: the article's top at a larger zoom, where a figure span crosses an actor
+  span inside a quote;
+- review.png: the review window for sam and ben mid-review, two disagreements decided;
 - agreement.png: the agreement view for sam and a second annotator, ben.
 
 Run it with ``make screenshot`` (under Xvfb, so it works without a display). A new shot is a
@@ -82,7 +85,8 @@ def _spans_for(text: str, items: list[tuple[str, str, int]]) -> list[Any]:
 
 
 def _add_layers(shot: Shot) -> None:
-    """sam's spans (one quote with nested spans inside its marks) and ben's second layer."""
+    """sam's spans (one quote with nested spans inside its marks, and a span crossing one of
+    them) and ben's second layer."""
     from annotator.core.spans import Span
     from annotator.store.spans import add_span
 
@@ -93,6 +97,16 @@ def _add_layers(shot: Shot) -> None:
     quote_start = text.index(QUOTE_WITH_NESTED)
     quote_end = text.index("are,”", quote_start) + len("are")  # inside the marks, no comma
     add_span(shot.engine, document.id, "sam", Span(quote_start, quote_end, "quote"))
+    customs = text.index("Customs Enforcement]", quote_start)
+    add_span(
+        shot.engine,
+        document.id,
+        "sam",
+        Span(customs, customs + len("Customs Enforcement"), "actor"),
+    )
+    crossing = text.index("Enforcement]", quote_start)
+    paramount = text.index("Paramount", crossing) + len("Paramount")
+    add_span(shot.engine, document.id, "sam", Span(crossing, paramount, "figure"))
     ben = [item for item in SPANS if item not in BEN_SKIPS] + BEN_EXTRA
     for span in _spans_for(text, ben):
         add_span(shot.engine, document.id, "ben", span)
@@ -107,7 +121,6 @@ def main_window(shot: Shot) -> Any:
     window = open_window(shot.engine, "sam")
     shot.window = window
     window.resize(1480, 920)
-    window.splitter.setSizes([380, 780, 320])
     window.show()
     shot.app.processEvents()
     start = text.index("Karen Bass")
@@ -121,11 +134,42 @@ def main_window(shot: Shot) -> Any:
 
 
 def main_window_small(shot: Shot) -> Any:
-    """The same window at 900x600, the panes at their default split."""
+    """The same window at 900x600, the panes split as a new window at that size splits them."""
+    from annotator.ui.main_window import pane_sizes
+
     window = shot.window
     window.resize(900, 600)
-    window.splitter.setSizes([230, 440, 230])
+    window.splitter.setSizes(pane_sizes(900))
     window.text_view.verticalScrollBar().setValue(0)
+    shot.settle()
+    return window
+
+
+def crossing(shot: Shot) -> Any:
+    """The quote of the second paragraph, where a figure crosses an actor, zoomed in."""
+    window = shot.window
+    window.resize(1300, 460)
+    window.splitter.setSizes([250, 800, 250])
+    view = window.text_view
+    view.set_zoom(2)
+    block = view.document().findBlock(shot.document.text.index(QUOTE_WITH_NESTED))
+    view.verticalScrollBar().setValue(block.firstLineNumber())
+    shot.settle()
+    return view
+
+
+def review_window(shot: Shot) -> Any:
+    """The review window at 1280x800, sam's and ben's layers side by side, the first two
+    disagreements decided (one accepted, one rejected)."""
+    from annotator.ui.review.window import ReviewWindow
+
+    window = ReviewWindow(shot.engine, "rev")
+    window.open_document(shot.document.id)
+    window.resize(1280, 800)
+    window.show()
+    shot.settle()
+    window.accept(0)
+    window.reject()
     shot.settle()
     return window
 
@@ -145,6 +189,8 @@ SHOTS: list[tuple[str, Callable[[Shot], Any]]] = [
     ("screenshot.png", main_window),
     ("main-900x600.png", main_window_small),
     ("agreement.png", agreement_view),
+    ("crossing.png", crossing),
+    ("review.png", review_window),
 ]
 
 

@@ -18,6 +18,7 @@ from annotator.store.glance import database_url
 from annotator.store.migrations import migrate
 from annotator.store.permissions import refusal
 from annotator.store.tables import META
+from annotator.store.text_index import index_pending
 
 
 def open_store(db: str | Path) -> Engine:
@@ -116,6 +117,7 @@ def writing(engine: Engine, connection: Connection | None = None) -> Iterator[Co
     """A write transaction: committed when the block ends, rolled back on any error.
 
     Driver errors become ``StoreError`` with a readable reason; nothing is half written.
+    Texts the block added or changed are put in the full-text index before it commits.
     The transaction runs on ``connection`` when given (one holding an attached scratch
     database), else on a connection of its own.
     """
@@ -126,6 +128,7 @@ def writing(engine: Engine, connection: Connection | None = None) -> Iterator[Co
                 with connection.begin():
                     produced = generation.begin_write(engine, connection)
                     yield connection
+                    index_pending(connection)
             finally:
                 connection.execution_options(sqlite_begin="DEFERRED")
         generation.committed(engine, produced)

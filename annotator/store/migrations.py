@@ -35,9 +35,13 @@ from annotator.store.tables import (
     RELATION_TYPE,
     SPAN_SOURCE,
 )
-from annotator.store.text_index import create_text_index, rebuild_text_index
+from annotator.store.text_index import (
+    create_text_index,
+    defer_text_index,
+    rebuild_text_index,
+)
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 KEEP_BACKUPS = 3  # copies made before migrations: the newest are kept
 
 Migration = Callable[[Connection], None]
@@ -84,7 +88,7 @@ def _add_relations(connection: Connection) -> None:
 
 
 def _add_team(connection: Connection) -> None:
-    """v5: assignments of documents to annotators, and each person's role (everyone an
+    """v6: assignments of documents to annotators, and each person's role (everyone an
     annotator until ``annotator users add`` says otherwise)."""
     connection.execute(
         text("ALTER TABLE annotator ADD COLUMN role VARCHAR(16) NOT NULL DEFAULT 'annotator'")
@@ -99,12 +103,19 @@ def _announce_changes(connection: Connection) -> None:
         team_postgres.install_notify(connection)
 
 
+def _index_in_bulk(connection: Connection) -> None:
+    """v5: the text index is filled in bulk when a write commits, not by a trigger per row
+    (the index is kept; only its triggers change)."""
+    defer_text_index(connection)
+
+
 # MIGRATIONS[n] upgrades a database from version n - 1 to version n.
 MIGRATIONS: dict[int, Migration] = {
     2: _add_review,
     3: _add_text_index,
     4: _add_relations,
-    5: _add_team,
+    5: _index_in_bulk,
+    6: _add_team,
 }
 
 

@@ -26,6 +26,7 @@ from annotator.store.labels import label_ids
 from annotator.store.sqlite import driver_rows
 from annotator.store.status import Status
 from annotator.store.tables import DOCUMENT, LABEL, SPAN, STATUS
+from annotator.store.text_count import count_in_sql
 from annotator.store.text_index import narrowed
 
 CONTEXT = 60  # characters of context on each side of a hit
@@ -255,6 +256,18 @@ def search_page(
 def count_hits(engine: Engine, query: TextQuery, filters: SearchFilter = SearchFilter()) -> int:
     """How many hits there are in all, without building them."""
     with reading(engine) as connection:
+        if not (filters.labels or filters.date_from or filters.date_to):
+            who = _who(connection, filters.annotator)
+            statuses = filters.statuses
+
+            def restrict(statement: Select) -> Select:
+                if not statuses:
+                    return statement
+                return statement.where(_status_condition(statuses, who))
+
+            counted = count_in_sql(connection, query, restrict)
+            if counted is not None:
+                return counted
         documents = matching_documents(connection, query, filters, with_labels=False)
         with closing(documents):
             return sum(len(doc.hits) for doc in documents)

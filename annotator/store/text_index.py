@@ -2,9 +2,16 @@
 
 On SQLite it is an FTS5 table with the ``trigram`` tokenizer, external content (the text
 is stored once, in ``document``) and ``detail=none`` (no positions: a third of the size of
-a full index). Triggers on ``document`` keep it in step with every write path in the same
-transaction, whether a document arrives through the store, an import staged in another
-database and copied in with ``INSERT ... SELECT``, or a cascade deletes it.
+a full index).
+
+Documents are indexed in bulk, not row by row: triggers on ``document`` only note a new or
+changed text's id in ``document_text_pending``, and the store's writers (``add_documents``,
+an import's merge) call ``index_pending`` before their transaction commits, which indexes
+the noted texts with one ``INSERT ... SELECT``. Tokenizing every text in one statement costs
+a third of what a trigger feeding FTS5 one row at a time does. A write path that does not
+call it (raw SQL, a future writer) leaves its texts pending, and a search then scans every
+document, so the index never hides a hit; the next store write indexes them. A deletion
+takes an indexed text out of the index at once (the trigger needs the old text for that).
 
 The index only narrows: a document is a candidate when it holds every trigram of the
 query, and the caller confirms each candidate with the real pattern. Another backend
@@ -23,19 +30,28 @@ from sqlalchemy.sql import Select
 from annotator.store.tables import DOCUMENT
 
 TABLE = "document_text_index"
+PENDING = "document_text_pending"
 MAX_TRIGRAMS = 12  # beyond a dozen, more trigrams hardly narrow further and slow the query
 
+_UNLESS_PENDING = f"WHERE NOT EXISTS (SELECT 1 FROM {PENDING} WHERE id = old.id)"
 _CREATE = (
     f"CREATE VIRTUAL TABLE {TABLE} USING fts5("
     "text, content='document', content_rowid='id', tokenize='trigram', detail=none)",
-    f"CREATE TRIGGER document_text_index_insert AFTER INSERT ON document BEGIN "
-    f"INSERT INTO {TABLE}(rowid, text) VALUES (new.id, new.text); END",
-    f"CREATE TRIGGER document_text_index_delete AFTER DELETE ON document BEGIN "
-    f"INSERT INTO {TABLE}({TABLE}, rowid, text) VALUES ('delete', old.id, old.text); END",
-    f"CREATE TRIGGER document_text_index_update AFTER UPDATE OF text ON document BEGIN "
-    f"INSERT INTO {TABLE}({TABLE}, rowid, text) VALUES ('delete', old.id, old.text); "
-    f"INSERT INTO {TABLE}(rowid, text) VALUES (new.id, new.text); END",
 )
+_DEFERRED = (
+    f"CREATE TABLE IF NOT EXISTS {PENDING} (id INTEGER PRIMARY KEY)",
+    f"CREATE TRIGGER document_text_index_insert AFTER INSERT ON document BEGIN "
+    f"INSERT OR IGNORE INTO {PENDING}(id) VALUES (new.id); END",
+    f"CREATE TRIGGER document_text_index_delete AFTER DELETE ON document BEGIN "
+    f"INSERT INTO {TABLE}({TABLE}, rowid, text) "
+    f"SELECT 'delete', old.id, old.text {_UNLESS_PENDING}; "
+    f"DELETE FROM {PENDING} WHERE id = old.id; END",
+    f"CREATE TRIGGER document_text_index_update AFTER UPDATE OF text ON document BEGIN "
+    f"INSERT INTO {TABLE}({TABLE}, rowid, text) "
+    f"SELECT 'delete', old.id, old.text {_UNLESS_PENDING}; "
+    f"INSERT OR IGNORE INTO {PENDING}(id) VALUES (new.id); END",
+)
+_ROW_TRIGGERS = ("insert", "delete", "update")
 
 
 def has_index(connection: Connection) -> bool:
@@ -43,10 +59,21 @@ def has_index(connection: Connection) -> bool:
 
 
 def create_text_index(connection: Connection) -> None:
-    """Create the index and its triggers (SQLite; other backends keep none)."""
+    """Create the index, its pending list and triggers (SQLite; other backends keep none)."""
     if not has_index(connection):
         return
-    for statement in _CREATE:
+    for statement in (*_CREATE, *_DEFERRED):
+        connection.exec_driver_sql(statement)
+
+
+def defer_text_index(connection: Connection) -> None:
+    """Swap the row-by-row triggers of a schema-3 index for the pending list (the index
+    itself is kept as it is; run again, it changes nothing)."""
+    if not has_index(connection):
+        return
+    for name in _ROW_TRIGGERS:
+        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS document_text_index_{name}")
+    for statement in _DEFERRED:
         connection.exec_driver_sql(statement)
 
 
@@ -54,6 +81,22 @@ def rebuild_text_index(connection: Connection) -> None:
     """Fill the index from every stored document (for a database that had none)."""
     if has_index(connection):
         connection.exec_driver_sql(f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')")
+
+
+def index_pending(connection: Connection) -> None:
+    """Index the texts added or changed in this transaction (call it before committing)."""
+    if not has_index(connection) or _is_complete(connection):
+        return
+    connection.exec_driver_sql(
+        f"INSERT INTO {TABLE}(rowid, text) SELECT d.id, d.text FROM {PENDING} p "
+        "JOIN document d ON d.id = p.id ORDER BY p.id"
+    )
+    connection.exec_driver_sql(f"DELETE FROM {PENDING}")
+
+
+def _is_complete(connection: Connection) -> bool:
+    """No text waits to be indexed."""
+    return not connection.exec_driver_sql(f"SELECT EXISTS (SELECT 1 FROM {PENDING})").scalar()
 
 
 def _fts_string(trigram: str) -> str:
@@ -64,8 +107,8 @@ def narrowed(connection: Connection, statement: Select, trigrams: Sequence[str])
     """``statement`` (over ``document``) joined to the index so only documents holding all
     ``trigrams`` come out, in id order as the index streams them (the first rows arrive
     before the index has found the last); ``None`` when the index cannot narrow (no trigrams,
-    or no index on this backend)."""
-    if not trigrams or not has_index(connection):
+    no index on this backend, or texts waiting to be indexed)."""
+    if not trigrams or not has_index(connection) or not _is_complete(connection):
         return None
     chosen = list(dict.fromkeys(trigrams))
     if len(chosen) > MAX_TRIGRAMS:

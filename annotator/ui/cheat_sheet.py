@@ -33,6 +33,8 @@ SELECTING = [
     Shortcut("Annotate", "Select text", "drag, Shift+arrows, or double-click a word"),
     Shortcut("Annotate", "Tag the selection", "its label's key, or click the label"),
     Shortcut("Annotate", "Select a span", "click it in the text or the span list"),
+    Shortcut("Annotate", "Tag a find match", "Enter in the find bar, then the label's key"),
+    Shortcut("Annotate", "Close the find bar", "Esc in the find bar"),
 ]
 
 

@@ -45,7 +45,7 @@ STATUS_FILTERS: list[tuple[str, Status | None, bool, ReviewFilter | None, bool]]
 
 
 TITLE, DATE, STATUS, SPANS = range(4)
-MIN_WIDTH = 320  # the pane never gets narrower: the title keeps room beside status and spans
+MIN_WIDTH = 230  # never narrower: the title keeps room beside the status mark and spans
 TITLE_ROOM = 200  # the narrowest title column before the date, then the status text, give way
 CELL_PAD = 18
 

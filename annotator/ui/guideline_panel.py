@@ -51,5 +51,5 @@ class GuidelinePanel(QFrame):
             return
         self.title.setText(f"Guideline · {label.name}")
         self.text.setText(
-            label.guideline or f"No guideline for {label.name} yet (Edit > Labels…, Ctrl+L)."
+            label.guideline or f"No guideline for {label.name} yet (Edit > Labels…, Ctrl+Shift+L)."
         )

@@ -14,7 +14,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFontDialog,
     QHBoxLayout,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.ui.cheat_sheet import CheatSheet, Shortcut, shortcut_rows
+from annotator.ui.find_bar import FindBar
 from annotator.ui.flag_dialog import FlagDialog
 from annotator.ui.guideline_panel import GuidelinePanel
 from annotator.ui.label_palette import LABEL_NAME, LabelPaletteModel, PaletteView
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from annotator.core.documents import Document
     from annotator.core.labels import LabelSchema
     from annotator.core.spans import Span
+    from annotator.ui.search.dock import SearchDock
     from annotator.ui.workspace import Workspace
 
 Keys = str | QKeySequence.StandardKey
@@ -63,12 +65,23 @@ def _heading(text: str, parent: QWidget) -> QLabel:
     return label
 
 
+def pane_sizes(width: int) -> list[int]:
+    """Default widths of the document list, the article and the side pane for a window
+    ``width`` pixels wide: the side panes in proportion within sensible bounds, the rest
+    (at least half at any size) to the article."""
+    documents = min(max(round(width * 0.22), 230), 340)
+    side = min(max(round(width * 0.27), 220), 440)
+    return [documents, max(width - documents - side, width // 2), side]
+
+
 class MainWindow(QMainWindow):
     def __init__(self, preferences: Preferences, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.preferences = preferences
         preferences.setParent(self)
         self.workspace: Workspace | None = None
+        self.search_dock: SearchDock | None = None
+        """The corpus dock once Ctrl+Shift+F has opened it."""
         self.review_window: QMainWindow | None = None
         """The review window once Review > Review this document has opened it."""
         self.shortcut_sources: list[Callable[[], list[Shortcut]]] = []
@@ -81,10 +94,16 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.text_view = AnnotatedTextView(self)
         self._restore_text_font()
-        for widget in (QWidget(self.splitter), self.text_view, QWidget(self.splitter)):
+        article = QWidget(self.splitter)
+        article_layout = QVBoxLayout(article)
+        article_layout.setContentsMargins(0, 0, 0, 0)
+        article_layout.setSpacing(0)
+        article_layout.addWidget(self.text_view, 1)
+        self.find_bar = FindBar(self.text_view, article)
+        article_layout.addWidget(self.find_bar)
+        for widget in (QWidget(self.splitter), article, QWidget(self.splitter)):
             self.splitter.addWidget(widget)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([330, 760, 330])
+        self._splitter_restored = False
         self.setCentralWidget(self.splitter)
         self._build_frame_menus()
         self._restore_layout()
@@ -110,12 +129,12 @@ class MainWindow(QMainWindow):
         span_heading.addWidget(self.span_table.label_filter)
         side_layout.addLayout(span_heading)
         side_layout.addWidget(self.span_table, 1)
-        sizes = self.splitter.sizes()
         for index, widget in ((0, self.browser), (2, side)):
             placeholder = self.splitter.replaceWidget(index, widget)
             assert placeholder is not None, "the frame keeps a placeholder for each pane"
             placeholder.deleteLater()
-        self.splitter.setSizes(sizes)
+        for index, stretch in enumerate((1, 3, 1)):  # the article takes most of a resize
+            self.splitter.setStretchFactor(index, stretch)
         self._restore_splitter()
         self._build_workspace_menus(workspace)
         self._connect(workspace)
@@ -190,8 +209,13 @@ class MainWindow(QMainWindow):
         self.snap_action.setChecked(ws.preferences.snapping)
         self.snap_action.toggled.connect(lambda on: setattr(ws.preferences, "snapping", on))
         edit.addAction(self.snap_action)
-        self._action(edit, "&Labels…", self.edit_labels, ["Ctrl+L"])
-        self._action(edit, "&Filter documents", self.focus_filter, ["Ctrl+F"])
+        self._action(edit, "&Find in document", self.find_bar.open, ["Ctrl+F"])
+        self._action(edit, "Find &next", lambda: self.find_bar.step(1), ["F3"])
+        self._action(edit, "Find pre&vious", lambda: self.find_bar.step(-1), ["Shift+F3"])
+        self._action(edit, "&Search the corpus…", self.show_search, ["Ctrl+Shift+F"])
+        self._action(edit, "&Filter documents", self.focus_filter, ["Ctrl+L"])
+        edit.addSeparator()
+        self._action(edit, "&Labels…", self.edit_labels, ["Ctrl+Shift+L"])
         self._build_label_actions(ws.schema)
         go = self.go_menu
         self._action(go, "&Next document", lambda: ws.go(1), ["Alt+Down", "Ctrl+PgDown"])
@@ -204,7 +228,7 @@ class MainWindow(QMainWindow):
             ["Ctrl+Return", "Ctrl+Enter"],
         )
         self._action(go, "S&kip and go to the next", ws.skip_and_next, ["Ctrl+K"])
-        self._action(go, "&Flag and go to the next…", self.flag_document, ["Ctrl+Shift+F"])
+        self._action(go, "&Flag and go to the next…", self.flag_document, ["Ctrl+Shift+K"])
 
     def add_file_action(
         self, text: str, slot: Callable[[], object], keys: Sequence[Keys] = ()
@@ -275,6 +299,7 @@ class MainWindow(QMainWindow):
     def _show_document(self, document: Document) -> None:
         spans = list(self.attached.spans.values())
         self.preview(document.title, document.text, spans, self.attached.colors)
+        self.find_bar.document_changed()
 
     def _on_labels(self, schema: LabelSchema) -> None:
         self._build_label_actions(schema)
@@ -291,6 +316,10 @@ class MainWindow(QMainWindow):
             self.guideline.show_label(span.label)
 
     def clear_selection(self) -> None:
+        """Esc: close the find bar when it has the keys, else clear the selection."""
+        if self.find_bar.isAncestorOf(self.focusWidget()):
+            self.find_bar.close_bar()
+            return
         self.text_view.clear_selection()
         self.attached.set_current_span(None)
 
@@ -301,6 +330,28 @@ class MainWindow(QMainWindow):
         dialog = FlagDialog(document.title, self)
         if dialog.exec():
             self.attached.flag_and_next(dialog.reason())
+
+    def show_search(self) -> None:
+        """Open the corpus dock (made on first use) on its Search tab."""
+        from annotator.ui.search.dock import SearchDock
+
+        if self.search_dock is None:
+            self.search_dock = SearchDock(self.attached, self)
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.search_dock)
+            self.resizeDocks(
+                [self.search_dock], [max(260, self.height() // 3)], Qt.Orientation.Vertical
+            )
+            self.search_dock.reveal.connect(self.show_range)
+        self.search_dock.open_search()
+
+    def show_range(self, document_id: int, start: int, end: int) -> None:
+        """Open a document (unless it is open) with code points ``start``-``end`` selected."""
+        ws = self.attached
+        if ws.document is None or ws.document.id != document_id:
+            ws.open_document(document_id)
+        if ws.document is not None and ws.document.id == document_id:
+            self.text_view.select_range(start, end)
+            self.text_view.setFocus()
 
     def focus_filter(self) -> None:
         self.browser.filter_box.setFocus()
@@ -358,7 +409,17 @@ class MainWindow(QMainWindow):
     def _restore_splitter(self) -> None:
         state = self.preferences.layout("splitter")
         if state is not None:
-            self.splitter.restoreState(state)
+            self._splitter_restored = self.splitter.restoreState(state)
+        if not self._splitter_restored:
+            self.splitter.setSizes(pane_sizes(self.width()))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The first time it is shown, a window with no remembered layout splits its width
+        as ``pane_sizes`` says (its size is only known now)."""
+        if not self._splitter_restored:
+            self.splitter.setSizes(pane_sizes(self.splitter.width() or self.width()))
+            self._splitter_restored = True
+        super().showEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         prefs = self.preferences

@@ -64,3 +64,12 @@ def select_row(table: QTableView, row: int | None) -> None:
             | QItemSelectionModel.SelectionFlag.Rows,
         )
     table.scrollTo(index)
+
+
+def enable_sorting(
+    table: QTableView, column: int = -1, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder
+) -> None:
+    """Let header clicks sort ``table``; the indicator starts at ``column`` (-1: none, the
+    model's own order is kept), which is the one sort enabling runs."""
+    table.horizontalHeader().setSortIndicator(column, order)
+    table.setSortingEnabled(True)

@@ -260,6 +260,10 @@ class Workspace(QObject):
     def move_current(self, edge: Edge, step: int) -> None:
         self._push(self.session.move(edge, step))
 
+    def run_command(self, command: Command) -> None:
+        """Run a step made elsewhere (a bulk change from the search dock) on the undo stack."""
+        self._push(command)
+
     def _push(self, edit: Command | None) -> None:
         if edit is not None:
             self.undo_stack.push(UndoStep(edit, self._publish, self._report, self._reveal))

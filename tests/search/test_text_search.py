@@ -204,7 +204,18 @@ def test_unknown_label_or_annotator_is_named(engine, corpus) -> None:
         search_page(engine, TextQuery("Bass"), SearchFilter(annotator="zoe"))
 
 
+def _index_is_sound(engine) -> None:
+    with engine.begin() as connection:
+        check = connection.exec_driver_sql(
+            "INSERT INTO document_text_index(document_text_index, rank) "
+            "VALUES ('integrity-check', 1)"
+        )
+        check.close()
+
+
 def test_index_follows_documents_in_and_out(engine, corpus) -> None:
+    """A text written past the store (raw SQL) waits to be indexed and is still found; the
+    next store write indexes it; a deleted one leaves the index at once."""
     with engine.begin() as connection:
         connection.exec_driver_sql("DELETE FROM document WHERE id = ?", (corpus[0],))
         connection.exec_driver_sql(
@@ -213,10 +224,45 @@ def test_index_follows_documents_in_and_out(engine, corpus) -> None:
             "FROM document WHERE id = ?",
             (corpus[1],),
         )
-        check = connection.exec_driver_sql(
-            "INSERT INTO document_text_index(document_text_index, rank) "
-            "VALUES ('integrity-check', 1)"
+        connection.exec_driver_sql(
+            "UPDATE document SET text = 'KAREN BASS, edited' WHERE id = ?", (corpus[2],)
         )
-        check.close()
-    hits = list(iter_hits(engine, TextQuery("karen bass")))
-    assert [h.text for h in hits] == ["KAREN BASS", "Karen Bass"]
+    found = [(h.document_id, h.text) for h in iter_hits(engine, TextQuery("karen bass"))]
+    copied = corpus[2] + 1
+    both = [(corpus[1], "KAREN BASS"), (corpus[2], "KAREN BASS"), (copied, "Karen Bass")]
+    assert found == both
+    add_documents(engine, [Document(text="Nothing to see", title="t")])
+    _index_is_sound(engine)
+    with engine.connect() as connection:
+        waiting = connection.exec_driver_sql("SELECT count(*) FROM document_text_pending")
+        assert waiting.scalar_one() == 0
+    found = [(h.document_id, h.text) for h in iter_hits(engine, TextQuery("karen bass"))]
+    assert found == both
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM document WHERE id = ?", (corpus[2],))
+    _index_is_sound(engine)
+    found = [(h.document_id, h.text) for h in iter_hits(engine, TextQuery("karen bass"))]
+    assert found == [both[0], both[2]]
+
+
+@pytest.mark.parametrize(
+    ("needle", "case"),
+    [("karen bass", False), ("KAREN", True), ("Straße", True), ("sk", False), ("i", False)],
+)
+def test_counts_in_sql_agree_with_re_on_folding_characters(engine, needle, case) -> None:
+    """The count that SQLite makes for plain queries, on the characters ``re`` folds to
+    ASCII letters (long s, Kelvin sign, dotted and dotless i), a NUL and emoji."""
+    texts = [
+        "Karen Baſs and KAREN BASS 🚨 karen bass",
+        "\u212aaren Bass\x00 Karen bass; İsk ıSK \u212a",
+        "Straße STRASSE straße 😀 no name",
+        "nothing here",
+    ]
+    ids = add_documents(engine, [Document(text=t, title=f"t{i}") for i, t in enumerate(texts)]).ids
+    set_status(engine, ids[1], "ana", Status.DONE)
+    pattern = re.compile(re.escape(needle), 0 if case else re.IGNORECASE)
+    query = TextQuery(needle, case=case)
+    assert count_hits(engine, query) == sum(len(pattern.findall(t)) for t in texts)
+    done = count_hits(engine, query, SearchFilter(statuses=("done",), annotator="ana"))
+    assert done == len(pattern.findall(texts[1]))
+    assert count_hits(engine, query) == len(list(iter_hits(engine, query)))

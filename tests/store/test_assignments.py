@@ -155,7 +155,7 @@ def test_ready_for_review_and_assigned_to_me_filters_and_progress(engine) -> Non
     }
 
 
-def test_a_version_4_database_gains_assignments_and_roles_after_a_backup(db_path) -> None:
+def test_a_version_5_database_gains_assignments_and_roles_after_a_backup(db_path) -> None:
     import sqlite3
 
     from annotator.store import open_store
@@ -168,7 +168,7 @@ def test_a_version_4_database_gains_assignments_and_roles_after_a_backup(db_path
     raw = sqlite3.connect(db_path)
     raw.executescript(
         "DROP TABLE assignment; ALTER TABLE annotator DROP COLUMN role;"
-        "UPDATE meta SET value = '4' WHERE key = 'schema_version';"
+        "UPDATE meta SET value = '5' WHERE key = 'schema_version';"
     )
     raw.close()
     engine = open_store(db_path)

@@ -1,13 +1,18 @@
-"""A v2 database (before the text index) is backed up, migrated, and its texts searchable."""
+"""A v2 database (before the text index) is backed up, migrated, and its texts searchable;
+a v4 one (an index kept by a trigger per row) keeps its index and indexes in bulk."""
 
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
 
+from sqlalchemy import create_engine
+
+from annotator.core.documents import Document
 from annotator.core.search import TextQuery
 from annotator.store import open_store
-from annotator.store.migrations import SCHEMA_VERSION, migration_backups
+from annotator.store.documents import add_documents
+from annotator.store.migrations import SCHEMA_VERSION, migrate, migration_backups
 from annotator.store.search import count_hits, search_page
 from annotator.store.spans import document_spans
 
@@ -62,3 +67,47 @@ def test_a_v2_database_gets_its_text_index_filled(tmp_path) -> None:
     assert copy.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("2",)
     assert copy.execute("SELECT count(*) FROM document").fetchone() == (2,)
     copy.close()
+
+
+_V4_TRIGGERS = (
+    "CREATE TRIGGER document_text_index_insert AFTER INSERT ON document BEGIN "
+    "INSERT INTO document_text_index(rowid, text) VALUES (new.id, new.text); END",
+    "CREATE TRIGGER document_text_index_delete AFTER DELETE ON document BEGIN "
+    "INSERT INTO document_text_index(document_text_index, rowid, text) "
+    "VALUES ('delete', old.id, old.text); END",
+)
+
+
+def test_a_v4_database_moves_to_indexing_in_bulk(tmp_path) -> None:
+    """v4 kept the index with a trigger per row; v5 keeps the index and indexes new texts
+    when a write commits."""
+    path = tmp_path / "team.db"
+    _v2_database(path)
+    migrate(create_engine(f"sqlite:///{path}"), target=4)
+    raw = sqlite3.connect(path)
+    raw.execute("DROP TABLE document_text_pending")
+    for name in ("insert", "delete", "update"):
+        raw.execute(f"DROP TRIGGER document_text_index_{name}")
+    for trigger in _V4_TRIGGERS:
+        raw.execute(trigger)
+    raw.execute(
+        "INSERT INTO document VALUES (3, 't3', 'Another ICE raid', 16, 'sha3', '', '{}', ?)",
+        (WHEN,),
+    )
+    raw.commit()
+    raw.close()
+    engine = open_store(path)
+    try:
+        assert count_hits(engine, TextQuery("raid")) == 2
+        add_documents(engine, [Document(text="A raid in Downey", title="t4")])
+        assert [h.document_id for h in search_page(engine, TextQuery("RAID"))] == [1, 3, 4]
+        with engine.begin() as connection:
+            connection.exec_driver_sql("DELETE FROM document WHERE id = 1")
+            check = connection.exec_driver_sql(
+                "INSERT INTO document_text_index(document_text_index, rank) "
+                "VALUES ('integrity-check', 1)"
+            )
+            check.close()
+        assert count_hits(engine, TextQuery("raid")) == 2
+    finally:
+        engine.dispose()

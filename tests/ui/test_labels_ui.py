@@ -44,7 +44,8 @@ def test_the_label_dialog_offers_a_colour_no_label_has(qtbot, engine, make_windo
         dialog.reject()
 
     QTimer.singleShot(0, lambda: fill(["event", "weapon", "date"]))
-    qtbot.keyClick(window.text_view, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window.text_view, Qt.Key.Key_L, ctrl_shift)  # Edit > Labels…
     colours = [label.color for label in get_schema(engine)]
     assert [label.name for label in get_schema(engine)][-3:] == ["event", "weapon", "date"]
     assert colours[-3:] == added

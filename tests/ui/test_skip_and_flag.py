@@ -1,4 +1,4 @@
-"""Skip (Ctrl+K) and Flag (Ctrl+Shift+F, with a reason) set statuses the document filter and
+"""Skip (Ctrl+K) and Flag (Ctrl+Shift+K, with a reason) set statuses the document filter and
 exports understand; both are undoable steps and move on to the next unfinished document."""
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def _answer_flag_dialog(qtbot, reason: str, typed: bool) -> None:
 
 def _flag(qtbot, window, reason: str, typed: bool = False) -> None:
     _answer_flag_dialog(qtbot, reason, typed)
-    qtbot.keyClick(window.text_view, Qt.Key.Key_F, CTRL | SHIFT)
+    qtbot.keyClick(window.text_view, Qt.Key.Key_K, CTRL | SHIFT)
     window.activateWindow()  # the offscreen platform does not give focus back by itself
     qtbot.waitUntil(window.isActiveWindow)
 
@@ -111,7 +111,7 @@ def test_cancelling_the_flag_dialog_changes_nothing(qtbot, engine, make_window, 
         qtbot.keyClick(dialog.reason_box, Qt.Key.Key_Escape)
 
     QTimer.singleShot(0, cancel)
-    qtbot.keyClick(window.text_view, Qt.Key.Key_F, CTRL | SHIFT)
+    qtbot.keyClick(window.text_view, Qt.Key.Key_K, CTRL | SHIFT)
     assert window.workspace.document.id == first
     assert get_status(engine, first, "alice") == Status.NEW
     assert document_notes(engine, first) == []

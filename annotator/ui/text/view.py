@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QColor,
     QFont,
     QFontMetricsF,
     QHelpEvent,
@@ -26,13 +27,14 @@ from PySide6.QtGui import (
     QPen,
     QShowEvent,
     QTextBlock,
+    QTextCharFormat,
     QTextCursor,
     QTextDocument,
     QTextLayout,
     QTextLine,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from annotator.core.spans import Span
 from annotator.ui.text.captions import CaptionPlan, PlacedCaption, plan_captions
@@ -45,6 +47,8 @@ from annotator.ui.text.style import SpanStyle
 TOOLTIP_TEXT_MAX = 300
 DOCUMENT_MARGIN = 14
 _CAPTION_SCALE = 0.72
+_MATCH = "#fff176"  # find matches: a marker yellow; the current one orange
+_CURRENT_MATCH = "#ffa726"
 ZOOM_RANGE = range(-8, 25)  # zoom steps, one point each, around the chosen font's size
 
 
@@ -106,6 +110,7 @@ class AnnotatedTextView(QPlainTextEdit):
         self._last_emitted = None
         self._current = None
         self._layout.plans.clear()
+        self.setExtraSelections([])
         self.setPlainText(shown)
 
     def text(self) -> str:
@@ -150,6 +155,10 @@ class AnnotatedTextView(QPlainTextEdit):
         end = self._offsets.from_qt(cursor.selectionEnd())
         return (start, end) if end > start else None
 
+    def caret_offset(self) -> int:
+        """The caret's position in code points."""
+        return self._offsets.from_qt(self.textCursor().position())
+
     def select_range(self, start: int, end: int) -> None:
         """Select code points ``[start, end)`` and scroll them into view."""
         start = max(0, min(start, len(self._text)))
@@ -164,6 +173,23 @@ class AnnotatedTextView(QPlainTextEdit):
         cursor = self.textCursor()
         cursor.clearSelection()
         self.setTextCursor(cursor)
+
+    def show_matches(self, ranges: Sequence[tuple[int, int]], current: int | None) -> None:
+        """Mark find matches (code points) in the text; ``current`` (an index into ``ranges``)
+        stronger. Drawn as extra selections: over the span tints, never in the document."""
+        selections = []
+        for i, (start, end) in enumerate(ranges):
+            selection = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self._offsets.to_qt(start))
+            cursor.setPosition(self._offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = cursor
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor(_CURRENT_MATCH if i == current else _MATCH))
+            fmt.setForeground(QColor("#000000"))
+            selection.format = fmt
+            selections.append(selection)
+        self.setExtraSelections(selections)
 
     # ----- current span ---------------------------------------------------------------------
 

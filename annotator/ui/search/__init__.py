@@ -1,0 +1,1 @@
+"""The corpus dock: search, concordance and consistency checks over the whole store."""
