@@ -29,9 +29,13 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def _engine(args: argparse.Namespace) -> Engine:
+    """The store ``--db`` names, writing for ``--annotator`` (see store/permissions.py)."""
     from annotator.store import open_store
+    from annotator.store.permissions import act_as
 
-    return open_store(args.db or default_database())
+    engine = open_store(args.db or default_database())
+    act_as(engine, args.annotator)
+    return engine
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -664,6 +668,7 @@ def _gui_arguments(argv: Sequence[str] | None) -> argparse.Namespace | None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from annotator.cli_team import add_team_commands
     from annotator.formats.registry import readable_formats, writable_formats
 
     common = _common_options()
@@ -841,6 +846,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_suggest_commands(commands, common)
 
     _add_search_commands(commands, common)
+    add_team_commands(commands, common)
     return parser
 
 

@@ -59,6 +59,7 @@ from annotator.store.annotators import clean_name
 from annotator.store.changes import Change
 from annotator.store.documents import get_document
 from annotator.store.labels import get_schema
+from annotator.store.permissions import act_as
 from annotator.store.relations import document_links
 from annotator.store.spans import document_spans, spans_by_id
 from annotator.store.status import FLAG_NOTE, Status, get_status
@@ -73,6 +74,7 @@ class AnnotationSession:
     def __init__(self, engine: Engine, annotator: str) -> None:
         self.engine = engine
         self.annotator = clean_name(annotator)
+        act_as(engine, self.annotator)
         self.schema: LabelSchema = get_schema(engine)
         self.document: Document | None = None
         self.spans: dict[int, Span] = {}
@@ -117,6 +119,7 @@ class AnnotationSession:
     def set_annotator(self, name: str) -> None:
         """Later edits and the spans shown are ``name``'s; the open document is re-read."""
         self.annotator = clean_name(name)
+        act_as(self.engine, self.annotator)
         if self.document is not None:
             self.open(stored_id(self.document))
 

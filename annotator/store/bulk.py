@@ -21,6 +21,7 @@ from annotator.store.changes import Change
 from annotator.store.engine import writing
 from annotator.store.labels import label_ids
 from annotator.store.notes import _NOTE_COLUMNS, _NOTE_FROM, _to_note, restore_notes
+from annotator.store.permissions import require_layer
 from annotator.store.search import SearchFilter, matching_documents
 from annotator.store.spans import _SPAN_COLUMNS, _SPAN_FROM, _to_span, insert_span_tuples
 from annotator.store.status import Status, advance_statuses
@@ -101,7 +102,10 @@ def _existing(
 def _insert_placed(connection: Connection, placed: Sequence[PlacedSpan]) -> None:
     """Insert spans with their ids, and move their documents on to in progress."""
     labels = label_ids(connection)
-    people = {name: annotator_id(connection, name) for name in {p.span.owner for p in placed}}
+    owners = {p.span.owner for p in placed}
+    for owner in owners:
+        require_layer(connection, owner)
+    people = {name: annotator_id(connection, name) for name in owners}
     now = utcnow()
     rows: list[dict[str, Any]] = [
         {
@@ -163,6 +167,8 @@ def tag_all(
     refuse_gold(annotator)
     with writing(engine) as connection:
         label_id = _label_id(connection, label)
+        if not dry_run:
+            require_layer(connection, annotator)
         who = annotator_id(connection, annotator, create=not dry_run)
         wanted: Counter[tuple[int, int, int]] = Counter()
         hits = unsnappable = 0
@@ -227,6 +233,7 @@ def _placed(connection: Connection, span_ids: Sequence[int]) -> list[PlacedSpan]
 
 def _owned(connection: Connection, span_ids: Collection[int], annotator: str) -> list[PlacedSpan]:
     refuse_gold(annotator)
+    require_layer(connection, annotator)
     placed = _placed(connection, sorted(set(span_ids)))
     if len(placed) != len(set(span_ids)):
         raise StoreError("some of those spans no longer exist: they were deleted elsewhere")

@@ -13,6 +13,7 @@ from sqlalchemy import BindParameter, FromClause, Select, bindparam, func, selec
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 
+from annotator.store.assignments import assigned_ids, ready_ids
 from annotator.store.documents import DocumentSummary, summary_from_row
 from annotator.store.engine import reading
 from annotator.store.review import ReviewFilter, disagreement_ids, reviewed_ids
@@ -26,7 +27,9 @@ class DocumentQuery:
 
     ``text`` matches anywhere in the title, ignoring case; ``status`` keeps one status
     (``None``: all); ``unfinished`` keeps documents that are not done, skipped or flagged;
-    ``review`` keeps documents with disagreements, or those whose review is finished.
+    ``review`` keeps documents with disagreements, those ready for review (every assignee
+    finished) or those whose review is finished; ``assigned`` keeps the documents where
+    ``annotator`` holds a place.
     """
 
     annotator: str | None = None
@@ -34,6 +37,7 @@ class DocumentQuery:
     status: Status | None = None
     unfinished: bool = False
     review: ReviewFilter | None = None
+    assigned: bool = False
 
 
 _ANNOTATOR_ID = select(ANNOTATOR.c.id).where(ANNOTATOR.c.name == bindparam("name"))
@@ -64,6 +68,10 @@ def _matching_ids(query: DocumentQuery, who: int | None) -> Select:
         conditions.append(DOCUMENT.c.id.in_(disagreement_ids()))
     elif query.review == ReviewFilter.REVIEWED:
         conditions.append(DOCUMENT.c.id.in_(reviewed_ids()))
+    elif query.review == ReviewFilter.READY:
+        conditions.append(DOCUMENT.c.id.in_(ready_ids()))
+    if query.assigned:
+        conditions.append(DOCUMENT.c.id.in_(assigned_ids(who)))
     ids = select(DOCUMENT.c.id).select_from(source)
     return ids.where(*conditions) if conditions else ids
 
@@ -73,7 +81,7 @@ def count_matching(engine: Engine, query: DocumentQuery) -> int:
     with reading(engine) as connection:
         who = _annotator_id(connection, query.annotator)
         by_status = query.status is not None or query.unfinished
-        if query.text.strip() or query.review is not None or not by_status:
+        if query.text.strip() or query.review is not None or query.assigned or not by_status:
             ids = _matching_ids(query, who).subquery()
             return connection.execute(select(func.count()).select_from(ids)).scalar_one()
         return _count_by_status(connection, query, who)

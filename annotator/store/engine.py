@@ -16,6 +16,7 @@ from annotator.core.errors import StoreError
 from annotator.store import generation, postgres, sqlite
 from annotator.store.glance import database_url
 from annotator.store.migrations import migrate
+from annotator.store.permissions import refusal
 from annotator.store.tables import META
 from annotator.store.text_index import index_pending
 
@@ -156,6 +157,9 @@ def writing(engine: Engine, connection: Connection | None = None) -> Iterator[Co
                 connection.execution_options(sqlite_begin="DEFERRED")
         generation.committed(engine, produced)
     except DatabaseError as exc:
+        denied = refusal(exc)
+        if denied is not None:
+            raise denied from exc
         if not _environmental(exc):
             raise
         raise StoreError(describe_database_error(exc, engine=engine)) from exc

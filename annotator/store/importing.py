@@ -35,6 +35,7 @@ from annotator.store.changes import Change
 from annotator.store.engine import reading, writing
 from annotator.store.labels import add_label_rows, label_ids, schema_of
 from annotator.store.notes import store_note
+from annotator.store.permissions import require_layer
 from annotator.store.relation_types import add_relation_type_rows
 from annotator.store.review import is_reviewed, store_gold, write_reviewed
 from annotator.store.sqlite import bulk_merge, raw_connection, scratch_database
@@ -396,6 +397,8 @@ class ImportWriter:
         driver = raw_connection(connection)
         stamp = _stamp(connection)
         self._map_labels(connection, driver)
+        for name in self._annotators:
+            require_layer(connection, name)
         people = [(n, annotator_id(connection, name)) for name, n in self._annotators.items()]
         driver.executemany("INSERT INTO stage.annotator VALUES (?, ?)", people)
         last_document = _last_id(connection, DOCUMENT)

@@ -15,18 +15,19 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import insert, inspect, select
+from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import SQLModel
 
 from annotator.core.errors import StoreError
 from annotator.core.labels import load_schema
 from annotator.core.review import GOLD
-from annotator.store import generation, postgres, sqlite
+from annotator.store import generation, postgres, sqlite, team_postgres
 from annotator.store.meta import set_meta
 from annotator.store.relation_types import add_relation_type_rows
 from annotator.store.tables import (
     ANNOTATOR,
+    ASSIGNMENT,
     LABEL,
     META,
     NOTE,
@@ -42,7 +43,7 @@ from annotator.store.text_index import (
     rebuild_text_index,
 )
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 KEEP_BACKUPS = 3  # copies made before migrations: the newest are kept
 
 Migration = Callable[[Connection], None]
@@ -88,6 +89,22 @@ def _add_relations(connection: Connection) -> None:
     add_relation_type_rows(connection, kept)
 
 
+def _add_team(connection: Connection) -> None:
+    """v8: assignments of documents to annotators, and each person's role (everyone an
+    annotator until ``annotator users add`` says otherwise)."""
+    connection.execute(
+        text("ALTER TABLE annotator ADD COLUMN role VARCHAR(16) NOT NULL DEFAULT 'annotator'")
+    )
+    ASSIGNMENT.create(connection)
+    _announce_changes(connection)
+
+
+def _announce_changes(connection: Connection) -> None:
+    """On PostgreSQL, the triggers that tell other people's apps what changed."""
+    if connection.dialect.name == "postgresql":
+        team_postgres.install_notify(connection)
+
+
 def _index_in_bulk(connection: Connection) -> None:
     """v5: the text index is filled in bulk when a write commits, not by a trigger per row
     (the index is kept; only its triggers change)."""
@@ -112,6 +129,7 @@ MIGRATIONS: dict[int, Migration] = {
     5: _index_in_bulk,
     6: _add_rejected_suggestions,
     7: _add_link_sources,
+    8: _add_team,
 }
 
 
@@ -143,6 +161,7 @@ def _create(connection: Connection) -> None:
         ],
     )
     add_relation_type_rows(connection, schema.relations.values())
+    _announce_changes(connection)
     set_meta(connection, "schema_version", str(SCHEMA_VERSION))
     set_meta(connection, generation.KEY, "0")
 

@@ -13,6 +13,7 @@ from annotator.core.review import Note, clean_note
 from annotator.store.annotators import annotator_id
 from annotator.store.changes import Change
 from annotator.store.engine import inserted_id, reading, writing
+from annotator.store.permissions import require_layer
 from annotator.store.tables import ANNOTATOR, LABEL, NOTE, SPAN, utcnow
 
 _NOTE_COLUMNS = (
@@ -96,6 +97,7 @@ def _insert(
     text: str,
     when: datetime,
 ) -> int:
+    require_layer(connection, author)
     values = {
         "document_id": document_id,
         "span_id": span_id,
@@ -130,6 +132,7 @@ def add_note(
 
 
 def _owned(connection: Connection, note_id: int, annotator: str) -> Note:
+    require_layer(connection, annotator)
     note = _to_note(_note_row(connection, note_id))
     if note.annotator != annotator:
         raise InvalidSpan(f"that note is {note.annotator}'s; only its author changes it")

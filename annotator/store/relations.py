@@ -18,6 +18,7 @@ from annotator.core.relations import Link
 from annotator.store.annotators import annotator_id, refuse_gold, sources_of
 from annotator.store.changes import Change
 from annotator.store.engine import inserted_id, reading, writing
+from annotator.store.permissions import require_layer
 from annotator.store.relation_types import add_relation_type_rows
 from annotator.store.tables import ANNOTATOR, LABEL, RELATION, RELATION_SOURCE, RELATION_TYPE, SPAN
 
@@ -215,6 +216,7 @@ def _insert_link(connection: Connection, document_id: int, who: int, link: Link)
 
 
 def _take_owned(connection: Connection, link_id: int, annotator: str) -> Link:
+    require_layer(connection, annotator)
     link = _link_row(connection, link_id)
     if link.annotator != annotator:
         raise InvalidSpan(
@@ -253,6 +255,7 @@ def replace_links(
     Returns the links added as stored, the links removed as they were, and the change."""
     refuse_gold(annotator)
     with writing(engine) as connection:
+        require_layer(connection, annotator)
         taken = [_take_owned(connection, link_id, annotator) for link_id in removed]
         who = annotator_id(connection, annotator)
         new_ids = [_insert_link(connection, document_id, who, link) for link in added]

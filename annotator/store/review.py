@@ -25,6 +25,7 @@ from annotator.store.changes import Change
 from annotator.store.engine import reading, writing
 from annotator.store.labels import label_ids
 from annotator.store.notes import notes_of, restore_notes
+from annotator.store.permissions import require_layer
 from annotator.store.relations import CarriedLink, restore_carried, take_links_of
 from annotator.store.spans import insert_span, spans_of, text_length
 from annotator.store.status import Status, mark_started, write_status
@@ -91,6 +92,7 @@ def _swap(
     notes: Sequence[Note] = (),
     links: Sequence[CarriedLink] = (),
 ) -> GoldEdit:
+    require_layer(connection, GOLD)
     current = {g.span.key: g for g in gold_of(connection, document_id)}
     remove = list(dict.fromkeys(remove))
     if any(key not in current for key in remove):
@@ -261,6 +263,7 @@ def is_reviewed(connection: Connection, document_id: int) -> bool:
 
 
 def write_reviewed(connection: Connection, document_id: int) -> None:
+    require_layer(connection, GOLD)
     write_status(connection, document_id, gold_id(connection), Status.DONE)
 
 
@@ -276,6 +279,7 @@ def review_status(engine: Engine, document_id: int) -> Status:
 def set_review_status(engine: Engine, document_id: int, status: Status) -> Change:
     """Record where the document's review stands (done: reviewed); undo sets the one before."""
     with writing(engine) as connection:
+        require_layer(connection, GOLD)
         write_status(connection, document_id, gold_id(connection), status)
     return Change(statuses=frozenset({document_id}), document_list=True)
 
@@ -289,6 +293,7 @@ class ReviewFilter(StrEnum):
     """Document list filters for review."""
 
     DISAGREEMENTS = "disagreements"
+    READY = "ready"  # every assignee finished: ready for review
     REVIEWED = "reviewed"
 
 

@@ -16,6 +16,7 @@ from annotator.store.changes import Change
 from annotator.store.engine import inserted_id, reading, writing
 from annotator.store.labels import label_ids
 from annotator.store.notes import restore_notes
+from annotator.store.permissions import require_layer
 from annotator.store.relations import restore_links, take_span_links
 from annotator.store.status import mark_started
 from annotator.store.tables import ANNOTATOR, DOCUMENT, LABEL, SPAN, utcnow
@@ -100,6 +101,7 @@ def _span_row(connection: Connection, span_id: int):
 
 def _owned_row(connection: Connection, span_id: int, annotator: str):
     refuse_gold(annotator)
+    require_layer(connection, annotator)
     row = _span_row(connection, span_id)
     if row.annotator != annotator:
         raise InvalidSpan(f"that span belongs to {row.annotator}; annotators change only their own")
@@ -151,6 +153,7 @@ def add_span(
     refuse_gold(annotator)
     annotator = clean_name(annotator)
     with writing(engine) as connection:
+        require_layer(connection, annotator)
         labels = label_ids(connection)
         check_span(span, text_length(connection, document_id), labels)
         who = annotator_id(connection, annotator)

@@ -11,6 +11,7 @@ from annotator.store.annotators import annotator_id
 from annotator.store.changes import Change
 from annotator.store.engine import reading, writing
 from annotator.store.notes import write_note
+from annotator.store.permissions import require_layer
 from annotator.store.tables import DOCUMENT, NOTE, STATUS, utcnow
 
 
@@ -92,6 +93,7 @@ def advance_statuses(connection: Connection, wanted: dict[tuple[int, int], str])
 
 def set_status(engine: Engine, document_id: int, annotator: str, status: Status) -> Change:
     with writing(engine) as connection:
+        require_layer(connection, annotator)
         write_status(connection, document_id, annotator_id(connection, annotator), Status(status))
     return Change(statuses=frozenset({document_id}))
 
@@ -115,6 +117,7 @@ def unflag_document(
 ) -> Change:
     """Undo ``flag_document``: drop its note and put the status back to ``before``."""
     with writing(engine) as connection:
+        require_layer(connection, annotator)
         connection.execute(NOTE.delete().where(NOTE.c.id == note_id))
         write_status(connection, document_id, annotator_id(connection, annotator), before)
     return Change(statuses=frozenset({document_id}), notes=frozenset({note_id}))

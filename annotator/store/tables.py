@@ -38,6 +38,12 @@ class AnnotatorRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=128, sa_column_kwargs={"unique": True})
     created: datetime = Field(default_factory=utcnow)
+    role: str = Field(
+        default="annotator",
+        max_length=16,
+        sa_column_kwargs={"server_default": "annotator"},
+        description="annotator, reviewer or admin (see store/permissions.py)",
+    )
 
 
 class LabelRow(SQLModel, table=True):
@@ -155,6 +161,26 @@ class RelationSourceRow(SQLModel, table=True):
     annotator_id: int = Field(foreign_key="annotator.id", primary_key=True)
 
 
+class AssignmentRow(SQLModel, table=True):
+    """One place for an annotator on a document. ``annotator_id`` is empty for a place any
+    annotator may claim; ``state`` is queued (assigned, not yet claimed), open (anyone's to
+    claim), claimed or done."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (
+        UniqueConstraint("document_id", "annotator_id"),
+        Index("ix_assignment_annotator_state", "annotator_id", "state"),
+        Index("ix_assignment_state", "state", "document_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE")
+    annotator_id: int | None = Field(default=None, foreign_key="annotator.id")
+    pooled: bool = Field(default=False, description="given to whoever claims it first")
+    state: str = Field(default="queued", max_length=16)
+    assigned_at: datetime = Field(default_factory=utcnow)
+    claimed_at: datetime | None = Field(default=None)
+
+
 def _table(row: type[SQLModel]) -> Table:
     """The Core table of a ``table=True`` model, which SQLModel creates but does not declare."""
     return row.__table__  # type: ignore[attr-defined]  # set by SQLModel's metaclass
@@ -172,3 +198,4 @@ RELATION_TYPE = _table(RelationTypeRow)
 RELATION = _table(RelationRow)
 REJECTED_SUGGESTION = _table(RejectedSuggestionRow)
 RELATION_SOURCE = _table(RelationSourceRow)
+ASSIGNMENT = _table(AssignmentRow)

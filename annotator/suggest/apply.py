@@ -19,6 +19,7 @@ from annotator.store.annotators import annotator_id, refuse_gold
 from annotator.store.engine import reading, writing
 from annotator.store.exporting import Selection, SpanSource, iter_selected
 from annotator.store.labels import label_ids
+from annotator.store.permissions import require_layer
 from annotator.store.spans import insert_span_tuples, spans_of, text_length
 from annotator.store.status import mark_started
 from annotator.suggest.base import Model, Suggestion, best_per_range
@@ -65,6 +66,7 @@ def apply_model(
     suggested = _suggested(engine, model, documents)
     summary = ApplySummary(documents=len(suggested))
     with writing(engine) as connection:
+        require_layer(connection, layer)
         labels = label_ids(connection)
         who = annotator_id(connection, layer)
         assert who is not None

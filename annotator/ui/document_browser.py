@@ -28,16 +28,19 @@ from annotator.ui.status_bar import STATUS_TEXT
 from annotator.ui.tables import Index, select_row, setup_list_table
 from annotator.ui.workspace import Workspace
 
-STATUS_FILTERS: list[tuple[str, Status | None, bool, ReviewFilter | None]] = [
-    ("All", None, False, None),
-    ("Unfinished", None, True, None),
-    ("New", Status.NEW, False, None),
-    ("In progress", Status.IN_PROGRESS, False, None),
-    ("Done", Status.DONE, False, None),
-    ("Skipped", Status.SKIPPED, False, None),
-    ("Flagged", Status.FLAGGED, False, None),
-    ("Has disagreements", None, False, ReviewFilter.DISAGREEMENTS),
-    ("Reviewed", None, False, ReviewFilter.REVIEWED),
+# (shown as, status, unfinished, review filter, assigned to me)
+STATUS_FILTERS: list[tuple[str, Status | None, bool, ReviewFilter | None, bool]] = [
+    ("All", None, False, None, False),
+    ("Unfinished", None, True, None, False),
+    ("Assigned to me", None, False, None, True),
+    ("New", Status.NEW, False, None, False),
+    ("In progress", Status.IN_PROGRESS, False, None, False),
+    ("Done", Status.DONE, False, None, False),
+    ("Skipped", Status.SKIPPED, False, None, False),
+    ("Flagged", Status.FLAGGED, False, None, False),
+    ("Has disagreements", None, False, ReviewFilter.DISAGREEMENTS, False),
+    ("Ready for review", None, False, ReviewFilter.READY, False),
+    ("Reviewed", None, False, ReviewFilter.REVIEWED, False),
 ]
 
 
@@ -177,13 +180,14 @@ class DocumentBrowser(QWidget):
 
     def _apply_filter(self) -> None:
         self._debounce.stop()
-        _text, status, unfinished, review = STATUS_FILTERS[self.status_box.currentIndex()]
+        _text, status, unfinished, review, assigned = STATUS_FILTERS[self.status_box.currentIndex()]
         query = DocumentQuery(
             self._workspace.annotator,
             self.filter_box.text(),
             status=status,
             unfinished=unfinished,
             review=review,
+            assigned=assigned,
         )
         if query != self._workspace.query:
             self._workspace.set_query(query)

@@ -27,6 +27,7 @@ from annotator.session.command import Command
 from annotator.session.edits import SessionEdit
 from annotator.session.suggestions import ModelJob
 from annotator.store import changed_elsewhere
+from annotator.store.assignments import claim, has_assignments, held_document
 from annotator.store.changes import Change
 from annotator.store.document_list import DocumentQuery, count_matching, neighbour, position_of
 from annotator.store.status import Status
@@ -157,7 +158,12 @@ class Workspace(QObject):
         self.positionChanged.emit(index or 0, self._total)
 
     def go(self, step: int, unfinished: bool = False) -> bool:
-        """Open the next or previous document of the list; False if there is none."""
+        """Open the next or previous document of the list; False if there is none.
+
+        The next unfinished document comes from the person's queue when the database has
+        assignments: a claimed, unfinished document first, else a new claim."""
+        if unfinished and step > 0 and has_assignments(self.engine):
+            return self._next_in_queue()
         query = self.query
         if unfinished:
             query = DocumentQuery(self.annotator, text=query.text, unfinished=True)
@@ -166,6 +172,23 @@ class Workspace(QObject):
         if target is None:
             what = "unfinished document" if unfinished else "document"
             self.message.emit(f"No {'next' if step > 0 else 'previous'} {what}", False)
+            return False
+        self.open_document(target)
+        return True
+
+    def _next_in_queue(self) -> bool:
+        current = self.document.id if self.document else None
+        try:
+            target = held_document(self.engine, self.annotator, besides=current)
+            if target is None:
+                claimed = claim(self.engine, self.annotator)
+                target = claimed.document_id if claimed else None
+                self.events.publish(Change(document_list=True))
+        except StoreError as exc:
+            self.message.emit(str(exc), True)
+            return False
+        if target is None:
+            self.message.emit("Nothing left in your queue", False)
             return False
         self.open_document(target)
         return True
@@ -198,7 +221,7 @@ class Workspace(QObject):
             self._next_unfinished()
 
     def _next_unfinished(self) -> None:
-        if not self.go(1, unfinished=True):
+        if not self.go(1, unfinished=True) and not has_assignments(self.engine):
             self.message.emit("Every document is done, skipped or flagged", False)
 
     def set_query(self, query: DocumentQuery) -> None:

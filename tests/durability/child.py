@@ -4,7 +4,8 @@
 (add, move/relabel, delete) on one document. Before each edit it prints ``intent {json}``
 and after the store command has returned (committed) it prints ``ack {json}``; each line is
 written straight to stdout, which the parent points at a file so that nothing printed is
-lost when the child is killed. ``ready`` is printed once the store is open. COUNT stops the
+lost when the child is killed; an ack carries ``ms``, the command's time with its commit.
+``ready`` is printed once the store is open. COUNT stops the
 child after that many acknowledged edits (default: run until killed).
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 import random
 import sys
+import time
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.spans import Span
@@ -27,6 +29,11 @@ def say(kind: str, payload: dict | None = None) -> None:
     line = kind if payload is None else f"{kind} {json.dumps(payload, sort_keys=True)}"
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
+
+
+def _since(began: float) -> float:
+    """Milliseconds since ``began``: how long the store command took, commit included."""
+    return round((time.perf_counter() - began) * 1000, 3)
 
 
 def random_range(rng: random.Random, length: int) -> tuple[int, int]:
@@ -58,6 +65,7 @@ def edits(db: str, document_id: int, seed: int, count: int | None, annotator: st
         else:
             intent = {"op": "delete", "id": rng.choice(sorted(mine))}
         say("intent", intent)
+        began = time.perf_counter()
         try:
             if intent["op"] == "add":
                 span = Span(intent["start"], intent["end"], intent["label"])
@@ -66,7 +74,7 @@ def edits(db: str, document_id: int, seed: int, count: int | None, annotator: st
                     say("ack", {"op": "none"})
                     continue
                 mine[stored.id] = stored
-                say("ack", {**intent, "id": stored.id})
+                say("ack", {**intent, "id": stored.id, "ms": _since(began)})
             elif intent["op"] == "update":
                 stored, _ = update_span(
                     engine,
@@ -77,11 +85,11 @@ def edits(db: str, document_id: int, seed: int, count: int | None, annotator: st
                     label=intent["label"],
                 )
                 mine[stored.id] = stored
-                say("ack", intent)
+                say("ack", {**intent, "ms": _since(began)})
             else:
                 delete_span(engine, intent["id"], annotator)
                 del mine[intent["id"]]
-                say("ack", intent)
+                say("ack", {**intent, "ms": _since(began)})
         except AnnotatorError as exc:
             say("refused", {"op": intent["op"], "reason": str(exc)})
             continue

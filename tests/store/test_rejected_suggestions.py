@@ -67,6 +67,9 @@ def test_a_v5_database_is_backed_up_and_gains_the_rejections_table(db_path) -> N
     engine.dispose()
     raw = sqlite3.connect(db_path)
     raw.execute("DROP TABLE rejected_suggestion")
+    raw.execute("DROP TABLE relation_source")  # and what later versions add
+    raw.execute("DROP TABLE assignment")
+    raw.execute("ALTER TABLE annotator DROP COLUMN role")
     raw.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
     raw.commit()
     raw.close()
