@@ -104,10 +104,6 @@ def _when(note: Note) -> tuple:
     return (note.created, note.id)
 
 
-def _keys(gold: Sequence[Gold]) -> list[Key]:
-    return sorted(g.span.key for g in gold)
-
-
 def _overlaps(start: int, end: int, span: Span) -> bool:
     return span.start < end and start < span.end
 
@@ -130,18 +126,13 @@ class GoldCommand(Command):
         """Where the session remembers decided groups; ``decides`` is added on do."""
         self.decides: tuple[int, int] | None = None
         self._marked_before = False
-        self._absorbed: list[GoldCommand] = []  # later steps merged into this one
 
     def _mark(self) -> None:
         if self.marks is not None and self.decides is not None:
             self._marked_before = self.decides in self.marks
             self.marks.add(self.decides)
-        for later in self._absorbed:
-            later._mark()
 
     def _unmark(self) -> None:
-        for later in reversed(self._absorbed):
-            later._unmark()
         if self.marks is not None and self.decides is not None and not self._marked_before:
             self.marks.discard(self.decides)
 
@@ -222,31 +213,13 @@ class EditGold(GoldCommand):
         replaced: list[Key],
         span: Span,
         text: str = "edit gold span",
-        is_move: bool = False,
     ) -> None:
         super().__init__(engine, document_id, text)
-        self.replaced, self.span, self.is_move = replaced, span, is_move
+        self.replaced, self.span = replaced, span
 
     def decide(self) -> GoldEdit:
         chosen = Span(self.span.start, self.span.end, self.span.label)
         return swap_gold(self.engine, self.document_id, self.replaced, [Gold(chosen)])
-
-    def merge(self, later: Command) -> bool:
-        """A word step of the gold span this step moved joins it, as boundary moves do in
-        the annotation window; the step that first made the gold span (from a version)
-        stays apart, so undo takes the decision back on its own."""
-        edit = self._edit
-        if not (isinstance(later, EditGold) and self.is_move and later.is_move and self.replaced):
-            return False
-        if edit is None or later._edit is None or later.document_id != self.document_id:
-            return False
-        if later._edit.notes or _keys(later._edit.removed) != _keys(edit.added):
-            return False
-        self._edit = replace(edit, added=later._edit.added, change=edit.change | later._edit.change)
-        self._absorbed.append(later)
-        self.span = later.span
-        self.obsolete = _keys(self._edit.added) == _keys(edit.removed) and self._marked_before
-        return True
 
 
 class AcceptAgreed(GoldCommand):
@@ -756,8 +729,7 @@ class ReviewSession:
             return None
         replaced = [g.span.key for g in self.gold_in(group) if g.span.key == span.key]
         chosen = Span(moved[0], moved[1], span.label)
-        text = f"move gold {edge}"
-        command = EditGold(self.engine, self.document_id, replaced, chosen, text, is_move=True)
+        command = EditGold(self.engine, self.document_id, replaced, chosen, f"move gold {edge}")
         return self._deciding(command, group)
 
     def accept_agreed(self) -> Command | None:

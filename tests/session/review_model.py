@@ -428,8 +428,11 @@ class ReviewMachine(RuleBasedStateMachine):
         assert len(self.session.gold) == len(self.model.stored.gold)
 
 
-def run_machine(machine: type[ReviewMachine], examples: int, steps: int) -> None:
-    """Run ``machine`` and print how many steps were checked (shown with ``-s``)."""
+def run_machine(
+    machine: type[ReviewMachine], examples: int, steps: int, derandomize: bool = False
+) -> None:
+    """Run ``machine`` and print how many steps were checked (shown with ``-s``);
+    ``derandomize`` runs the same sequences every time."""
     ReviewMachine.steps = 0
     run_state_machine_as_test(
         machine,
@@ -438,6 +441,7 @@ def run_machine(machine: type[ReviewMachine], examples: int, steps: int) -> None
             stateful_step_count=steps,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+            derandomize=derandomize,
         ),
     )
     print(f"{machine.__name__}: {ReviewMachine.steps} steps checked")

@@ -129,21 +129,9 @@ def test_gold_ends_move_a_word_at_a_time_in_place(qtbot, window) -> None:
         _key(qtbot, window, Qt.Key.Key_Left, ALT | SHIFT)
     assert _gold(window) == {words(TEXT, "44", "figure").key}
     assert "(decided)" in window.decision.text()
-    # the word steps after the first (which made the gold span) are one undo step
-    _key(qtbot, window, Qt.Key.Key_Z, CTRL)
-    assert _gold(window) == {(figure.start, figure.end + len(" en"), "figure")}
-    assert "(decided)" in window.decision.text()
-    _key(qtbot, window, Qt.Key.Key_Z, CTRL)
-    assert _gold(window) == set()
-    assert "(undecided)" in window.decision.text()
-    _key(qtbot, window, Qt.Key.Key_Z, CTRL | SHIFT)
-    _key(qtbot, window, Qt.Key.Key_Z, CTRL | SHIFT)
-    assert _gold(window) == {words(TEXT, "44", "figure").key}
-    for _ in range(2):  # more steps join the same undo step, back to where it began
-        _key(qtbot, window, Qt.Key.Key_Right, ALT | SHIFT)
-    assert _gold(window) == {(figure.start, figure.end + len(" en"), "figure")}
-    _key(qtbot, window, Qt.Key.Key_Z, CTRL)  # nothing left of the moves: the decision goes
-    assert _gold(window) == set()
+    for _ in range(3):  # five steps were taken: the last "end left" had nowhere to go
+        _key(qtbot, window, Qt.Key.Key_Z, CTRL)
+    assert _gold(window) == {words(TEXT, "a 44 personas en", "figure").key}
 
 
 def test_documents_follow_one_another_by_keys(qtbot, engine, window) -> None:
