@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from collections.abc import Callable, Generator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +28,8 @@ if TYPE_CHECKING:  # the store and the formats are imported by the commands that
     from annotator.store.exporting import LayerChoice, SpanSource
 
 Handler = Callable[[argparse.Namespace], int]
+SEARCH_TIMEOUT = 20.0
+"""Seconds ``annotator search`` runs before it gives up (the corpus dock's limit too)."""
 
 
 def _engine(args: argparse.Namespace) -> Engine:
@@ -477,6 +481,34 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+class SearchTooSlow(AnnotatorError):
+    """The search ran past ``--timeout``."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Generator[None, None, None]:
+    """Raise ``SearchTooSlow`` in the block after ``seconds`` (0: no limit). A timer signal
+    does it: ``re`` checks for signals while it backtracks, so even a pattern that would
+    run for ever stops on time."""
+    if seconds <= 0:
+        yield
+        return
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise SearchTooSlow(
+            f"search stopped after {seconds:g} s: the pattern is too slow "
+            "(simplify it or raise --timeout)"
+        )
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from annotator.store.search import SearchFilter, count_hits, search_page
 
@@ -484,8 +516,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     labels = tuple(_names([args.label]) or ()) if args.label else ()
     filters = SearchFilter(labels=labels, annotator=args.annotator)
     query = _text_query(args)
-    hits = search_page(engine, query, filters, limit=args.limit)
-    total = count_hits(engine, query, filters)
+    with _time_limit(args.timeout):
+        hits = search_page(engine, query, filters, limit=args.limit)
+        total = count_hits(engine, query, filters)
     if args.json:
         payload = {
             "total": total,
@@ -600,6 +633,13 @@ def _add_search_commands(commands, common: argparse.ArgumentParser) -> None:
     )
     search.add_argument("--limit", type=int, default=20, metavar="N", help="hits to show (20)")
     search.add_argument("--json", action="store_true", help="print JSON for scripts")
+    search.add_argument(
+        "--timeout",
+        type=float,
+        default=SEARCH_TIMEOUT,
+        metavar="S",
+        help=f"stop a search that takes longer than S seconds, 0 for no limit ({SEARCH_TIMEOUT:g})",
+    )
     search.set_defaults(handler=cmd_search)
 
     tag = commands.add_parser(

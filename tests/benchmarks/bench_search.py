@@ -17,6 +17,8 @@ from annotator.core.search import TextQuery
 from annotator.formats.importing import import_paths
 from annotator.store import open_store
 from annotator.store.bulk import delete_spans, tag_all
+from annotator.store.concordance import concordance
+from annotator.store.consistency import consistency_cases
 from annotator.store.documents import add_documents
 from annotator.store.engine import reading
 from annotator.store.search import SearchFilter, count_hits, matching_documents, search_page
@@ -46,7 +48,8 @@ def _drop_index(engine) -> None:
 
 @benchmark("search.corpus")
 def search_corpus(scale: float) -> dict[str, float | int]:
-    """First page (50 hits) and total count of a name over ~3 KB articles (100,000 at 1.0)."""
+    """First page (50 hits) and total count of a name over ~3 KB articles (100,000 at 1.0);
+    the concordance of a label and of a name (a read the corpus dock runs in a worker)."""
     count = scaled(100_000, scale, minimum=50)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "corpus.db"
@@ -72,6 +75,9 @@ def search_corpus(scale: float) -> dict[str, float | int]:
         word_seconds = timed(lambda: count_hits(engine, TextQuery(NAME, word=True)))
         scan = TextQuery(f"(?:{NAME})", regex=True)  # no literal run: every text is scanned
         scan_seconds = timed(lambda: count_hits(engine, scan))
+        groups: list = []
+        concordance_seconds = timed(lambda: groups.append(concordance(engine, "actor")))
+        concordance_text_seconds = timed(lambda: concordance(engine, None, NAME))
         figures = {
             "articles": count,
             "text_mb": _text_mb(engine),
@@ -91,10 +97,34 @@ def search_corpus(scale: float) -> dict[str, float | int]:
             "count_whole_word_s": word_seconds,
             "count_scan_baseline_s": scan_seconds,
             "count_ratio_to_scan": count_seconds / scan_seconds,
+            "concordance_actor_s": concordance_seconds,
+            "concordance_actor_groups": len(groups[0]),
+            "concordance_of_name_s": concordance_text_seconds,
             "peak_rss_mb": peak_rss_mb(),
         }
         engine.dispose()
     return figures
+
+
+@benchmark("search.checks")
+def checks(scale: float) -> dict[str, float | int]:
+    """The consistency checks of one annotator (a read the corpus dock runs in a worker) over
+    articles whose generated spans cover common words, so every case has thousands of
+    places: 1,000 articles at 1.0 (the cost grows with the places, not the corpus)."""
+    count = scaled(1_000, scale, minimum=20)
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = open_store(Path(tmp) / "checks.db")
+        generate_corpus(engine, count, spans_per_document=6, annotators=1)
+        cases: list = []
+        seconds = timed(lambda: cases.append(consistency_cases(engine, "annotator-1")))
+        engine.dispose()
+    return {
+        "articles": count,
+        "checks_s": seconds,
+        "cases": len(cases[0]),
+        "places": sum(len(case.places) for case in cases[0]),
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def _count_by_re(engine, query: TextQuery) -> int:

@@ -76,6 +76,20 @@ def test_a_bad_regex_is_one_line_without_traceback(db_path, corpus) -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+def test_a_runaway_regex_stops_at_the_timeout_in_one_line(db_path) -> None:
+    engine = open_store(db_path)
+    add_documents(engine, [Document(text="Straße " + "a" * 60 + "! 🚨", title="Runaway")])
+    engine.dispose()
+    result = run(db_path, "search", "(a+)+$", "--regex", "--timeout", "0.5")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "stopped after 0.5 s" in result.stderr
+    fine = run(db_path, "search", "a+!", "--regex", "--timeout", "5", "--json")
+    assert fine.returncode == 0, fine.stderr
+    assert json.loads(fine.stdout)["hits"][0]["start"] == len("Straße ")
+
+
 def test_tag_all_dry_run_then_twice(db_path, corpus) -> None:
     before = _layer(db_path, corpus, "ben")
     dry = run(

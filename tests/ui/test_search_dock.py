@@ -6,14 +6,17 @@ runaway regex is stopped without freezing the window."""
 from __future__ import annotations
 
 import runpy
+import threading
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.core.search import TextQuery
 from annotator.core.spans import Span
+from annotator.session import hit_pages
+from annotator.store import concordance as store_concordance
 from annotator.store.spans import add_span, document_spans
-from annotator.ui.search import guard
+from annotator.ui.search import background, concordance_tab, guard
 from annotator.ui.search.hits_model import (
     DOCUMENT,
     HIT,
@@ -60,7 +63,7 @@ def _search(qtbot, window, text: str, **options: bool) -> None:
     tab.field.clear()
     qtbot.keyClicks(tab.field, text)
     qtbot.keyClick(tab.field, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: tab.job is None, timeout=10_000)
+    qtbot.waitUntil(lambda: not tab.searching, timeout=10_000)
 
 
 def _rows(model) -> list[tuple[str, ...]]:
@@ -151,7 +154,7 @@ def test_tag_all_hits_is_one_undoable_step(qtbot, engine, make_window, add_docs)
     third = TEXTS[2].index("KAREN")
     assert _keys(engine, mayor) == {(first, first + 10, "actor"), (second, second + 10, "actor")}
     assert _keys(engine, raids) == {(third, third + 10, "actor")}
-    assert [row[LABELS] for row in _rows(tab.model)] == ["actor"] * 3  # refreshed
+    qtbot.waitUntil(lambda: [row[LABELS] for row in _rows(tab.model)] == ["actor"] * 3)
 
     qtbot.mouseClick(tab.tag_button, Qt.MouseButton.LeftButton)  # again: nothing to add
     assert tab.summary.text() == "Nothing to tag: every hit is already tagged actor"
@@ -169,7 +172,8 @@ def _concordance(qtbot, window, label: str | None) -> None:
     dock.tabs.setCurrentWidget(dock.concordance)
     tab = dock.concordance
     tab.label_box.setCurrentIndex(tab.label_box.findData(label))
-    qtbot.mouseClick(tab.show_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(tab.reader.busyChanged, check_params_cb=lambda busy: not busy):
+        qtbot.mouseClick(tab.show_button, Qt.MouseButton.LeftButton)
 
 
 def _choose(table, model, text: str) -> None:
@@ -211,10 +215,11 @@ def test_concordance_relabels_and_deletes_a_group_undoably(
         (second, second + 10, "agency"),
     }
     assert _keys(engine, mayor, "bob") == {(first, first + 10, "actor")}
-    assert _rows(tab.model)[0] == (NAME, "1", "actor 1", "bob 1")  # refreshed after the step
+    qtbot.waitUntil(lambda: _rows(tab.model)[0] == (NAME, "1", "actor 1", "bob 1"))
 
     qtbot.keyClick(window.text_view, Qt.Key.Key_Z, CTRL)
     assert {k[2] for k in _keys(engine, mayor)} == {"actor", "quote"}
+    qtbot.waitUntil(lambda: _rows(tab.model)[0][1] == "3")
 
     _choose(tab.table, tab.model, NAME)
     _press(qtbot, window, tab.delete_button, seen)
@@ -245,7 +250,9 @@ def test_checks_list_opens_each_case(qtbot, engine, make_window, add_docs) -> No
     dock = window.search_dock
     dock.tabs.setCurrentWidget(dock.checks)
     tab = dock.checks
-    qtbot.mouseClick(tab.run_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(tab.reader.busyChanged, check_params_cb=lambda busy: not busy):
+        qtbot.mouseClick(tab.run_button, Qt.MouseButton.LeftButton)
+        assert tab.summary.text() == "Checking…"
     cases = _rows(tab.cases)
     assert ("different labels", NAME, "actor 1, agency 1", "2") in cases
     tab.case_table.setFocus()
@@ -286,18 +293,96 @@ def test_a_runaway_regex_is_stopped_and_the_window_answers(
     assert [row[MATCH] for row in _rows(tab.model)][-1] == "Karen Bassett"
 
 
+def _held(real, gate: threading.Event, held):
+    """``real`` made to wait for ``gate`` when ``held(*args)`` says so (a slow read)."""
+
+    def wrapper(*args, **kwargs):
+        if held(*args):
+            assert gate.wait(10)
+        return real(*args, **kwargs)
+
+    return wrapper
+
+
+def test_the_window_answers_while_hits_are_read_and_a_newer_query_wins(
+    qtbot, engine, make_window, add_docs, monkeypatch
+) -> None:
+    _quiet, mayor, _raids = add_docs(*TEXTS)
+    add_span(engine, mayor, "alice", Span(0, len(TEXTS[1]), "quote"))
+    gate = threading.Event()
+    slow = _held(hit_pages.iter_hits, gate, lambda _engine, query, _f: query.text == "Downey")
+    monkeypatch.setattr(hit_pages, "iter_hits", slow)
+    window = make_window()
+    qtbot.keyClick(window.text_view, Qt.Key.Key_F, CTRL | SHIFT)
+    tab = window.search_dock.search
+    tab.label_box.setCurrentIndex(tab.label_box.findData("quote"))
+    qtbot.keyClicks(tab.field, "Downey")
+    qtbot.keyClick(tab.field, Qt.Key.Key_Return)
+    assert tab.summary.text() == "Searching…" and tab.model.rowCount() == 0
+    qtbot.waitUntil(lambda: tab.job is None)  # the count's timer runs: the window answers
+    assert tab.summary.text() == "0 hits, reading hits…" and tab.model.busy
+
+    tab.field.clear()
+    qtbot.keyClicks(tab.field, NAME)
+    with qtbot.waitSignal(tab.model.pageRead):
+        qtbot.keyClick(tab.field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not tab.searching)
+    assert tab.summary.text() == "2 hits"
+    expected = [("Karen Bass", "quote"), ("Karen Bass", "quote")]
+    assert [(row[MATCH], row[LABELS]) for row in _rows(tab.model)] == expected
+    gate.set()  # the older read ends now; its answer is dropped
+    assert background.wait_for_reads(5000)
+    qtbot.wait(50)
+    assert [(row[MATCH], row[LABELS]) for row in _rows(tab.model)] == expected
+    assert tab.summary.text() == "2 hits"
+
+
+def test_the_concordance_groups_in_the_background_and_the_last_choice_wins(
+    qtbot, engine, make_window, add_docs, monkeypatch
+) -> None:
+    _quiet, mayor, raids = add_docs(*TEXTS)
+    add_span(engine, mayor, "alice", Span(0, len(TEXTS[1]), "quote"))
+    zoe = TEXTS[2].index("Zoë Ruiz")
+    add_span(engine, raids, "alice", Span(zoe, zoe + 8, "actor"))
+    gate = threading.Event()
+    slow = _held(store_concordance.concordance, gate, lambda _engine, label, *_: label == "actor")
+    monkeypatch.setattr(concordance_tab, "concordance", slow)
+    window = make_window()
+    qtbot.keyClick(window.text_view, Qt.Key.Key_F, CTRL | SHIFT)
+    dock = window.search_dock
+    dock.tabs.setCurrentWidget(dock.concordance)
+    tab = dock.concordance
+    tab.label_box.setCurrentIndex(tab.label_box.findData("actor"))
+    qtbot.mouseClick(tab.show_button, Qt.MouseButton.LeftButton)
+    assert tab.summary.text() == "Grouping…" and tab.reader.busy
+    tab.label_box.setCurrentIndex(tab.label_box.findData("quote"))
+    with qtbot.waitSignal(tab.reader.busyChanged, check_params_cb=lambda busy: not busy):
+        qtbot.mouseClick(tab.show_button, Qt.MouseButton.LeftButton)
+    assert [row[2] for row in _rows(tab.model)] == ["quote 1"]
+    gate.set()
+    assert background.wait_for_reads(5000)
+    qtbot.wait(50)
+    assert [row[2] for row in _rows(tab.model)] == ["quote 1"]
+    assert tab.summary.text() == "1 span in 1 text"
+
+
 def test_hits_are_read_page_by_page(qtbot, engine, add_docs, qtmodeltester) -> None:
     texts = [f"Item {i}\n" + "Karen Bass 🙂 and Karen Bass. " * 5 for i in range(50)]
     add_docs(*texts)
     model = SearchHitsModel(engine)
-    model.search(TextQuery(NAME))
+    with qtbot.waitSignal(model.pageRead):
+        model.search(TextQuery(NAME))
+        assert model.busy and model.rowCount() == 0 and not model.canFetchMore()
     assert model.rowCount() == SearchHitsModel.PAGE
     assert model.canFetchMore()
-    model.fetchMore()
-    assert model.rowCount() == 2 * SearchHitsModel.PAGE
-    qtmodeltester.check(model)
-    while model.canFetchMore():
+    with qtbot.waitSignal(model.pageRead):
         model.fetchMore()
+    assert model.rowCount() == 2 * SearchHitsModel.PAGE
+    qtmodeltester.check(model)  # it may fetch more itself
+    qtbot.waitUntil(lambda: not model.busy)
+    while model.canFetchMore():
+        with qtbot.waitSignal(model.pageRead):
+            model.fetchMore()
     assert model.rowCount() == 500
     hit = model.index(499, MATCH).data(HIT)
     assert texts[49][hit.start : hit.end] == NAME

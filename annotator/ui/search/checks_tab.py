@@ -1,6 +1,7 @@
 """The Checks tab: the consistency cases (the same text with different labels, a tagged
 text left untagged elsewhere, spans partly overlapping another occurrence), each with the
-places it shows; activating a case or a place opens its document there."""
+places it shows; activating a case or a place opens its document there. The checks read in
+a worker thread; the cases shown are those of the last run asked for."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 from annotator.core.consistency import Case, Place
 from annotator.store.consistency import consistency_cases
 from annotator.store.documents import get_document
+from annotator.ui.search.background import Background
 from annotator.ui.search.group_models import ROW, CasesModel, PlacesModel, plural
 from annotator.ui.tables import enable_sorting, setup_list_table
 from annotator.ui.workspace import Workspace
@@ -52,6 +54,7 @@ class ChecksTab(QWidget):
         self.scope_box.addItem("My spans", "mine")
         self.scope_box.addItem("Across annotators", None)
         self.run_button = QPushButton("Run checks", self)
+        self.reader = Background(self)
         self.summary = QLabel(self)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.cases = CasesModel(self)
@@ -73,14 +76,15 @@ class ChecksTab(QWidget):
         self.case_table.selectionModel().currentRowChanged.connect(self._show_places)
         self.case_table.activated.connect(self._open_case)
         self.place_table.activated.connect(self._open_place)
+        self.reader.failed.connect(lambda reason: self.summary.setText(f"Cannot check: {reason}"))
 
     def run(self) -> None:
         who = self.workspace.annotator if self.scope_box.currentData() == "mine" else None
-        self.setCursor(Qt.CursorShape.WaitCursor)
-        try:
-            cases = consistency_cases(self.workspace.engine, who)
-        finally:
-            self.unsetCursor()
+        engine = self.workspace.engine
+        self.summary.setText("Checking…")
+        self.reader.run(lambda: consistency_cases(engine, who), self._show_cases)
+
+    def _show_cases(self, cases: list[Case]) -> None:
         self._titles.clear()
         self.cases.set_records(cases)
         self.places.set_records([])

@@ -1,6 +1,7 @@
 """The Concordance tab: every span of a label and/or text, grouped by the text it covers,
 with counts per label and annotator; a group of your spans is relabelled or deleted as one
-undoable step after a confirmation that says how many spans change."""
+undoable step after a confirmation that says how many spans change. The grouping reads in a
+worker thread; the groups shown are those of the last filters asked for."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from annotator.session.bulk import DeleteSpans, Relabel
 from annotator.store.annotators import list_annotators
 from annotator.store.changes import Change
 from annotator.store.concordance import ConcordanceGroup, concordance, find_spans
+from annotator.ui.search.background import Background
 from annotator.ui.search.group_models import ROW, ConcordanceModel, plural
 from annotator.ui.search.search_tab import ANY, combo, refill
 from annotator.ui.tables import enable_sorting, setup_list_table
@@ -48,6 +50,7 @@ class ConcordanceTab(QWidget):
         self.text_field.setClearButtonEnabled(True)
         self.annotator_box = combo(self, "Everyone", list_annotators(workspace.engine))
         self.show_button = QPushButton("Show", self)
+        self.reader = Background(self)
         self.model = ConcordanceModel(self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
@@ -87,6 +90,7 @@ class ConcordanceTab(QWidget):
         self.delete_button.clicked.connect(self.delete)
         workspace.labelsChanged.connect(self._on_labels)
         workspace.events.changed.connect(self._on_change)
+        self.reader.failed.connect(lambda reason: self.summary.setText(f"Cannot group: {reason}"))
 
     def refresh(self) -> None:
         """Group the spans the filters choose."""
@@ -100,7 +104,11 @@ class ConcordanceTab(QWidget):
     def _regroup(self) -> None:
         """Group the spans again with the filters last shown (after a change)."""
         self._stale = False
-        groups = concordance(self.workspace.engine, *self._shown)
+        engine, shown = self.workspace.engine, self._shown
+        self.summary.setText("Grouping…")
+        self.reader.run(lambda: concordance(engine, *shown), self._show_groups)
+
+    def _show_groups(self, groups: list[ConcordanceGroup]) -> None:
         self.model.set_records(groups)
         spans = sum(group.count for group in groups)
         self.summary.setText(f"{plural(spans, 'span')} in {plural(len(groups), 'text')}")

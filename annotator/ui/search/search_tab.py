@@ -1,5 +1,6 @@
 """The Search tab of the corpus dock: a query with its options and filters, the total
-count (in a child process the window can stop), the hits in context, and Tag all hits."""
+count (in a child process the window can stop), the hits in context (read in a worker
+thread), and Tag all hits."""
 
 from __future__ import annotations
 
@@ -118,6 +119,8 @@ class SearchTab(QWidget):
         self.cancel_button.clicked.connect(lambda _checked=False: self.cancel())
         self.table.activated.connect(self._activate)
         self.tag_button.clicked.connect(self.tag_all)
+        self.model.busyChanged.connect(self._show_state)
+        self.model.failed.connect(self._failed)
         workspace.labelsChanged.connect(self._on_labels)
         workspace.events.changed.connect(self._on_change)
 
@@ -195,12 +198,12 @@ class SearchTab(QWidget):
             self.model.search(None)
             self.summary.setText(f"Cannot search: {exc}")
             return
-        self.model.search(None if query.regex else query, filters)
-        self.summary.setText("Counting…")
-        self.cancel_button.show()
         self.job = CountJob(self.workspace.engine, query, filters, self)
         self.job.counted.connect(lambda total: self._counted(query, filters, total))
         self.job.failed.connect(self._failed)
+        self.cancel_button.show()
+        self.model.search(None if query.regex else query, filters)
+        self._show_state()
 
     def cancel(self, reason: str = "cancelled") -> None:
         if self.job is not None:
@@ -210,18 +213,32 @@ class SearchTab(QWidget):
             job.deleteLater()
         self.cancel_button.hide()
 
+    @property
+    def searching(self) -> bool:
+        """The count or a page of hits is still being read."""
+        return self.job is not None or self.model.busy
+
+    def _show_state(self) -> None:
+        if self.total is None:
+            if self.searching:
+                self.summary.setText("Searching…")
+            return
+        reading = ", reading hits…" if self.model.busy else ""
+        self.summary.setText(plural(self.total, "hit") + reading)
+
     def _counted(self, query: TextQuery, filters: SearchFilter, total: int) -> None:
         self.job = None
         self.cancel_button.hide()
         self.total = total
         if query.regex:
             self.model.search(query, filters)
-        self.summary.setText(plural(total, "hit"))
+        self._show_state()
         self.tag_button.setEnabled(total > 0)
 
     def _failed(self, reason: str) -> None:
-        self.job = None
-        self.cancel_button.hide()
+        self.cancel("")
+        self.total = None
+        self.tag_button.setEnabled(False)
         self.model.search(None)
         self.summary.setText(f"No results: {reason}")
 
@@ -272,4 +289,4 @@ class SearchTab(QWidget):
             refill(self.annotator_box, list_annotators(self.workspace.engine))
         shown = self.model.query is not None and self.job is None
         if shown and change.spans and change.documents & self.model.documents():
-            self.model.search(self.model.query, self.model.filters)
+            self.model.refresh()
