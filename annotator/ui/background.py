@@ -4,7 +4,9 @@ for the open document.
 Each piece of work is a Qt-free function (``annotator.suggest.live.train_window_suggesters``,
 ``ModelJob.run``) run on a ``QThreadPool`` of one thread per kind of work; its result comes
 back through a queued signal, so the window keeps painting and taking keys meanwhile. A
-request made while a run is going waits for it; only the latest of those requests runs.
+request made while a run is going waits for it; only the latest of those requests runs. The
+tagger's training itself runs in a child process (``annotator.suggest.child``): the CRF
+library holds the interpreter's lock while it trains, which a thread alone would not hide.
 
 The pools are one per kind for the process and live until it exits: a pool destroyed with
 its window would wait for its thread inside a C++ destructor, holding the interpreter's lock

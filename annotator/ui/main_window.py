@@ -494,6 +494,5 @@ class MainWindow(QMainWindow):
         prefs.set_layout("geometry", self.saveGeometry())
         prefs.set_layout("splitter", self.splitter.saveState())
         if self.workspace is not None:
-            self.workspace.trainer.wait()
-            self.workspace.suggester.wait()
+            self.workspace.stop_background()
         super().closeEvent(event)

@@ -29,8 +29,10 @@ from annotator.store import changed_elsewhere
 from annotator.store.changes import Change
 from annotator.store.document_list import DocumentQuery, count_matching, neighbour, position_of
 from annotator.store.status import Status
+from annotator.suggest.child import ChildTraining
 from annotator.suggest.live import Trained, train_window_suggesters
 from annotator.ui.background import SUGGESTING, TRAINING, Background
+from annotator.ui.children import fork_server
 from annotator.ui.events import Events
 from annotator.ui.preferences import Preferences
 from annotator.ui.undo import UndoStep
@@ -70,6 +72,7 @@ class Workspace(QObject):
         self._total: int | None = None  # how many documents, for "document i of n"
         events.changed.connect(self._on_change)
         self.session.suggestions.threshold = preferences.suggestion_threshold
+        self.training_child = ChildTraining(fork_server())
         self.trainer = Background(TRAINING, self)
         self.trainer.finished.connect(self._on_trained)
         self.trainer.failed.connect(self._on_training_failed)
@@ -281,11 +284,23 @@ class Workspace(QObject):
         """Train the suggesters in the background (``retrain``: even if a model is stored)."""
         suggestions = self.session.suggestions
         work = partial(
-            train_window_suggesters, self.engine, self.annotator, suggestions.suggester, retrain
+            train_window_suggesters,
+            self.engine,
+            self.annotator,
+            suggestions.suggester,
+            retrain,
+            self.training_child,
         )
         suggestions.training = True
         self.trainer.request(work)
         self.suggesterStateChanged.emit(suggestions.describe())
+
+    def stop_background(self) -> None:
+        """The window closes: stop a training child at once (its model is not stored), then
+        wait for the threads, which end as soon as their work does."""
+        self.training_child.cancel()
+        self.trainer.wait()
+        self.suggester.wait()
 
     def set_suggestion_threshold(self, threshold: float) -> None:
         """Offer a suggester's suggestions only when its held-out F1 reaches ``threshold``."""

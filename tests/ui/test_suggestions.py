@@ -6,10 +6,12 @@ code points and UTF-16 differ) and carry nested spans."""
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import Engine
@@ -22,9 +24,14 @@ from annotator.store.documents import add_documents
 from annotator.store.spans import add_span, document_spans
 from annotator.store.status import Status, set_status
 from annotator.store.suggestions import rejected_suggestions
+from annotator.suggest.child import ChildTraining
 from annotator.suggest.evaluation import HELDOUT_SHARE, SEED
+from annotator.suggest.live import database_location
+from annotator.suggest.registry import DEFAULT_SUGGESTER
+from annotator.suggest.training import model_folder
 from annotator.ui.main_window import MainWindow
 from tests.ui.conftest import WindowFactory, click_word
+from tests.ui.slow_training import train_forever
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -299,3 +306,36 @@ def test_a_suggester_below_the_threshold_offers_nothing(qtbot, engine, make_wind
     assert "trained" in window.status_bar.suggesters.toolTip()
     window.attached.set_suggestion_threshold(0.0)
     assert shown(window) and "ready" in window.status_bar.suggesters.text()
+
+
+def test_closing_the_window_stops_its_training_at_once(
+    qtbot, engine, make_window, monkeypatch
+) -> None:
+    """The tagger trains in a child process: the window works meanwhile, and closing it
+    stops the child instead of waiting for it (here the training would never end)."""
+    monkeypatch.setattr(ChildTraining, "target", staticmethod(train_forever))
+    ids, _ = corpus(engine, annotated=6)
+    window = make_window()
+    window.attached.open_document(ids[6])
+    trained(qtbot, window)
+    offered = shown(window)
+    retrain = next(
+        a
+        for a in window.suggest_menu.actions()
+        if a.text().replace("&", "") == "Retrain suggesters"
+    )
+    retrain.trigger()
+    child = window.attached.training_child
+    qtbot.waitUntil(lambda: child.pid is not None, timeout=30_000)
+    pid = child.pid
+    assert "tagger training…" in window.status_bar.suggesters.text()
+    key(qtbot, window, Qt.Key.Key_Tab)  # the matcher's suggestions work meanwhile
+    key(qtbot, window, Qt.Key.Key_Return)
+    assert [s.key for s in document_spans(engine, ids[6], "alice")] == [offered[0]]
+    window.close()
+    assert child.pid is None
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    folder = model_folder(database_location(engine), "alice", DEFAULT_SUGGESTER)
+    assert not folder.exists()  # nothing stored, and nothing half-written left beside it
+    assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")]
