@@ -19,6 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+import ahocorasick
+
 from annotator.core.spans import Span
 from annotator.formats.tokenize import tokenize
 from annotator.session.suggestions import ModelJob, Suggestions
@@ -28,7 +30,7 @@ from annotator.suggest.crf import train_crf
 from annotator.suggest.evaluation import learning_curve
 from annotator.suggest.live import Trained, train_and_store
 from annotator.suggest.registry import DEFAULT_SUGGESTER, SUGGESTERS
-from annotator.suggest.strings import StringMatcher, train_strings
+from annotator.suggest.strings import StringMatcher, train_strings, whole_word
 from annotator.suggest.training import train_and_measure
 from annotator.ui.children import fork_server
 from tests.benchmarks.harness import benchmark, scaled, timed
@@ -77,6 +79,72 @@ def strings_article(scale: float) -> dict[str, float | int]:
             "after an edit ms": round(rebuild * 1000, 2),
         },
     )
+
+
+def _rescan_as_before(matcher: StringMatcher, text: str) -> int:
+    """What every edit cost the window before scans kept their matches: a new automaton, the
+    whole text matched again and the longest matches chosen among all (each against every
+    one kept so far)."""
+    automaton = ahocorasick.Automaton()
+    for key in matcher.counts:
+        automaton.add_word(key, len(key))
+    automaton.make_automaton()
+    found = [
+        (last + 1 - length, last + 1)
+        for last, length in automaton.iter(text)
+        if whole_word(text, last + 1 - length, last + 1)
+    ]
+    found.sort(key=lambda r: (r[0] - r[1], r[0]))
+    taken: list[tuple[int, int]] = []
+    for start, end in found:
+        if all(end <= s or e <= start for s, e in taken):
+            taken.append((start, end))
+    return len(sorted(s for start, end in taken for s in matcher.scores(text, start, end)))
+
+
+@benchmark("suggest.strings_megabyte")
+def strings_megabyte(scale: float) -> dict[str, float | int]:
+    """The window's string-matcher suggestions in a 1 MB article (300 documents' spans): on
+    opening it, and after a span is tagged and the tag undone, of a text tagged before (its
+    scores change) and of a new text (it is looked for); against the whole rescan every edit
+    cost before, in the same run."""
+    examples = news_examples(scaled(300, scale, minimum=10))
+    matcher, record = train_and_measure(examples, SUGGESTERS["strings"], "bench")
+    assert isinstance(matcher, StringMatcher)
+    text = _article(scaled(5_000, scale, minimum=100))
+    while len(text) < scaled(1_000_000, scale, minimum=5_000):
+        text += "\n" + _article(scaled(5_000, scale, minimum=100), seed=len(text))
+    state = Suggestions(threshold=0.0)
+    state.install(Trained("bench", matcher, record, None, None), [])
+
+    def open_article() -> int:
+        state.open(1, text.encode().decode(), [], set())  # a text read anew: scanned anew
+        return len(state.items)
+
+    def tag_and_undo(span: Span) -> int:
+        state.edit([], [span])
+        offered = len(state.items)
+        state.edit([span], [])
+        return offered + len(state.items)
+
+    opened = timed(open_article, 3)
+    known = state.items[len(state.items) // 2]
+    known_span = Span(known.start, known.end, known.label, id=1)
+    start = text.index("said") + 5
+    new_span = Span(start, text.index(" ", start), "actor", id=2)
+    known_edit = timed(lambda: tag_and_undo(known_span), 5)
+    new_edit = timed(lambda: tag_and_undo(new_span), 5)
+    before = timed(lambda: _rescan_as_before(matcher, text))
+    return {
+        "characters": len(text),
+        "tagged texts": len(matcher.counts),
+        "suggestions": len(state.items),
+        "open ms": round(opened * 1000, 1),
+        "tag a known text and undo ms": round(known_edit * 1000, 1),
+        "tag a new text and undo ms": round(new_edit * 1000, 1),
+        "whole rescan per edit before ms (baseline)": round(before * 1000, 1),
+        "ratio of a new text's tag and undo to two rescans": round(new_edit / (2 * before), 4),
+    }
 
 
 def _against_tokenizing(text: str, seconds: float, figures: dict) -> dict[str, float | int]:
