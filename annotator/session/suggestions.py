@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from annotator.core.spans import Span
 from annotator.suggest.base import Model, SpanKey, Suggestion
@@ -114,6 +114,16 @@ class Suggestions:
         if self.document_id is not None:
             self._counted = Counter(trained.learnt.get(self.document_id, ()))
         self.sync(spans)
+
+    def measured(self, annotator: str, record: TrainingRecord | None) -> bool:
+        """The matcher's figures measured again (``live.measure_matcher``); False if they
+        are for another annotator or nothing was trained meanwhile."""
+        trained = self.trained
+        if trained is None or trained.annotator != annotator or record is None:
+            return False
+        self.trained = replace(trained, strings_record=record)
+        self.refresh()
+        return True
 
     def states(self) -> list[SuggesterState]:
         trained = self.trained

@@ -30,8 +30,9 @@ from annotator.store.changes import Change
 from annotator.store.document_list import DocumentQuery, count_matching, neighbour, position_of
 from annotator.store.status import Status
 from annotator.suggest.child import ChildTraining
-from annotator.suggest.live import Trained, train_window_suggesters
-from annotator.ui.background import SUGGESTING, TRAINING, Background
+from annotator.suggest.live import Trained, measure_matcher, train_window_suggesters
+from annotator.suggest.training import TrainingRecord
+from annotator.ui.background import MEASURING, SUGGESTING, TRAINING, Background
 from annotator.ui.children import fork_server
 from annotator.ui.events import Events
 from annotator.ui.preferences import Preferences
@@ -41,6 +42,9 @@ from annotator.ui.undo import UndoStep
 class Workspace(QObject):
     """One person's session in a window: edits run on ``undo_stack``; what they change
     comes back on ``events.changed`` and reaches the views through the signals below."""
+
+    MEASURE_EVERY = 10
+    """Span edits after which the string matcher's held-out F1 is measured again."""
 
     documentOpened = Signal(object)  # Document
     spansUpdated = Signal(list, list)  # spans added or changed, ids removed or changed
@@ -79,6 +83,10 @@ class Workspace(QObject):
         self.suggester = Background(SUGGESTING, self)
         self.suggester.finished.connect(self._on_model_suggestions)
         self.suggester.failed.connect(self._on_training_failed)
+        self.measurer = Background(MEASURING, self)
+        self.measurer.finished.connect(self._on_measured)
+        self.measurer.failed.connect(self._on_training_failed)
+        self._unmeasured = 0  # span edits since the matcher's F1 was measured
         self.train_suggesters(retrain=False)
 
     # what the session holds, read-only
@@ -292,6 +300,7 @@ class Workspace(QObject):
             self.training_child,
         )
         suggestions.training = True
+        self._unmeasured = 0
         self.trainer.request(work)
         self.suggesterStateChanged.emit(suggestions.describe())
 
@@ -299,8 +308,16 @@ class Workspace(QObject):
         """The window closes: stop a training child at once (its model is not stored), then
         wait for the threads, which end as soon as their work does."""
         self.training_child.cancel()
-        self.trainer.wait()
-        self.suggester.wait()
+        for background in (self.trainer, self.suggester, self.measurer):
+            background.wait()
+
+    def measure_matcher(self) -> None:
+        """Measure the string matcher's held-out F1 again, in the background."""
+        self.measurer.request(partial(measure_matcher, self.engine, self.annotator))
+
+    def _on_measured(self, result: tuple[str, TrainingRecord | None]) -> None:
+        if self.session.suggestions.measured(*result):
+            self._emit_suggestions()
 
     def set_suggestion_threshold(self, threshold: float) -> None:
         """Offer a suggester's suggestions only when its held-out F1 reaches ``threshold``."""
@@ -385,6 +402,11 @@ class Workspace(QObject):
         self.events.publish(change)
         if change:
             self.saved.emit()
+        if change.spans:
+            self._unmeasured += 1
+            if self._unmeasured >= self.MEASURE_EVERY:
+                self._unmeasured = 0
+                self.measure_matcher()
 
     def _report(self, text: str) -> None:
         self.message.emit(text, True)

@@ -27,8 +27,9 @@ from annotator.store.suggestions import rejected_suggestions
 from annotator.suggest.child import ChildTraining
 from annotator.suggest.evaluation import HELDOUT_SHARE, SEED
 from annotator.suggest.live import database_location
-from annotator.suggest.registry import DEFAULT_SUGGESTER
-from annotator.suggest.training import model_folder
+from annotator.suggest.examples import annotated_examples
+from annotator.suggest.registry import DEFAULT_SUGGESTER, SUGGESTERS
+from annotator.suggest.training import model_folder, train_and_measure
 from annotator.ui.main_window import MainWindow
 from tests.ui.conftest import WindowFactory, click_word
 from tests.ui.slow_training import train_forever
@@ -339,3 +340,33 @@ def test_closing_the_window_stops_its_training_at_once(
     folder = model_folder(database_location(engine), "alice", DEFAULT_SUGGESTER)
     assert not folder.exists()  # nothing stored, and nothing half-written left beside it
     assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_the_matchers_f1_is_measured_again_after_some_edits(qtbot, engine, make_window) -> None:
+    ids, texts = corpus(engine, annotated=6)
+    assert heldout(texts[0])
+    window = open_on(make_window, qtbot, ids[0])
+    before = window.status_bar.suggesters.text()
+    assert before.startswith(f"strings ready, F1 {matcher_f1(engine):.2f}")
+    # Untag names in a held-out document: the matcher still finds them there, so its
+    # held-out precision falls; the figure follows after every few edits.
+    every = window.attached.MEASURE_EVERY
+    for n, span_id in enumerate(sorted(window.attached.spans)[:every]):
+        window.attached.set_current_span(span_id)  # a click in the span list
+        if n < every - 1:
+            key(qtbot, window, Qt.Key.Key_Delete)
+            assert window.status_bar.suggesters.text() == before
+            continue
+        with qtbot.waitSignal(window.attached.measurer.finished, timeout=30_000):
+            key(qtbot, window, Qt.Key.Key_Delete)
+    after = window.status_bar.suggesters.text().split(" · ")[0]
+    assert after != before.split(" · ")[0]
+    assert re.fullmatch(rf"strings (ready, )?F1 {matcher_f1(engine):.2f}( \(below 0.50\))?", after)
+
+
+def matcher_f1(engine: Engine) -> float:
+    """The string matcher's held-out F1 on alice's documents as they stand."""
+    examples = annotated_examples(engine, "alice")
+    f1 = train_and_measure(examples, SUGGESTERS["strings"], "alice")[1].f1
+    assert f1 is not None
+    return f1
