@@ -26,8 +26,8 @@ from annotator.store.status import Status, set_status
 from annotator.store.suggestions import rejected_suggestions
 from annotator.suggest.child import ChildTraining
 from annotator.suggest.evaluation import HELDOUT_SHARE, SEED
-from annotator.suggest.live import database_location
 from annotator.suggest.examples import annotated_examples
+from annotator.suggest.live import database_location
 from annotator.suggest.registry import DEFAULT_SUGGESTER, SUGGESTERS
 from annotator.suggest.training import model_folder, train_and_measure
 from annotator.ui.main_window import MainWindow
