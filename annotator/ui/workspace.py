@@ -414,8 +414,9 @@ class Workspace(QObject):
 
     def reload_if_changed_elsewhere(self) -> bool:
         """Bring what is shown up to date when another program (a second window, a
-        command-line import) has written to the database; say so when the open document
-        changed. True if the database had changed."""
+        command-line import) has written to the database, suggestions rejected there
+        included; say so when the open document changed. True if the database had
+        changed."""
         try:
             if not changed_elsewhere(self.engine):
                 return False
@@ -423,9 +424,12 @@ class Workspace(QObject):
             return False
         change = Change(labels=True, annotators=True, document_list=True)
         stale = self.session.stale()
-        if stale:
+        rejections = self.session.take_rejections()
+        if stale or rejections:
             self.message.emit("This document was changed elsewhere; reloaded", False)
         self.events.publish(change | stale)
+        if rejections:
+            self._emit_suggestions()
         return True
 
     def _on_change(self, change: Change) -> None:

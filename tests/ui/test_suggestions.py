@@ -20,6 +20,7 @@ from annotator.cli import main as cli
 from annotator.core.documents import Document, text_sha256
 from annotator.core.spans import Origin, Span
 from annotator.formats.exporting import split_of
+from annotator.store import open_store
 from annotator.store.documents import add_documents
 from annotator.store.spans import add_span, document_spans
 from annotator.store.status import Status, set_status
@@ -31,6 +32,7 @@ from annotator.suggest.live import database_location
 from annotator.suggest.registry import DEFAULT_SUGGESTER, SUGGESTERS
 from annotator.suggest.training import model_folder, train_and_measure
 from annotator.ui.main_window import MainWindow
+from annotator.ui.session import open_window
 from tests.ui.conftest import WindowFactory, click_word
 from tests.ui.slow_training import train_forever
 
@@ -370,3 +372,31 @@ def matcher_f1(engine: Engine) -> float:
     f1 = train_and_measure(examples, SUGGESTERS["strings"], "alice")[1].f1
     assert f1 is not None
     return f1
+
+
+def test_a_rejection_in_another_window_is_taken_in(qtbot, engine, db_path, make_window) -> None:
+    ids, _ = corpus(engine, annotated=6)
+    window = open_on(make_window, qtbot, ids[6])
+    other_engine = open_store(db_path)  # another program's window on the same database
+    other = open_window(other_engine, "alice")
+    assert other is not None
+    qtbot.addWidget(other)
+    other.show()
+    other.attached.open_document(ids[6])
+    trained(qtbot, other)
+    assert shown(other) == shown(window)
+    key(qtbot, other, Qt.Key.Key_Tab)
+    key(qtbot, other, Qt.Key.Key_Tab)
+    rejected = other.text_view.current_suggestion()
+    key(qtbot, other, Qt.Key.Key_Backspace)
+    assert rejected not in shown(other)
+    key(qtbot, window, Qt.Key.Key_Tab)
+    key(qtbot, window, Qt.Key.Key_Tab)
+    assert window.text_view.current_suggestion() == rejected
+    with qtbot.waitSignal(window.attached.suggestionsChanged, timeout=10_000):
+        pass  # the window notices the other's write (its timer, or coming to the front)
+    assert shown(window) == shown(other) and rejected not in shown(window)
+    assert window.text_view.current_suggestion() is None
+    assert window.statusBar().currentMessage() == "This document was changed elsewhere; reloaded"
+    other.close()
+    other_engine.dispose()
