@@ -25,7 +25,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, SignalInstan
 
 from annotator.core.errors import AnnotatorError
 
-TRAINING, SUGGESTING, MEASURING = "training", "suggesting", "measuring"
+TRAINING, SUGGESTING, MEASURING, RANKING = "training", "suggesting", "measuring", "ranking"
 _POOLS: dict[str, QThreadPool] = {}
 
 

@@ -229,6 +229,9 @@ class MainWindow(QMainWindow):
         self._action(go, "&Previous document", lambda: ws.go(-1), ["Alt+Up", "Ctrl+PgUp"])
         self._action(go, "Next &unfinished document", lambda: ws.go(1, unfinished=True), ["Ctrl+J"])
         self._action(
+            go, "Next document the tagger is least &sure of", ws.go_uncertain, ["Ctrl+Shift+J"]
+        )
+        self._action(
             go,
             "Mark &done and go to the next",
             ws.mark_done_and_next,

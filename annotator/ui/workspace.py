@@ -27,12 +27,20 @@ from annotator.session.edits import SessionEdit
 from annotator.session.suggestions import ModelJob
 from annotator.store import changed_elsewhere
 from annotator.store.changes import Change
-from annotator.store.document_list import DocumentQuery, count_matching, neighbour, position_of
+from annotator.store.document_list import (
+    DocumentQuery,
+    count_matching,
+    matching_ids,
+    neighbour,
+    position_of,
+)
 from annotator.store.status import Status
+from annotator.suggest.base import Model
 from annotator.suggest.child import ChildTraining
 from annotator.suggest.live import Trained, measure_matcher, train_window_suggesters
 from annotator.suggest.training import TrainingRecord
-from annotator.ui.background import MEASURING, SUGGESTING, TRAINING, Background
+from annotator.suggest.uncertainty import by_uncertainty, tagger_of
+from annotator.ui.background import MEASURING, RANKING, SUGGESTING, TRAINING, Background
 from annotator.ui.children import fork_server
 from annotator.ui.events import Events
 from annotator.ui.preferences import Preferences
@@ -87,6 +95,10 @@ class Workspace(QObject):
         self.measurer.finished.connect(self._on_measured)
         self.measurer.failed.connect(self._on_training_failed)
         self._unmeasured = 0  # span edits since the matcher's F1 was measured
+        self.ranker = Background(RANKING, self)
+        self.ranker.finished.connect(self._on_ranked)
+        self.ranker.failed.connect(self._on_training_failed)
+        self._ranking: tuple[Model, list[int]] | None = None  # by the tagger's uncertainty
         self.train_suggesters(retrain=False)
 
     # what the session holds, read-only
@@ -170,6 +182,40 @@ class Workspace(QObject):
             return False
         self.open_document(target)
         return True
+
+    def go_uncertain(self) -> None:
+        """Open the unfinished document after the open one in the order of the tagger's
+        uncertainty (the least sure first, round again after the last); the order is
+        worked out in the background once per trained model."""
+        trained = self.session.suggestions.trained
+        model = trained.model if trained is not None else None
+        if model is None or tagger_of(model) is None:
+            self.message.emit("No tagger trained yet: mark documents done, or retrain", False)
+            return
+        if self._ranking is not None and self._ranking[0] is model:
+            self._open_next_uncertain(self._ranking[1])
+            return
+        self.message.emit("Ordering the unfinished documents by the tagger's uncertainty…", False)
+        self.ranker.request(partial(by_uncertainty, self.engine, self.annotator, model))
+
+    def _on_ranked(self, result: tuple[Model, list[int]]) -> None:
+        trained = self.session.suggestions.trained
+        if trained is None or result[0] is not trained.model:
+            return  # retrained (or another annotator) meanwhile
+        self._ranking = result
+        self._open_next_uncertain(result[1])
+
+    def _open_next_uncertain(self, order: list[int]) -> None:
+        unfinished = set(matching_ids(self.engine, DocumentQuery(self.annotator, unfinished=True)))
+        current = self.document.id if self.document is not None else None
+        if current in order:  # the ones after it, then round again
+            at = order.index(current)
+            order = order[at + 1 :] + order[:at]
+        target = next((doc_id for doc_id in order if doc_id in unfinished), None)
+        if target is None:
+            self.message.emit("No unfinished document left in the tagger's order", False)
+            return
+        self.open_document(target)
 
     def mark_done_and_next(self) -> None:
         self.mark_and_next(Status.DONE)
@@ -308,7 +354,7 @@ class Workspace(QObject):
         """The window closes: stop a training child at once (its model is not stored), then
         wait for the threads, which end as soon as their work does."""
         self.training_child.cancel()
-        for background in (self.trainer, self.suggester, self.measurer):
+        for background in (self.trainer, self.suggester, self.measurer, self.ranker):
             background.wait()
 
     def measure_matcher(self) -> None:

@@ -400,3 +400,36 @@ def test_a_rejection_in_another_window_is_taken_in(qtbot, engine, db_path, make_
     assert window.statusBar().currentMessage() == "This document was changed elsewhere; reloaded"
     other.close()
     other_engine.dispose()
+
+
+UNSURE = {
+    "names": "Heute trafen Ölmann Süßkind und Kästner Vögele die Gruppe Ärzte Ohne Grenzen in "
+    "Überlingen 🙂. Dort sagte Wölfle Brandt: „Wir bleiben.“",
+    "mixed": parse(
+        TEMPLATE.format(i=77)
+        .replace("Jürgen Weiß", "Mathilde Öztürk")
+        .replace("Köln", "Gelsenkirchen")
+    )[0],
+    "plain": "ein langer tag ohne namen 🙂 und ohne orte, nur wörter über wörter.",
+}
+
+
+def test_go_to_the_documents_the_tagger_is_least_sure_of(qtbot, engine, make_window) -> None:
+    ids, _ = corpus(engine, annotated=6, fresh=1)
+    added = add_documents(engine, [Document(text=t, title=n) for n, t in UNSURE.items()]).ids
+    unsure = dict(zip(UNSURE, added, strict=True))
+    window = open_on(make_window, qtbot, ids[6])
+    ws = window.attached
+    with qtbot.waitSignal(ws.ranker.finished, timeout=30_000):  # ordered off the window's thread
+        key(qtbot, window, Qt.Key.Key_J, CTRL | SHIFT)
+    assert ws.document.id == unsure["names"]  # unseen names everywhere: the least sure
+    key(qtbot, window, Qt.Key.Key_J, CTRL | SHIFT)  # the order is kept: no second ordering
+    assert not ws.ranker.running and ws.document.id == unsure["mixed"]
+    key(qtbot, window, Qt.Key.Key_Return, CTRL)  # done: never offered in that order again
+    ws.open_document(unsure["names"])
+    key(qtbot, window, Qt.Key.Key_J, CTRL | SHIFT)
+    assert ws.document.id in {ids[6], unsure["plain"]}
+    for doc_id in ids[:6]:  # annotated and done: not in the order
+        ws.open_document(doc_id)
+        key(qtbot, window, Qt.Key.Key_J, CTRL | SHIFT)
+        assert ws.document.id == unsure["names"]
