@@ -37,6 +37,10 @@ class TrainingCancelled(AnnotatorError):
     """The training was stopped before it ended (its window closed)."""
 
 
+def _not_stored(folder: Path, exc: OSError) -> str:
+    return f"{folder}: cannot store the trained model ({exc.strerror or exc})"
+
+
 def train_into(
     examples: list[Example], suggester: str, source: str, folder: str, pipe: Connection
 ) -> None:
@@ -48,6 +52,8 @@ def train_into(
         pipe.send(("done", ""))
     except AnnotatorError as exc:
         pipe.send(("error", str(exc)))
+    except OSError as exc:
+        pipe.send(("error", _not_stored(Path(folder), exc)))
     except Exception as exc:  # the parent shows it in words; the child ends either way
         pipe.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
@@ -79,7 +85,10 @@ class ChildTraining:
         self, examples: Sequence[Example], kind: SuggesterKind, source: str, folder: Path
     ) -> tuple[Model, TrainingRecord]:
         partial = partial_folder(folder)
-        partial.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            partial.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise AnnotatorError(_not_stored(folder, exc)) from exc
         receiver, sender = self._context.Pipe(duplex=False)
         args = (list(examples), kind.name, source, str(partial), sender)
         process = self._context.Process(target=self.target, args=args, daemon=True)
@@ -104,7 +113,7 @@ class ChildTraining:
             swap_in(partial, folder)
         except OSError as exc:
             shutil.rmtree(partial, ignore_errors=True)
-            raise AnnotatorError(f"{folder}: cannot store the trained model ({exc})") from exc
+            raise AnnotatorError(_not_stored(folder, exc)) from exc
         loaded = load_trained(folder)
         if loaded is None:
             raise AnnotatorError(f"{folder}: the trained model cannot be read")

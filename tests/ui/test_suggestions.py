@@ -33,8 +33,8 @@ from annotator.suggest.registry import DEFAULT_SUGGESTER, SUGGESTERS
 from annotator.suggest.training import model_folder, train_and_measure
 from annotator.ui.main_window import MainWindow
 from annotator.ui.session import open_window
+from tests.suggest.child_targets import train_forever
 from tests.ui.conftest import WindowFactory, click_word
-from tests.ui.slow_training import train_forever
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
