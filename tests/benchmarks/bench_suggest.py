@@ -231,7 +231,7 @@ def window_article(scale: float) -> dict[str, float | int]:
     state.install(Trained("bench", matcher, strings_record, model, record), [])
 
     def open_article() -> int:
-        state.open(1, text, [], set())
+        state.open(1, text.encode().decode(), [], set())  # read anew: scanned anew
         return len(state.items)
 
     def model_suggestions() -> int:
