@@ -414,6 +414,19 @@ class AnnotationSession:
             links=frozenset(links) | frozenset(shown),
         )
 
+    def take_rejections(self) -> bool:
+        """Read again the suggestions rejected on the open document (another window may
+        have rejected some); True if they changed."""
+        document = self.document
+        if document is None:
+            return False
+        rejected = rejected_suggestions(self.engine, stored_id(document), self.annotator)
+        if rejected == self.suggestions.rejected:
+            return False
+        self.suggestions.rejected = rejected
+        self.suggestions.refresh()
+        return True
+
 
 def _by_id(spans: list[Span]) -> dict[int, Span]:
     """Stored spans by their id (every stored span has one)."""

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from annotator.core.spans import Span
 from annotator.suggest.base import Model, SpanKey, Suggestion
 from annotator.suggest.live import STRINGS, Trained, uses
 from annotator.suggest.registry import DEFAULT_SUGGESTER
-from annotator.suggest.strings import StringMatcher
+from annotator.suggest.strings import StringMatcher, TextScan
 from annotator.suggest.training import DEFAULT_THRESHOLD, TrainingRecord
 
 
@@ -94,6 +94,7 @@ class Suggestions:
         self.current: SpanKey | None = None
         self._taken: Counter = Counter()  # ranges the annotator has tagged, and how often
         self._counted: Counter = Counter()  # the open document's uses the matcher holds
+        self._scan: TextScan | None = None  # the matcher's matches in the open document
         self._model_items: list[Suggestion] | None = None  # None: not worked out yet
         self._model_asked = False
         self._items: list[Suggestion] | None = None  # worked out when next read
@@ -113,6 +114,16 @@ class Suggestions:
         if self.document_id is not None:
             self._counted = Counter(trained.learnt.get(self.document_id, ()))
         self.sync(spans)
+
+    def measured(self, annotator: str, record: TrainingRecord | None) -> bool:
+        """The matcher's figures measured again (``live.measure_matcher``); False if they
+        are for another annotator or nothing was trained meanwhile."""
+        trained = self.trained
+        if trained is None or trained.annotator != annotator or record is None:
+            return False
+        self.trained = replace(trained, strings_record=record)
+        self.refresh()
+        return True
 
     def states(self) -> list[SuggesterState]:
         trained = self.trained
@@ -194,26 +205,42 @@ class Suggestions:
         """The suggestions offered, in span order."""
         if self._items is None:
             self._items = self._work_out()
-            if self.current not in {s.key for s in self._items}:
+            current = self.current
+            if current is not None and not any(s[:3] == current for s in self._items):
                 self.current = None
         return self._items
 
     def _work_out(self) -> list[Suggestion]:
         if self.document_id is None:
             return []
-        found: list[Suggestion] = []
         strings, model = self.states()
+        sources = []
         if strings.offered and self.matcher is not None:
-            found.extend(self.matcher.suggest(self.text))
+            sources.append(self._matched(self.matcher))
         if model.offered:
-            found.extend(self._model_suggestions())
+            sources.append(self._model_suggestions())
+        rejected, taken = self.rejected, self._taken
+        kept = [
+            s
+            for found in sources
+            for s in found
+            if (s.start, s.end) not in taken and s[:3] not in rejected
+        ]
+        if len(sources) == 1:  # one suggester: its keys are distinct, in order
+            return kept
         best: dict[SpanKey, Suggestion] = {}
-        for s in found:
-            if s.key in self.rejected or (s.start, s.end) in self._taken:
-                continue
+        for s in kept:
             if s.key not in best or s.score > best[s.key].score:
                 best[s.key] = s
         return sorted(best.values())
+
+    def _matched(self, matcher: StringMatcher) -> list[Suggestion]:
+        """The matcher's suggestions; after an edit it looks again only where the edited
+        texts occur."""
+        scan = self._scan
+        if scan is None or scan.matcher is not matcher or scan.text is not self.text:
+            scan = self._scan = matcher.scan(self.text)
+        return scan.suggest()
 
     def _model_suggestions(self) -> list[Suggestion]:
         return self._model_items or []

@@ -101,6 +101,13 @@ def _count_by_status(connection: Connection, query: DocumentQuery, who: int | No
     return total - connection.execute(rows.where(STATUS.c.status.not_in(values))).scalar_one()
 
 
+def matching_ids(engine: Engine, query: DocumentQuery) -> list[int]:
+    """The ids of every document the list shows, in list order."""
+    with reading(engine) as connection:
+        ids = _matching_ids(query, _annotator_id(connection, query.annotator))
+        return list(connection.execute(ids.order_by(DOCUMENT.c.id)).scalars())
+
+
 def page_ids(
     engine: Engine, query: DocumentQuery, offset: int, limit: int, total: int
 ) -> list[int]:

@@ -118,6 +118,19 @@ class CrfTagger:
                 out.extend(_spans(tagger, tokens, features, label))
         return sorted(out)
 
+    def uncertainty(self, text: str) -> float:
+        """How unsure the CRFs are about ``text``: one minus the likeliest tag's marginal
+        probability, averaged over every token and label (0: sure of every tag)."""
+        total, count = 0.0, 0
+        for tokens, features in _featurised(text, self.gazetteer):
+            for tagger in self._taggers.values():
+                tagger.set(features)
+                tags = tagger.labels()
+                for i in range(len(tokens)):
+                    total += 1 - max(tagger.marginal(tag, i) for tag in tags)
+                count += len(tokens) * len(self._taggers)
+        return total / count if count else 0.0
+
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         files = {}

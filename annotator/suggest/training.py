@@ -103,24 +103,41 @@ def model_folder(db: str | Path, source: str, suggester: str) -> Path:
     return models_folder(db) / quote(source, safe="") / suggester
 
 
+def write_trained(folder: Path, model: Model, record: TrainingRecord) -> None:
+    """Write the model and its record into a new ``folder`` (``swap_in`` puts it in use)."""
+    folder.mkdir(parents=True)
+    model.save(folder)
+    (folder / RECORD).write_text(json.dumps(asdict(record), indent=2), encoding="utf-8")
+
+
+def swap_in(written: Path, folder: Path) -> None:
+    """Put the model ``written`` (by ``write_trained``) in ``folder``'s place: what was
+    there is replaced only once everything is written."""
+    old = folder.with_name(f".{folder.name}.{os.getpid()}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if folder.exists():
+        folder.rename(old)
+    written.rename(folder)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def partial_folder(folder: Path) -> Path:
+    """Where a model for ``folder`` is written before ``swap_in`` (left over: removed)."""
+    partial = folder.with_name(f".{folder.name}.{os.getpid()}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    return partial
+
+
 def save_trained(folder: Path, model: Model, record: TrainingRecord) -> None:
     """Write the model and its record into ``folder``, replacing what was there only once
     everything is written."""
-    partial = folder.with_name(f".{folder.name}.{os.getpid()}.partial")
-    old = folder.with_name(f".{folder.name}.{os.getpid()}.old")
+    partial = partial_folder(folder)
     try:
-        for leftover in (partial, old):
-            shutil.rmtree(leftover, ignore_errors=True)
-        partial.mkdir(parents=True)
-        model.save(partial)
-        (partial / RECORD).write_text(json.dumps(asdict(record), indent=2), encoding="utf-8")
-        if folder.exists():
-            folder.rename(old)
-        partial.rename(folder)
+        write_trained(partial, model, record)
+        swap_in(partial, folder)
     except OSError as exc:
         shutil.rmtree(partial, ignore_errors=True)
         raise AnnotatorError(f"{folder}: cannot store the trained model ({exc.strerror})") from exc
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def load_trained(folder: Path) -> tuple[Model, TrainingRecord] | None:

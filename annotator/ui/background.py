@@ -4,7 +4,9 @@ for the open document.
 Each piece of work is a Qt-free function (``annotator.suggest.live.train_window_suggesters``,
 ``ModelJob.run``) run on a ``QThreadPool`` of one thread per kind of work; its result comes
 back through a queued signal, so the window keeps painting and taking keys meanwhile. A
-request made while a run is going waits for it; only the latest of those requests runs.
+request made while a run is going waits for it; only the latest of those requests runs. The
+tagger's training itself runs in a child process (``annotator.suggest.child``): the CRF
+library holds the interpreter's lock while it trains, which a thread alone would not hide.
 
 The pools are one per kind for the process and live until it exits: a pool destroyed with
 its window would wait for its thread inside a C++ destructor, holding the interpreter's lock
@@ -23,7 +25,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, SignalInstan
 
 from annotator.core.errors import AnnotatorError
 
-TRAINING, SUGGESTING = "training", "suggesting"
+TRAINING, SUGGESTING, MEASURING, RANKING = "training", "suggesting", "measuring", "ranking"
 _POOLS: dict[str, QThreadPool] = {}
 
 

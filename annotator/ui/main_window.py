@@ -237,6 +237,9 @@ class MainWindow(QMainWindow):
         self._action(go, "&Previous document", lambda: ws.go(-1), ["Alt+Up", "Ctrl+PgUp"])
         self._action(go, "Next &unfinished document", lambda: ws.go(1, unfinished=True), ["Ctrl+J"])
         self._action(
+            go, "Next document the tagger is least &sure of", ws.go_uncertain, ["Ctrl+Shift+J"]
+        )
+        self._action(
             go,
             "Mark &done and go to the next",
             ws.mark_done_and_next,
@@ -537,6 +540,5 @@ class MainWindow(QMainWindow):
         prefs.set_layout("geometry", self.saveGeometry())
         prefs.set_layout("splitter", self.splitter.saveState())
         if self.workspace is not None:
-            self.workspace.trainer.wait()
-            self.workspace.suggester.wait()
+            self.workspace.stop_background()
         super().closeEvent(event)

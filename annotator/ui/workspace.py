@@ -29,10 +29,21 @@ from annotator.session.suggestions import ModelJob
 from annotator.store import changed_elsewhere
 from annotator.store.assignments import claim, has_assignments, held_document
 from annotator.store.changes import Change
-from annotator.store.document_list import DocumentQuery, count_matching, neighbour, position_of
+from annotator.store.document_list import (
+    DocumentQuery,
+    count_matching,
+    matching_ids,
+    neighbour,
+    position_of,
+)
 from annotator.store.status import Status
-from annotator.suggest.live import Trained, train_window_suggesters
-from annotator.ui.background import SUGGESTING, TRAINING, Background
+from annotator.suggest.base import Model
+from annotator.suggest.child import ChildTraining
+from annotator.suggest.live import Trained, measure_matcher, train_window_suggesters
+from annotator.suggest.training import TrainingRecord
+from annotator.suggest.uncertainty import by_uncertainty, tagger_of
+from annotator.ui.background import MEASURING, RANKING, SUGGESTING, TRAINING, Background
+from annotator.ui.children import fork_server
 from annotator.ui.events import Events
 from annotator.ui.preferences import Preferences
 from annotator.ui.undo import UndoStep
@@ -41,6 +52,9 @@ from annotator.ui.undo import UndoStep
 class Workspace(QObject):
     """One person's session in a window: edits run on ``undo_stack``; what they change
     comes back on ``events.changed`` and reaches the views through the signals below."""
+
+    MEASURE_EVERY = 10
+    """Span edits after which the string matcher's held-out F1 is measured again."""
 
     documentOpened = Signal(object)  # Document
     spansUpdated = Signal(list, list)  # spans added or changed, ids removed or changed
@@ -75,12 +89,21 @@ class Workspace(QObject):
         self._shown_proposal: SpeakerProposal | None = None
         events.changed.connect(self._on_change)
         self.session.suggestions.threshold = preferences.suggestion_threshold
+        self.training_child = ChildTraining(fork_server())
         self.trainer = Background(TRAINING, self)
         self.trainer.finished.connect(self._on_trained)
         self.trainer.failed.connect(self._on_training_failed)
         self.suggester = Background(SUGGESTING, self)
         self.suggester.finished.connect(self._on_model_suggestions)
         self.suggester.failed.connect(self._on_training_failed)
+        self.measurer = Background(MEASURING, self)
+        self.measurer.finished.connect(self._on_measured)
+        self.measurer.failed.connect(self._on_training_failed)
+        self._unmeasured = 0  # span edits since the matcher's F1 was measured
+        self.ranker = Background(RANKING, self)
+        self.ranker.finished.connect(self._on_ranked)
+        self.ranker.failed.connect(self._on_training_failed)
+        self._ranking: tuple[Model, list[int]] | None = None  # by the tagger's uncertainty
         self.train_suggesters(retrain=False)
 
     # what the session holds, read-only
@@ -192,6 +215,40 @@ class Workspace(QObject):
             return False
         self.open_document(target)
         return True
+
+    def go_uncertain(self) -> None:
+        """Open the unfinished document after the open one in the order of the tagger's
+        uncertainty (the least sure first, round again after the last); the order is
+        worked out in the background once per trained model."""
+        trained = self.session.suggestions.trained
+        model = trained.model if trained is not None else None
+        if model is None or tagger_of(model) is None:
+            self.message.emit("No tagger trained yet: mark documents done, or retrain", False)
+            return
+        if self._ranking is not None and self._ranking[0] is model:
+            self._open_next_uncertain(self._ranking[1])
+            return
+        self.message.emit("Ordering the unfinished documents by the tagger's uncertainty…", False)
+        self.ranker.request(partial(by_uncertainty, self.engine, self.annotator, model))
+
+    def _on_ranked(self, result: tuple[Model, list[int]]) -> None:
+        trained = self.session.suggestions.trained
+        if trained is None or result[0] is not trained.model:
+            return  # retrained (or another annotator) meanwhile
+        self._ranking = result
+        self._open_next_uncertain(result[1])
+
+    def _open_next_uncertain(self, order: list[int]) -> None:
+        unfinished = set(matching_ids(self.engine, DocumentQuery(self.annotator, unfinished=True)))
+        current = self.document.id if self.document is not None else None
+        if current in order:  # the ones after it, then round again
+            at = order.index(current)
+            order = order[at + 1 :] + order[:at]
+        target = next((doc_id for doc_id in order if doc_id in unfinished), None)
+        if target is None:
+            self.message.emit("No unfinished document left in the tagger's order", False)
+            return
+        self.open_document(target)
 
     def mark_done_and_next(self) -> None:
         self.mark_and_next(Status.DONE)
@@ -328,11 +385,32 @@ class Workspace(QObject):
         """Train the suggesters in the background (``retrain``: even if a model is stored)."""
         suggestions = self.session.suggestions
         work = partial(
-            train_window_suggesters, self.engine, self.annotator, suggestions.suggester, retrain
+            train_window_suggesters,
+            self.engine,
+            self.annotator,
+            suggestions.suggester,
+            retrain,
+            self.training_child,
         )
         suggestions.training = True
+        self._unmeasured = 0
         self.trainer.request(work)
         self.suggesterStateChanged.emit(suggestions.describe())
+
+    def stop_background(self) -> None:
+        """The window closes: stop a training child at once (its model is not stored), then
+        wait for the threads, which end as soon as their work does."""
+        self.training_child.cancel()
+        for background in (self.trainer, self.suggester, self.measurer, self.ranker):
+            background.wait()
+
+    def measure_matcher(self) -> None:
+        """Measure the string matcher's held-out F1 again, in the background."""
+        self.measurer.request(partial(measure_matcher, self.engine, self.annotator))
+
+    def _on_measured(self, result: tuple[str, TrainingRecord | None]) -> None:
+        if self.session.suggestions.measured(*result):
+            self._emit_suggestions()
 
     def set_suggestion_threshold(self, threshold: float) -> None:
         """Offer a suggester's suggestions only when its held-out F1 reaches ``threshold``."""
@@ -451,6 +529,11 @@ class Workspace(QObject):
         self.events.publish(change)
         if change:
             self.saved.emit()
+        if change.spans:
+            self._unmeasured += 1
+            if self._unmeasured >= self.MEASURE_EVERY:
+                self._unmeasured = 0
+                self.measure_matcher()
 
     def _report(self, text: str) -> None:
         self.message.emit(text, True)
@@ -458,8 +541,9 @@ class Workspace(QObject):
 
     def reload_if_changed_elsewhere(self) -> bool:
         """Bring what is shown up to date when another program (a second window, a
-        command-line import) has written to the database; say so when the open document
-        changed. True if the database had changed."""
+        command-line import) has written to the database, suggestions rejected there
+        included; say so when the open document changed. True if the database had
+        changed."""
         try:
             if not changed_elsewhere(self.engine):
                 return False
@@ -467,9 +551,12 @@ class Workspace(QObject):
             return False
         change = Change(labels=True, annotators=True, document_list=True)
         stale = self.session.stale()
-        if stale:
+        rejections = self.session.take_rejections()
+        if stale or rejections:
             self.message.emit("This document was changed elsewhere; reloaded", False)
         self.events.publish(change | stale)
+        if rejections:
+            self._emit_suggestions()
         return True
 
     def _on_change(self, change: Change) -> None:

@@ -6,10 +6,12 @@ code points and UTF-16 differ) and carry nested spans."""
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import Engine
@@ -18,12 +20,20 @@ from annotator.cli import main as cli
 from annotator.core.documents import Document, text_sha256
 from annotator.core.spans import Origin, Span
 from annotator.formats.exporting import split_of
+from annotator.store import open_store
 from annotator.store.documents import add_documents
 from annotator.store.spans import add_span, document_spans
 from annotator.store.status import Status, set_status
 from annotator.store.suggestions import rejected_suggestions
+from annotator.suggest.child import ChildTraining
 from annotator.suggest.evaluation import HELDOUT_SHARE, SEED
+from annotator.suggest.examples import annotated_examples
+from annotator.suggest.live import database_location
+from annotator.suggest.registry import DEFAULT_SUGGESTER, SUGGESTERS
+from annotator.suggest.training import model_folder, train_and_measure
 from annotator.ui.main_window import MainWindow
+from annotator.ui.session import open_window
+from tests.suggest.child_targets import train_forever
 from tests.ui.conftest import WindowFactory, click_word
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -299,3 +309,127 @@ def test_a_suggester_below_the_threshold_offers_nothing(qtbot, engine, make_wind
     assert "trained" in window.status_bar.suggesters.toolTip()
     window.attached.set_suggestion_threshold(0.0)
     assert shown(window) and "ready" in window.status_bar.suggesters.text()
+
+
+def test_closing_the_window_stops_its_training_at_once(
+    qtbot, engine, make_window, monkeypatch
+) -> None:
+    """The tagger trains in a child process: the window works meanwhile, and closing it
+    stops the child instead of waiting for it (here the training would never end)."""
+    monkeypatch.setattr(ChildTraining, "target", staticmethod(train_forever))
+    ids, _ = corpus(engine, annotated=6)
+    window = make_window()
+    window.attached.open_document(ids[6])
+    trained(qtbot, window)
+    offered = shown(window)
+    retrain = next(
+        a
+        for a in window.suggest_menu.actions()
+        if a.text().replace("&", "") == "Retrain suggesters"
+    )
+    retrain.trigger()
+    child = window.attached.training_child
+    qtbot.waitUntil(lambda: child.pid is not None, timeout=30_000)
+    pid = child.pid
+    assert "tagger training…" in window.status_bar.suggesters.text()
+    key(qtbot, window, Qt.Key.Key_Tab)  # the matcher's suggestions work meanwhile
+    key(qtbot, window, Qt.Key.Key_Return)
+    assert [s.key for s in document_spans(engine, ids[6], "alice")] == [offered[0]]
+    window.close()
+    assert child.pid is None
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    folder = model_folder(database_location(engine), "alice", DEFAULT_SUGGESTER)
+    assert not folder.exists()  # nothing stored, and nothing half-written left beside it
+    assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_the_matchers_f1_is_measured_again_after_some_edits(qtbot, engine, make_window) -> None:
+    ids, texts = corpus(engine, annotated=6)
+    assert heldout(texts[0])
+    window = open_on(make_window, qtbot, ids[0])
+    before = window.status_bar.suggesters.text()
+    assert before.startswith(f"strings ready, F1 {matcher_f1(engine):.2f}")
+    # Untag names in a held-out document: the matcher still finds them there, so its
+    # held-out precision falls; the figure follows after every few edits.
+    every = window.attached.MEASURE_EVERY
+    for n, span_id in enumerate(sorted(window.attached.spans)[:every]):
+        window.attached.set_current_span(span_id)  # a click in the span list
+        if n < every - 1:
+            key(qtbot, window, Qt.Key.Key_Delete)
+            assert window.status_bar.suggesters.text() == before
+            continue
+        with qtbot.waitSignal(window.attached.measurer.finished, timeout=30_000):
+            key(qtbot, window, Qt.Key.Key_Delete)
+    after = window.status_bar.suggesters.text().split(" · ")[0]
+    assert after != before.split(" · ")[0]
+    assert re.fullmatch(rf"strings (ready, )?F1 {matcher_f1(engine):.2f}( \(below 0.50\))?", after)
+
+
+def matcher_f1(engine: Engine) -> float:
+    """The string matcher's held-out F1 on alice's documents as they stand."""
+    examples = annotated_examples(engine, "alice")
+    f1 = train_and_measure(examples, SUGGESTERS["strings"], "alice")[1].f1
+    assert f1 is not None
+    return f1
+
+
+def test_a_rejection_in_another_window_is_taken_in(qtbot, engine, db_path, make_window) -> None:
+    ids, _ = corpus(engine, annotated=6)
+    window = open_on(make_window, qtbot, ids[6])
+    other_engine = open_store(db_path)  # another program's window on the same database
+    other = open_window(other_engine, "alice")
+    assert other is not None
+    qtbot.addWidget(other)
+    other.show()
+    other.attached.open_document(ids[6])
+    trained(qtbot, other)
+    assert shown(other) == shown(window)
+    key(qtbot, other, Qt.Key.Key_Tab)
+    key(qtbot, other, Qt.Key.Key_Tab)
+    rejected = other.text_view.current_suggestion()
+    key(qtbot, other, Qt.Key.Key_Backspace)
+    assert rejected not in shown(other)
+    key(qtbot, window, Qt.Key.Key_Tab)
+    key(qtbot, window, Qt.Key.Key_Tab)
+    assert window.text_view.current_suggestion() == rejected
+    with qtbot.waitSignal(window.attached.suggestionsChanged, timeout=10_000):
+        pass  # the window notices the other's write (its timer, or coming to the front)
+    assert shown(window) == shown(other) and rejected not in shown(window)
+    assert window.text_view.current_suggestion() is None
+    assert window.statusBar().currentMessage() == "This document was changed elsewhere; reloaded"
+    other.close()
+    other_engine.dispose()
+
+
+UNSURE = {
+    "names": "Heute trafen Ölmann Süßkind und Kästner Vögele die Gruppe Ärzte Ohne Grenzen in "
+    "Überlingen 🙂. Dort sagte Wölfle Brandt: „Wir bleiben.“",
+    "mixed": parse(
+        TEMPLATE.format(i=77)
+        .replace("Jürgen Weiß", "Mathilde Öztürk")
+        .replace("Köln", "Gelsenkirchen")
+    )[0],
+    "plain": "ein langer tag ohne namen 🙂 und ohne orte, nur wörter über wörter.",
+}
+
+
+def test_go_to_the_documents_the_tagger_is_least_sure_of(qtbot, engine, make_window) -> None:
+    ids, _ = corpus(engine, annotated=6, fresh=1)
+    added = add_documents(engine, [Document(text=t, title=n) for n, t in UNSURE.items()]).ids
+    unsure = dict(zip(UNSURE, added, strict=True))
+    window = open_on(make_window, qtbot, ids[6])
+    ws = window.attached
+    with qtbot.waitSignal(ws.ranker.finished, timeout=30_000):  # ordered off the window's thread
+        key(qtbot, window, Qt.Key.Key_J, CTRL | SHIFT)
+    assert ws.document.id == unsure["names"]  # unseen names everywhere: the least sure
+    key(qtbot, window, Qt.Key.Key_J, CTRL | SHIFT)  # the order is kept: no second ordering
+    assert not ws.ranker.running and ws.document.id == unsure["mixed"]
+    key(qtbot, window, Qt.Key.Key_Return, CTRL)  # done: never offered in that order again
+    ws.open_document(unsure["names"])
+    key(qtbot, window, Qt.Key.Key_J, CTRL | SHIFT)
+    assert ws.document.id in {ids[6], unsure["plain"]}
+    for doc_id in ids[:6]:  # annotated and done: not in the order
+        ws.open_document(doc_id)
+        key(qtbot, window, Qt.Key.Key_J, CTRL | SHIFT)
+        assert ws.document.id == unsure["names"]

@@ -6,20 +6,17 @@ count therefore runs in another process: the window polls it, and Cancel or the 
 kills it. A count that finishes has matched every candidate document once, so the pages
 read afterwards in the window cost no more than it did.
 
-The processes come from a fork server started once, with the store already imported: a
-fork of the window itself would copy its open SQLite connections and their lock state,
-which SQLite forbids using, and a fresh interpreter per search would take a second to start.
+The processes come from the window's fork server (``ui.children``).
 """
 
 from __future__ import annotations
-
-import multiprocessing
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from sqlalchemy.engine import Engine
 
 from annotator.core.search import TextQuery
 from annotator.store.search import SearchFilter
+from annotator.ui.children import fork_server
 from annotator.ui.search.counting import count_into_pipe
 
 TIME_LIMIT_MS = 20_000
@@ -37,8 +34,7 @@ class CountJob(QObject):
         self, engine: Engine, query: TextQuery, filters: SearchFilter, parent: QObject
     ) -> None:
         super().__init__(parent)
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["annotator.ui.search.counting"])
+        context = fork_server()
         self._pipe, child = context.Pipe(duplex=False)
         url = engine.url.render_as_string(hide_password=False)
         self._process = context.Process(
