@@ -3,8 +3,8 @@
 Every gold edit is one ``swap``: some gold spans go, others come, in one transaction. Each
 command returns a ``GoldEdit`` naming both sides and the notes and gold links that went with
 the removed spans, so undo is the opposite swap, restoring the recorded provenance, the span
-ids (when still free), the notes and the links exactly. A span both removed and added (a
-version accepted where gold already has it) stays as it is, with its links.
+ids (when still free), the notes and the links exactly. A span a fresh decision both removes
+and adds (a version accepted where gold already has it) stays as it is, with its links.
 """
 
 from __future__ import annotations
@@ -97,7 +97,10 @@ def _swap(
     remove = list(dict.fromkeys(remove))
     if any(key not in current for key in remove):
         raise StoreError("that gold span no longer exists: it was changed elsewhere")
-    staying = set(remove) & {item.span.key for item in add}
+    # a fresh decision that keeps a gold span keeps it as it is (a restoration, with an id
+    # or recorded provenance, puts the span back exactly instead)
+    fresh = {item.span.key for item in add if item.span.id is None and item.sources is None}
+    staying = set(remove) & fresh
     remove = [key for key in remove if key not in staying]
     add = [item for item in add if item.span.key not in staying]
     removed = [current.pop(key) for key in remove]
