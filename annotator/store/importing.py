@@ -418,10 +418,14 @@ class ImportWriter:
             driver, "SELECT m.main FROM stage.status s JOIN stage.docmap m ON m.id = s.document"
         )
         reviewed = self._merge_reviews(connection, driver, touched)
-        summary.change = Change(
+        summary.change = self._change(touched, advanced | reviewed)
+
+    def _change(self, touched: set[int], statuses: set[int]) -> Change:
+        """What the merge changed: the documents it added or touched, the statuses it moved."""
+        return Change(
             documents=frozenset(touched),
-            statuses=frozenset(advanced | reviewed),
-            labels=bool(summary.labels_added),
+            statuses=frozenset(statuses),
+            labels=bool(self.summary.labels_added),
             annotators=bool(self._annotators),
             document_list=bool(touched),
         )

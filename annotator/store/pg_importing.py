@@ -21,7 +21,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from annotator.core.errors import Problem
 from annotator.store.annotators import annotator_id
-from annotator.store.changes import Change
 from annotator.store.engine import writing
 from annotator.store.importing import _RANK, ImportRecord, ImportWriter
 from annotator.store.labels import label_ids
@@ -168,13 +167,7 @@ class PgImportWriter(ImportWriter):
             cursor.execute(_ADD_STATUSES, (stamp,))
             touched = added | _column(cursor.execute(_STATUS_DOCUMENTS))
             reviewed = self._merge_reviews(connection, cursor, touched)
-        summary.change = Change(
-            documents=frozenset(touched),
-            statuses=frozenset(advanced | reviewed),
-            labels=bool(summary.labels_added),
-            annotators=bool(self._annotators),
-            document_list=bool(touched),
-        )
+        summary.change = self._change(touched, advanced | reviewed)
 
 
 @contextmanager

@@ -112,7 +112,7 @@ class MainWindow(QMainWindow):
         article_layout.addWidget(self.find_bar)
         for widget in (QWidget(self.splitter), article, QWidget(self.splitter)):
             self.splitter.addWidget(widget)
-        self._splitter_restored = False
+        self._split_chosen = False  # a remembered split, or the first show's
         self.setCentralWidget(self.splitter)
         self._build_frame_menus()
         self._restore_layout()
@@ -523,16 +523,14 @@ class MainWindow(QMainWindow):
     def _restore_splitter(self) -> None:
         state = self.preferences.layout("splitter")
         if state is not None:
-            self._splitter_restored = self.splitter.restoreState(state)
-        if not self._splitter_restored:
-            self.splitter.setSizes(pane_sizes(self.width()))
+            self._split_chosen = self.splitter.restoreState(state)
 
     def showEvent(self, event: QShowEvent) -> None:
         """The first time it is shown, a window with no remembered layout splits its width
         as ``pane_sizes`` says (its size is only known now)."""
-        if not self._splitter_restored:
+        if not self._split_chosen:
             self.splitter.setSizes(pane_sizes(self.splitter.width() or self.width()))
-            self._splitter_restored = True
+            self._split_chosen = True
         super().showEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
