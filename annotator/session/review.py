@@ -13,8 +13,9 @@ Rules that hold after every step:
   group the cursor's. A note goes to the span of the selected row, or to the document when
   nothing is selected.
 - A disagreement is decided when gold covers it, rejected when the reviewer decided it and
-  no gold is left there (rejections leave nothing in the store, so the session remembers
-  them per document for as long as it lives; undo forgets them again), else undecided.
+  no gold is left there, else undecided. Decisions are recorded in the store with the gold
+  edit they go with (``store.decisions``), so a rejection is still one when the review is
+  opened again; undo forgets what its step recorded.
 - Links are reviewed per quote (``annotator.core.link_review``): a link disagreement is a
   quote the annotators did not all link to the same speaker. The cursor is on a span group
   or on a link disagreement, never both; N and P walk the span disagreements, then the link
@@ -38,6 +39,7 @@ from annotator.core.review import Gold, Group, Note, review_groups
 from annotator.core.spans import Span
 from annotator.session.command import Command
 from annotator.store.changes import Change
+from annotator.store.decisions import Decisions, decisions_of
 from annotator.store.documents import document_summaries, get_document
 from annotator.store.engine import reading
 from annotator.store.gold_links import (
@@ -94,12 +96,6 @@ class State(StrEnum):
     REJECTED = "rejected"
 
 
-Marks = set[tuple[int, int]]
-"""The ranges of the groups the reviewer made a decision on, on one document."""
-LinkMarks = set[tuple[Key, str]]
-"""The quotes (and relation types) whose links the reviewer decided on, on one document."""
-
-
 def _when(note: Note) -> tuple:
     return (note.created, note.id)
 
@@ -113,7 +109,9 @@ def _overlaps(start: int, end: int, span: Span) -> bool:
 
 class GoldCommand(Command):
     """A gold decision: the first ``do`` makes it; then undo and redo swap the two sides back
-    and forth, with their provenance, span ids and notes as recorded."""
+    and forth, with their provenance, span ids and notes as recorded. A step that
+    ``decides`` a group records that decision with its gold, and its undo forgets it again
+    if the step was the one that recorded it."""
 
     def __init__(self, engine: Engine, document_id: int, text: str) -> None:
         super().__init__(text)
@@ -122,41 +120,34 @@ class GoldCommand(Command):
         self._edit: GoldEdit | None = None
         self._notes_back: tuple[Note, ...] = ()
         self._links_back: tuple[CarriedLink, ...] = ()
-        self.marks: Marks | None = None
-        """Where the session remembers decided groups; ``decides`` is added on do."""
         self.decides: tuple[int, int] | None = None
-        self._marked_before = False
-
-    def _mark(self) -> None:
-        if self.marks is not None and self.decides is not None:
-            self._marked_before = self.decides in self.marks
-            self.marks.add(self.decides)
-
-    def _unmark(self) -> None:
-        if self.marks is not None and self.decides is not None and not self._marked_before:
-            self.marks.discard(self.decides)
+        """The range of the group this step decides (``None``: no group's decision)."""
 
     @abstractmethod
     def decide(self) -> GoldEdit:
-        """Make the decision in the store (the first ``do``)."""
+        """Make the decision in the store (the first ``do``), recording ``decides``."""
 
     def do(self) -> Change:
         if self._edit is None:
             self._edit = self.decide()
-            self._mark()
             unchanged = not (self._edit.removed or self._edit.added)
-            self.obsolete = unchanged and (self.decides is None or self._marked_before)
+            self.obsolete = unchanged and not self._edit.recorded
         else:
             self._edit = self._swap(
-                self._edit.removed, self._edit.added, self._notes_back, self._links_back
+                self._edit.removed,
+                self._edit.added,
+                self._notes_back,
+                self._links_back,
+                record=self.decides,
             )
-            self._mark()
         return self._marked(self._edit.change)
 
     def undo(self) -> Change:
         assert self._edit is not None, "undo before do"
-        self._unmark()
-        back = self._swap(self._edit.added, self._edit.removed, self._edit.notes, self._edit.links)
+        forget = self.decides if self._edit.recorded else None
+        back = self._swap(
+            self._edit.added, self._edit.removed, self._edit.notes, self._edit.links, forget=forget
+        )
         self._notes_back, self._links_back = back.notes, back.links
         self._edit = replace(self._edit, removed=back.added, added=back.removed)
         return self._marked(back.change)
@@ -174,9 +165,13 @@ class GoldCommand(Command):
         add: list[Gold],
         notes: Sequence[Note],
         links: Sequence[CarriedLink],
+        record: tuple[int, int] | None = None,
+        forget: tuple[int, int] | None = None,
     ) -> GoldEdit:
         keys = [g.span.key for g in remove]
-        return swap_gold(self.engine, self.document_id, keys, add, notes, links)
+        return swap_gold(
+            self.engine, self.document_id, keys, add, notes, links, record=record, forget=forget
+        )
 
 
 class AcceptVersion(GoldCommand):
@@ -189,7 +184,9 @@ class AcceptVersion(GoldCommand):
         self.start, self.end, self.annotator = start, end, annotator
 
     def decide(self) -> GoldEdit:
-        return accept_version(self.engine, self.document_id, self.start, self.end, self.annotator)
+        return accept_version(
+            self.engine, self.document_id, self.start, self.end, self.annotator, self.decides
+        )
 
 
 class RejectAll(GoldCommand):
@@ -200,7 +197,7 @@ class RejectAll(GoldCommand):
         self.start, self.end = start, end
 
     def decide(self) -> GoldEdit:
-        return reject_all(self.engine, self.document_id, self.start, self.end)
+        return reject_all(self.engine, self.document_id, self.start, self.end, self.decides)
 
 
 class EditGold(GoldCommand):
@@ -219,7 +216,9 @@ class EditGold(GoldCommand):
 
     def decide(self) -> GoldEdit:
         chosen = Span(self.span.start, self.span.end, self.span.label)
-        return swap_gold(self.engine, self.document_id, self.replaced, [Gold(chosen)])
+        return swap_gold(
+            self.engine, self.document_id, self.replaced, [Gold(chosen)], record=self.decides
+        )
 
 
 class AcceptAgreed(GoldCommand):
@@ -234,7 +233,8 @@ class AcceptAgreed(GoldCommand):
 
 class DecideLinks(Command):
     """A decision on a quote's links: ``chosen`` become its gold links (none: every version
-    rejected). Undo puts back the gold links and spans that were there; redo decides again."""
+    rejected), and the decision is recorded. Undo puts back the gold links and spans that
+    were there (and forgets the decision if this step recorded it); redo decides again."""
 
     def __init__(
         self,
@@ -242,7 +242,6 @@ class DecideLinks(Command):
         document_id: int,
         item: LinkDisagreement,
         chosen: tuple[Key, ...],
-        marks: LinkMarks,
         text: str,
     ) -> None:
         super().__init__(text)
@@ -250,9 +249,7 @@ class DecideLinks(Command):
         self.document_id = document_id
         self.item = item
         self.chosen = chosen
-        self.marks = marks
         self._edit: GoldLinkEdit | None = None
-        self._marked_before = False
 
     def do(self) -> Change:
         links = [
@@ -262,15 +259,11 @@ class DecideLinks(Command):
         self._edit = decide_links(
             self.engine, self.document_id, self.item.head, self.item.label, links
         )
-        self._marked_before = self.item.at in self.marks
-        self.marks.add(self.item.at)
         return self._edit.change | Change(documents=frozenset({self.document_id}))
 
     def undo(self) -> Change:
         assert self._edit is not None, "undo before do"
-        if not self._marked_before:
-            self.marks.discard(self.item.at)
-        change = undo_links(self.engine, self._edit).change
+        change = undo_links(self.engine, self._edit, self.item.at).change
         return change | Change(documents=frozenset({self.document_id}))
 
 
@@ -346,13 +339,13 @@ class ReviewSession:
         """Index into ``groups`` of the group decisions apply to."""
         self.selected: Key | None = None
         """The selected row's span key: where a note goes."""
-        self._marks: dict[int, Marks] = {}
+        self.decisions = Decisions()
+        """What the reviewer decided on the document, as recorded in the store."""
         self.link_items: list[LinkDisagreement] = []
         self.gold_links: list[GoldLink] = []
         self.link_current: int | None = None
         """Index into ``link_items`` of the link disagreement decisions apply to (then
         ``current`` is ``None``)."""
-        self._link_marks: dict[int, LinkMarks] = {}
 
     # ----- reading ----------------------------------------------------------------------
 
@@ -415,6 +408,7 @@ class ReviewSession:
             self.labels = schema_of(connection)
             links = annotator_links(connection, self.document_id)
             self.gold_links = gold_links_of(connection, self.document_id)
+            self.decisions = decisions_of(connection, self.document_id)
         self.groups = review_groups(self.layers)
         self.rows = self._rows()
         self.link_items = link_disagreements(self.layers, links)
@@ -502,8 +496,7 @@ class ReviewSession:
             return State.AGREED
         if self.gold_in(group):
             return State.DECIDED
-        marks = self._marks.get(self.document_id, set()) if self.document_id else set()
-        if any(start < group.end and group.start < end for start, end in marks):
+        if any(start < group.end and group.start < end for start, end in self.decisions.groups):
             return State.REJECTED
         return State.UNDECIDED
 
@@ -535,8 +528,7 @@ class ReviewSession:
     def link_state(self, item: LinkDisagreement) -> State:
         if self.gold_links_in(item):
             return State.DECIDED
-        marks = self._link_marks.get(self.document_id, set()) if self.document_id else set()
-        return State.REJECTED if item.at in marks else State.UNDECIDED
+        return State.REJECTED if item.at in self.decisions.links else State.UNDECIDED
 
     def select_link(self, index: int) -> None:
         """Make the ``index``-th link disagreement the one decisions apply to."""
@@ -554,8 +546,7 @@ class ReviewSession:
         item = self.current_link()
         if item is None or self.document_id is None:
             return None
-        marks = self._link_marks.setdefault(self.document_id, set())
-        return DecideLinks(self.engine, self.document_id, item, chosen, marks, text)
+        return DecideLinks(self.engine, self.document_id, item, chosen, text)
 
     # ----- moving -----------------------------------------------------------------------
 
@@ -693,9 +684,7 @@ class ReviewSession:
         )
 
     def _deciding(self, command: GoldCommand, group: Group) -> GoldCommand:
-        """``command`` marks ``group`` decided when it runs, and unmarks it on undo."""
-        assert self.document_id is not None
-        command.marks = self._marks.setdefault(self.document_id, set())
+        """``command`` records ``group`` decided when it runs, and forgets it on undo."""
         command.decides = (group.start, group.end)
         return command
 

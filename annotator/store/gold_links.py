@@ -23,6 +23,7 @@ from annotator.core.review import GOLD, Gold
 from annotator.core.spans import Span
 from annotator.store.annotators import gold_id, sources_of
 from annotator.store.changes import Change
+from annotator.store.decisions import LinkAt, forget_decision, record_decision
 from annotator.store.engine import inserted_id, writing
 from annotator.store.relations import link_ends, link_values, links_of
 from annotator.store.review import Key, gold_of, store_gold
@@ -50,6 +51,8 @@ class GoldLinkEdit:
     added: tuple[GoldLink, ...]
     spans_added: tuple[Key, ...]
     change: Change
+    recorded: bool = False
+    """True when the decision was recorded anew (undo forgets it)."""
 
 
 def annotator_links(connection: Connection, document_id: int) -> dict[str, list[LinkKey]]:
@@ -107,7 +110,8 @@ def decide_links(
 ) -> GoldLinkEdit:
     """Make ``chosen`` (links from ``head``, with their provenance) the gold links of the
     quote ``head`` by ``label``, replacing those there; none chosen: the quote has no gold
-    link (every version rejected). Gold spans the links need are added, with theirs."""
+    link (every version rejected). Gold spans the links need are added, with theirs. The
+    decision is recorded, so a rejection outlives the review window."""
     with writing(engine) as connection:
         current = [
             x for x in gold_links_of(connection, document_id) if (x.head, x.label) == (head, label)
@@ -119,21 +123,25 @@ def decide_links(
         missing = [key for key in ends if key not in present]
         spans = store_gold(connection, document_id, [Gold(Span(*key)) for key in missing]).added
         added = tuple(_insert(connection, document_id, link) for link in chosen)
+        recorded = record_decision(connection, document_id, (head, label))
     ids = [x.id for x in (*current, *added) if x.id is not None]
     change = Change(
         documents=frozenset({document_id}),
         links=frozenset(ids),
         spans=frozenset(g.span.stored_id for g in spans),
     )
-    return GoldLinkEdit(document_id, tuple(current), added, tuple(missing), change)
+    return GoldLinkEdit(document_id, tuple(current), added, tuple(missing), change, recorded)
 
 
-def undo_links(engine: Engine, edit: GoldLinkEdit) -> GoldLinkEdit:
-    """Put back what ``edit`` replaced: its links go, the gold spans it added go (with any
-    link on them), the links it removed come back with their ids and provenance. Returns
-    the opposite edit (what redo would do is deciding again)."""
+def undo_links(engine: Engine, edit: GoldLinkEdit, at: LinkAt) -> GoldLinkEdit:
+    """Put back what ``edit`` (the decision on ``at``) replaced: its links go, the gold spans
+    it added go (with any link on them), the links it removed come back with their ids and
+    provenance, and the decision is forgotten if ``edit`` recorded it. Returns the opposite
+    edit (what redo would do is deciding again)."""
     document_id = edit.document_id
     with writing(engine) as connection:
+        if edit.recorded:
+            forget_decision(connection, document_id, at)
         gone = [x.id for x in edit.added if x.id is not None]
         if gone:
             connection.execute(RELATION.delete().where(RELATION.c.id.in_(gone)))

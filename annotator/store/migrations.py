@@ -35,6 +35,7 @@ from annotator.store.tables import (
     RELATION,
     RELATION_SOURCE,
     RELATION_TYPE,
+    REVIEW_DECISION,
     SPAN_SOURCE,
 )
 from annotator.store.text_index import (
@@ -43,7 +44,7 @@ from annotator.store.text_index import (
     rebuild_text_index,
 )
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 KEEP_BACKUPS = 3  # copies made before migrations: the newest are kept
 
 Migration = Callable[[Connection], None]
@@ -121,6 +122,17 @@ def _add_link_sources(connection: Connection) -> None:
     RELATION_SOURCE.create(connection, checkfirst=True)
 
 
+def _add_review_decisions(connection: Connection) -> None:
+    """v9: the reviewer's decisions, so a disagreement rejected outright stays rejected when
+    the review is opened again (on PostgreSQL under the gold layer's rules and triggers)."""
+    REVIEW_DECISION.create(connection)
+    if connection.dialect.name == "postgresql":
+        if team_postgres.policies_installed(connection):
+            team_postgres.install_policies(connection)
+            team_postgres.renew_logins(connection)
+        team_postgres.install_notify(connection)
+
+
 # MIGRATIONS[n] upgrades a database from version n - 1 to version n.
 MIGRATIONS: dict[int, Migration] = {
     2: _add_review,
@@ -130,6 +142,7 @@ MIGRATIONS: dict[int, Migration] = {
     6: _add_rejected_suggestions,
     7: _add_link_sources,
     8: _add_team,
+    9: _add_review_decisions,
 }
 
 

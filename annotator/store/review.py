@@ -22,6 +22,7 @@ from annotator.core.review import GOLD, Gold, Note, agreed_spans, provenance
 from annotator.core.spans import Origin, Span, check_span
 from annotator.store.annotators import gold_id, sources_of
 from annotator.store.changes import Change
+from annotator.store.decisions import Range, forget_decision, record_decision
 from annotator.store.engine import reading, writing
 from annotator.store.labels import label_ids
 from annotator.store.notes import notes_of, restore_notes
@@ -45,6 +46,8 @@ class GoldEdit:
     change: Change
     notes: tuple[Note, ...] = ()
     links: tuple[CarriedLink, ...] = ()
+    recorded: bool = False
+    """True when the edit recorded its decision anew (``decisions.record_decision``)."""
 
 
 def annotator_layers(connection: Connection, document_id: int) -> dict[str, list[Span]]:
@@ -91,6 +94,8 @@ def _swap(
     add: Sequence[Gold],
     notes: Sequence[Note] = (),
     links: Sequence[CarriedLink] = (),
+    record: Range | None = None,
+    forget: Range | None = None,
 ) -> GoldEdit:
     require_layer(connection, GOLD)
     current = {g.span.key: g for g in gold_of(connection, document_id)}
@@ -145,6 +150,9 @@ def _swap(
     ]
     restore_notes(connection, restored)
     relinked = restore_carried(connection, links)
+    recorded = record is not None and record_decision(connection, document_id, record)
+    if forget is not None:
+        forget_decision(connection, document_id, forget)
     if removed or added:
         mark_started(connection, document_id, who)
     touched = frozenset(g.span.id for g in removed + added if g.span.id is not None)
@@ -160,7 +168,7 @@ def _swap(
         if touched
         else Change()
     )
-    return GoldEdit(document_id, removed, added, change, carried, carried_links)
+    return GoldEdit(document_id, removed, added, change, carried, carried_links, recorded)
 
 
 def store_gold(connection: Connection, document_id: int, items: Sequence[Gold]) -> GoldEdit:
@@ -176,8 +184,12 @@ def swap_gold(
     add: Sequence[Gold],
     notes: Sequence[Note] = (),
     links: Sequence[CarriedLink] = (),
+    *,
+    record: Range | None = None,
+    forget: Range | None = None,
 ) -> GoldEdit:
-    """Delete the gold spans whose (start, end, label) are in ``remove`` and store ``add``.
+    """Delete the gold spans whose (start, end, label) are in ``remove`` and store ``add``;
+    record the decision on the group ``record`` (or forget that on ``forget``) with them.
 
     ``swap_gold(keys of added, removed, notes)`` undoes it: spans are named by content, not
     id, so a step stays undoable after others re-created spans under new ids. A span of
@@ -185,7 +197,7 @@ def swap_gold(
     that were on it come back on it. A gold span given without sources gets the annotators
     who have it exactly."""
     with writing(engine) as connection:
-        return _swap(connection, document_id, remove, add, notes, links)
+        return _swap(connection, document_id, remove, add, notes, links, record, forget)
 
 
 def _plain(span: Span) -> Gold:
@@ -198,22 +210,33 @@ def _gold_in(connection: Connection, document_id: int, start: int, end: int) -> 
 
 
 def accept_version(
-    engine: Engine, document_id: int, start: int, end: int, annotator: str
+    engine: Engine,
+    document_id: int,
+    start: int,
+    end: int,
+    annotator: str,
+    record: Range | None = None,
 ) -> GoldEdit:
-    """Make ``annotator``'s spans in ``[start, end)`` the gold there, replacing what was."""
+    """Make ``annotator``'s spans in ``[start, end)`` the gold there, replacing what was
+    (and record the decision on the group ``record``)."""
     with writing(engine) as connection:
         layers = annotator_layers(connection, document_id)
         if annotator not in layers:
             raise InvalidSpan(f"{annotator} has no spans on this document")
         region = Span(start, end, "")
         chosen = [_plain(s) for s in layers[annotator] if s.overlaps(region)]
-        return _swap(connection, document_id, _gold_in(connection, document_id, start, end), chosen)
+        there = _gold_in(connection, document_id, start, end)
+        return _swap(connection, document_id, there, chosen, record=record)
 
 
-def reject_all(engine: Engine, document_id: int, start: int, end: int) -> GoldEdit:
-    """No gold span in ``[start, end)``: every version there is rejected."""
+def reject_all(
+    engine: Engine, document_id: int, start: int, end: int, record: Range | None = None
+) -> GoldEdit:
+    """No gold span in ``[start, end)``: every version there is rejected (and the decision
+    on the group ``record`` recorded, so it reads as rejected when the review reopens)."""
     with writing(engine) as connection:
-        return _swap(connection, document_id, _gold_in(connection, document_id, start, end), [])
+        there = _gold_in(connection, document_id, start, end)
+        return _swap(connection, document_id, there, [], record=record)
 
 
 def accept_agreed(engine: Engine, document_id: int) -> GoldEdit:

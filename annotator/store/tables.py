@@ -181,6 +181,25 @@ class AssignmentRow(SQLModel, table=True):
     claimed_at: datetime | None = Field(default=None)
 
 
+class ReviewDecisionRow(SQLModel, table=True):
+    """A disagreement the reviewer decided on a document: a span group by its range
+    (``label_id`` empty, ``relation`` ""), or a quote's links by the quote (its range and
+    label) and the relation type. Kept so that a disagreement decided with no gold left there
+    (every version rejected) still reads as rejected when the review is opened again. Owned
+    by the gold layer, so a team's rules treat it as gold."""
+
+    __tablename__ = "review_decision"
+    __table_args__ = (Index("ix_review_decision_document", "document_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE")
+    annotator_id: int = Field(foreign_key="annotator.id")
+    start: int
+    end: int
+    label_id: int | None = Field(default=None, foreign_key="label.id", ondelete="CASCADE")
+    relation: str = Field(default="", max_length=32)
+    created: datetime = Field(default_factory=utcnow)
+
+
 def _table(row: type[SQLModel]) -> Table:
     """The Core table of a ``table=True`` model, which SQLModel creates but does not declare."""
     return row.__table__  # type: ignore[attr-defined]  # set by SQLModel's metaclass
@@ -199,3 +218,4 @@ RELATION = _table(RelationRow)
 REJECTED_SUGGESTION = _table(RejectedSuggestionRow)
 RELATION_SOURCE = _table(RelationSourceRow)
 ASSIGNMENT = _table(AssignmentRow)
+REVIEW_DECISION = _table(ReviewDecisionRow)

@@ -4,7 +4,8 @@ server itself keeps people to their own layer with row-level security.
 - spans, statuses, notes and links (``span``, ``document_status``, ``note``, ``relation``):
   everyone reads everything; a row may be written by the person whose layer it is, by a
   reviewer when it is the gold layer's, and by an admin;
-- gold provenance (``span_source``) follows its gold span;
+- gold provenance (``span_source``) follows its gold span; the reviewer's decisions
+  (``review_decision``) are the gold layer's rows;
 - assignments: admins make and remove them; a claim takes an open place or one's own;
 - people (``annotator``): admins add and change them (a person may add only their own row);
 - documents, labels and relation types are written by admins only (table privileges).
@@ -17,7 +18,14 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-LAYER_TABLES = ("span", "document_status", "note", "relation", "rejected_suggestion")
+LAYER_TABLES = (
+    "span",
+    "document_status",
+    "note",
+    "relation",
+    "rejected_suggestion",
+    "review_decision",
+)
 EVERYONE_WRITES = (*LAYER_TABLES, "span_source", "relation_source", "assignment", "meta")
 
 _FUNCTIONS = """
@@ -113,6 +121,19 @@ def create_login(connection: Connection, name: str, admin: bool) -> bool:
         connection.exec_driver_sql(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}{option}")
         connection.exec_driver_sql(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {role}{option}")
     return created
+
+
+def renew_logins(connection: Connection) -> None:
+    """Give every team member's login what ``create_login`` gives now (after a migration
+    added a table, say): grants cover only the tables there were when they were made."""
+    logins = connection.execute(
+        text(
+            "SELECT a.name, a.role FROM annotator a JOIN pg_roles r ON r.rolname = a.name "
+            "WHERE r.rolcanlogin"
+        )
+    ).all()
+    for name, role in logins:
+        create_login(connection, name, role == "admin")
 
 
 def drop_login(connection: Connection, name: str) -> None:

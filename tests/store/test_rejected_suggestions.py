@@ -69,6 +69,7 @@ def test_a_v5_database_is_backed_up_and_gains_the_rejections_table(db_path) -> N
     raw.execute("DROP TABLE rejected_suggestion")
     raw.execute("DROP TABLE relation_source")  # and what later versions add
     raw.execute("DROP TABLE assignment")
+    raw.execute("DROP TABLE review_decision")
     raw.execute("ALTER TABLE annotator DROP COLUMN role")
     raw.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
     raw.commit()
