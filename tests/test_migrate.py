@@ -15,15 +15,25 @@ from annotator.core.relations import SPEAKER, Link
 from annotator.core.spans import Span
 from annotator.store import open_store
 from annotator.store.documents import add_documents
+from annotator.store.gold_links import decide_links
 from annotator.store.labels import save_label
 from annotator.store.notes import add_note
 from annotator.store.relations import add_link, save_relation_type
-from annotator.store.review import accept_agreed, accept_version, gold_layer, mark_reviewed
+from annotator.store.review import (
+    accept_agreed,
+    accept_version,
+    gold_layer,
+    mark_reviewed,
+    reject_all,
+)
 from annotator.store.spans import add_span, document_spans
 from annotator.store.status import Status, flag_document, set_status
 from tests import engines
 from tests.crowd import TEXT as CROWD_TEXT
 from tests.crowd import add_crowd, words
+
+PARAMOUNT = words(CROWD_TEXT, "Paramount", "agency")  # every version of it rejected
+REJECTED_GROUP = (PARAMOUNT.start, PARAMOUNT.end)
 
 
 @pytest.fixture
@@ -35,7 +45,8 @@ def fill_everything(db: str | Path) -> None:
     """A corpus with every kind of row: a label and a relation type of its own, three
     annotators' nested and crossing spans over accents and emoji, statuses (one flagged
     with its reason), notes on a document and on spans, gold with provenance, links in
-    annotators' layers and in gold, a reviewed document, and a second document."""
+    annotators' layers and in gold, the reviewer's rejections (a span group, a quote's
+    speaker), a reviewed document, and a second document."""
     engine = open_store(db)
     try:
         save_label(engine, Label("weapon", "#884400", "6", "Arms, «armas» 🔫"))
@@ -57,6 +68,8 @@ def fill_everything(db: str | Path) -> None:
         gold = gold_layer(engine, doc)[0].span
         add_note(engine, doc, "rev", "agreed by all", span_id=gold.id)
         add_note(engine, doc, "ana", "check the date")
+        reject_all(engine, doc, PARAMOUNT.start, PARAMOUNT.end, record=REJECTED_GROUP)
+        decide_links(engine, doc, quote.key, SPEAKER, [])  # no speaker for the quote
         mark_reviewed(engine, doc)
     finally:
         engine.dispose()
@@ -78,6 +91,8 @@ def test_sqlite_to_postgresql_and_back_gives_the_same_native_export(
     assert main(["migrate", "--from", pg_database, "--to", str(back)]) == 0
     original = native(first, tmp_path / "first.jsonl")
     assert '"holds"' in original and '"sources"' in original and "needs discussion" in original
+    start, end = REJECTED_GROUP
+    assert '"relation":"speaker"' in original and f'{{"start":{start},"end":{end}}}' in original
     assert native(pg_database, tmp_path / "pg.jsonl") == original
     assert native(back, tmp_path / "back.jsonl") == original
 

@@ -15,7 +15,12 @@ then one line per document::
      "relations": [{"head": {"start", "end", "label"}, "child": {...}, "label", "annotator"}],
      "gold": [{"start", "end", "label", "sources": [annotator, ...]}], "reviewed": bool,
      "notes": [{"annotator", "text", "created", "span": {"start", "end", "label",
-                "annotator"} or null}]}
+                "annotator"} or null}],
+     "decisions": [{"start", "end"} or {"start", "end", "label", "relation"}]}
+
+``decisions`` are the reviewer's: span groups (their range) and quotes' links (the quote
+and the relation type) decided, so one rejected outright stays rejected (older files have
+none; older readers skip them, losing only that).
 
 New kinds of line (say, the review layer's gold spans and comments) get a new ``type`` and a
 reader in ``LINE_READERS``; a change that older readers cannot skip safely bumps ``VERSION``,
@@ -57,6 +62,7 @@ from annotator.formats.records import (
     Record,
 )
 from annotator.formats.registry import Tally, register_reader, register_writer
+from annotator.store.decisions import Decision
 from annotator.store.exporting import ExportContext, ExportItem
 from annotator.store.status import Status
 
@@ -141,6 +147,12 @@ def encode_native(item: ExportItem, tally: Tally) -> bytes:
                 }
                 for note, span in item.notes
             ],
+            "decisions": [
+                {"start": start, "end": end}
+                if label is None
+                else {"start": start, "end": end, "label": label, "relation": relation}
+                for start, end, label, relation in item.decisions
+            ],
         },
         option=orjson.OPT_APPEND_NEWLINE,
     )
@@ -208,7 +220,7 @@ def _relation_type(entry: Any) -> RelationType | None:
 def _document(obj: dict[str, Any], path: Path, line: int) -> Record | Problem:
     source = str(path)
     unread = unread_annotations(
-        obj, {"spans", "gold", "notes", "relations"}, "native", source, line
+        obj, {"spans", "gold", "notes", "relations", "decisions"}, "native", source, line
     )
     if unread:
         return unread
@@ -333,7 +345,34 @@ def _review(obj: dict[str, Any], text: str, source: str, line: int) -> ReadRevie
         except (TypeError, ValueError):
             return Problem(f"{where}: 'created' is not an ISO date and time", source, line)
         notes.append((str(item["annotator"]), str(item["text"]), span, created))
-    return ReadReview(gold, notes, obj.get("reviewed") is True)
+    decisions = _decisions(obj.get("decisions", []), text, source, line)
+    if isinstance(decisions, Problem):
+        return decisions
+    return ReadReview(gold, notes, obj.get("reviewed") is True, decisions)
+
+
+def _decisions(found: Any, text: str, source: str, line: int) -> list[Decision] | Problem:
+    """The reviewer's decisions: a span group's range, or a quote's and a relation type."""
+    if not isinstance(found, list):
+        return Problem("field 'decisions' must be a list", source, line)
+    decisions: list[Decision] = []
+    for index, item in enumerate(found):
+        where = f"decision {index}"
+        problem = object_problem(item, ("start", "end"), where, source, line)
+        problem = problem or offsets_problem(
+            text, item["start"], item["end"], None, where, source, line
+        )
+        if problem:
+            return problem
+        if "relation" not in item:
+            decisions.append((item["start"], item["end"]))
+            continue
+        problem = object_problem(item, ("label", "relation"), where, source, line)
+        problem = problem or label_problem(item["label"], where, source, line)
+        if problem:
+            return problem
+        decisions.append(((item["start"], item["end"], item["label"]), str(item["relation"])))
+    return decisions
 
 
 LINE_READERS: dict[str, LineReader] = {"header": _header, "document": _document}

@@ -10,6 +10,7 @@ from annotator.core.documents import Document
 from annotator.core.labels import Label, RelationType
 from annotator.core.review import Gold
 from annotator.core.spans import Origin
+from annotator.store.decisions import Decision
 
 
 class ReadSpan(NamedTuple):
@@ -45,11 +46,13 @@ class ReadReview:
     """A document's review layer as read from a ``native`` file: gold spans with their
     provenance, notes as ``(author, text, span or None, created or None)`` where a span is
     ``(start, end, label, annotator)`` (an author or annotator of ``None``: the importing
-    annotator), and whether the review is finished."""
+    annotator), whether the review is finished, and the reviewer's decisions (span groups'
+    ranges, quotes' keys with a relation type; ``store.decisions``)."""
 
     gold: list[Gold] = field(default_factory=list)
     notes: list[ReadNote] = field(default_factory=list)
     reviewed: bool = False
+    decisions: list[Decision] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

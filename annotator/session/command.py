@@ -21,6 +21,8 @@ class Command(ABC):
         self.obsolete = False
         """Set by ``do`` when the step turned out to change nothing (a duplicate span, an
         empty gold edit): histories drop it instead of keeping a step that does nothing."""
+        self.merged: Change | None = None
+        """What ``merge`` itself wrote, for the caller to publish (``None``: nothing)."""
 
     @abstractmethod
     def do(self) -> Change:
@@ -32,5 +34,8 @@ class Command(ABC):
 
     def merge(self, later: Command) -> bool:
         """Absorb ``later`` (already done) into this step, so one undo reverts both; word-by-word
-        boundary moves of one span merge this way. False leaves both steps apart."""
+        boundary moves of one span merge this way. False leaves both steps apart. A merge
+        that has to write to put things back (joined moves of a gold span that return to
+        where they began) commits, sets ``merged`` to what changed and may raise a store
+        error, after which both steps stay apart."""
         return False

@@ -34,6 +34,7 @@ from enum import StrEnum
 from sqlalchemy.engine import Engine
 
 from annotator.core.boundaries import Edge, move_boundary
+from annotator.core.errors import AnnotatorError
 from annotator.core.link_review import LinkDisagreement, link_disagreements
 from annotator.core.review import Gold, Group, Note, review_groups
 from annotator.core.spans import Span
@@ -219,6 +220,45 @@ class EditGold(GoldCommand):
         return swap_gold(
             self.engine, self.document_id, self.replaced, [Gold(chosen)], record=self.decides
         )
+
+
+def _keys(gold: Sequence[Gold]) -> list[Key]:
+    return sorted(g.span.key for g in gold)
+
+
+class MoveGold(EditGold):
+    """A word step of one end of a gold span (Alt+arrow keys), which later steps of the same
+    span join, as boundary moves do in the annotation window."""
+
+    def merge(self, later: Command) -> bool:
+        """A step that moves the gold span this step left, in the same group, joins it; the
+        step that first made the gold span (from a version) stays apart, so undo takes that
+        decision back on its own. Joined steps that come back to where they began put back
+        the gold span they started from exactly (its id, provenance, notes and links) and
+        leave an obsolete step."""
+        first, edit = self._edit, getattr(later, "_edit", None)
+        if not (
+            isinstance(later, MoveGold)
+            and first is not None
+            and edit is not None
+            and self.replaced
+            and later.replaced
+            and later.document_id == self.document_id
+            and later.decides == self.decides
+            and not (edit.notes or edit.links)
+            and _keys(edit.removed) == _keys(first.added)
+        ):
+            return False
+        self._edit = replace(first, added=edit.added, change=first.change | edit.change)
+        if _keys(edit.added) == _keys(first.removed):
+            try:
+                self.merged = self.undo()
+            except AnnotatorError:
+                self._edit = first
+                raise
+            self.obsolete = True
+        self.span = later.span
+        return True
 
 
 class AcceptAgreed(GoldCommand):
@@ -718,7 +758,7 @@ class ReviewSession:
             return None
         replaced = [g.span.key for g in self.gold_in(group) if g.span.key == span.key]
         chosen = Span(moved[0], moved[1], span.label)
-        command = EditGold(self.engine, self.document_id, replaced, chosen, f"move gold {edge}")
+        command = MoveGold(self.engine, self.document_id, replaced, chosen, f"move gold {edge}")
         return self._deciding(command, group)
 
     def accept_agreed(self) -> Command | None:

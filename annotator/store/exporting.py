@@ -37,6 +37,7 @@ from annotator.store.tables import (
     LABEL,
     NOTE,
     RELATION,
+    REVIEW_DECISION,
     SPAN,
     SPAN_SOURCE,
     STATUS,
@@ -46,6 +47,9 @@ SpanTuple = tuple[int, int, str, str, str]
 """``(start, end, label, annotator, origin)``; tuples sort in export order."""
 LinkTuple = tuple[tuple[int, int, str], tuple[int, int, str], str, str]
 """``(head (start, end, label), child (start, end, label), relation, annotator)``."""
+DecisionTuple = tuple[int, int, str | None, str]
+"""``(start, end, label, relation)``: a quote's links decided, or (label ``None``, relation
+"") a span group decided."""
 
 
 class SpanSource(StrEnum):
@@ -105,7 +109,9 @@ class ExportItem:
     """One document with its selected spans (sorted), the links between them (sorted) and
     statuses by annotator; with
     ``Selection.review``, also its gold spans, its notes (each with the span it is on, as
-    ``(start, end, label, annotator)``) and whether its review is finished. ``annotator``
+    ``(start, end, label, annotator)``), the reviewer's decisions (``(start, end, label,
+    relation)``: label ``None`` and relation "" for a span group) and whether its review is
+    finished. ``annotator``
     names whose layer the record is in an ``EACH`` export (writers whose records are JSON
     objects write it as an ``"annotator"`` field); otherwise it is ``None``."""
 
@@ -118,6 +124,7 @@ class ExportItem:
     reviewed: bool = False
     annotator: str | None = None
     links: list[LinkTuple] = field(default_factory=list)
+    decisions: list[DecisionTuple] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,6 +372,11 @@ class _ReviewRows:
     sources: _Cursor
     notes: _Cursor
     reviewed: _Cursor
+    decisions: _Cursor
+
+    def decisions_of(self, document_id: int) -> list[DecisionTuple]:
+        found = [tuple(row[1:]) for row in self.decisions.take(document_id)]
+        return sorted(found, key=lambda d: (d[0], d[1], d[2] or "", d[3]))
 
     def gold_of(self, document_id: int) -> list[Gold]:
         sources: dict[int, list[str]] = {}
@@ -438,7 +450,25 @@ def _review_rows(connection: Connection, selected) -> _ReviewRows:
         )
         .order_by(STATUS.c.document_id)
     )
-    return _ReviewRows(_Cursor(gold_spans), _Cursor(sources), _Cursor(notes), _Cursor(reviewed))
+    decisions = connection.execute(
+        select(
+            REVIEW_DECISION.c.document_id,
+            REVIEW_DECISION.c.start,
+            REVIEW_DECISION.c.end,
+            LABEL.c.name,
+            REVIEW_DECISION.c.relation,
+        )
+        .select_from(REVIEW_DECISION.outerjoin(LABEL, LABEL.c.id == REVIEW_DECISION.c.label_id))
+        .where(REVIEW_DECISION.c.document_id.in_(selected))
+        .order_by(REVIEW_DECISION.c.document_id)
+    )
+    return _ReviewRows(
+        _Cursor(gold_spans),
+        _Cursor(sources),
+        _Cursor(notes),
+        _Cursor(reviewed),
+        _Cursor(decisions),
+    )
 
 
 def _status_matches(status: str | None, statuses: tuple[str, ...] | None) -> bool:
@@ -518,4 +548,5 @@ def iter_selected(connection: Connection, selection: Selection) -> Iterator[Expo
                 notes=review.notes_of(doc_id),
                 reviewed=bool(review.reviewed.take(doc_id)),
                 links=doc_links,
+                decisions=review.decisions_of(doc_id),
             )

@@ -32,6 +32,7 @@ from annotator.core.labels import (
 from annotator.store import postgres
 from annotator.store.annotators import annotator_id, clean_name
 from annotator.store.changes import Change
+from annotator.store.decisions import record_decision
 from annotator.store.engine import reading, writing
 from annotator.store.labels import add_label_rows, label_ids, schema_of
 from annotator.store.notes import store_note
@@ -463,9 +464,9 @@ class ImportWriter:
                 self.summary.labels_added.append(f"{name} (relation)")
 
     def _merge_reviews(self, connection: Connection, driver: Any, touched: set[int]) -> set[int]:
-        """Gold spans, notes and review status, after the spans they may refer to; what is
-        already there is kept, so importing the same file twice changes nothing. Returns
-        the documents whose review status changed."""
+        """Gold spans, notes, decisions and review status, after the spans they may refer
+        to; what is already there is kept, so importing the same file twice changes nothing.
+        Returns the documents whose review status changed."""
         reviewed = set()
         rows = driver.execute(self._STAGED_REVIEWS).fetchall()
         for doc_id, blob in rows:
@@ -474,6 +475,9 @@ class ImportWriter:
                 touched.add(doc_id)
             for author, text, span, created in review.notes:
                 if store_note(connection, doc_id, author, text, span, created):
+                    touched.add(doc_id)
+            for at in review.decisions:
+                if record_decision(connection, doc_id, at):
                     touched.add(doc_id)
             if review.reviewed and not is_reviewed(connection, doc_id):
                 write_reviewed(connection, doc_id)

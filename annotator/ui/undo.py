@@ -49,10 +49,17 @@ class UndoStep(QUndoCommand):
     def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, UndoStep) or other.isObsolete():
             return False
-        if not self.command.merge(other.command):
+        try:
+            if not self.command.merge(other.command):
+                return False
+        except AnnotatorError as exc:
+            self._report(f"Not saved: {exc}")
             return False
         self.setText(self.command.text)
         self.setObsolete(self.command.obsolete)
+        merged, self.command.merged = self.command.merged, None
+        if merged is not None:
+            self._publish(merged)
         return True
 
     def _run(self, step: Callable[[], Change]) -> None:

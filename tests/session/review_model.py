@@ -28,9 +28,12 @@ from hypothesis.stateful import (
 )
 from PySide6.QtGui import QUndoStack
 
+from annotator.core.boundaries import Edge, move_boundary
 from annotator.core.spans import Span
 from annotator.session.review import ReviewSession
 from annotator.store import open_store
+from annotator.store.decisions import decisions_of
+from annotator.store.engine import reading
 from annotator.store.notes import document_notes
 from annotator.store.review import gold_layer, reviewed_documents
 from annotator.store.spans import document_spans
@@ -74,6 +77,16 @@ def _overlaps(start: int, end: int, key: Key) -> bool:
 
 
 @dataclass(frozen=True)
+class Move:
+    """One or more joined word steps of a gold span in ``group``: the span they started
+    from and the one they left in gold (``None``: it was there already)."""
+
+    group: tuple[int, int]
+    start: Key
+    left: Key | None
+
+
+@dataclass(frozen=True)
 class Stored:
     """What the database holds for the review, as the model sees it."""
 
@@ -98,9 +111,11 @@ class Model:
         self.history = [Stored()]
         self.index = 0
         self.marks: set[tuple[int, int]] = set()
-        """Groups decided, as the session remembers them; ``marked[i]`` is what step ``i``
+        """Groups decided, as the store records them; ``marked[i]`` is what step ``i``
         marked and whether it was marked before (``None``: not a decision)."""
         self.marked: list[tuple[tuple[int, int], bool] | None] = [None]
+        self.moves: list[Move | None] = [None]
+        """``moves[i]``: step ``i`` as a word step of a gold span (``None``: another step)."""
         self.current: int | None = None
         self.selected: Key | None = None
 
@@ -185,7 +200,7 @@ class Model:
 
     # ----- decisions --------------------------------------------------------------------
 
-    def push(self, stored: Stored | None, decides: bool = False) -> None:
+    def push(self, stored: Stored | None, decides: bool = False, move: Move | None = None) -> None:
         """A command ran; ``None``: it changed nothing and the stack dropped it (and, as
         with every push, the steps that could be redone). A decision (``decides``) marks
         the current group decided, even when it changed nothing."""
@@ -198,10 +213,41 @@ class Model:
                 stored = self.stored  # no gold changed, but the group is decided now
         del self.history[self.index + 1 :]
         del self.marked[self.index + 1 :]
+        del self.moves[self.index + 1 :]
         if stored is not None:
             self.history.append(stored)
             self.marked.append(mark)
+            self.moves.append(move)
             self.index += 1
+        self.after_change()
+
+    def move_gold(self, start_from: Key, moved: Key) -> None:
+        """A word step of the current group's gold span (with none, of the first version):
+        a decision; a step of the gold span the step before moved (and left in gold), in
+        the same group, joins that step, and joined steps back where they began leave
+        nothing (the store as before them, the step gone)."""
+        assert self.current is not None
+        group = self.groups[self.current]
+        replaced = self.gold_in_current() & {start_from}
+        left = moved if moved not in self.stored.gold else None
+        expected = self.swap(replaced, [moved])
+        move = Move(group, start_from, left) if replaced else None
+        top = self.moves[self.index]
+        if not (move and top and top.group == group and top.left == start_from):
+            self.push(expected, decides=True, move=move)
+            return
+        del self.history[self.index + 1 :]
+        del self.marked[self.index + 1 :]
+        del self.moves[self.index + 1 :]
+        if left == top.start:  # back where the joined steps began: the step goes
+            self.index -= 1
+            self.undo_mark(self.marked.pop())
+            self.history.pop()
+            self.moves.pop()
+        else:
+            assert expected is not None
+            self.history[self.index] = expected
+            self.moves[self.index] = Move(group, top.start, left)
         self.after_change()
 
     def swap(self, remove: set[Key], add: list[Key]) -> Stored | None:
@@ -252,13 +298,21 @@ class Model:
         note = ("rev", text.strip(), self.note_target())
         return replace(self.stored, notes=(*self.stored.notes, note))
 
+    def undo_mark(self, mark: tuple[tuple[int, int], bool] | None) -> None:
+        if mark is not None and not mark[1]:
+            self.marks.discard(mark[0])
+
     def undo(self) -> None:
         if self.index > 0:
-            mark = self.marked[self.index]
-            if mark is not None and not mark[1]:
-                self.marks.discard(mark[0])
+            self.undo_mark(self.marked[self.index])
             self.index -= 1
             self.after_change()
+
+    def reopen(self) -> None:
+        """The review closed and opened again: what is stored stays, the history goes."""
+        self.history, self.index = [self.stored], 0
+        self.marked, self.moves = [None], [None]
+        self.open()
 
     def redo(self) -> None:
         if self.index < len(self.history) - 1:
@@ -345,9 +399,32 @@ class ReviewMachine(RuleBasedStateMachine):
         last = data.draw(st.integers(first + 1, min(len(TEXT), end + 5)))
         return Span(first, last, data.draw(st.sampled_from(LABELS)))
 
+    @precondition(_has_group)
+    @rule(edge=st.sampled_from(["start", "end"]), step=st.sampled_from([-1, 1]))
+    def move_gold(self, edge: Edge, step: int) -> None:
+        """An end of the gold span (with none, of the first version) moves a word; word
+        steps of one gold span join into one undo step."""
+        start_from = self.model.edit_start()
+        moved = move_boundary(TEXT, start_from[0], start_from[1], edge, step)
+        command = self.session.move_gold(edge, step)
+        if moved is None:
+            assert command is None
+            return
+        assert command is not None
+        self.stack.push(UndoStep(command, self._publish, self.errors.append))
+        self.model.move_gold(start_from, (moved[0], moved[1], start_from[2]))
+
     @rule()
     def accept_agreed(self) -> None:
         self._push(self.session.accept_agreed(), self.model.accept_agreed())
+
+    @rule()
+    def reopen(self) -> None:
+        """The review window closed and opened again on the document."""
+        self.session = ReviewSession(self.engine, "rev")
+        self.stack = QUndoStack()
+        self.show(self.doc)
+        self.model.reopen()
 
     @rule()
     def toggle_reviewed(self) -> None:
@@ -413,6 +490,8 @@ class ReviewMachine(RuleBasedStateMachine):
         ]
         assert sorted(notes, key=repr) == sorted(stored.notes, key=repr)
         assert (self.doc in reviewed_documents(self.engine)) == stored.reviewed
+        with reading(self.engine) as connection:
+            assert decisions_of(connection, self.doc).groups == self.model.marks
 
     @invariant()
     def states_are_the_model(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.session.review import ReviewSession
+from annotator.session.review import ReviewSession, State
 from annotator.store.notes import document_notes
 from annotator.store.review import gold_layer, reviewed_documents
 from annotator.store.spans import document_spans
@@ -91,3 +91,23 @@ def test_walking_wraps_around_the_disagreements(session) -> None:
     session.open(session.document_id)
     session.previous_disagreement()
     assert session.current_group().start == starts[-1]
+
+
+def test_a_rejection_is_kept_for_the_next_review_and_undo_forgets_it(session) -> None:
+    paramount = words(TEXT, "Paramount", "agency")
+    session.select_row(paramount.key)
+    group = session.current_group()
+    assert group is not None
+    command = session.reject()
+    _run(session, command)
+    later = ReviewSession(session.engine, "rev2")  # another review of the document
+    later.open(session.document_id)
+    decided = next(g for g in later.groups if g.start == group.start)
+    assert str(later.state(decided)) == "rejected"
+    assert later.counts()[State.REJECTED] == 1
+    command.undo()
+    later.refresh()
+    assert str(later.state(decided)) == "undecided"
+    command.do()  # redo records it again
+    later.refresh()
+    assert str(later.state(decided)) == "rejected"

@@ -15,11 +15,18 @@ from annotator.core.spans import Span
 from annotator.store import open_store
 from annotator.store.annotators import annotator_id
 from annotator.store.assignments import assign
+from annotator.store.decisions import decisions_of, record_decision
 from annotator.store.documents import add_documents
-from annotator.store.engine import writing
+from annotator.store.engine import reading, writing
 from annotator.store.notes import add_note
 from annotator.store.permissions import PermissionDenied, Role, act_as
-from annotator.store.review import accept_version, add_gold, gold_layer, mark_reviewed
+from annotator.store.review import (
+    accept_version,
+    add_gold,
+    gold_layer,
+    mark_reviewed,
+    reject_all,
+)
 from annotator.store.spans import add_span, delete_span, document_spans, update_span
 from annotator.store.status import Status, set_status
 from annotator.store.tables import SPAN
@@ -221,3 +228,25 @@ def test_a_postgres_admin_adds_people_an_annotator_may_not(pg_team) -> None:
     finally:
         admin.dispose()
         ana.dispose()
+
+
+def test_postgres_review_decisions_are_the_gold_layers_after_a_v8_team_migrates(pg_team) -> None:
+    owner_url, urls, doc = pg_team
+    owner = open_store(owner_url)
+    with writing(owner) as connection:  # the team's database as version 8 left it
+        connection.exec_driver_sql("DROP TABLE review_decision")
+        connection.exec_driver_sql("UPDATE meta SET value = '8' WHERE key = 'schema_version'")
+    owner.dispose()
+    open_store(owner_url).dispose()  # the owner opens it: migrated, grants renewed
+    ana, rita = open_store(urls["annotator"]), open_store(urls["reviewer"])
+    try:
+        add_span(ana, doc, _name(urls["annotator"]), Span(0, 3, "actor"))
+        reject_all(rita, doc, 0, 3, record=(0, 3))
+        with pytest.raises(PermissionDenied) as refused, writing(ana) as connection:
+            record_decision(connection, doc, (20, 22))  # past the store: the server refuses
+        assert "row-level security" in _one_line(refused)
+        with reading(ana) as connection:
+            assert decisions_of(connection, doc).groups == {(0, 3)}
+    finally:
+        ana.dispose()
+        rita.dispose()

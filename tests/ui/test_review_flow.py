@@ -6,9 +6,12 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from annotator.store.notes import document_notes
 from annotator.store.review import gold_layer, reviewed_documents
+from annotator.store.spans import document_spans
 from annotator.ui.review.window import UNDECIDED_MARK, ReviewWindow
 from tests.crowd import TEXT, add_crowd, words
+from tests.ui.test_review import type_note
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 ALT = Qt.KeyboardModifier.AltModifier
@@ -129,9 +132,80 @@ def test_gold_ends_move_a_word_at_a_time_in_place(qtbot, window) -> None:
         _key(qtbot, window, Qt.Key.Key_Left, ALT | SHIFT)
     assert _gold(window) == {words(TEXT, "44", "figure").key}
     assert "(decided)" in window.decision.text()
-    for _ in range(3):  # five steps were taken: the last "end left" had nowhere to go
-        _key(qtbot, window, Qt.Key.Key_Z, CTRL)
-    assert _gold(window) == {words(TEXT, "a 44 personas en", "figure").key}
+    # the first step made the gold span from ana's version; the word steps of that gold
+    # span after it are one undo step
+    _key(qtbot, window, Qt.Key.Key_Z, CTRL)
+    assert _gold(window) == {(figure.start, figure.end + len(" en"), "figure")}
+    assert "(decided)" in window.decision.text()
+    _key(qtbot, window, Qt.Key.Key_Z, CTRL)
+    assert _gold(window) == set() and "(undecided)" in window.decision.text()
+
+
+def _notes(window) -> list[tuple[str, tuple | None]]:
+    spans = {s.id: s.key for s in document_spans(window.session.engine, window.session.document_id)}
+    return [
+        (n.text, spans[n.span_id] if n.span_id is not None else None)
+        for n in document_notes(window.session.engine, window.session.document_id)
+    ]
+
+
+def test_joined_gold_word_steps_undo_in_one_and_keep_the_spans_note(qtbot, window) -> None:
+    figure = words(TEXT, "44 personas", "figure")
+    longer = (figure.start, figure.end + len(" en"), "figure")  # ana's, one word right
+    _click_row(qtbot, window, figure.key)
+    _key(qtbot, window, Qt.Key.Key_Right, ALT | SHIFT)  # the gold span, from ana's version
+    _click_row(qtbot, window, longer)  # the reviewer's own gold span: a note goes on it
+    type_note(qtbot, window, "check en")
+    assert _notes(window) == [("check en", longer)]
+    for key, modifier in [(Qt.Key.Key_Left, ALT), (Qt.Key.Key_Left, ALT | SHIFT)]:
+        _key(qtbot, window, key, modifier)
+    assert _gold(window) == {words(TEXT, "a 44 personas", "figure").key}
+    assert _notes(window) == []  # the note went with the span it was on
+    _key(qtbot, window, Qt.Key.Key_Z, CTRL)  # both steps at once: the span, its note
+    assert _gold(window) == {longer} and _notes(window) == [("check en", longer)]
+    _key(
+        qtbot,
+        window,
+        Qt.Key.Key_Z,
+        CTRL,
+    )  # the note
+    assert _notes(window) == [] and _gold(window) == {longer}
+    _key(qtbot, window, Qt.Key.Key_Z, CTRL | SHIFT)
+    assert _notes(window) == [("check en", longer)]
+    # steps that come back to where they began leave the span as it was, note and all, and
+    # no step to undo: the next undo takes the note away
+    moves = [(Qt.Key.Key_Left, ALT), (Qt.Key.Key_Left, ALT | SHIFT)]
+    moves += [(Qt.Key.Key_Right, ALT | SHIFT), (Qt.Key.Key_Right, ALT)]
+    for key, modifier in moves:
+        _key(qtbot, window, key, modifier)
+    assert _gold(window) == {longer} and _notes(window) == [("check en", longer)]
+    assert window.undo_stack.undoText() == "add note"
+    _key(qtbot, window, Qt.Key.Key_Z, CTRL)
+    assert _notes(window) == [] and _gold(window) == {longer}
+
+
+def test_a_rejection_stays_when_the_review_is_opened_again(qtbot, engine, window) -> None:
+    total = len(window.session.disagreements)
+    paramount = words(TEXT, "Paramount", "agency")
+    _click_row(qtbot, window, paramount.key)
+    _key(qtbot, window, Qt.Key.Key_X)
+    doc = window.session.document_id
+    window.close()
+    again = ReviewWindow(engine, "rev")
+    qtbot.addWidget(again)
+    again.open_document(doc)
+    with qtbot.waitActive(again):
+        again.show()
+        again.activateWindow()
+    assert again.counts.text() == f"{total - 1} undecided · 1 decided (1 rejected) · gold: 0 spans"
+    assert _review_cell(again, paramount.key)[0] == "rejected"
+    assert not _caption(again, paramount).startswith(UNDECIDED_MARK)
+    assert again.session.current_group().start != paramount.start  # on an undecided one
+    _click_row(qtbot, again, paramount.key)
+    assert "(rejected)" in again.decision.text()
+    assert "Gold: nothing (every version rejected)" in again.decision.text()
+    _key(qtbot, again, Qt.Key.Key_1)  # decided again: ana's version after all
+    assert again.counts.text().startswith(f"{total - 1} undecided · 1 decided · gold: ")
 
 
 def test_documents_follow_one_another_by_keys(qtbot, engine, window) -> None:

@@ -123,6 +123,18 @@ def test_picking_a_speaker_then_rejecting_goes_into_gold_and_undoes(qtbot, engin
     assert _gold_links(engine, doc) == {(QUOTE1.key, BASS.key, ("ben",))}
 
 
+def test_a_rejected_link_stays_rejected_in_the_next_review(qtbot, engine, review) -> None:
+    window, doc = review
+    _click_link(qtbot, window, 1)
+    _key(window, qtbot, Qt.Key.Key_X)  # the link only ana made: rejected
+    window.close()
+    again = ReviewWindow(engine, "rev")
+    qtbot.addWidget(again)
+    again.open_document(doc)
+    assert again.counts.text().startswith("1 undecided · 1 decided (1 rejected)")
+    assert again.link_model.index(1, 3).data() == "rejected"
+
+
 def test_a_decision_replaces_the_gold_speaker_and_undo_brings_it_back(
     qtbot, engine, review
 ) -> None:

@@ -29,6 +29,9 @@ class WindowReviewMachine(ReviewMachine):
 
     def __init__(self) -> None:
         super().__init__()
+        self._open_window()
+
+    def _open_window(self) -> None:
         self.window = ReviewWindow(self.engine, "rev")
         self.session = self.window.session
         with self.qtbot.waitActive(self.window):
@@ -95,11 +98,17 @@ class WindowReviewMachine(ReviewMachine):
         key = Qt.Key.Key_Left if step < 0 else Qt.Key.Key_Right
         shift = Qt.KeyboardModifier.ShiftModifier if edge == "end" else NONE
         self._key(key, Qt.KeyboardModifier.AltModifier | shift)
-        if moved is None:
-            return
-        replaced = self.model.gold_in_current() & {start_from}
-        expected = self.model.swap(replaced, [(moved[0], moved[1], start_from[2])])
-        self.model.push(expected, decides=True)
+        if moved is not None:
+            self.model.move_gold(start_from, (moved[0], moved[1], start_from[2]))
+
+    @rule()
+    def reopen(self) -> None:
+        """Close the review window and open a new one on the document."""
+        self.window.close()
+        self.window.deleteLater()
+        self._open_window()
+        self.show(self.doc)
+        self.model.reopen()
 
     @rule()
     def accept_agreed(self) -> None:
