@@ -390,16 +390,18 @@ class ReviewSession:
     # ----- reading ----------------------------------------------------------------------
 
     def open(self, document_id: int) -> None:
-        """Review ``document_id``, the cursor on its first disagreement (spans first, then
-        links; nowhere when there is none)."""
+        """Review ``document_id``, the cursor on its first undecided disagreement (spans
+        first, then links), so a review taken up again goes on where it stopped; on the first
+        disagreement when all are decided, nowhere when there is none."""
         document = get_document(self.engine, document_id)
         self.document_id = document_id
         self.title, self.text = document.title, document.text
         self.current = self.selected = self.link_current = None
         self._load()
         places = self._places()
+        undecided = [p for p in places if self._undecided(p)]
         if places:
-            self._go(places[0])
+            self._go((undecided or places)[0])
         else:
             self._move_to(None)
 

@@ -147,8 +147,10 @@ class Model:
         self.selected = next((k for k in self.rows() if _overlaps(start, end, k)), None)
 
     def open(self) -> None:
+        """The first undecided disagreement, else the first one."""
         disagreements = [i for i in range(len(self.groups)) if not self.agreed(i)]
-        self.move_to(disagreements[0] if disagreements else None)
+        undecided = [i for i in disagreements if self.state(i) == "undecided"]
+        self.move_to((undecided or disagreements or [None])[0])
 
     def step(self, delta: int) -> None:
         indexes = [i for i in range(len(self.groups)) if not self.agreed(i)]

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from annotator.store.notes import document_notes
 from annotator.store.review import gold_layer, reviewed_documents
 from annotator.store.spans import document_spans
-from annotator.ui.review.window import UNDECIDED_MARK, ReviewWindow
+from annotator.ui.review.window import REJECTED_MARK, UNDECIDED_MARK, ReviewWindow
 from tests.crowd import TEXT, add_crowd, words
 from tests.ui.test_review import type_note
 
@@ -92,7 +92,7 @@ def test_decisions_move_on_and_every_view_follows(qtbot, window) -> None:
     assert window.counts.text() == (
         f"{total - 2} undecided · 2 decided (1 rejected) · gold: {len(cy)} spans"
     )
-    assert not _caption(window, paramount).startswith(UNDECIDED_MARK)
+    assert _caption(window, paramount) == f"{REJECTED_MARK} agency · ben"
     _click_row(qtbot, window, paramount.key)
     assert "(rejected)" in window.decision.text()
     assert "Gold: nothing (every version rejected)" in window.decision.text()
@@ -186,6 +186,8 @@ def test_joined_gold_word_steps_undo_in_one_and_keep_the_spans_note(qtbot, windo
 
 def test_a_rejection_stays_when_the_review_is_opened_again(qtbot, engine, window) -> None:
     total = len(window.session.disagreements)
+    first = window.current_group()
+    _key(qtbot, window, Qt.Key.Key_X)  # the first disagreement: every version rejected
     paramount = words(TEXT, "Paramount", "agency")
     _click_row(qtbot, window, paramount.key)
     _key(qtbot, window, Qt.Key.Key_X)
@@ -197,15 +199,18 @@ def test_a_rejection_stays_when_the_review_is_opened_again(qtbot, engine, window
     with qtbot.waitActive(again):
         again.show()
         again.activateWindow()
-    assert again.counts.text() == f"{total - 1} undecided · 1 decided (1 rejected) · gold: 0 spans"
+    assert again.counts.text() == f"{total - 2} undecided · 2 decided (2 rejected) · gold: 0 spans"
     assert _review_cell(again, paramount.key)[0] == "rejected"
-    assert not _caption(again, paramount).startswith(UNDECIDED_MARK)
-    assert again.session.current_group().start != paramount.start  # on an undecided one
+    assert _caption(again, paramount) == f"{REJECTED_MARK} agency · ben"
+    # the review goes on where it stopped: on the first undecided disagreement
+    assert again.current_group() not in (first, None) and "(undecided)" in again.decision.text()
     _click_row(qtbot, again, paramount.key)
     assert "(rejected)" in again.decision.text()
     assert "Gold: nothing (every version rejected)" in again.decision.text()
     _key(qtbot, again, Qt.Key.Key_1)  # decided again: ana's version after all
-    assert again.counts.text().startswith(f"{total - 1} undecided · 1 decided · gold: ")
+    assert again.counts.text().startswith(f"{total - 2} undecided · 2 decided (1 rejected) · gold")
+    _key(qtbot, again, Qt.Key.Key_Z, CTRL)
+    assert again.counts.text() == f"{total - 2} undecided · 2 decided (2 rejected) · gold: 0 spans"
 
 
 def test_documents_follow_one_another_by_keys(qtbot, engine, window) -> None:

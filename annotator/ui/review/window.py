@@ -55,6 +55,8 @@ from annotator.ui.text import AnnotatedTextView
 from annotator.ui.undo import UndoStep
 
 UNDECIDED_MARK = "⚠"
+REJECTED_MARK = "✗"
+MARKS = {State.UNDECIDED: UNDECIDED_MARK, State.REJECTED: REJECTED_MARK}
 MAX_VERSION_KEYS = 9
 STATE_BACKGROUNDS = {
     State.UNDECIDED: "rgba(214, 69, 65, 40)",
@@ -78,11 +80,12 @@ def _titled(title: str, widget: QWidget) -> QWidget:
 
 def _merged_label(row: Row, state: State) -> str:
     """The caption of a span in the merged text: its label, and for a disputed span who has
-    it, with a mark while its disagreement is undecided."""
+    it, marked while its disagreement is undecided and once every version was rejected (a
+    decided one needs no mark: the gold pane shows what was chosen)."""
     if not row.disputed:
         return row.span.label
     caption = f"{row.span.label} · {', '.join(row.who)}"
-    return f"{UNDECIDED_MARK} {caption}" if state == State.UNDECIDED else caption
+    return f"{MARKS[state]} {caption}" if state in MARKS else caption
 
 
 def _count(number: int, noun: str) -> str:
@@ -247,7 +250,11 @@ class ReviewWindow(QMainWindow):
         side.addWidget(self.note_edit)
 
         texts = QSplitter(Qt.Orientation.Horizontal, self)
-        texts.addWidget(_titled("Annotators (⚠: undecided disagreement)", self.merged))
+        texts.addWidget(
+            _titled(
+                f"Annotators ({UNDECIDED_MARK} undecided · {REJECTED_MARK} rejected)", self.merged
+            )
+        )
         texts.addWidget(_titled("Gold", self.gold))
         texts.setChildrenCollapsible(False)
         lists = QSplitter(Qt.Orientation.Vertical, self)
