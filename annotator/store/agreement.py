@@ -19,7 +19,8 @@ from itertools import groupby, pairwise
 from multiprocessing import get_context
 from operator import itemgetter
 
-from sqlalchemy import Select, and_, create_engine, select
+import orjson
+from sqlalchemy import Select, and_, create_engine, exists, or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from annotator.core.agreement import AgreementCounter, AgreementReport, SpanKey
@@ -30,7 +31,7 @@ from annotator.core.review import GOLD
 from annotator.store import sqlite
 from annotator.store.engine import reading
 from annotator.store.labels import label_ids, schema_of
-from annotator.store.rows import driver_rows
+from annotator.store.rows import driver_rows, json_rows
 from annotator.store.status import Status
 from annotator.store.tables import (
     ANNOTATOR,
@@ -60,16 +61,18 @@ class _Walk:
         return ()
 
 
-_DOCUMENT, _ANNOTATOR, _SPAN_KEY = itemgetter(0), itemgetter(1), itemgetter(2, 3, 4)
+_DOCUMENT = itemgetter(0)
 
 
 def _active(connection: Connection, candidates: Collection[int]) -> set[int]:
-    """The candidates who annotated anything (a span, or a status other than new)."""
-    spans = select(SPAN.c.annotator_id).where(SPAN.c.annotator_id.in_(candidates)).distinct()
-    statuses = select(STATUS.c.annotator_id).where(
-        and_(STATUS.c.annotator_id.in_(candidates), STATUS.c.status != Status.NEW)
+    """The candidates who annotated anything (a span, or a status other than new). Each
+    search stops at the first row found, so an annotator's million spans are not read."""
+    spans = exists().where(SPAN.c.annotator_id == ANNOTATOR.c.id)
+    statuses = exists().where(
+        and_(STATUS.c.annotator_id == ANNOTATOR.c.id, STATUS.c.status != Status.NEW)
     )
-    return set(connection.execute(spans.union(statuses)).scalars())
+    query = select(ANNOTATOR.c.id).where(ANNOTATOR.c.id.in_(candidates), or_(spans, statuses))
+    return set(connection.execute(query).scalars())
 
 
 def _choose(connection: Connection, annotators: Sequence[str] | None) -> dict[str, int]:
@@ -109,21 +112,22 @@ def _documents(
     ids: IdRange = None,
 ) -> Iterator[tuple[str, dict[str, set[SpanKey]], dict[str, list[LinkKey]]]]:
     """Each document two or more chosen annotators worked on, with their spans' keys
-    (start, end, label) taken straight from the rows (no objects are built per span; the
-    span table's unique index hands them out in document and annotator order), and their
-    links' keys (head key, child key, relation type)."""
+    (start, end, label) and their links' keys (head key, child key, relation type).
+
+    Each annotator's spans on a document come in one row, as a JSON array the database
+    builds (the span table's unique index hands them out in document and annotator order),
+    and become a set of keys in C: no Python step and no object per span."""
     names = {i: name for name, i in chosen.items()}
     documents = select(DOCUMENT.c.id, DOCUMENT.c.text).order_by(DOCUMENT.c.id)
     spans = (
         select(
             SPAN.c.document_id,
             SPAN.c.annotator_id,
-            SPAN.c.start,
-            SPAN.c.end,
-            LABEL.c.name.label("label"),
+            json_rows(connection, SPAN.c.start, SPAN.c.end, LABEL.c.name),
         )
         .join(LABEL, LABEL.c.id == SPAN.c.label_id)
         .where(SPAN.c.annotator_id.in_(names))
+        .group_by(SPAN.c.document_id, SPAN.c.annotator_id)
         .order_by(SPAN.c.document_id, SPAN.c.annotator_id)
     )
     statuses = (
@@ -147,12 +151,12 @@ def _documents(
     span_walk, status_walk = _Walk(connection, spans), _Walk(connection, statuses)
     link_walk = _Walk(connection, links)
     types = dict(connection.execute(select(RELATION_TYPE.c.id, RELATION_TYPE.c.name)).all())
-    for document_id, text in connection.execute(documents.execution_options(yield_per=50)):
+    for document_id, text in driver_rows(connection, documents, batch=50):
         layers: dict[str, set[SpanKey]] = {
             names[who]: set() for _, who in status_walk.rows(document_id)
         }
-        for who, rows in groupby(span_walk.rows(document_id), key=_ANNOTATOR):
-            layers[names[who]] = set(map(_SPAN_KEY, rows))
+        for _, who, keys in span_walk.rows(document_id):
+            layers[names[who]] = set(map(tuple, orjson.loads(keys)))
         found: dict[str, list[LinkKey]] = {name: [] for name in layers}
         for row in link_walk.rows(document_id):
             found[names[row[1]]].append((row[2:5], row[5:8], types[row[8]]))
