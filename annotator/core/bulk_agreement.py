@@ -70,7 +70,7 @@ class _PairCounts:
                 self._overlap[(a, b)].update(self._overlaps(first - shared, second - shared))
 
     def fold(
-        self, tallies: Mapping[Pair, defaultdict[str, SpanTally]], rank: Mapping[str, int]
+        self, tallies: Mapping[Pair, dict[str, SpanTally]], rank: Mapping[str, int]
     ) -> Counter[str]:
         """Add the counts to ``tallies`` (pairs in ``rank`` order) and forget them; return
         how many of each kind the coders drew."""
@@ -80,17 +80,17 @@ class _PairCounts:
             for kind, n in drawn.items():
                 for b in coders:
                     if rank[a] < rank[b]:
-                        tallies[(a, b)][kind].first += n
+                        tallies[(a, b)].setdefault(kind, SpanTally()).first += n
                     elif rank[b] < rank[a]:
-                        tallies[(b, a)][kind].second += n
+                        tallies[(b, a)].setdefault(kind, SpanTally()).second += n
         for pair, exact in self._exact.items():
             for kind, n in exact.items():
-                tally = tallies[pair][kind]
+                tally = tallies[pair].setdefault(kind, SpanTally())
                 tally.exact += n
                 tally.overlap += n
         for pair, overlap in self._overlap.items():
             for kind, n in overlap.items():
-                tallies[pair][kind].overlap += n
+                tallies[pair].setdefault(kind, SpanTally()).overlap += n
         self._drawn.clear()
         self._exact.clear()
         self._overlap.clear()
@@ -284,7 +284,7 @@ def _overlap_matches(left: Collection[SpanKey], right: Collection[SpanKey]) -> C
     a search."""
     found: Counter[str] = Counter()
     cluster: tuple[list[tuple[int, int]], list[tuple[int, int]]] = ([], [])
-    label, reach = None, 0
+    label, reach = "", 0  # no label is empty: the first span opens a cluster
     for key in sorted(chain(left, right), key=_BY_LABEL):
         start, end, name = key
         if name != label or start >= reach:
