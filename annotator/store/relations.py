@@ -310,11 +310,12 @@ def take_links_of(connection: Connection, span_ids: Collection[int]) -> list[Car
     return _take(connection, or_(RELATION.c.head_id.in_(ids), RELATION.c.child_id.in_(ids)))
 
 
-def take_unjoined_links(connection: Connection, span_id: int) -> list[CarriedLink]:
-    """Delete, in the caller's transaction, the links of ``span_id`` that their relation
-    type no longer allows now that the span has a new label (a quote relabelled as a figure
+def take_unjoined_links(connection: Connection, span_ids: Collection[int]) -> list[CarriedLink]:
+    """Delete, in the caller's transaction, the links of ``span_ids`` that their relation
+    type no longer allows now that the spans have new labels (a quote relabelled as a figure
     is nobody's quote, an actor relabelled as a place says nothing); returns them with their
     provenance, for ``restore_carried``."""
+    ids = list(span_ids)
     head, child = SPAN.alias("head"), SPAN.alias("child")
     head_label, child_label = LABEL.alias("head_label"), LABEL.alias("child_label")
     query = (
@@ -324,7 +325,7 @@ def take_unjoined_links(connection: Connection, span_id: int) -> list[CarriedLin
         .join(child, child.c.id == RELATION.c.child_id)
         .join(head_label, head_label.c.id == head.c.label_id)
         .join(child_label, child_label.c.id == child.c.label_id)
-        .where(or_(RELATION.c.head_id == span_id, RELATION.c.child_id == span_id))
+        .where(or_(RELATION.c.head_id.in_(ids), RELATION.c.child_id.in_(ids)))
     )
     types = {relation.name: relation for relation in relation_types_of(connection)}
     unjoined = [

@@ -235,7 +235,7 @@ def update_span(
             raise InvalidSpan("an identical span is already there")
         values = {"span": span_id, "to_start": moved.start, "to_end": moved.end}
         connection.execute(_UPDATE, values | {"to_label": labels[moved.label], "stamp": utcnow()})
-        taken = take_unjoined_links(connection, span_id) if moved.label != row.label else []
+        taken = take_unjoined_links(connection, [span_id]) if moved.label != row.label else []
         restored = restore_carried(connection, links)
     relinked = {link.stored_id for link, _ in taken} | set(restored)
     change = Change(
