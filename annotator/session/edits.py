@@ -25,7 +25,12 @@ from annotator.session.command import Command
 from annotator.store.changes import Change
 from annotator.store.notes import span_notes
 from annotator.store.relations import CarriedLink
-from annotator.store.spans import add_span, delete_linked_span, delete_span, update_span
+from annotator.store.spans import (
+    add_span,
+    delete_linked_span,
+    delete_span,
+    update_linked_span,
+)
 from annotator.store.status import Status, flag_document, set_status, unflag_document
 
 if TYPE_CHECKING:
@@ -145,7 +150,7 @@ class UpdateSpan(SessionEdit):
         return self.before.label == self.after.label
 
     def _write(self, span: Span, links: list[CarriedLink]) -> Written:
-        stored, self.unlinked, change = update_span(
+        stored, self.unlinked, change = update_linked_span(
             self.session.engine,
             self.span_id,
             self.annotator,

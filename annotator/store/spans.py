@@ -210,10 +210,27 @@ def update_span(
     start: int | None = None,
     end: int | None = None,
     label: str | None = None,
+) -> tuple[Span, Change]:
+    """Move or relabel one of ``annotator``'s spans; returns the span as now stored (built
+    from what was written, not read back). A relabel takes away the links the new label
+    cannot have (see ``update_linked_span``)."""
+    moved, _, change = update_linked_span(
+        engine, span_id, annotator, start=start, end=end, label=label
+    )
+    return moved, change
+
+
+def update_linked_span(
+    engine: Engine,
+    span_id: int,
+    annotator: str,
+    *,
+    start: int | None = None,
+    end: int | None = None,
+    label: str | None = None,
     links: Sequence[CarriedLink] = (),
 ) -> tuple[Span, list[CarriedLink], Change]:
-    """Move or relabel one of ``annotator``'s spans; returns the span as now stored (built
-    from what was written, not read back), and the links a relabel took away: those the
+    """``update_span``, which also returns the links a relabel took away: those the
     schema's relation types no longer allow for the new label (a quote relabelled as a
     figure loses its speaker). ``links``: links to put back once the span is written (the
     undo of such a relabel), in the same transaction."""

@@ -21,7 +21,12 @@ from annotator.store.relations import (
     document_links,
     save_relation_type,
 )
-from annotator.store.spans import add_span, delete_linked_span, document_spans, update_span
+from annotator.store.spans import (
+    add_span,
+    delete_linked_span,
+    document_spans,
+    update_linked_span,
+)
 from tests.crowded import SPANS, TEXT, at
 from tests.session.history import History
 
@@ -152,20 +157,20 @@ def test_a_relabel_drops_the_links_the_new_label_cannot_have(engine, crowded) ->
     said, _ = add_link(engine, doc, "alice", Link(alice[QUOTE], alice[BASS], SPEAKER))
     by_ice, _ = add_link(engine, doc, "alice", Link(alice[QUOTE], alice[ICE], SPEAKER))
     assert said is not None and by_ice is not None
-    moved, taken, change = update_span(engine, alice[BASS], "alice", label="agency")
+    moved, taken, change = update_linked_span(engine, alice[BASS], "alice", label="agency")
     assert moved.label == "agency" and taken == [] and change.links == set()
-    _, taken, change = update_span(engine, alice[BASS], "alice", label="location")
+    _, taken, change = update_linked_span(engine, alice[BASS], "alice", label="location")
     assert [link.id for link, _ in taken] == [said.id] and change.links == {said.id}
     assert document_links(engine, doc, "alice") == [by_ice]
-    _, _, change = update_span(engine, alice[BASS], "alice", label="actor", links=taken)
+    _, _, change = update_linked_span(engine, alice[BASS], "alice", label="actor", links=taken)
     assert change.links == {said.id}
     assert sorted(document_links(engine, doc, "alice"), key=lambda x: x.stored_id) == sorted(
         [said, by_ice], key=lambda x: x.stored_id
     )
-    _, taken, _ = update_span(engine, alice[QUOTE], "alice", label="figure")
+    _, taken, _ = update_linked_span(engine, alice[QUOTE], "alice", label="figure")
     assert {link.id for link, _ in taken} == {said.id, by_ice.id}
     assert document_links(engine, doc, "alice") == []
     save_relation_type(engine, RelationType("source", ("figure",), ("actor", "agency")))
     add_link(engine, doc, "alice", Link(alice[QUOTE], alice[ICE], "source"))
-    _, taken, _ = update_span(engine, alice[ICE], "alice", label="actor")
+    _, taken, _ = update_linked_span(engine, alice[ICE], "alice", label="actor")
     assert taken == [] and len(document_links(engine, doc, "alice")) == 1
