@@ -77,7 +77,7 @@ class Relabel(Command):
 
 
 class DeleteSpans(Command):
-    """Delete a group of one annotator's spans (their notes come back on undo)."""
+    """Delete a group of one annotator's spans (their notes and links come back on undo)."""
 
     def __init__(self, engine: Engine, span_ids: Collection[int], annotator: str) -> None:
         super().__init__(f"Delete {len(span_ids)} spans")
@@ -92,4 +92,5 @@ class DeleteSpans(Command):
 
     def undo(self) -> Change:
         assert self.deleted is not None
-        return restore_spans(self.engine, self.deleted.spans, self.deleted.notes)
+        deleted = self.deleted
+        return restore_spans(self.engine, deleted.spans, deleted.notes, deleted.links)

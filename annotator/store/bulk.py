@@ -22,7 +22,12 @@ from annotator.store.engine import writing
 from annotator.store.labels import label_ids
 from annotator.store.notes import _NOTE_COLUMNS, _NOTE_FROM, _to_note, restore_notes
 from annotator.store.permissions import require_layer
-from annotator.store.relations import CarriedLink, restore_carried, take_unjoined_links
+from annotator.store.relations import (
+    CarriedLink,
+    restore_carried,
+    take_links_of,
+    take_unjoined_links,
+)
 from annotator.store.search import SearchFilter, matching_documents
 from annotator.store.spans import _SPAN_COLUMNS, _SPAN_FROM, _to_span, insert_span_tuples
 from annotator.store.status import Status, advance_statuses
@@ -67,11 +72,12 @@ class Relabelled:
 
 @dataclass(frozen=True, slots=True)
 class Deleted:
-    """Spans deleted as they were, and their notes, to restore them exactly."""
+    """Spans deleted as they were, and their notes and links, to restore them exactly."""
 
     spans: tuple[PlacedSpan, ...]
     notes: tuple[Note, ...]
     change: Change
+    links: tuple[CarriedLink, ...] = ()
 
 
 def _chunks(values: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
@@ -204,10 +210,13 @@ def tag_all(
 
 
 def restore_spans(
-    engine: Engine, placed: Sequence[PlacedSpan], notes: Sequence[Note] = ()
+    engine: Engine,
+    placed: Sequence[PlacedSpan],
+    notes: Sequence[Note] = (),
+    links: Sequence[CarriedLink] = (),
 ) -> Change:
-    """Put spans back with their ids (and the notes they had): redo of a tag-all, undo of a
-    deletion."""
+    """Put spans back with their ids (and the notes and links they had): redo of a tag-all,
+    undo of a deletion."""
     with writing(engine) as connection:
         taken: set[int] = set()
         for chunk in _chunks([p.span.stored_id for p in placed]):
@@ -221,7 +230,10 @@ def restore_spans(
             )
         _insert_placed(connection, placed)
         restore_notes(connection, notes)
-    return _change(placed) | Change(notes=frozenset(note.id for note in notes))
+        relinked = restore_carried(connection, links)
+    return _change(placed) | Change(
+        notes=frozenset(note.id for note in notes), links=frozenset(relinked)
+    )
 
 
 def _placed(connection: Connection, span_ids: Sequence[int]) -> list[PlacedSpan]:
@@ -250,15 +262,19 @@ def _owned(connection: Connection, span_ids: Collection[int], annotator: str) ->
 
 
 def delete_spans(engine: Engine, span_ids: Collection[int], annotator: str) -> Deleted:
-    """Delete ``annotator``'s spans ``span_ids`` in one transaction; what they were, for undo."""
+    """Delete ``annotator``'s spans ``span_ids`` and the links they are ends of, in one
+    transaction; what they were, for undo."""
     with writing(engine) as connection:
         placed = _owned(connection, span_ids, annotator)
         notes: list[Note] = []
+        links: list[CarriedLink] = []
         ids = [p.span.stored_id for p in placed]
         for chunk in _chunks(ids):
             notes.extend(_notes_on(connection, chunk))
+            links.extend(take_links_of(connection, chunk))
             connection.execute(SPAN.delete().where(SPAN.c.id.in_(list(chunk))))
-    return Deleted(tuple(placed), tuple(notes), _change(placed))
+    change = replace(_change(placed), links=frozenset(link.stored_id for link, _ in links))
+    return Deleted(tuple(placed), tuple(notes), change, tuple(links))
 
 
 def _notes_on(connection: Connection, span_ids: Sequence[int]) -> list[Note]:

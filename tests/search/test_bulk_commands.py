@@ -156,3 +156,17 @@ def test_bulk_delete_brings_spans_and_notes_back(engine, docs) -> None:
     assert [s.id for s in document_spans(engine, docs[0], "ana")] == [s.id for s in spans]
     command.do()
     assert _layer(engine, docs)[docs[0]] == []
+
+
+def test_bulk_delete_takes_the_links_and_undo_brings_them_back(engine, docs) -> None:
+    """Deleting a speaker (or the quote and its speaker together) from the concordance takes
+    their links in the same step; undo puts spans and links back, ids and all."""
+    actor, quote = document_spans(engine, docs[0], "ana")
+    link, _ = add_link(engine, docs[0], "ana", Link(quote.stored_id, actor.stored_id, SPEAKER))
+    assert link is not None
+    for group in ([actor.stored_id], [actor.stored_id, quote.stored_id]):
+        command = DeleteSpans(engine, group, "ana")
+        assert command.do().links == {link.id}
+        assert document_links(engine, docs[0], "ana") == []
+        assert command.undo().links == {link.id}
+        assert document_links(engine, docs[0], "ana") == [link]
