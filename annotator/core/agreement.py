@@ -159,8 +159,11 @@ def overlap_matches(first: Iterable[Range], second: Iterable[Range]) -> int:
 def _cluster_matches(cluster: list[tuple[int, int, int]]) -> int:
     left = [(s, e) for s, e, side in cluster if side == 0]
     right = [(s, e) for s, e, side in cluster if side == 1]
-    if not left or not right:
-        return 0
+    return cluster_pairs(left, right) if left and right else 0
+
+
+def cluster_pairs(left: list[Range], right: list[Range]) -> int:
+    """Size of a maximum one-to-one pairing of a cluster's ranges (each side non-empty)."""
     if len(left) == 1 and len(right) == 1:
         return 1
     adjacent = [[j for j, (rs, re_) in enumerate(right) if rs < e and s < re_] for s, e in left]

@@ -20,6 +20,7 @@ from annotator.store.bulk import (
     tag_all,
 )
 from annotator.store.changes import Change
+from annotator.store.relations import CarriedLink
 from annotator.store.search import SearchFilter
 
 
@@ -53,7 +54,8 @@ class TagAll(Command):
 
 
 class Relabel(Command):
-    """Give a group of one annotator's spans another label."""
+    """Give a group of one annotator's spans another label (dropping the links it cannot
+    have; undo brings them back)."""
 
     def __init__(self, engine: Engine, span_ids: Collection[int], label: str, annotator: str):
         super().__init__(f"Relabel {len(span_ids)} spans as {label}")
@@ -61,20 +63,21 @@ class Relabel(Command):
         self.span_ids = sorted(span_ids)
         self.before: dict[int, str] = {}
         self.clashes: tuple[int, ...] = ()
+        self.unlinked: tuple[CarriedLink, ...] = ()
 
     def do(self) -> Change:
         done = relabel_spans(self.engine, self.span_ids, self.label, self.annotator)
-        self.before, self.clashes = done.before, done.clashes
+        self.before, self.clashes, self.unlinked = done.before, done.clashes, done.unlinked
         self.span_ids = sorted(done.before)
         self.obsolete = not done.before
         return done.change
 
     def undo(self) -> Change:
-        return restore_labels(self.engine, self.before, self.annotator)
+        return restore_labels(self.engine, self.before, self.annotator, self.unlinked)
 
 
 class DeleteSpans(Command):
-    """Delete a group of one annotator's spans (their notes come back on undo)."""
+    """Delete a group of one annotator's spans (their notes and links come back on undo)."""
 
     def __init__(self, engine: Engine, span_ids: Collection[int], annotator: str) -> None:
         super().__init__(f"Delete {len(span_ids)} spans")
@@ -89,4 +92,5 @@ class DeleteSpans(Command):
 
     def undo(self) -> Change:
         assert self.deleted is not None
-        return restore_spans(self.engine, self.deleted.spans, self.deleted.notes)
+        deleted = self.deleted
+        return restore_spans(self.engine, deleted.spans, deleted.notes, deleted.links)

@@ -24,7 +24,13 @@ from annotator.core.spans import Span
 from annotator.session.command import Command
 from annotator.store.changes import Change
 from annotator.store.notes import span_notes
-from annotator.store.spans import add_span, delete_linked_span, delete_span, update_span
+from annotator.store.relations import CarriedLink
+from annotator.store.spans import (
+    add_span,
+    delete_linked_span,
+    delete_span,
+    update_linked_span,
+)
 from annotator.store.status import Status, flag_document, set_status, unflag_document
 
 if TYPE_CHECKING:
@@ -125,7 +131,8 @@ class DeleteSpan(SessionEdit):
 
 class UpdateSpan(SessionEdit):
     """Relabels a span or moves its boundaries; ``before`` and ``after`` share the span id,
-    which stays current both ways. Word-by-word moves of one span merge into one step."""
+    which stays current both ways. Word-by-word moves of one span merge into one step. A
+    relabel drops the links the new label cannot have, and its undo brings them back."""
 
     def __init__(
         self, session: AnnotationSession, document_id: int, before: Span, after: Span
@@ -136,27 +143,31 @@ class UpdateSpan(SessionEdit):
         self.span_id = before.id
         self.before = before
         self.after = after
+        self.unlinked: list[CarriedLink] = []
 
     @property
     def is_move(self) -> bool:
         return self.before.label == self.after.label
 
-    def _write(self, span: Span) -> Written:
-        stored, change = update_span(
+    def _write(self, span: Span, links: list[CarriedLink]) -> Written:
+        stored, self.unlinked, change = update_linked_span(
             self.session.engine,
             self.span_id,
             self.annotator,
             start=span.start,
             end=span.end,
             label=span.label,
+            links=links,
         )
         return change, [stored]
 
     def apply(self) -> Written:
-        return self._write(self.after)
+        """Relabels or moves the span; a relabel takes away the links the new label cannot
+        have (a quote relabelled as a figure loses its speaker), kept for the undo."""
+        return self._write(self.after, [])
 
     def revert(self) -> Written:
-        return self._write(self.before)
+        return self._write(self.before, self.unlinked)
 
     def chosen_after(self, done: bool) -> int | None:
         return self.span_id

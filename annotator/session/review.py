@@ -35,7 +35,9 @@ from sqlalchemy.engine import Engine
 
 from annotator.core.boundaries import Edge, move_boundary
 from annotator.core.errors import AnnotatorError
+from annotator.core.link_agreement import LinkKey
 from annotator.core.link_review import LinkDisagreement, link_disagreements
+from annotator.core.relations import SPEAKER
 from annotator.core.review import Gold, Group, Note, review_groups
 from annotator.core.spans import Span
 from annotator.session.command import Command
@@ -382,6 +384,7 @@ class ReviewSession:
         self.decisions = Decisions()
         """What the reviewer decided on the document, as recorded in the store."""
         self.link_items: list[LinkDisagreement] = []
+        self.layer_links: dict[str, list[LinkKey]] = {}
         self.gold_links: list[GoldLink] = []
         self.link_current: int | None = None
         """Index into ``link_items`` of the link disagreement decisions apply to (then
@@ -448,12 +451,12 @@ class ReviewSession:
             self.notes = notes_of(connection, self.document_id)
             self.reviewed = is_reviewed(connection, self.document_id)
             self.labels = schema_of(connection)
-            links = annotator_links(connection, self.document_id)
+            self.layer_links = annotator_links(connection, self.document_id)
             self.gold_links = gold_links_of(connection, self.document_id)
             self.decisions = decisions_of(connection, self.document_id)
         self.groups = review_groups(self.layers)
         self.rows = self._rows()
-        self.link_items = link_disagreements(self.layers, links)
+        self.link_items = link_disagreements(self.layers, self.layer_links)
 
     def _rows(self) -> list[Row]:
         """One row per distinct span key, annotators' and gold, in span order."""
@@ -517,6 +520,19 @@ class ReviewSession:
     def shown_rows(self) -> list[Row]:
         """The rows the merged text draws: those a visible annotator has."""
         return [r for r in self.rows if any(name in self.visible for name in r.who)]
+
+    def shown_speakers(self) -> dict[Key, list[Key]]:
+        """Each quote of the merged text with the speakers visible annotators linked it to,
+        in the order of the annotators' names, each once."""
+        found: dict[Key, list[Key]] = {}
+        for name in sorted(self.layer_links):
+            if name not in self.visible:
+                continue
+            for head, child, label in self.layer_links[name]:
+                speakers = found.setdefault(head, [])
+                if label == SPEAKER and child not in speakers:
+                    speakers.append(child)
+        return {head: speakers for head, speakers in found.items() if speakers}
 
     def selected_row(self) -> Row | None:
         return self._row(self.selected)

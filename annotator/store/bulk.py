@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -22,6 +22,12 @@ from annotator.store.engine import writing
 from annotator.store.labels import label_ids
 from annotator.store.notes import _NOTE_COLUMNS, _NOTE_FROM, _to_note, restore_notes
 from annotator.store.permissions import require_layer
+from annotator.store.relations import (
+    CarriedLink,
+    restore_carried,
+    take_links_of,
+    take_unjoined_links,
+)
 from annotator.store.search import SearchFilter, matching_documents
 from annotator.store.spans import _SPAN_COLUMNS, _SPAN_FROM, _to_span, insert_span_tuples
 from annotator.store.status import Status, advance_statuses
@@ -55,20 +61,23 @@ class TagAllResult:
 @dataclass(frozen=True, slots=True)
 class Relabelled:
     """Spans relabelled, with the label each had before; ``clashes`` were left as they were
-    because the annotator already has an identical span with the new label."""
+    because the annotator already has an identical span with the new label; ``unlinked``:
+    the links the new label could not have, taken away with the relabel."""
 
     before: dict[int, str]
     clashes: tuple[int, ...]
     change: Change
+    unlinked: tuple[CarriedLink, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Deleted:
-    """Spans deleted as they were, and their notes, to restore them exactly."""
+    """Spans deleted as they were, and their notes and links, to restore them exactly."""
 
     spans: tuple[PlacedSpan, ...]
     notes: tuple[Note, ...]
     change: Change
+    links: tuple[CarriedLink, ...] = ()
 
 
 def _chunks(values: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
@@ -201,10 +210,13 @@ def tag_all(
 
 
 def restore_spans(
-    engine: Engine, placed: Sequence[PlacedSpan], notes: Sequence[Note] = ()
+    engine: Engine,
+    placed: Sequence[PlacedSpan],
+    notes: Sequence[Note] = (),
+    links: Sequence[CarriedLink] = (),
 ) -> Change:
-    """Put spans back with their ids (and the notes they had): redo of a tag-all, undo of a
-    deletion."""
+    """Put spans back with their ids (and the notes and links they had): redo of a tag-all,
+    undo of a deletion."""
     with writing(engine) as connection:
         taken: set[int] = set()
         for chunk in _chunks([p.span.stored_id for p in placed]):
@@ -218,7 +230,10 @@ def restore_spans(
             )
         _insert_placed(connection, placed)
         restore_notes(connection, notes)
-    return _change(placed) | Change(notes=frozenset(note.id for note in notes))
+        relinked = restore_carried(connection, links)
+    return _change(placed) | Change(
+        notes=frozenset(note.id for note in notes), links=frozenset(relinked)
+    )
 
 
 def _placed(connection: Connection, span_ids: Sequence[int]) -> list[PlacedSpan]:
@@ -247,15 +262,19 @@ def _owned(connection: Connection, span_ids: Collection[int], annotator: str) ->
 
 
 def delete_spans(engine: Engine, span_ids: Collection[int], annotator: str) -> Deleted:
-    """Delete ``annotator``'s spans ``span_ids`` in one transaction; what they were, for undo."""
+    """Delete ``annotator``'s spans ``span_ids`` and the links they are ends of, in one
+    transaction; what they were, for undo."""
     with writing(engine) as connection:
         placed = _owned(connection, span_ids, annotator)
         notes: list[Note] = []
+        links: list[CarriedLink] = []
         ids = [p.span.stored_id for p in placed]
         for chunk in _chunks(ids):
             notes.extend(_notes_on(connection, chunk))
+            links.extend(take_links_of(connection, chunk))
             connection.execute(SPAN.delete().where(SPAN.c.id.in_(list(chunk))))
-    return Deleted(tuple(placed), tuple(notes), _change(placed))
+    change = replace(_change(placed), links=frozenset(link.stored_id for link, _ in links))
+    return Deleted(tuple(placed), tuple(notes), change, tuple(links))
 
 
 def _notes_on(connection: Connection, span_ids: Sequence[int]) -> list[Note]:
@@ -284,9 +303,16 @@ def relabel_spans(
             p.span.stored_id for p in moving if (p.document_id, p.span.start, p.span.end) in twins
         )
         changed = [p for p in moving if p.span.stored_id not in set(clashes)]
-        _set_label(connection, [p.span.stored_id for p in changed], target)
+        changed_ids = [p.span.stored_id for p in changed]
+        _set_label(connection, changed_ids, target)
+        unlinked = [
+            link
+            for chunk in _chunks(changed_ids)
+            for link in take_unjoined_links(connection, chunk)
+        ]
     before = {p.span.stored_id: p.span.label for p in changed}
-    return Relabelled(before, clashes, _change(changed))
+    change = replace(_change(changed), links=frozenset(link.stored_id for link, _ in unlinked))
+    return Relabelled(before, clashes, change, tuple(unlinked))
 
 
 def _set_label(connection: Connection, span_ids: Sequence[int], label_id: int) -> None:
@@ -297,8 +323,14 @@ def _set_label(connection: Connection, span_ids: Sequence[int], label_id: int) -
         )
 
 
-def restore_labels(engine: Engine, labels: Mapping[int, str], annotator: str) -> Change:
-    """Give each span its label back (undo of a relabel), in one transaction."""
+def restore_labels(
+    engine: Engine,
+    labels: Mapping[int, str],
+    annotator: str,
+    links: Sequence[CarriedLink] = (),
+) -> Change:
+    """Give each span its label back and put back ``links``, the links the relabel took
+    away (undo of a relabel), in one transaction."""
     with writing(engine) as connection:
         placed = _owned(connection, labels, annotator)
         ids = label_ids(connection)
@@ -309,4 +341,5 @@ def restore_labels(engine: Engine, labels: Mapping[int, str], annotator: str) ->
             if label not in ids:
                 raise StoreError(f"label {label!r} was deleted; the relabel cannot be undone")
             _set_label(connection, span_ids, ids[label])
-    return _change(placed)
+        restored = restore_carried(connection, links)
+    return replace(_change(placed), links=frozenset(restored))

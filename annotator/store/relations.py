@@ -11,6 +11,7 @@ from collections.abc import Collection, Iterable, Sequence
 
 from sqlalchemy import Select, func, insert, or_, select
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql import ColumnElement
 
 from annotator.core.errors import InvalidSpan, StoreError
 from annotator.core.labels import RelationType, check_relation_type
@@ -19,7 +20,7 @@ from annotator.store.annotators import annotator_id, refuse_gold, sources_of
 from annotator.store.changes import Change
 from annotator.store.engine import inserted_id, reading, writing
 from annotator.store.permissions import require_layer
-from annotator.store.relation_types import add_relation_type_rows
+from annotator.store.relation_types import add_relation_type_rows, relation_types_of
 from annotator.store.tables import ANNOTATOR, LABEL, RELATION, RELATION_SOURCE, RELATION_TYPE, SPAN
 
 _LINK_COLUMNS = (
@@ -306,12 +307,37 @@ def take_links_of(connection: Connection, span_ids: Collection[int]) -> list[Car
     ids = list(span_ids)
     if not ids:
         return []
+    return _take(connection, or_(RELATION.c.head_id.in_(ids), RELATION.c.child_id.in_(ids)))
+
+
+def take_unjoined_links(connection: Connection, span_ids: Collection[int]) -> list[CarriedLink]:
+    """Delete, in the caller's transaction, the links of ``span_ids`` that their relation
+    type no longer allows now that the spans have new labels (a quote relabelled as a figure
+    is nobody's quote, an actor relabelled as a place says nothing); returns them with their
+    provenance, for ``restore_carried``."""
+    ids = list(span_ids)
+    head, child = SPAN.alias("head"), SPAN.alias("child")
+    head_label, child_label = LABEL.alias("head_label"), LABEL.alias("child_label")
     query = (
-        select(*_LINK_COLUMNS)
-        .select_from(_LINK_FROM)
+        select(RELATION.c.id, RELATION_TYPE.c.name, head_label.c.name, child_label.c.name)
+        .join(RELATION_TYPE, RELATION_TYPE.c.id == RELATION.c.type_id)
+        .join(head, head.c.id == RELATION.c.head_id)
+        .join(child, child.c.id == RELATION.c.child_id)
+        .join(head_label, head_label.c.id == head.c.label_id)
+        .join(child_label, child_label.c.id == child.c.label_id)
         .where(or_(RELATION.c.head_id.in_(ids), RELATION.c.child_id.in_(ids)))
-        .order_by(RELATION.c.id)
     )
+    types = {relation.name: relation for relation in relation_types_of(connection)}
+    unjoined = [
+        link_id
+        for link_id, name, head_name, child_name in connection.execute(query)
+        if not types[name].joins(head_name, child_name)
+    ]
+    return _take(connection, RELATION.c.id.in_(unjoined)) if unjoined else []
+
+
+def _take(connection: Connection, chosen: ColumnElement[bool]) -> list[CarriedLink]:
+    query = select(*_LINK_COLUMNS).select_from(_LINK_FROM).where(chosen).order_by(RELATION.c.id)
     links = [_to_link(row) for row in connection.execute(query)]
     if not links:
         return []

@@ -17,7 +17,13 @@ from annotator.store.engine import inserted_id, reading, writing
 from annotator.store.labels import label_ids
 from annotator.store.notes import restore_notes
 from annotator.store.permissions import require_layer
-from annotator.store.relations import restore_links, take_span_links
+from annotator.store.relations import (
+    CarriedLink,
+    restore_carried,
+    restore_links,
+    take_span_links,
+    take_unjoined_links,
+)
 from annotator.store.status import mark_started
 from annotator.store.tables import ANNOTATOR, DOCUMENT, LABEL, SPAN, utcnow
 
@@ -206,7 +212,28 @@ def update_span(
     label: str | None = None,
 ) -> tuple[Span, Change]:
     """Move or relabel one of ``annotator``'s spans; returns the span as now stored (built
-    from what was written, not read back)."""
+    from what was written, not read back). A relabel takes away the links the new label
+    cannot have (see ``update_linked_span``)."""
+    moved, _, change = update_linked_span(
+        engine, span_id, annotator, start=start, end=end, label=label
+    )
+    return moved, change
+
+
+def update_linked_span(
+    engine: Engine,
+    span_id: int,
+    annotator: str,
+    *,
+    start: int | None = None,
+    end: int | None = None,
+    label: str | None = None,
+    links: Sequence[CarriedLink] = (),
+) -> tuple[Span, list[CarriedLink], Change]:
+    """``update_span``, which also returns the links a relabel took away: those the
+    schema's relation types no longer allow for the new label (a quote relabelled as a
+    figure loses its speaker). ``links``: links to put back once the span is written (the
+    undo of such a relabel), in the same transaction."""
     with writing(engine) as connection:
         row = _owned_row(connection, span_id, annotator)
         labels = label_ids(connection)
@@ -225,7 +252,15 @@ def update_span(
             raise InvalidSpan("an identical span is already there")
         values = {"span": span_id, "to_start": moved.start, "to_end": moved.end}
         connection.execute(_UPDATE, values | {"to_label": labels[moved.label], "stamp": utcnow()})
-    return moved, Change(documents=frozenset({row.document_id}), spans=frozenset({span_id}))
+        taken = take_unjoined_links(connection, [span_id]) if moved.label != row.label else []
+        restored = restore_carried(connection, links)
+    relinked = {link.stored_id for link, _ in taken} | set(restored)
+    change = Change(
+        documents=frozenset({row.document_id}),
+        spans=frozenset({span_id}),
+        links=frozenset(relinked),
+    )
+    return moved, taken, change
 
 
 SPAN_TUPLE_COLUMNS = ("document_id", "annotator_id", "label_id", "start", "end", "origin")

@@ -6,12 +6,14 @@ import pytest
 
 from annotator.core.documents import Document
 from annotator.core.errors import InvalidSpan
+from annotator.core.relations import SPEAKER, Link
 from annotator.core.search import TextQuery
 from annotator.core.spans import Span
 from annotator.session.bulk import DeleteSpans, Relabel, TagAll
 from annotator.store.bulk import tag_all
 from annotator.store.documents import add_documents
 from annotator.store.notes import add_note, document_notes
+from annotator.store.relations import add_link, document_links
 from annotator.store.search import SearchFilter
 from annotator.store.spans import add_span, document_spans
 from annotator.store.status import Status, get_status
@@ -123,6 +125,24 @@ def test_relabel_undo_redo_restores_exact_labels(engine, docs) -> None:
         Relabel(engine, [s.id for s in document_spans(engine, docs[1], "ben")], "quote", "ana").do()
 
 
+def test_relabelling_speakers_as_a_group_drops_their_links_until_undone(engine, docs) -> None:
+    """The concordance's relabel: every "ICE" as a location, and a place cannot speak, so
+    the links to them go with the relabel and come back with its undo."""
+    quote = document_spans(engine, docs[0], "ana")[1]
+    tag = TagAll(engine, TextQuery("ICE", word=True), "agency", "ana")
+    tag.do()
+    ice = next(p.span for p in tag.result.added if p.document_id == docs[0])
+    link, _ = add_link(engine, docs[0], "ana", Link(quote.stored_id, ice.stored_id, SPEAKER))
+    relabel = Relabel(engine, [p.span.id for p in tag.result.added], "location", "ana")
+    change = relabel.do()
+    assert document_links(engine, docs[0], "ana") == [] and link is not None
+    assert change.links == {link.id}
+    assert relabel.undo().links == {link.id}
+    assert document_links(engine, docs[0], "ana") == [link]
+    relabel.do()
+    assert document_links(engine, docs[0], "ana") == []
+
+
 def test_bulk_delete_brings_spans_and_notes_back(engine, docs) -> None:
     spans = document_spans(engine, docs[0], "ana")
     note, _ = add_note(engine, docs[0], "ana", "is she the mayor? 🤔", span_id=spans[0].id)
@@ -136,3 +156,17 @@ def test_bulk_delete_brings_spans_and_notes_back(engine, docs) -> None:
     assert [s.id for s in document_spans(engine, docs[0], "ana")] == [s.id for s in spans]
     command.do()
     assert _layer(engine, docs)[docs[0]] == []
+
+
+def test_bulk_delete_takes_the_links_and_undo_brings_them_back(engine, docs) -> None:
+    """Deleting a speaker (or the quote and its speaker together) from the concordance takes
+    their links in the same step; undo puts spans and links back, ids and all."""
+    actor, quote = document_spans(engine, docs[0], "ana")
+    link, _ = add_link(engine, docs[0], "ana", Link(quote.stored_id, actor.stored_id, SPEAKER))
+    assert link is not None
+    for group in ([actor.stored_id], [actor.stored_id, quote.stored_id]):
+        command = DeleteSpans(engine, group, "ana")
+        assert command.do().links == {link.id}
+        assert document_links(engine, docs[0], "ana") == []
+        assert command.undo().links == {link.id}
+        assert document_links(engine, docs[0], "ana") == [link]

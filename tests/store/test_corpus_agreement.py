@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import pytest
 
+from annotator.core.agreement import AgreementCounter
 from annotator.core.documents import Document
 from annotator.core.errors import AnnotatorError
+from annotator.core.link_agreement import LinkAgreementCounter
 from annotator.core.spans import Span
 from annotator.store import agreement
 from annotator.store.agreement import corpus_agreement
-from annotator.store.documents import add_documents
+from annotator.store.documents import add_documents, count_documents, get_document
+from annotator.store.labels import get_schema
+from annotator.store.relations import document_links
 from annotator.store.review import accept_agreed
-from annotator.store.spans import add_span
-from annotator.store.status import Status, set_status
+from annotator.store.spans import add_span, document_spans
+from annotator.store.status import Status, get_status, set_status
 from tests.benchmarks.corpus import generate_corpus
 
 
@@ -69,3 +73,47 @@ def test_counting_in_several_processes_gives_the_same_figures(
     assert corpus_agreement(engine, document_ids=chosen, processes=processes).as_dict() == (
         corpus_agreement(engine, document_ids=chosen, processes=1).as_dict()
     )
+
+
+def _per_document(engine, names: list[str]) -> tuple[dict, dict]:
+    """Agreement the way one document at a time is counted (the review window's way): each
+    document and each annotator's spans, status and links read through the store's
+    per-document functions, into the per-document counters."""
+    spans_counter = AgreementCounter(names, order=get_schema(engine).names)
+    links_counter = LinkAgreementCounter(names, order=["speaker"])
+    for document_id in range(1, count_documents(engine) + 1):
+        layers, links = {}, {}
+        for who in names:
+            spans = document_spans(engine, document_id, who)
+            if spans or get_status(engine, document_id, who) != Status.NEW:
+                ends = {span.stored_id: span.key for span in spans}
+                layers[who] = [span.key for span in spans]
+                links[who] = [
+                    (ends[link.head_id], ends[link.child_id], link.label)
+                    for link in document_links(engine, document_id, who)
+                ]
+        spans_counter.add_document(get_document(engine, document_id).text, layers)
+        if len(layers) >= 2:
+            links_counter.add_document(links)
+    return spans_counter.report().as_dict(), links_counter.report().as_dict()
+
+
+def test_the_corpus_count_gives_the_per_document_figures(engine) -> None:
+    """A generated corpus with links, plus spans off word edges, a text mostly past
+    Latin-1 and an annotator who only marked a document done: the corpus count (spans read
+    as JSON arrays, links by ids, counted in bulk) gives every figure the per-document
+    counters give."""
+    generate_corpus(engine, 30, spans_per_document=30, annotators=3, links=True)
+    text = "Ωμέγα 東京 said “no” — ICE_agents ǅx 🚨 Zoë"
+    extra = add_documents(engine, [Document(text=text, title="Wide")]).ids[0]
+    for who, cut in (("annotator-1", 2), ("annotator-2", 3)):
+        add_span(engine, extra, who, Span(cut, 10, "actor"))
+        add_span(engine, extra, who, Span(22, 26, "agency"))
+        add_span(engine, 1, who, Span(cut, cut + 7, "quote"))
+    set_status(engine, extra, "annotator-3", Status.DONE)
+    names = ["annotator-1", "annotator-2", "annotator-3"]
+    spans, links = _per_document(engine, names)
+    report = corpus_agreement(engine, processes=1).as_dict()
+    assert report.pop("relations") == links
+    assert report == spans
+    assert report["documents"] == 31 and links["overall"]["links"]

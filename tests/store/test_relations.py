@@ -21,7 +21,12 @@ from annotator.store.relations import (
     document_links,
     save_relation_type,
 )
-from annotator.store.spans import add_span, delete_linked_span, document_spans
+from annotator.store.spans import (
+    add_span,
+    delete_linked_span,
+    document_spans,
+    update_linked_span,
+)
 from tests.crowded import SPANS, TEXT, at
 from tests.session.history import History
 
@@ -141,3 +146,31 @@ def test_relation_types_are_part_of_the_editable_schema(engine, crowded) -> None
     delete_label(engine, "said")
     assert list(get_schema(engine).relations) == [SPEAKER]
     assert len(document_spans(engine, doc, "alice")) == len(SPANS)
+
+
+def test_a_relabel_drops_the_links_the_new_label_cannot_have(engine, crowded) -> None:
+    """The relabel and the dropping are one transaction; the links come back, id and all,
+    when the old label is written back with them (the undo). A relation type of the
+    project's that allows the new label keeps its link."""
+    doc, _, ids = crowded
+    alice = ids["alice"]
+    said, _ = add_link(engine, doc, "alice", Link(alice[QUOTE], alice[BASS], SPEAKER))
+    by_ice, _ = add_link(engine, doc, "alice", Link(alice[QUOTE], alice[ICE], SPEAKER))
+    assert said is not None and by_ice is not None
+    moved, taken, change = update_linked_span(engine, alice[BASS], "alice", label="agency")
+    assert moved.label == "agency" and taken == [] and change.links == set()
+    _, taken, change = update_linked_span(engine, alice[BASS], "alice", label="location")
+    assert [link.id for link, _ in taken] == [said.id] and change.links == {said.id}
+    assert document_links(engine, doc, "alice") == [by_ice]
+    _, _, change = update_linked_span(engine, alice[BASS], "alice", label="actor", links=taken)
+    assert change.links == {said.id}
+    assert sorted(document_links(engine, doc, "alice"), key=lambda x: x.stored_id) == sorted(
+        [said, by_ice], key=lambda x: x.stored_id
+    )
+    _, taken, _ = update_linked_span(engine, alice[QUOTE], "alice", label="figure")
+    assert {link.id for link, _ in taken} == {said.id, by_ice.id}
+    assert document_links(engine, doc, "alice") == []
+    save_relation_type(engine, RelationType("source", ("figure",), ("actor", "agency")))
+    add_link(engine, doc, "alice", Link(alice[QUOTE], alice[ICE], "source"))
+    _, taken, _ = update_linked_span(engine, alice[ICE], "alice", label="actor")
+    assert taken == [] and len(document_links(engine, doc, "alice")) == 1

@@ -214,6 +214,42 @@ def test_deleting_a_linked_speaker_and_undoing_brings_the_link_back(qtbot, engin
     assert view.caption_text(ids["quote2"]) == "quote ▸ Núñez"
 
 
+def test_relabelling_a_linked_span_drops_the_link_and_undo_brings_it_back(
+    qtbot, engine, article
+) -> None:
+    """A quote relabelled as a figure (key 4) is nobody's quote: its link goes in the same
+    step, and Ctrl+Z gives back the label and the link together. A speaker relabelled as
+    an agency (key 2) can still speak and keeps its link; as a place (key 3) it cannot."""
+    window, doc, ids = article
+    view = window.text_view
+    _link_first_proposal(qtbot, window, ids, "quote2")
+    _key(qtbot, window, Qt.Key.Key_4)
+    assert _links(engine, doc) == set()
+    assert window.workspace.current_span == ids["quote2"]
+    assert view.caption_text(ids["quote2"]) == "figure"
+    assert _speaker_cell(window, ids["quote2"]) is None
+    assert view.link_marks() == (None, None)
+    _key(qtbot, window, Qt.Key.Key_Z, CTRL)  # one step: label and link come back together
+    assert _links(engine, doc) == {(ids["quote2"], ids["nunez"])}
+    assert view.caption_text(ids["quote2"]) == "quote ▸ Núñez"
+    assert _speaker_cell(window, ids["quote2"]) == "Núñez"
+    assert view.link_marks() == (ids["nunez"], None)
+    _key(qtbot, window, Qt.Key.Key_Z, CTRL | SHIFT)  # redo drops it again
+    assert _links(engine, doc) == set()
+    _key(qtbot, window, Qt.Key.Key_Z, CTRL)
+    _choose(qtbot, window, ids, "nunez")
+    _key(qtbot, window, Qt.Key.Key_2)  # an agency may speak: the link stays
+    assert _links(engine, doc) == {(ids["quote2"], ids["nunez"])}
+    assert view.caption_text(ids["quote2"]) == "quote ▸ Núñez"
+    _key(qtbot, window, Qt.Key.Key_3)  # a location may not
+    assert _links(engine, doc) == set()
+    assert view.caption_text(ids["quote2"]) == "quote"
+    _key(qtbot, window, Qt.Key.Key_Z, CTRL)
+    assert _links(engine, doc) == {(ids["quote2"], ids["nunez"])}
+    assert view.caption_text(ids["quote2"]) == "quote ▸ Núñez"
+    assert {s.id: s.label for s in document_spans(engine, doc, "alice")}[ids["nunez"]] == "agency"
+
+
 def test_the_filter_finds_quotes_without_a_speaker(qtbot, engine, article) -> None:
     window, _doc, ids = article
     combo = window.span_table.label_filter

@@ -1,12 +1,13 @@
 """Attributing quotes through the real window, as random sequences: choosing spans in the
-span list, S, Tab, Shift+Tab, Enter, Esc, clicking a candidate, Shift+S, Delete, Ctrl+Z and
-Ctrl+Shift+Z. After every step the stored links, the session's proposal, the outlines and
-the captions must agree with a plain model written from the rules alone."""
+span list, S, Tab, Shift+Tab, Enter, Esc, clicking a candidate, Shift+S, Delete, a label key
+(a relabel drops the links the new label cannot have), Ctrl+Z and Ctrl+Shift+Z. After every
+step the stored links, the session's proposal, the outlines and the captions must agree with
+a plain model written from the rules alone."""
 
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from hypothesis import HealthCheck, settings
@@ -36,6 +37,8 @@ from tests.ui.test_attribution import ARTICLE, SPANS
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
 SPEAKERS = ("actor", "agency")
+HOTKEYS = {"actor": Qt.Key.Key_1, "agency": Qt.Key.Key_2, "location": Qt.Key.Key_3}
+HOTKEYS |= {"figure": Qt.Key.Key_4, "quote": Qt.Key.Key_5}
 State = tuple[dict[int, Span], dict[int, int]]  # spans by id, each quote's speaker
 
 
@@ -199,6 +202,28 @@ class AttributionMachine(RuleBasedStateMachine):
         del model.spans[gone]
         model.links = {q: s for q, s in model.links.items() if gone not in (q, s)}
         model.record(before, None, gone)
+
+    @rule(label=st.sampled_from(sorted(HOTKEYS)))
+    def relabel(self, label: str) -> None:
+        """A label key with a span current (nothing selected): the span takes the label,
+        unless it has it or its twin with that label is there; a quote that is no more loses
+        its speaker, and a speaker that cannot speak its quotes."""
+        self._key(HOTKEYS[label])
+        model, chosen = self.model, self.model.current
+        if chosen is None:
+            return
+        span = model.spans[chosen]
+        twin = (span.start, span.end, label)
+        if span.label == label or any(s.key == twin for s in model.spans.values()):
+            return
+        before = model.state()
+        model.spans[chosen] = replace(span, label=label)
+        model.links = {
+            quote: speaker
+            for quote, speaker in model.links.items()
+            if model.spans[quote].label == "quote" and model.spans[speaker].label in SPEAKERS
+        }
+        model.record(before, chosen, chosen)
 
     @rule()
     def undo(self) -> None:

@@ -15,7 +15,7 @@ from annotator.store.engine import reading
 from annotator.store.gold_links import gold_links_of
 from annotator.store.relations import add_link
 from annotator.store.review import gold_layer
-from annotator.store.spans import add_span
+from annotator.store.spans import add_span, spans_of
 from annotator.ui.review.window import ReviewWindow
 
 TEXT = (
@@ -177,3 +177,30 @@ def test_span_decisions_keep_gold_links_and_undo_brings_them_back(qtbot, engine,
     _key(window, qtbot, Qt.Key.Key_Z, CTRL)
     assert _gold_links(engine, doc) == linked  # back, with its provenance
     assert "gold: 6 spans, 1 link" in window.counts.text()
+
+
+def _merged_caption(window, quote: Span) -> str | None:
+    row = next(r for r in window.session.rows if r.span.key == quote.key)
+    return window.merged.caption_text(row.ids[0])
+
+
+def test_the_merged_text_names_each_quotes_speakers(qtbot, engine, review) -> None:
+    """As the main window does: "quote ▸ speaker" on the merged text's quotes, every
+    visible annotator's speaker where they differ, and only the visible annotators'."""
+    window, doc = review
+    assert _merged_caption(window, QUOTE1) == "quote ▸ Señora Núñez / Karen Bass"
+    assert _merged_caption(window, QUOTE2) == "quote ▸ José Pérez"
+    assert _merged_caption(window, NUNEZ) == "actor"
+    box = window.layer_boxes["ana"]
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=box.rect().center())
+    assert not box.isChecked()
+    assert _merged_caption(window, QUOTE1) == "quote ▸ Karen Bass"
+    assert _merged_caption(window, QUOTE2) == "quote"
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=box.rect().center())
+    _key(window, qtbot, Qt.Key.Key_2)  # a decision into gold leaves the merged text as it is
+    assert _merged_caption(window, QUOTE1) == "quote ▸ Señora Núñez / Karen Bass"
+    with reading(engine) as connection:
+        bens = {s.key: s.id for s in spans_of(connection, doc, "ben")}
+    add_link(engine, doc, "ben", Link(bens[QUOTE2.key], bens[PEREZ.key], SPEAKER))
+    window.open_document(doc)
+    assert _merged_caption(window, QUOTE2) == "quote ▸ José Pérez"  # agreed: named once

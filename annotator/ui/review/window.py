@@ -337,6 +337,7 @@ class ReviewWindow(QMainWindow):
                 for view, spans in ((self.merged, merged), (self.gold, gold)):
                     view.set_colors(colors)
                     view.set_spans(spans)
+            self._show_merged_links()
             self._show_gold_links()
             self.link_model.set_items(
                 session.text,
@@ -354,6 +355,18 @@ class ReviewWindow(QMainWindow):
             self.document_notes.setText("\n".join(f"{n.annotator}: {n.text}" for n in notes))
             self.document_notes.setVisible(bool(notes))
             self._show_current()
+
+    def _show_merged_links(self) -> None:
+        """Each quote's caption in the merged text names the speakers the visible annotators
+        linked it to ("quote ▸ Karen Bass"; "quote ▸ Karen Bass / Noem" where they differ)."""
+        session = self.session
+        speakers = session.shown_speakers()
+        names = {
+            row.ids[0]: " / ".join(speaker_words(session.text, key) for key in speakers[key])
+            for row in session.shown_rows()
+            if (key := row.span.key) in speakers
+        }
+        self.merged.set_speaker_names(names)
 
     def _show_gold_links(self) -> None:
         """Each gold quote's caption in the gold text names its gold speaker."""
