@@ -30,6 +30,7 @@ from annotator.store import sqlite
 from annotator.store.engine import reading
 from annotator.store.labels import schema_of
 from annotator.store.relations import link_ends
+from annotator.store.reservations import stored
 from annotator.store.rows import driver_rows
 from annotator.store.status import Status
 from annotator.store.tables import ANNOTATOR, DOCUMENT, LABEL, RELATION, SPAN, STATUS
@@ -53,7 +54,11 @@ class _Walk:
 
 def _active(connection: Connection, candidates: Collection[int]) -> set[int]:
     """The candidates who annotated anything (a span, or a status other than new)."""
-    spans = select(SPAN.c.annotator_id).where(SPAN.c.annotator_id.in_(candidates)).distinct()
+    spans = (
+        select(SPAN.c.annotator_id)
+        .where(SPAN.c.annotator_id.in_(candidates) & stored(SPAN.c.document_id))
+        .distinct()
+    )
     statuses = select(STATUS.c.annotator_id).where(
         and_(STATUS.c.annotator_id.in_(candidates), STATUS.c.status != Status.NEW)
     )

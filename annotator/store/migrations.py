@@ -25,6 +25,7 @@ from annotator.core.review import GOLD
 from annotator.store import generation, postgres, sqlite, team_postgres
 from annotator.store.meta import set_meta
 from annotator.store.relation_types import add_relation_type_rows
+from annotator.store.reservations import create_reservations
 from annotator.store.tables import (
     ANNOTATOR,
     ASSIGNMENT,
@@ -38,12 +39,13 @@ from annotator.store.tables import (
     SPAN_SOURCE,
 )
 from annotator.store.text_index import (
+    add_later_column,
     create_text_index,
     defer_text_index,
     rebuild_text_index,
 )
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 10
 KEEP_BACKUPS = 3  # copies made before migrations: the newest are kept
 
 Migration = Callable[[Connection], None]
@@ -121,6 +123,13 @@ def _add_link_sources(connection: Connection) -> None:
     RELATION_SOURCE.create(connection, checkfirst=True)
 
 
+def _add_import_reservations(connection: Connection) -> None:
+    """v10: the document ids imports claim while they merge in steps, and texts an import
+    left to index after it commits."""
+    create_reservations(connection)
+    add_later_column(connection)
+
+
 # MIGRATIONS[n] upgrades a database from version n - 1 to version n.
 MIGRATIONS: dict[int, Migration] = {
     2: _add_review,
@@ -130,6 +139,8 @@ MIGRATIONS: dict[int, Migration] = {
     6: _add_rejected_suggestions,
     7: _add_link_sources,
     8: _add_team,
+    9: lambda connection: None,  # another branch's version; renumbered when merged
+    10: _add_import_reservations,
 }
 
 
@@ -146,6 +157,7 @@ def read_version(connection: Connection) -> int | None:
 def _create(connection: Connection) -> None:
     SQLModel.metadata.create_all(connection)
     create_text_index(connection)
+    create_reservations(connection)
     schema = load_schema()
     connection.execute(
         insert(LABEL),
