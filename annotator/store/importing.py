@@ -55,6 +55,8 @@ from annotator.store.text_index import index_later
 STAGE = "stage"
 STEPPED_FROM = 20_000
 """Imports of at least this many spans and links merge in steps (see ``commit_steps``)."""
+STEPPED_FROM_TEXT = 2_000_000
+"""... or new texts of at least this many characters in all (indexed after the commit)."""
 FIRST_STEP_ROWS = 20_000  # rows the first step copies; the next ones are sized by its speed
 _RANK = "CASE {} " + " ".join(f"WHEN '{s}' THEN {n}" for s, n in PROGRESS_ORDER.items()) + " END"
 _STAGE_TABLES = (
@@ -249,6 +251,7 @@ class ImportWriter:
         self._annotators: dict[str, int] = {}
         self._documents: dict[str, int] = {}
         self._spans_staged = 0
+        self._text_staged = 0
         self._links_staged = 0
         self._labels_used: set[int] = set()
         self._span_ids: tuple[int, int] = (0, 0)
@@ -395,6 +398,7 @@ class ImportWriter:
                 reviews.append((doc, pickle.dumps(review)))
         self.summary.documents_read += len(records)
         self._spans_staged += len(spans)
+        self._text_staged += sum(row[4] for row in documents)
         self._links_staged += len(links)
         self._labels_used.update({row[2] for row in spans})
         self._write_stage(documents, spans, statuses, reviews, links)
@@ -440,7 +444,10 @@ class ImportWriter:
         """Merge the staged import into the store, one step per item, each a short write
         transaction; the documents and everything on documents the store had come in the
         last. A small import (or one adding no document) merges in one transaction."""
-        small = self._spans_staged + self._links_staged < STEPPED_FROM
+        small = (
+            self._spans_staged + self._links_staged < STEPPED_FROM
+            and self._text_staged < STEPPED_FROM_TEXT
+        )
         if not self._STEPPED or small or not self._fresh_count():
             with self.transaction() as connection:
                 self.merge(connection)

@@ -67,7 +67,8 @@ def create_reservations(connection: Connection) -> None:
 
 
 def _database(connection: Connection) -> str:
-    return str(connection.engine.url.database)
+    """The database file, however the engine that opened it spelled its path."""
+    return os.path.realpath(str(connection.engine.url.database))
 
 
 def next_document_id(connection: Connection) -> int:
