@@ -1,16 +1,20 @@
 """Files holding one JSON document (a Label Studio export, a pretty-printed object) rather
-than JSON Lines: told apart by the first non-blank line, parsed whole, located by line.
+than JSON Lines: told apart by the first non-blank line, located by line.
 
-A JSON document is parsed in one piece, so a file takes several times its size in memory
-while it is read (Label Studio itself caps an import at 50 MB).
+A top-level array (a Label Studio export) is parsed one element at a time (``ijson``), so
+reading it takes about its own size in memory, not the several times its size that the
+whole document as Python objects would. Other documents are parsed in one piece.
 """
 
 from __future__ import annotations
 
+import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import ijson
 import orjson
 
 from annotator.core.errors import Problem
@@ -21,6 +25,10 @@ HEAD = 1 << 20
 _STRINGS = re.compile(rb'"[^"\\\n]*(?:\\.[^"\\\n]*)*"')
 _FIRST = re.compile(rb"\[\s*?\n([ \t]*)\{")
 _BRACKETS = re.compile(rb"[\[\]{}]")
+_LONE_SURROGATE = re.compile(
+    rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
 
 
 def _first_line(data: bytes) -> bytes:
@@ -64,6 +72,33 @@ def parse_document(data: bytes, source: str) -> Any | Problem:
         if isinstance(text, Problem):
             return text
         return Problem(f"not valid JSON: {exc.msg}", source, exc.lineno)
+
+
+def is_array(data: bytes) -> bool:
+    """The document is a JSON array (its first non-blank character opens one)."""
+    return data.removeprefix(BOM).lstrip().startswith(b"[")
+
+
+def array_elements(data: bytes, source: str) -> Iterator[Any]:
+    """The elements of the JSON array ``data`` holds, parsed one at a time. Whatever the
+    streaming parser does not take as orjson would (a number too big for it, a lone
+    surrogate escape, which it would turn into "?") is left to orjson, which parses the
+    whole document: a document that is not valid JSON ends the elements with the problem
+    orjson names, with its line."""
+    done = 0
+    if not _LONE_SURROGATE.search(data):
+        try:
+            for element in ijson.items(io.BytesIO(data.removeprefix(BOM)), "item", use_float=True):
+                yield element
+                done += 1
+            return
+        except (ijson.JSONError, ValueError):
+            pass
+    whole = parse_document(data, source)
+    if isinstance(whole, Problem) or not isinstance(whole, list):
+        yield whole
+        return
+    yield from whole[done:]
 
 
 def describe(value: Any, data: bytes) -> str:
@@ -131,14 +166,14 @@ def first_element(path: Path) -> dict | None:
 
 
 class ElementLines:
-    """The line each element of a top-level JSON array of ``count`` objects starts on,
-    worked out when first asked.
+    """The line each element of a top-level JSON array (of ``count`` objects, when known)
+    starts on, worked out when first asked.
 
     Files written one element per line, or pretty-printed (Label Studio's export), start
     every element on a line of its own at one indentation, deeper levels being indented
     further: those lines are found with one search. Any other layout is scanned whole."""
 
-    def __init__(self, data: bytes, count: int) -> None:
+    def __init__(self, data: bytes, count: int | None = None) -> None:
         self._data = data
         self._count = count
         self._lines: list[int] | None = None
@@ -162,7 +197,9 @@ class ElementLines:
             return None
         opening = b"\n" + first.group(1) + b"{"
         starts = [m.start() + 1 for m in re.finditer(re.escape(opening), self._data)]
-        return self._numbered(self._data, starts) if len(starts) == self._count else None
+        if self._count is not None and len(starts) != self._count:
+            return None
+        return self._numbered(self._data, starts)
 
     def _scan(self) -> list[int]:
         """Lines of the objects and arrays one level down (strings blanked out first, so
