@@ -27,6 +27,7 @@ from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from annotator.core.processes import process_alive
 from annotator.store.tables import (
     ANNOTATOR,
     DOCUMENT,
@@ -174,15 +175,8 @@ def abandoned(connection: Connection) -> list[int]:
 
 
 def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return False  # this process holds no such claim (checked before)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    """Another process with this id runs (this one holds no such claim: checked before)."""
+    return pid != os.getpid() and process_alive(pid)
 
 
 def stored(document_id: ColumnElement[int]) -> ColumnElement[bool]:
