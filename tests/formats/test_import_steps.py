@@ -23,6 +23,7 @@ from annotator.store.consistency import consistency_cases
 from annotator.store.documents import add_documents, count_documents, document_summaries
 from annotator.store.engine import reading
 from annotator.store.exporting import workers
+from annotator.store.migrations import SCHEMA_VERSION
 from annotator.store.search import count_hits, iter_hits
 from annotator.store.spans import add_span, document_spans
 from annotator.store.stats import corpus_stats
@@ -223,3 +224,31 @@ def _scanned(engine, needle: str) -> list[tuple[int, int, int]]:
         for document_id, text in rows
         for m in re.finditer(re.escape(needle), text)
     ]
+
+
+@pytest.mark.sqlite_only  # the reservations and the pending list are SQLite's
+def test_a_v8_database_gains_import_reservations_and_imports_in_steps(
+    database, stepped, tmp_path
+) -> None:
+    engine = open_store(database)
+    add_documents(engine, [Document(text=RAID, title="Raid")])
+    engine.dispose()
+    with closing(sqlite3.connect(database)) as raw:
+        raw.execute("DROP TABLE import_reservation")
+        raw.execute("ALTER TABLE document_text_pending DROP COLUMN later")
+        raw.execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'")
+        raw.commit()
+    engine = open_store(database)
+    try:
+        steps = import_steps(engine, [write_articles(tmp_path / "a.jsonl", 50)], annotator="m")
+        merge_begun(steps, database)
+        summary = run_steps(steps)
+        assert (summary.documents_added, summary.spans_added) == (50, 200)
+        assert count_hits(engine, TextQuery("Nº 49 ")) == 1
+    finally:
+        engine.dispose()
+    with closing(sqlite3.connect(database)) as raw:
+        assert raw.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+            str(SCHEMA_VERSION),
+        )
+        assert raw.execute("SELECT count(*) FROM document_text_pending").fetchone() == (0,)
