@@ -451,6 +451,7 @@ class ImportWriter:
         if not self._STEPPED or small or not self._fresh_count():
             with self.transaction() as connection:
                 self.merge(connection)
+            yield from index_later_steps(self.engine)
             return
         with bulk_merge(self._connection):
             reservation, first, last = self._reserve()

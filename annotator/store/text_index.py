@@ -135,6 +135,11 @@ def index_later(connection: Connection, first: int, last: int) -> None:
         )
 
 
+def left_for_later(connection: Connection) -> bool:
+    """Some texts wait to be indexed after the transaction that added them."""
+    return has_index(connection) and not _is_complete(connection, "WHERE later = 1")
+
+
 def index_some(connection: Connection, count: int) -> int:
     """Index up to ``count`` of the texts left for later, lowest ids first; how many."""
     if not has_index(connection):

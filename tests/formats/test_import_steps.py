@@ -252,3 +252,28 @@ def test_a_v8_database_gains_import_reservations_and_imports_in_steps(
             str(SCHEMA_VERSION),
         )
         assert raw.execute("SELECT count(*) FROM document_text_pending").fetchone() == (0,)
+
+
+def _left_to_index(database: Path) -> int:
+    with closing(sqlite3.connect(database)) as raw:
+        return raw.execute("SELECT count(*) FROM document_text_pending").fetchone()[0]
+
+
+@pytest.mark.sqlite_only  # the pending list is SQLite's
+def test_texts_left_unindexed_by_a_stopped_import_are_searched_then_indexed_by_the_next(
+    engine, database, stepped, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setattr("annotator.store.indexing.Pace", lambda size, least: pacing.Pace(5, 5))
+    steps = import_steps(engine, [write_articles(tmp_path / "a.jsonl", 60)], annotator="m")
+    while count_documents(engine) == 0 or _left_to_index(database) == 60:
+        next(steps)
+    steps.close()
+    assert count_documents(engine) == 60 and 0 < _left_to_index(database) < 60
+    found = [(hit.document_id, hit.start) for hit in iter_hits(engine, TextQuery("Nº 5"))]
+    assert found == [(d, s) for d, s, _ in _scanned(engine, "Nº 5")] and len(found) == 11
+    again = run_steps(
+        import_steps(engine, [write_articles(tmp_path / "b.jsonl", 2)], annotator="other")
+    )
+    assert again.documents_added == 0
+    assert _left_to_index(database) == 0
+    assert count_hits(engine, TextQuery("Nº 5")) == 11
