@@ -129,11 +129,7 @@ _ADD_FRESH_DOCUMENTS = (
     "SELECT f.main, s.title, s.text, s.length, s.sha256, s.source, s.meta, ? "
     "FROM stage.fresh f JOIN stage.document s ON s.id = f.id ORDER BY f.main"
 )
-_GONE_DECLARATIONS = (
-    "SELECT EXISTS (SELECT 1 FROM stage.label s WHERE s.main NOT IN (SELECT id FROM main.label))"
-    " OR EXISTS (SELECT 1 FROM stage.annotator s"
-    " WHERE s.main NOT IN (SELECT id FROM main.annotator))"
-)
+_GONE = "SELECT id FROM stage.{0} WHERE main NOT IN (SELECT id FROM main.{0})"
 _ADVANCING_STATUSES = (
     "SELECT DISTINCT m.main FROM stage.status s JOIN stage.docmap m ON m.id = s.document "
     "JOIN stage.annotator a ON a.id = s.annotator LEFT JOIN main.document_status d "
@@ -313,7 +309,7 @@ class ImportWriter:
     def label_problems(self, record: ImportRecord) -> list[Problem]:
         """The record's labels the store lacks: planned for adding when asked to, otherwise
         a problem each (once per import)."""
-        problems = []
+        problems: list[Problem] = []
         for span in record.spans:
             name = span[2]
             if name in self._labels or name in self._unknown:
@@ -343,7 +339,7 @@ class ImportWriter:
     def _relation_problems(self, record: ImportRecord) -> list[Problem]:
         """A link of a relation type the schema lacks (planned for adding, joining the labels
         its links join, when asked to), or joining labels its type does not."""
-        problems = []
+        problems: list[Problem] = []
         for head, child, name, _ in record.relations:
             relation = self._relations.get(name) or self._declared.get(name)
             if relation is None and self._add_missing:
@@ -531,8 +527,7 @@ class ImportWriter:
         """The last transaction: the new documents, everything on documents already stored
         (or stored meanwhile by someone else), statuses and reviews; the claim released."""
         summary, driver, stamp = self.summary, raw_connection(connection), _stamp(connection)
-        if driver.execute(_GONE_DECLARATIONS).fetchone()[0]:
-            raise InputError([Problem("a label or annotator was deleted while the import ran")])
+        self._refuse_gone(driver)
         for staged, main in driver.execute(_TAKEN_MEANWHILE).fetchall():
             per_label -= Counter(
                 dict(
@@ -603,6 +598,21 @@ class ImportWriter:
         )
         reviewed = self._merge_reviews(connection, driver, touched)
         summary.change = self._change(touched, advanced | reviewed)
+
+    def _refuse_gone(self, driver: Any) -> None:
+        """Refuse to finish when a label or annotator the copied rows use was deleted after
+        the import mapped it (deleting one in use is refused, but not before the first step
+        has used it)."""
+        problems: list[Problem] = []
+        for kind, numbers in (("label", self._labels), ("annotator", self._annotators)):
+            gone = _column(driver, _GONE.format(kind))
+            problems.extend(
+                Problem(f"the {kind} {name!r} was deleted while the import ran")
+                for name, n in numbers.items()
+                if n in gone
+            )
+        if problems:
+            raise InputError(problems)
 
     def _change(self, touched: set[int], statuses: set[int]) -> Change:
         """What the merge changed: the documents it added or touched, the statuses it moved."""

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from annotator.core.documents import Document
+from annotator.core.errors import InputError
 from annotator.core.search import TextQuery
 from annotator.core.spans import Span
 from annotator.formats.exporting import run_steps
@@ -277,3 +278,21 @@ def test_texts_left_unindexed_by_a_stopped_import_are_searched_then_indexed_by_t
     assert again.documents_added == 0
     assert _left_to_index(database) == 0
     assert count_hits(engine, TextQuery("Nº 5")) == 11
+
+
+@pytest.mark.sqlite_only  # PostgreSQL merges in one transaction
+def test_a_label_gone_after_the_merge_began_is_named_and_the_import_taken_back(
+    engine, database, stepped, tmp_path
+) -> None:
+    steps = import_steps(engine, [write_articles(tmp_path / "a.jsonl", 100)], annotator="m")
+    merge_begun(steps, database)
+    with closing(sqlite3.connect(database)) as raw:  # around the store's check of labels in use
+        raw.execute("DELETE FROM label WHERE name = 'quote'")
+        raw.commit()
+    with pytest.raises(InputError) as caught:
+        run_steps(steps)
+    assert str(caught.value).endswith("the label 'quote' was deleted while the import ran")
+    assert count_documents(engine) == 0
+    with closing(sqlite3.connect(database)) as raw:
+        assert raw.execute("SELECT count(*) FROM span").fetchone() == (0,)
+        assert raw.execute("SELECT count(*) FROM import_reservation").fetchone() == (0,)
