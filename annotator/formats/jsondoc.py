@@ -1,20 +1,19 @@
 """Files holding one JSON document (a Label Studio export, a pretty-printed object) rather
 than JSON Lines: told apart by the first non-blank line, located by line.
 
-A top-level array (a Label Studio export) is parsed one element at a time (``ijson``), so
-reading it takes about its own size in memory, not the several times its size that the
-whole document as Python objects would. Other documents are parsed in one piece.
+A top-level array written one element per line or pretty-printed (a Label Studio export)
+is parsed one element at a time, each by orjson from its own slice of the bytes, so reading
+it takes about its own size in memory, not the several times its size that the whole
+document as Python objects would. Any other document is parsed in one piece.
 """
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import ijson
 import orjson
 
 from annotator.core.errors import Problem
@@ -25,10 +24,6 @@ HEAD = 1 << 20
 _STRINGS = re.compile(rb'"[^"\\\n]*(?:\\.[^"\\\n]*)*"')
 _FIRST = re.compile(rb"\[\s*?\n([ \t]*)\{")
 _BRACKETS = re.compile(rb"[\[\]{}]")
-_LONE_SURROGATE = re.compile(
-    rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
-    rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
-)
 
 
 def _first_line(data: bytes) -> bytes:
@@ -79,21 +74,59 @@ def is_array(data: bytes) -> bool:
     return data.removeprefix(BOM).lstrip().startswith(b"[")
 
 
+def element_starts(data: bytes) -> list[int] | None:
+    """Where each element of the top-level array in ``data`` starts, when the file is
+    written one element per line or pretty-printed: every element then starts a line at one
+    indentation, deeper levels being indented further. ``None`` for another layout."""
+    first = _FIRST.match(data.lstrip(b"\xef\xbb\xbf \t\r\n"))
+    if first is None:
+        return None
+    opening = b"\n" + first.group(1) + b"{"
+    return [m.start() + 1 for m in re.finditer(re.escape(opening), data)]
+
+
+def _pieces(data: bytes, starts: list[int]) -> Iterator[bytes | None]:
+    """The bytes of each element starting at ``starts``; ``None`` where the layout does not
+    hold up (no comma after an element, no bracket closing the array)."""
+    body = data.rstrip()
+    ends = [*starts[1:], len(body) - 1]
+    for number, (start, end) in enumerate(zip(starts, ends, strict=True), start=1):
+        piece = data[start:end].rstrip()
+        if number == len(starts):
+            yield piece if body.endswith(b"]") else None
+        else:
+            yield piece[:-1] if piece.endswith(b",") else None
+
+
+def _parsed(piece: bytes | None) -> Any:
+    if piece is None:
+        return _UNREAD
+    try:
+        return orjson.loads(piece)
+    except orjson.JSONDecodeError:
+        return _UNREAD
+
+
+_UNREAD = object()
+
+
 def array_elements(data: bytes, source: str) -> Iterator[Any]:
-    """The elements of the JSON array ``data`` holds, parsed one at a time. Whatever the
-    streaming parser does not take as orjson would (a number too big for it, a lone
-    surrogate escape, which it would turn into "?") is left to orjson, which parses the
-    whole document: a document that is not valid JSON ends the elements with the problem
-    orjson names, with its line."""
+    """The elements of the JSON array ``data`` holds, one at a time: each parsed from its
+    own slice when the layout says where elements start, so the whole document is never
+    held as objects. A slice that does not parse (the layout misled, or the document is not
+    valid JSON) leaves the rest to a parse of the whole document, which ends the elements
+    with the problem orjson names, with its line, when there is one."""
+    starts = element_starts(data)
     done = 0
-    if not _LONE_SURROGATE.search(data):
-        try:
-            for element in ijson.items(io.BytesIO(data.removeprefix(BOM)), "item", use_float=True):
-                yield element
-                done += 1
+    if starts and data[: starts[0]].removeprefix(BOM).strip() == b"[":
+        for piece in _pieces(data, starts):
+            element = _parsed(piece)
+            if element is _UNREAD:
+                break
+            yield element
+            done += 1
+        else:
             return
-        except (ijson.JSONError, ValueError):
-            pass
     whole = parse_document(data, source)
     if isinstance(whole, Problem) or not isinstance(whole, list):
         yield whole
@@ -192,12 +225,8 @@ class ElementLines:
         return lines
 
     def _by_indentation(self) -> list[int] | None:
-        first = _FIRST.match(self._data.lstrip(b"\xef\xbb\xbf \t\r\n"))
-        if first is None:
-            return None
-        opening = b"\n" + first.group(1) + b"{"
-        starts = [m.start() + 1 for m in re.finditer(re.escape(opening), self._data)]
-        if self._count is not None and len(starts) != self._count:
+        starts = element_starts(self._data)
+        if starts is None or (self._count is not None and len(starts) != self._count):
             return None
         return self._numbered(self._data, starts)
 
