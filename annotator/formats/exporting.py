@@ -22,6 +22,7 @@ from typing import BinaryIO, NamedTuple, TypeVar
 from sqlalchemy.engine import Connection, Engine
 
 from annotator.core.errors import AnnotatorError, InputError, Problem
+from annotator.core.processes import process_alive
 from annotator.formats.registry import FolderWriter, Format, Tally, Writer, get_format
 from annotator.settings import exports_folder
 from annotator.store.engine import reading
@@ -169,21 +170,11 @@ def distinct_spans(spans: list[SpanTuple], tally: Tally) -> list[tuple[int, int,
     return out
 
 
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def remove_stale_partials(path: Path) -> None:
     """Delete temporary files that killed exports to ``path`` left behind."""
     for partial in path.parent.glob(f".{path.name}.*.partial"):
         pid = partial.name.removeprefix(f".{path.name}.").removesuffix(".partial")
-        if pid.isdigit() and not _process_alive(int(pid)):
+        if pid.isdigit() and not process_alive(int(pid)):
             if partial.is_dir():
                 shutil.rmtree(partial, ignore_errors=True)
             else:

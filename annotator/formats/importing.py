@@ -287,8 +287,8 @@ def import_steps(
 ) -> Generator[Progress, None, ImportSummary]:
     """Import files and folders all or nothing, yielding progress (records read, out of
     the line count). Raises ``InputError`` listing the problems; closing the generator
-    before its end throws away what was staged. The store's write lock is held only for
-    the final merge."""
+    before its end throws away what was staged, or what the merge had copied. The merge
+    holds the store's write lock for short steps only (``store.importing``)."""
     paths = list(paths)
     files, _ = expand_paths(paths)
     total = _count_lines(files)
@@ -308,7 +308,9 @@ def import_steps(
     with import_writer(engine, annotator, add_missing_labels) as writer:
         steps = stage_steps(writer, checked.all_items())
         yield from _relay(steps, lambda n: position(n if checked.rest else (kept + n) // 2))
-        summary = writer.commit()
+        for _ in writer.commit_steps():
+            yield position(shown[0])
+        summary = writer.summary
     summary.files = len(files)
     return summary
 

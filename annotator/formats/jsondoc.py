@@ -1,13 +1,16 @@
 """Files holding one JSON document (a Label Studio export, a pretty-printed object) rather
-than JSON Lines: told apart by the first non-blank line, parsed whole, located by line.
+than JSON Lines: told apart by the first non-blank line, located by line.
 
-A JSON document is parsed in one piece, so a file takes several times its size in memory
-while it is read (Label Studio itself caps an import at 50 MB).
+A top-level array written one element per line or pretty-printed (a Label Studio export)
+is parsed one element at a time, each by orjson from its own slice of the bytes, so reading
+it takes about its own size in memory, not the several times its size that the whole
+document as Python objects would. Any other document is parsed in one piece.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +67,71 @@ def parse_document(data: bytes, source: str) -> Any | Problem:
         if isinstance(text, Problem):
             return text
         return Problem(f"not valid JSON: {exc.msg}", source, exc.lineno)
+
+
+def is_array(data: bytes) -> bool:
+    """The document is a JSON array (its first non-blank character opens one)."""
+    return data.removeprefix(BOM).lstrip().startswith(b"[")
+
+
+def element_starts(data: bytes) -> list[int] | None:
+    """Where each element of the top-level array in ``data`` starts, when the file is
+    written one element per line or pretty-printed: every element then starts a line at one
+    indentation, deeper levels being indented further. ``None`` for another layout."""
+    first = _FIRST.match(data.lstrip(b"\xef\xbb\xbf \t\r\n"))
+    if first is None:
+        return None
+    opening = b"\n" + first.group(1) + b"{"
+    return [m.start() + 1 for m in re.finditer(re.escape(opening), data)]
+
+
+def _pieces(data: bytes, starts: list[int]) -> Iterator[bytes | None]:
+    """The bytes of each element starting at ``starts``; ``None`` where the layout does not
+    hold up (no comma after an element, no bracket closing the array)."""
+    body = data.rstrip()
+    ends = [*starts[1:], len(body) - 1]
+    for number, (start, end) in enumerate(zip(starts, ends, strict=True), start=1):
+        piece = data[start:end].rstrip()
+        if number == len(starts):
+            yield piece if body.endswith(b"]") else None
+        else:
+            yield piece[:-1] if piece.endswith(b",") else None
+
+
+def _parsed(piece: bytes | None) -> Any:
+    if piece is None:
+        return _UNREAD
+    try:
+        return orjson.loads(piece)
+    except orjson.JSONDecodeError:
+        return _UNREAD
+
+
+_UNREAD = object()
+
+
+def array_elements(data: bytes, source: str) -> Iterator[Any]:
+    """The elements of the JSON array ``data`` holds, one at a time: each parsed from its
+    own slice when the layout says where elements start, so the whole document is never
+    held as objects. A slice that does not parse (the layout misled, or the document is not
+    valid JSON) leaves the rest to a parse of the whole document, which ends the elements
+    with the problem orjson names, with its line, when there is one."""
+    starts = element_starts(data)
+    done = 0
+    if starts and data[: starts[0]].removeprefix(BOM).strip() == b"[":
+        for piece in _pieces(data, starts):
+            element = _parsed(piece)
+            if element is _UNREAD:
+                break
+            yield element
+            done += 1
+        else:
+            return
+    whole = parse_document(data, source)
+    if isinstance(whole, Problem) or not isinstance(whole, list):
+        yield whole
+        return
+    yield from whole[done:]
 
 
 def describe(value: Any, data: bytes) -> str:
@@ -131,14 +199,14 @@ def first_element(path: Path) -> dict | None:
 
 
 class ElementLines:
-    """The line each element of a top-level JSON array of ``count`` objects starts on,
-    worked out when first asked.
+    """The line each element of a top-level JSON array (of ``count`` objects, when known)
+    starts on, worked out when first asked.
 
     Files written one element per line, or pretty-printed (Label Studio's export), start
     every element on a line of its own at one indentation, deeper levels being indented
     further: those lines are found with one search. Any other layout is scanned whole."""
 
-    def __init__(self, data: bytes, count: int) -> None:
+    def __init__(self, data: bytes, count: int | None = None) -> None:
         self._data = data
         self._count = count
         self._lines: list[int] | None = None
@@ -157,12 +225,10 @@ class ElementLines:
         return lines
 
     def _by_indentation(self) -> list[int] | None:
-        first = _FIRST.match(self._data.lstrip(b"\xef\xbb\xbf \t\r\n"))
-        if first is None:
+        starts = element_starts(self._data)
+        if starts is None or (self._count is not None and len(starts) != self._count):
             return None
-        opening = b"\n" + first.group(1) + b"{"
-        starts = [m.start() + 1 for m in re.finditer(re.escape(opening), self._data)]
-        return self._numbered(self._data, starts) if len(starts) == self._count else None
+        return self._numbered(self._data, starts)
 
     def _scan(self) -> list[int]:
         """Lines of the objects and arrays one level down (strings blanked out first, so

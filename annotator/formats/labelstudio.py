@@ -46,6 +46,8 @@ from annotator.core.review import GOLD
 from annotator.core.spans import Origin
 from annotator.formats.jsondoc import (
     ElementLines,
+    array_elements,
+    is_array,
     is_json_lines,
     parse_document,
     read_bytes,
@@ -405,23 +407,25 @@ def read_labelstudio(path: Path, options: ReadOptions) -> Iterator[Item]:
             else:
                 yield from task_items(obj, path, line, options)
         return
-    tasks = parse_document(data, source)
-    if isinstance(tasks, Problem):
-        yield tasks
+    if is_array(data):
+        lines = ElementLines(data)
+        for index, task in enumerate(array_elements(data, source)):
+            if isinstance(task, Problem):
+                yield task
+                return
+            line = lines[index] or 1
+            if not isinstance(task, dict):
+                yield Problem(f"task {index} is not an object", source, line)
+            else:
+                yield from task_items(task, path, line, options)
         return
-    if isinstance(tasks, dict):
-        tasks = [tasks]
-    if not isinstance(tasks, list):
+    task = parse_document(data, source)
+    if isinstance(task, Problem):
+        yield task
+    elif not isinstance(task, dict):
         yield Problem("expected a JSON array of Label Studio tasks", source, 1)
-        return
-    lines = ElementLines(data, len(tasks))
-    for index, task in enumerate(tasks):
-        line = lines[index] or 1
-        if not isinstance(task, dict):
-            yield Problem(f"task {index} is not an object", source, line)
-        else:
-            yield from task_items(task, path, line, options)
-        tasks[index] = None
+    else:
+        yield from task_items(task, path, 1, options)
 
 
 def _result(start: int, end: int, label: str, text: str, number: int) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from annotator.core.review import GOLD
 from annotator.store import sqlite
 from annotator.store.engine import reading
 from annotator.store.labels import label_ids, schema_of
+from annotator.store.reservations import stored
 from annotator.store.rows import driver_rows, json_rows
 from annotator.store.status import Status
 from annotator.store.tables import (
@@ -67,7 +68,7 @@ _DOCUMENT = itemgetter(0)
 def _active(connection: Connection, candidates: Collection[int]) -> set[int]:
     """The candidates who annotated anything (a span, or a status other than new). Each
     search stops at the first row found, so an annotator's million spans are not read."""
-    spans = exists().where(SPAN.c.annotator_id == ANNOTATOR.c.id)
+    spans = exists().where(SPAN.c.annotator_id == ANNOTATOR.c.id, stored(SPAN.c.document_id))
     statuses = exists().where(
         and_(STATUS.c.annotator_id == ANNOTATOR.c.id, STATUS.c.status != Status.NEW)
     )

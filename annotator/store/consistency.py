@@ -14,6 +14,7 @@ from annotator.core.review import GOLD
 from annotator.core.search import Matcher, TextQuery, compile_query, find_hits
 from annotator.store.concordance import spans_with_text
 from annotator.store.engine import reading
+from annotator.store.reservations import stored
 from annotator.store.status import Status
 from annotator.store.tables import ANNOTATOR, DOCUMENT, SPAN, STATUS
 
@@ -23,7 +24,7 @@ _BATCH = 500  # documents read per query
 
 def _worked(connection: Connection, annotator: str | None) -> dict[str, set[int]]:
     """The documents each annotator in scope worked on: has spans in, or a status past new."""
-    spans = select(SPAN.c.annotator_id, SPAN.c.document_id)
+    spans = select(SPAN.c.annotator_id, SPAN.c.document_id).where(stored(SPAN.c.document_id))
     statuses = select(STATUS.c.annotator_id, STATUS.c.document_id).where(
         STATUS.c.status != Status.NEW
     )

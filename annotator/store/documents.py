@@ -12,6 +12,7 @@ from annotator.core.documents import Document, text_sha256
 from annotator.core.errors import StoreError
 from annotator.store.changes import Change
 from annotator.store.engine import reading, writing
+from annotator.store.reservations import any_reserved, next_document_id
 from annotator.store.tables import ANNOTATOR, DOCUMENT, SPAN, STATUS, utcnow
 
 _CHUNK = 500
@@ -53,7 +54,8 @@ def ids_by_sha(connection: Connection, hashes: Iterable[str]) -> dict[str, int]:
 
 
 def insert_documents(connection: Connection, documents: Sequence[Document]) -> AddedDocuments:
-    """Add the documents whose text is new, in one statement per chunk; keep the rest."""
+    """Add the documents whose text is new, in one statement per chunk; keep the rest.
+    While an import holds ids for its documents, new ones are numbered above them."""
     hashes = [doc.sha256 for doc in documents]
     known = ids_by_sha(connection, hashes)
     fresh: dict[str, Document] = {}
@@ -73,6 +75,10 @@ def insert_documents(connection: Connection, documents: Sequence[Document]) -> A
         }
         for sha, doc in fresh.items()
     ]
+    if any_reserved(connection):
+        first = next_document_id(connection)
+        for n, row in enumerate(rows):
+            row["id"] = first + n
     for i in range(0, len(rows), _CHUNK):
         connection.execute(insert(DOCUMENT), rows[i : i + _CHUNK])
     known.update(ids_by_sha(connection, fresh))

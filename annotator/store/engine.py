@@ -17,6 +17,7 @@ from annotator.store import generation, postgres, sqlite
 from annotator.store.glance import database_url
 from annotator.store.migrations import migrate
 from annotator.store.permissions import refusal
+from annotator.store.reservations import abandoned, discard
 from annotator.store.tables import META
 from annotator.store.text_index import index_pending
 
@@ -69,6 +70,7 @@ def _prepared(engine: Engine, where: str, path: Path | None) -> Engine:
     try:
         migrate(engine)
         _check_writable(engine)
+        _recover_imports(engine)
         changed_elsewhere(engine)
     except OperationalError as exc:
         engine.dispose()
@@ -82,6 +84,17 @@ def _prepared(engine: Engine, where: str, path: Path | None) -> Engine:
         message = str(exc)
         raise StoreError(message if message.startswith(where) else f"{where}: {message}") from exc
     return engine
+
+
+def _recover_imports(engine: Engine) -> None:
+    """Take back what imports killed mid-merge left (``reservations``); one small read
+    when there is nothing to take back."""
+    with reading(engine) as connection:
+        if not abandoned(connection):
+            return
+    with writing(engine) as connection:
+        for reservation in abandoned(connection):
+            discard(connection, reservation)
 
 
 def _check_writable(engine: Engine) -> None:

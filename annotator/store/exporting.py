@@ -30,6 +30,7 @@ from annotator.core.spans import Origin, Span
 from annotator.store.engine import reading
 from annotator.store.labels import schema_of
 from annotator.store.relations import link_ends
+from annotator.store.reservations import stored
 from annotator.store.status import Status
 from annotator.store.tables import (
     ANNOTATOR,
@@ -145,7 +146,7 @@ def _names(connection: Connection) -> list[str]:
 def workers(connection: Connection) -> list[str]:
     """Annotators (gold excepted) who worked on some document: a span, or a status past new."""
     worked = union(
-        select(SPAN.c.annotator_id.label("who")).distinct(),
+        select(SPAN.c.annotator_id.label("who")).where(stored(SPAN.c.document_id)).distinct(),
         select(STATUS.c.annotator_id.label("who")).where(STATUS.c.status != Status.NEW).distinct(),
     ).subquery()
     query = (

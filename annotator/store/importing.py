@@ -1,11 +1,17 @@
 """Writing an import: stage the checked records in a scratch database, then copy them into
-the store in one short transaction.
+the store.
 
-Staging keeps an import all or nothing without holding the write lock while files are read:
-the app's edits commit meanwhile and wait at most for the final copy (``INSERT ... SELECT``).
-Everything that depends on what the store holds is decided in that copy, so it also covers
+Staging keeps an import all or nothing without holding the write lock while files are read.
+Everything that depends on what the store holds is decided in the copy, so it also covers
 what the app added while the import ran: a document whose text is stored already is not
 added again, a span already there is not doubled, and a status only ever moves forward.
+
+A big import copies in steps, so the app's edits wait for one short step, not the whole
+copy: its new documents get ids claimed for it (``reservations``), their spans and links
+are copied in steps of a quarter second, invisible while no document has those ids, then
+one last transaction adds the documents themselves and everything touching documents the
+store already had (statuses, reviews, spans on known documents). Their texts are indexed
+after that commits, again in steps (``indexing``); search scans them meanwhile.
 """
 
 from __future__ import annotations
@@ -34,16 +40,25 @@ from annotator.store.annotators import annotator_id, clean_name
 from annotator.store.changes import Change
 from annotator.store.decisions import record_decision
 from annotator.store.engine import reading, writing
+from annotator.store.indexing import index_later_steps
 from annotator.store.labels import add_label_rows, label_ids, schema_of
 from annotator.store.notes import store_note
+from annotator.store.pacing import Pace
 from annotator.store.permissions import require_layer
 from annotator.store.relation_types import add_relation_type_rows
+from annotator.store.reservations import Declared, discard, holding, release, reserve
 from annotator.store.review import is_reviewed, store_gold, write_reviewed
 from annotator.store.sqlite import bulk_merge, raw_connection, scratch_database
 from annotator.store.status import PROGRESS_ORDER, Status
-from annotator.store.tables import DOCUMENT, LABEL, SPAN, utcnow
+from annotator.store.tables import ANNOTATOR, DOCUMENT, LABEL, SPAN, utcnow
+from annotator.store.text_index import index_later
 
 STAGE = "stage"
+STEPPED_FROM = 20_000
+"""Imports of at least this many spans and links merge in steps (see ``commit_steps``)."""
+STEPPED_FROM_TEXT = 2_000_000
+"""... or new texts of at least this many characters in all (indexed after the commit)."""
+FIRST_STEP_ROWS = 20_000  # rows the first step copies; the next ones are sized by its speed
 _RANK = "CASE {} " + " ".join(f"WHEN '{s}' THEN {n}" for s, n in PROGRESS_ORDER.items()) + " END"
 _STAGE_TABLES = (
     "CREATE TABLE stage.document (id INTEGER PRIMARY KEY, sha256 TEXT, title TEXT, text TEXT,"
@@ -59,6 +74,7 @@ _STAGE_TABLES = (
     "CREATE TABLE stage.annotator (id INTEGER PRIMARY KEY, main INTEGER)",
     "CREATE TABLE stage.label (id INTEGER PRIMARY KEY, main INTEGER)",
     "CREATE TABLE stage.docmap (id INTEGER PRIMARY KEY, main INTEGER)",
+    "CREATE TABLE stage.fresh (id INTEGER PRIMARY KEY, main INTEGER UNIQUE)",
 )
 _STAGE_STATUS = (
     "INSERT INTO stage.status VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET status = "
@@ -73,23 +89,48 @@ _MAP_DOCUMENTS = (
     "INSERT INTO stage.docmap SELECT s.id, d.id FROM stage.document s "
     "JOIN main.document d ON d.sha256 = s.sha256"
 )
-_ADD_SPANS = (
+# The span and link copies, from ``{docs}`` (staged document -> store id), ``{where}`` the
+# staged rows to take: all of them, a range of them, or those of documents already stored.
+_COPY_SPANS = (
     'INSERT OR IGNORE INTO main.span (document_id, annotator_id, label_id, start, "end", origin,'
     ' created, updated) SELECT m.main, a.main, l.main, s.start, s."end", s.origin, ?, ? '
-    "FROM stage.span s JOIN stage.docmap m ON m.id = s.document "
-    "JOIN stage.annotator a ON a.id = s.annotator JOIN stage.label l ON l.id = s.label"
+    "FROM stage.span s JOIN {docs} m ON m.id = s.document "
+    "JOIN stage.annotator a ON a.id = s.annotator JOIN stage.label l ON l.id = s.label {where}"
 )
-_ADD_RELATIONS = (
+_COPY_RELATIONS = (
     "INSERT OR IGNORE INTO main.relation (document_id, annotator_id, type_id, head_id, child_id,"
-    " created) SELECT m.main, a.main, t.id, h.id, c.id, ? FROM stage.relation r "
-    "JOIN stage.docmap m ON m.id = r.document JOIN stage.annotator a ON a.id = r.annotator "
-    "JOIN main.relation_type t ON t.name = r.type "
-    "JOIN stage.label hl ON hl.id = r.head_label JOIN stage.label cl ON cl.id = r.child_label "
+    " created) SELECT m.main, a.main, t.id, h.id, c.id, ? FROM stage.relation s "
+    "JOIN {docs} m ON m.id = s.document JOIN stage.annotator a ON a.id = s.annotator "
+    "JOIN main.relation_type t ON t.name = s.type "
+    "JOIN stage.label hl ON hl.id = s.head_label JOIN stage.label cl ON cl.id = s.child_label "
     "JOIN main.span h ON h.document_id = m.main AND h.annotator_id = a.main "
-    'AND h.label_id = hl.main AND h.start = r.head_start AND h."end" = r.head_end '
+    'AND h.label_id = hl.main AND h.start = s.head_start AND h."end" = s.head_end '
     "JOIN main.span c ON c.document_id = m.main AND c.annotator_id = a.main "
-    'AND c.label_id = cl.main AND c.start = r.child_start AND c."end" = r.child_end'
+    'AND c.label_id = cl.main AND c.start = s.child_start AND c."end" = s.child_end {where}'
 )
+_ADD_SPANS = _COPY_SPANS.format(docs="stage.docmap", where="")
+_ADD_RELATIONS = _COPY_RELATIONS.format(docs="stage.docmap", where="")
+_IN_RANGE = "WHERE s.rowid > ? AND s.rowid <= ?"
+_NOT_FRESH = "WHERE s.document NOT IN (SELECT id FROM stage.fresh)"
+_COUNT_FRESH = (
+    "SELECT count(*) FROM stage.document s "
+    "WHERE NOT EXISTS (SELECT 1 FROM main.document d WHERE d.sha256 = s.sha256)"
+)
+_RESERVE = (
+    "INSERT INTO stage.fresh SELECT s.id, ? + row_number() OVER (ORDER BY s.id) - 1 "
+    "FROM stage.document s "
+    "WHERE NOT EXISTS (SELECT 1 FROM main.document d WHERE d.sha256 = s.sha256)"
+)
+_TAKEN_MEANWHILE = (
+    "SELECT f.id, f.main FROM stage.fresh f JOIN stage.document s ON s.id = f.id "
+    "WHERE EXISTS (SELECT 1 FROM main.document d WHERE d.sha256 = s.sha256)"
+)
+_ADD_FRESH_DOCUMENTS = (
+    "INSERT INTO main.document (id, title, text, length, sha256, source, meta, created) "
+    "SELECT f.main, s.title, s.text, s.length, s.sha256, s.source, s.meta, ? "
+    "FROM stage.fresh f JOIN stage.document s ON s.id = f.id ORDER BY f.main"
+)
+_GONE = "SELECT id FROM stage.{0} WHERE main NOT IN (SELECT id FROM main.{0})"
 _ADVANCING_STATUSES = (
     "SELECT DISTINCT m.main FROM stage.status s JOIN stage.docmap m ON m.id = s.document "
     "JOIN stage.annotator a ON a.id = s.annotator LEFT JOIN main.document_status d "
@@ -178,6 +219,7 @@ class ImportSummary:
 class ImportWriter:
     """Stages checked records for one import and copies them into the store at the end."""
 
+    _STEPPED = True  # big imports merge in steps (PostgreSQL's writer merges in one)
     # Statements on the scratch tables that the PostgreSQL writer words its own way.
     _STAGE_LABEL = "INSERT INTO stage.label VALUES (?, ?)"
     _STAGED_REVIEWS = (
@@ -206,9 +248,11 @@ class ImportWriter:
         self._annotators: dict[str, int] = {}
         self._documents: dict[str, int] = {}
         self._spans_staged = 0
+        self._text_staged = 0
         self._links_staged = 0
         self._labels_used: set[int] = set()
         self._span_ids: tuple[int, int] = (0, 0)
+        self._fresh_added: Counter[str] = Counter()
 
     def _who(self, name: str) -> int:
         found = self._annotators.get(name)
@@ -266,7 +310,7 @@ class ImportWriter:
     def label_problems(self, record: ImportRecord) -> list[Problem]:
         """The record's labels the store lacks: planned for adding when asked to, otherwise
         a problem each (once per import)."""
-        problems = []
+        problems: list[Problem] = []
         for span in record.spans:
             name = span[2]
             if name in self._labels or name in self._unknown:
@@ -296,7 +340,7 @@ class ImportWriter:
     def _relation_problems(self, record: ImportRecord) -> list[Problem]:
         """A link of a relation type the schema lacks (planned for adding, joining the labels
         its links join, when asked to), or joining labels its type does not."""
-        problems = []
+        problems: list[Problem] = []
         for head, child, name, _ in record.relations:
             relation = self._relations.get(name) or self._declared.get(name)
             if relation is None and self._add_missing:
@@ -351,6 +395,7 @@ class ImportWriter:
                 reviews.append((doc, pickle.dumps(review)))
         self.summary.documents_read += len(records)
         self._spans_staged += len(spans)
+        self._text_staged += sum(row[4] for row in documents)
         self._links_staged += len(links)
         self._labels_used.update({row[2] for row in spans})
         self._write_stage(documents, spans, statuses, reviews, links)
@@ -387,10 +432,144 @@ class ImportWriter:
         self._count_labels()
 
     def commit(self) -> ImportSummary:
-        """Merge the staged import into the store in one transaction; the summary."""
-        with self.transaction() as connection:
-            self.merge(connection)
+        """Merge the staged import into the store; the summary."""
+        for _ in self.commit_steps():
+            pass
         return self.summary
+
+    def commit_steps(self) -> Iterator[None]:
+        """Merge the staged import into the store, one step per item, each a short write
+        transaction; the documents and everything on documents the store had come in the
+        last. A small import (or one adding no document) merges in one transaction."""
+        small = (
+            self._spans_staged + self._links_staged < STEPPED_FROM
+            and self._text_staged < STEPPED_FROM_TEXT
+        )
+        if not self._STEPPED or small or not self._fresh_count():
+            with self.transaction() as connection:
+                self.merge(connection)
+            yield from index_later_steps(self.engine)
+            return
+        with bulk_merge(self._connection):
+            reservation, first, last = self._reserve()
+            with holding(self._connection, reservation):
+                try:
+                    yield from self._copy_steps(_COPY_SPANS, self._spans_staged, "spans")
+                    yield from self._copy_steps(_COPY_RELATIONS, self._links_staged, "links")
+                    per_label = self._reserved_labels(first, last)
+                    with writing(self.engine, self._connection) as connection:
+                        self._finish(connection, reservation, first, last, per_label)
+                except BaseException:
+                    with writing(self.engine) as connection:
+                        discard(connection, reservation)
+                    raise
+        self._count_labels()
+        yield from index_later_steps(self.engine)
+
+    def _fresh_count(self) -> int:
+        """How many staged documents the store lacks (read without locking it)."""
+        with self._connection.begin():
+            return raw_connection(self._connection).execute(_COUNT_FRESH).fetchone()[0]
+
+    def _reserve(self) -> tuple[int, int, int]:
+        """Add the labels, relation types and annotators the import needs, and claim ids for
+        its new documents, in one short transaction: the reservation, its first and last id."""
+        with writing(self.engine, self._connection) as connection:
+            driver = raw_connection(connection)
+            labels, relations = set(label_ids(connection)), set(schema_of(connection).relations)
+            self._map_labels(connection, driver)
+            for name in self._annotators:
+                require_layer(connection, name)
+            present = set(
+                connection.execute(
+                    select(ANNOTATOR.c.name).where(ANNOTATOR.c.name.in_(list(self._annotators)))
+                ).scalars()
+            )
+            people = [(n, annotator_id(connection, name)) for name, n in self._annotators.items()]
+            driver.executemany("INSERT INTO stage.annotator VALUES (?, ?)", people)
+            declared = Declared(
+                labels=sorted(set(label_ids(connection)) - labels),
+                relation_types=sorted(set(schema_of(connection).relations) - relations),
+                annotators=sorted(set(self._annotators) - present),
+            )
+            count = driver.execute(_COUNT_FRESH).fetchone()[0]
+            reservation, first = reserve(connection, max(count, 1), declared)
+            driver.execute(_RESERVE, (first,))
+        return reservation, first, first + max(count, 1) - 1
+
+    def _copy_steps(self, statement: str, staged: int, counted: str) -> Iterator[None]:
+        """Copy the staged rows of the import's new documents, a range of rows per step."""
+        copy = statement.format(docs="stage.fresh", where=_IN_RANGE)
+        pace, done = Pace(size=FIRST_STEP_ROWS, least=min(FIRST_STEP_ROWS, 1000)), 0
+        while done < staged:
+            size = pace.start()
+            with writing(self.engine, self._connection) as connection:
+                stamp = _stamp(connection)
+                stamps = (stamp, stamp) if counted == "spans" else (stamp,)
+                added = raw_connection(connection).execute(copy, (*stamps, done, done + size))
+                self._fresh_added[counted] += added.rowcount
+            done += size
+            pace.done(size)
+            yield
+
+    def _reserved_labels(self, first: int, last: int) -> Counter:
+        """Spans copied onto the reserved documents, per label id (read without locking)."""
+        with reading(self.engine) as connection:
+            rows = connection.execute(
+                select(SPAN.c.label_id, func.count())
+                .where(SPAN.c.document_id.between(first, last))
+                .group_by(SPAN.c.label_id)
+            )
+            return Counter(dict(rows.all()))
+
+    def _finish(
+        self, connection: Connection, reservation: int, first: int, last: int, per_label: Counter
+    ) -> None:
+        """The last transaction: the new documents, everything on documents already stored
+        (or stored meanwhile by someone else), statuses and reviews; the claim released."""
+        summary, driver, stamp = self.summary, raw_connection(connection), _stamp(connection)
+        self._refuse_gone(driver)
+        for staged, main in driver.execute(_TAKEN_MEANWHILE).fetchall():
+            per_label -= Counter(
+                dict(
+                    driver.execute(
+                        "SELECT label_id, count(*) FROM main.span WHERE document_id = ? "
+                        "GROUP BY label_id",
+                        (main,),
+                    ).fetchall()
+                )
+            )
+            for table in ("relation", "span"):
+                gone = driver.execute(f"DELETE FROM main.{table} WHERE document_id = ?", (main,))
+                self._fresh_added["spans" if table == "span" else "links"] -= gone.rowcount
+            driver.execute("DELETE FROM stage.fresh WHERE id = ?", (staged,))
+        summary.documents_added = driver.execute(_ADD_FRESH_DOCUMENTS, (stamp,)).rowcount
+        summary.documents_existing = summary.documents_read - summary.documents_added
+        index_later(connection, first, last)
+        driver.execute(_MAP_DOCUMENTS)
+        last_span = _last_id(connection, SPAN)
+        spans = driver.execute(
+            _COPY_SPANS.format(docs="stage.docmap", where=_NOT_FRESH), (stamp, stamp)
+        )
+        self._span_ids = (last_span, last_span + spans.rowcount)
+        summary.spans_added = self._fresh_added["spans"] + spans.rowcount
+        summary.spans_existing = self._spans_staged - summary.spans_added
+        links = driver.execute(
+            _COPY_RELATIONS.format(docs="stage.docmap", where=_NOT_FRESH), (stamp,)
+        )
+        summary.links_added = self._fresh_added["links"] + links.rowcount
+        summary.links_existing = self._links_staged - summary.links_added
+        names = {n: name for name, n in label_ids(connection).items()}
+        summary.spans_per_label.update({names[n]: count for n, count in per_label.items()})
+        advanced = _column(driver, _ADVANCING_STATUSES)
+        driver.execute(_ADD_STATUSES, (stamp,))
+        added = _column(driver, "SELECT main FROM stage.fresh")
+        touched = added | _column(
+            driver, "SELECT m.main FROM stage.status s JOIN stage.docmap m ON m.id = s.document"
+        )
+        reviewed = self._merge_reviews(connection, driver, touched)
+        summary.change = self._change(touched, advanced | reviewed)
+        release(connection, reservation)
 
     def merge(self, connection: Connection) -> None:
         """Copy the staged import into the store in the caller's write transaction."""
@@ -420,6 +599,21 @@ class ImportWriter:
         )
         reviewed = self._merge_reviews(connection, driver, touched)
         summary.change = self._change(touched, advanced | reviewed)
+
+    def _refuse_gone(self, driver: Any) -> None:
+        """Refuse to finish when a label or annotator the copied rows use was deleted after
+        the import mapped it (deleting one in use is refused, but not before the first step
+        has used it)."""
+        problems: list[Problem] = []
+        for kind, numbers in (("label", self._labels), ("annotator", self._annotators)):
+            gone = _column(driver, _GONE.format(kind))
+            problems.extend(
+                Problem(f"the {kind} {name!r} was deleted while the import ran")
+                for name, n in numbers.items()
+                if n in gone
+            )
+        if problems:
+            raise InputError(problems)
 
     def _change(self, touched: set[int], statuses: set[int]) -> Change:
         """What the merge changed: the documents it added or touched, the statuses it moved."""

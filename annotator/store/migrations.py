@@ -25,6 +25,7 @@ from annotator.core.review import GOLD
 from annotator.store import generation, postgres, sqlite, team_postgres
 from annotator.store.meta import set_meta
 from annotator.store.relation_types import add_relation_type_rows
+from annotator.store.reservations import create_reservations
 from annotator.store.tables import (
     ANNOTATOR,
     ASSIGNMENT,
@@ -39,12 +40,13 @@ from annotator.store.tables import (
     SPAN_SOURCE,
 )
 from annotator.store.text_index import (
+    add_later_column,
     create_text_index,
     defer_text_index,
     rebuild_text_index,
 )
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 KEEP_BACKUPS = 3  # copies made before migrations: the newest are kept
 
 Migration = Callable[[Connection], None]
@@ -133,6 +135,13 @@ def _add_review_decisions(connection: Connection) -> None:
         team_postgres.install_notify(connection)
 
 
+def _add_import_reservations(connection: Connection) -> None:
+    """v10: the document ids imports claim while they merge in steps, and texts an import
+    left to index after it commits."""
+    create_reservations(connection)
+    add_later_column(connection)
+
+
 # MIGRATIONS[n] upgrades a database from version n - 1 to version n.
 MIGRATIONS: dict[int, Migration] = {
     2: _add_review,
@@ -143,6 +152,7 @@ MIGRATIONS: dict[int, Migration] = {
     7: _add_link_sources,
     8: _add_team,
     9: _add_review_decisions,
+    10: _add_import_reservations,
 }
 
 
@@ -159,6 +169,7 @@ def read_version(connection: Connection) -> int | None:
 def _create(connection: Connection) -> None:
     SQLModel.metadata.create_all(connection)
     create_text_index(connection)
+    create_reservations(connection)
     schema = load_schema()
     connection.execute(
         insert(LABEL),

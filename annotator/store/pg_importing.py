@@ -112,6 +112,7 @@ def _column(cursor: Any) -> set:
 class PgImportWriter(ImportWriter):
     """An ``ImportWriter`` staging into temporary tables of its PostgreSQL connection."""
 
+    _STEPPED = False
     _STAGE_LABEL = "INSERT INTO stage_label VALUES (%s, %s)"
     _STAGED_REVIEWS = (
         "SELECT m.main, r.review FROM stage_review r JOIN stage_docmap m ON m.id = r.document"

@@ -28,6 +28,7 @@ from annotator.store.labels import label_ids
 from annotator.store.notes import notes_of, restore_notes
 from annotator.store.permissions import require_layer
 from annotator.store.relations import CarriedLink, restore_carried, take_links_of
+from annotator.store.reservations import stored
 from annotator.store.spans import insert_span, spans_of, text_length
 from annotator.store.status import Status, mark_started, write_status
 from annotator.store.tables import ANNOTATOR, SPAN, SPAN_SOURCE, STATUS
@@ -342,7 +343,7 @@ def disagreement_ids() -> Select:
     gold = func.coalesce(_gold_column(), -1)
     worked = (
         select(SPAN.c.document_id, SPAN.c.annotator_id)
-        .where(SPAN.c.annotator_id != gold)
+        .where((SPAN.c.annotator_id != gold) & stored(SPAN.c.document_id))
         .union(
             select(STATUS.c.document_id, STATUS.c.annotator_id).where(
                 and_(STATUS.c.status != Status.NEW, STATUS.c.annotator_id != gold)

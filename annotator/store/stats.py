@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from annotator.store.engine import reading
+from annotator.store.reservations import stored
 from annotator.store.tables import ANNOTATOR, DOCUMENT, LABEL, SPAN
 
 
@@ -18,7 +19,11 @@ def corpus_stats(engine: Engine) -> dict[str, Any]:
         labels: dict[str, int] = dict(
             connection.execute(
                 select(LABEL.c.name, func.count(SPAN.c.id))
-                .select_from(LABEL.outerjoin(SPAN, SPAN.c.label_id == LABEL.c.id))
+                .select_from(
+                    LABEL.outerjoin(
+                        SPAN, (SPAN.c.label_id == LABEL.c.id) & stored(SPAN.c.document_id)
+                    )
+                )
                 .group_by(LABEL.c.id, LABEL.c.name)
                 .order_by(LABEL.c.position, LABEL.c.id)
             ).all()
@@ -27,6 +32,7 @@ def corpus_stats(engine: Engine) -> dict[str, Any]:
             connection.execute(
                 select(ANNOTATOR.c.name, func.count(SPAN.c.id))
                 .select_from(ANNOTATOR.join(SPAN, SPAN.c.annotator_id == ANNOTATOR.c.id))
+                .where(stored(SPAN.c.document_id))
                 .group_by(ANNOTATOR.c.id, ANNOTATOR.c.name)
                 .order_by(ANNOTATOR.c.name)
             ).all()

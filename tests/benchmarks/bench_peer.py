@@ -1,8 +1,8 @@
 """Reading other tools' files: Label Studio's JSON export (10,000 tasks, 400,000 spans, parsed
-whole) and doccano JSONL of the same spans, against a bare ``orjson`` loop over the same file
-that pulls out the same offsets and labels (no checks). Reading only: the write half is the
-same for every format. Also the traced memory peak of reading the Label Studio file, against
-its size (the reader parses it in one piece)."""
+one task at a time) and doccano JSONL of the same spans, against a bare ``orjson`` loop over
+the same file that pulls out the same offsets and labels (no checks; it parses the export
+whole). Reading only: the write half is the same for every format. Also the traced memory
+peak of reading the Label Studio file, against its size."""
 
 from __future__ import annotations
 
