@@ -23,6 +23,7 @@ from annotator.core.errors import StoreError
 from annotator.core.labels import load_schema
 from annotator.core.review import GOLD
 from annotator.store import generation, postgres, sqlite, team_postgres
+from annotator.store.fold_index import create_fold_indexes
 from annotator.store.meta import set_meta
 from annotator.store.relation_types import add_relation_type_rows
 from annotator.store.tables import (
@@ -37,7 +38,6 @@ from annotator.store.tables import (
     RELATION_TYPE,
     SPAN_SOURCE,
 )
-from annotator.store.text_count import create_fold_indexes
 from annotator.store.text_index import (
     create_text_index,
     defer_text_index,
