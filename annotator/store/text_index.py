@@ -30,6 +30,7 @@ from sqlalchemy import and_, column, table, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
+from annotator.store.fold_index import FOLDS_TO_ASCII
 from annotator.store.tables import DOCUMENT
 
 TABLE = "document_text_index"
@@ -117,6 +118,12 @@ def _is_complete(connection: Connection) -> bool:
     return not connection.exec_driver_sql(f"SELECT EXISTS (SELECT 1 FROM {PENDING})").scalar()
 
 
+_PG_UNFOLDED = frozenset(FOLDS_TO_ASCII.values())
+"""Letters that ``re`` matches to a character outside ASCII which PostgreSQL's ``ILIKE`` may
+not fold the same way (``'ſ' ILIKE 's'`` is false under C.UTF-8): a trigram holding one
+would hide hits there, so it does not narrow."""
+
+
 def _like_escaped(trigram: str) -> str:
     return trigram.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -130,6 +137,8 @@ def narrowed(connection: Connection, statement: Select, trigrams: Sequence[str])
     ``trigrams`` come out, in id order as the index streams them (the first rows arrive
     before the index has found the last); ``None`` when the index cannot narrow (no trigrams,
     no index on this backend, or texts waiting to be indexed)."""
+    if _postgresql(connection):
+        trigrams = [t for t in trigrams if not _PG_UNFOLDED.intersection(t.lower())]
     if not trigrams:
         return None
     chosen = list(dict.fromkeys(trigrams))
