@@ -127,7 +127,8 @@ def checks(scale: float) -> dict[str, float | int]:
         "articles": count,
         "checks_s": seconds,
         "cases": len(cases[0]),
-        "places": sum(len(case.places) for case in cases[0]),
+        "places": sum(case.total for case in cases[0]),
+        "places_listed": sum(len(case.places) for case in cases[0]),
         "peak_rss_mb": peak_rss_mb(),
     }
 

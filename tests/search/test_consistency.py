@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.consistency import CaseKind, Place
+from annotator.core.consistency import MAX_PLACES, CaseKind, Place
 from annotator.core.documents import Document
 from annotator.core.spans import Span
 from annotator.store.consistency import consistency_cases
@@ -80,3 +80,24 @@ def test_across_annotators(engine, corpus) -> None:
     assert all(p.document_id != corpus[3] for case in cases.values() for p in case.places)
     ice = cases[(CaseKind.UNTAGGED, "ICE")].places
     assert ice == (Place(corpus[0], *_at(0, "ICE", 1), "ana"),)
+
+
+def test_a_case_with_many_places_lists_the_first_and_counts_them_all(engine) -> None:
+    """A word tagged once and left untagged everywhere else: the case lists the first
+    ``MAX_PLACES`` places in document order and counts every one, also on the CLI's side
+    (``total``)."""
+    texts = [f"{i}: " + " ".join(["ICE 🚨 raid, ICEland"] * 90) for i in range(3)]
+    ids = add_documents(engine, [Document(text=t, title=f"B{i}") for i, t in enumerate(texts)]).ids
+    add_span(engine, ids[0], "ana", Span(3, 6, "agency"))
+    for document_id in ids[1:]:
+        set_status(engine, document_id, "ana", Status.DONE)
+    expected = [
+        Place(document_id, start, start + 3, "ana")
+        for document_id, body in zip(ids, texts, strict=True)
+        for start in range(len(body))
+        if body.startswith("ICE ", start) and (document_id, start) != (ids[0], 3)
+    ]
+    assert len(expected) > MAX_PLACES
+    case = _cases(engine, "ana")[(CaseKind.UNTAGGED, "ICE")]
+    assert case.total == len(expected)
+    assert case.places == tuple(expected[:MAX_PLACES])
