@@ -613,6 +613,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(
                 f"  document {place.document_id} {place.start}-{place.end} {place.annotator}{label}"
             )
+        if case.total > len(case.places):
+            print(f"  and {case.total - len(case.places)} more places")
     return 0
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import ahocorasick
 from sqlalchemy import select, union
@@ -11,7 +11,6 @@ from sqlalchemy.engine import Connection, Engine
 
 from annotator.core.consistency import Case, label_conflicts, occurrence_cases
 from annotator.core.review import GOLD
-from annotator.core.search import Matcher, TextQuery, compile_query, find_hits
 from annotator.store.concordance import spans_with_text
 from annotator.store.engine import reading
 from annotator.store.reservations import stored
@@ -39,22 +38,44 @@ def _worked(connection: Connection, annotator: str | None) -> dict[str, set[int]
     return worked
 
 
+def _is_word(char: str) -> bool:
+    """What ``re`` takes for ``\\w`` in a ``str`` pattern."""
+    return char.isalnum() or char == "_"
+
+
+def _whole_words(automaton: ahocorasick.Automaton, body: str) -> dict[str, list[tuple[int, int]]]:
+    """The whole-word, case-sensitive ``(start, end)`` of each text of ``automaton`` in
+    ``body``, as the search's matcher finds them (``TextQuery(text, word=True, case=True)``):
+    left to right, a match needs no word character on either side and starts at or after
+    the end of the text's last one. The automaton reports every occurrence of every text in
+    one pass; matching each text it reports again with ``re`` took half the checks' time."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    size = len(body)
+    for last, text in automaton.iter(body):
+        start, end = last + 1 - len(text), last + 1
+        if (start and _is_word(body[start - 1])) or (end < size and _is_word(body[end])):
+            continue
+        places = found.get(text)
+        if places is None:
+            found[text] = [(start, end)]
+        elif start >= places[-1][1]:
+            places.append((start, end))
+    return found
+
+
 def _occurrences(
     connection: Connection, texts: Sequence[str], documents: set[int]
-) -> dict[str, list[tuple[int, int, int]]]:
-    """The whole-word, case-sensitive ``(document, start, end)`` of each of ``texts`` in
-    ``documents``. One pass over those documents: an Aho-Corasick automaton of every text
-    says which texts a document holds, and only those are matched there with the search's
-    own matcher (a search per text read the corpus once per tagged text, hours at 100,000
-    articles)."""
-    found: dict[str, list[tuple[int, int, int]]] = {text: [] for text in texts}
+) -> Iterator[tuple[int, dict[str, list[tuple[int, int]]]]]:
+    """Per document of ``documents``, in id order: the whole-word, case-sensitive
+    ``(start, end)`` of each of ``texts`` it holds. One pass over those documents with an
+    Aho-Corasick automaton of every text (a search per text read the corpus once per tagged
+    text, hours at 100,000 articles). Nothing is kept from one document to the next."""
     if not texts or not documents:
-        return found
+        return
     automaton = ahocorasick.Automaton()
     for text in texts:
         automaton.add_word(text, text)
     automaton.make_automaton()
-    matchers: dict[str, Matcher] = {}
     ordered = sorted(documents)
     for first in range(0, len(ordered), _BATCH):
         chunk = ordered[first : first + _BATCH]
@@ -62,16 +83,9 @@ def _occurrences(
             select(DOCUMENT.c.id, DOCUMENT.c.text)
             .where(DOCUMENT.c.id.in_(chunk))
             .order_by(DOCUMENT.c.id)
-        )
+        ).all()
         for document_id, body in rows:
-            held = sorted({text for _end, text in automaton.iter(body)})
-            for text in held:
-                if text not in matchers:
-                    matchers[text] = compile_query(TextQuery(text, word=True, case=True))
-                places = found[text]
-                for start, end in find_hits(matchers[text], body):
-                    places.append((document_id, start, end))
-    return found
+            yield document_id, _whole_words(automaton, body)
 
 
 def consistency_cases(engine: Engine, annotator: str | None = None) -> list[Case]:
@@ -82,4 +96,4 @@ def consistency_cases(engine: Engine, annotator: str | None = None) -> list[Case
         documents = set().union(*worked.values())
         texts = sorted({s.text for s in spans if _WORDY.search(s.text)})
         occurrences = _occurrences(connection, texts, documents)
-    return label_conflicts(spans) + occurrence_cases(spans, worked, occurrences)
+        return label_conflicts(spans) + occurrence_cases(spans, worked, occurrences)

@@ -23,6 +23,7 @@ from annotator.core.errors import StoreError
 from annotator.core.labels import load_schema
 from annotator.core.review import GOLD
 from annotator.store import generation, postgres, sqlite, team_postgres
+from annotator.store.fold_index import create_fold_indexes
 from annotator.store.meta import set_meta
 from annotator.store.relation_types import add_relation_type_rows
 from annotator.store.reservations import create_reservations
@@ -46,7 +47,7 @@ from annotator.store.text_index import (
     rebuild_text_index,
 )
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 KEEP_BACKUPS = 3  # copies made before migrations: the newest are kept
 
 Migration = Callable[[Connection], None]
@@ -142,6 +143,12 @@ def _add_import_reservations(connection: Connection) -> None:
     add_later_column(connection)
 
 
+def _index_folding_characters(connection: Connection) -> None:
+    """v11: partial indexes of the documents holding a character that ``re`` folds to an
+    ASCII letter, so a case-insensitive count in SQL needs no scan for them."""
+    create_fold_indexes(connection)
+
+
 # MIGRATIONS[n] upgrades a database from version n - 1 to version n.
 MIGRATIONS: dict[int, Migration] = {
     2: _add_review,
@@ -153,6 +160,7 @@ MIGRATIONS: dict[int, Migration] = {
     8: _add_team,
     9: _add_review_decisions,
     10: _add_import_reservations,
+    11: _index_folding_characters,
 }
 
 
@@ -170,6 +178,7 @@ def _create(connection: Connection) -> None:
     SQLModel.metadata.create_all(connection)
     create_text_index(connection)
     create_reservations(connection)
+    create_fold_indexes(connection)
     schema = load_schema()
     connection.execute(
         insert(LABEL),

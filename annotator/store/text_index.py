@@ -31,6 +31,7 @@ from sqlalchemy import and_, column, select, table, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
+from annotator.store.fold_index import FOLDS_TO_ASCII
 from annotator.store.tables import DOCUMENT
 
 TABLE = "document_text_index"
@@ -168,6 +169,12 @@ def _is_complete(connection: Connection, where: str = "") -> bool:
     ).scalar()
 
 
+_PG_UNFOLDED = frozenset(FOLDS_TO_ASCII.values())
+"""Letters that ``re`` matches to a character outside ASCII which PostgreSQL's ``ILIKE`` may
+not fold the same way (``'ſ' ILIKE 's'`` is false under C.UTF-8): a trigram holding one
+would hide hits there, so it does not narrow."""
+
+
 def _like_escaped(trigram: str) -> str:
     return trigram.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -181,6 +188,8 @@ def narrowed(connection: Connection, statement: Select, trigrams: Sequence[str])
     ``trigrams`` come out, in id order as the index streams them (the first rows arrive
     before the index has found the last), and every document still waiting to be indexed;
     ``None`` when the index cannot narrow (no trigrams, or no index on this backend)."""
+    if _postgresql(connection):
+        trigrams = [t for t in trigrams if not _PG_UNFOLDED.intersection(t.lower())]
     if not trigrams:
         return None
     chosen = list(dict.fromkeys(trigrams))

@@ -74,6 +74,8 @@ def search_corpus(scale: float) -> dict[str, float | int]:
         count_seconds, re_seconds = _interleaved(
             lambda: count_hits(engine, name), lambda: _count_by_re(engine, name)
         )
+        count_cpu = _cpu_seconds(lambda: count_hits(engine, name))
+        count_case_cpu = _cpu_seconds(lambda: count_hits(engine, TextQuery(NAME, case=True)))
         word_seconds = timed(lambda: count_hits(engine, TextQuery(NAME, word=True)))
         scan = TextQuery(f"(?:{NAME})", regex=True)  # no literal run: every text is scanned
         scan_seconds = timed(lambda: count_hits(engine, scan))
@@ -91,6 +93,8 @@ def search_corpus(scale: float) -> dict[str, float | int]:
             "first_page_accented_ms": accented_page * 1000,
             "first_page_label_filter_ms": labelled_page * 1000,
             "count_s": count_seconds,
+            "count_cpu_s": count_cpu,
+            "count_case_sensitive_cpu_s": count_case_cpu,
             "count_by_re_path_s": re_seconds,
             "count_ratio_to_re_path": count_seconds / re_seconds,
             "hits_of_rare_name": rare_total,
@@ -124,7 +128,8 @@ def checks(scale: float) -> dict[str, float | int]:
         "articles": count,
         "checks_s": seconds,
         "cases": len(cases[0]),
-        "places": sum(len(case.places) for case in cases[0]),
+        "places": sum(case.total for case in cases[0]),
+        "places_listed": sum(len(case.places) for case in cases[0]),
         "peak_rss_mb": peak_rss_mb(),
     }
 
@@ -136,6 +141,17 @@ def _count_by_re(engine, query: TextQuery) -> int:
         documents = matching_documents(connection, query, with_labels=False)
         with closing(documents):
             return sum(len(doc.hits) for doc in documents)
+
+
+def _cpu_seconds(fn, rounds: int = 3) -> float:
+    """Median CPU seconds of ``fn`` (this process, every thread): what load on a shared
+    machine does not stretch."""
+    times = []
+    for _ in range(rounds):
+        start = time.process_time()
+        fn()
+        times.append(time.process_time() - start)
+    return statistics.median(times)
 
 
 def _interleaved(first, second, rounds: int = 3) -> tuple[float, float]:

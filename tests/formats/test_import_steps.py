@@ -31,6 +31,7 @@ from annotator.store.stats import corpus_stats
 from tests.durability.harness import kill, spawn, wait_for_line
 from tests.engines import dump
 from tests.formats.test_import_staging import RAID, article, write_articles
+from tests.schema_rollback import roll_back
 
 
 @pytest.fixture
@@ -234,11 +235,7 @@ def test_a_v8_database_gains_import_reservations_and_imports_in_steps(
     engine = open_store(database)
     add_documents(engine, [Document(text=RAID, title="Raid")])
     engine.dispose()
-    with closing(sqlite3.connect(database)) as raw:
-        raw.execute("DROP TABLE import_reservation")
-        raw.execute("ALTER TABLE document_text_pending DROP COLUMN later")
-        raw.execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'")
-        raw.commit()
+    roll_back(str(database), 8)
     engine = open_store(database)
     try:
         steps = import_steps(engine, [write_articles(tmp_path / "a.jsonl", 50)], annotator="m")

@@ -277,3 +277,34 @@ def test_counts_in_sql_agree_with_re_on_folding_characters(engine, needle, case)
     done = count_hits(engine, query, SearchFilter(statuses=("done",), annotator="ana"))
     assert done == len(pattern.findall(texts[1]))
     assert count_hits(engine, query) == len(list(iter_hits(engine, query)))
+
+
+def test_counts_stay_exact_as_texts_with_folding_characters_come_and_go(engine) -> None:
+    """A text holding a character ``re`` folds to an ASCII letter (long s, Kelvin sign,
+    dotted and dotless i) is counted as ``re`` counts it from the moment it is stored, and
+    no longer once deleted, on a corpus counted mostly in SQL."""
+    plain = [f"Karen Bass {i} visited; karen BASS left" for i in range(30)]
+    add_documents(engine, [Document(text=t, title=f"p{i}") for i, t in enumerate(plain)])
+    texts = list(plain)
+    queries = [
+        TextQuery("karen bass"),
+        TextQuery("SK"),
+        TextQuery("is"),
+        TextQuery("Bass", case=True),
+    ]
+
+    def expected(query: TextQuery) -> int:
+        pattern = re.compile(re.escape(query.text), 0 if query.case else re.IGNORECASE)
+        return sum(len(pattern.findall(t)) for t in texts)
+
+    assert [count_hits(engine, q) for q in queries] == [expected(q) for q in queries]
+    folding = ["Karen Baſs, \u212aAREN BASS and İs ıs", "ſ\u212a İı \u212aaren ba\u017f\u017f"]
+    ids = add_documents(
+        engine, [Document(text=t, title=f"f{i}") for i, t in enumerate(folding)]
+    ).ids
+    texts += folding
+    assert [count_hits(engine, q) for q in queries] == [expected(q) for q in queries]
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM document WHERE id = :id"), {"id": ids[0]})
+    texts.remove(folding[0])
+    assert [count_hits(engine, q) for q in queries] == [expected(q) for q in queries]

@@ -16,6 +16,7 @@ from annotator.store.engine import reading
 from annotator.store.review import ReviewFilter
 from annotator.store.status import Status, set_status
 from annotator.store.tables import ANNOTATOR, ASSIGNMENT
+from tests.schema_rollback import roll_back
 
 PEOPLE = ["ana", "ben", "çağla"]
 
@@ -156,7 +157,6 @@ def test_ready_for_review_and_assigned_to_me_filters_and_progress(engine) -> Non
 
 
 def test_a_version_7_database_gains_assignments_and_roles_after_a_backup(db_path) -> None:
-    import sqlite3
 
     from annotator.store import open_store
     from annotator.store.annotators import ensure_annotator
@@ -165,13 +165,7 @@ def test_a_version_7_database_gains_assignments_and_roles_after_a_backup(db_path
     engine = open_store(db_path)
     ensure_annotator(engine, "ana")
     engine.dispose()
-    raw = sqlite3.connect(db_path)
-    raw.executescript(
-        "DROP TABLE review_decision;"  # what a later version adds
-        "DROP TABLE assignment; ALTER TABLE annotator DROP COLUMN role;"
-        "UPDATE meta SET value = '7' WHERE key = 'schema_version';"
-    )
-    raw.close()
+    roll_back(db_path, 7)
     engine = open_store(db_path)
     docs = _corpus(engine, 2)
     assign(engine, ["ana"], per_document=1)

@@ -19,6 +19,7 @@ from annotator.store.suggestions import (
     reject_suggestions,
     rejected_suggestions,
 )
+from tests.schema_rollback import roll_back
 
 TEXT = "Zoë 🙂 met Jürgen Weiß in Köln."
 
@@ -65,15 +66,7 @@ def test_a_v5_database_is_backed_up_and_gains_the_rejections_table(db_path) -> N
     engine = open_store(db_path)
     (doc,) = add_documents(engine, [Document(TEXT, "a")]).ids
     engine.dispose()
-    raw = sqlite3.connect(db_path)
-    raw.execute("DROP TABLE rejected_suggestion")
-    raw.execute("DROP TABLE relation_source")  # and what later versions add
-    raw.execute("DROP TABLE assignment")
-    raw.execute("DROP TABLE review_decision")
-    raw.execute("ALTER TABLE annotator DROP COLUMN role")
-    raw.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
-    raw.commit()
-    raw.close()
+    roll_back(db_path, 5)
     engine = open_store(db_path)
     reject_suggestions(engine, doc, "ana", [(11, 22, "actor")])
     assert rejected_suggestions(engine, doc, "ana") == {(11, 22, "actor")}

@@ -93,7 +93,7 @@ class CasesModel(RecordsModel[Case]):
     NUMERIC = frozenset({3})
 
     def cells(self, record: Case) -> Sequence[str | int]:
-        return (str(record.kind), record.text, counts(record.labels), len(record.places))
+        return (str(record.kind), record.text, counts(record.labels), record.total)
 
 
 class PlacesModel(RecordsModel[Place]):
