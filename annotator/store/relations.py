@@ -52,7 +52,7 @@ def link_ends(
 ) -> Select:
     """Links by document, as plain values: document, annotator id and name, the head's and
     the child's (start, end, label), the relation type; only ``annotator_ids``' links and
-    links whose two ends have ``labels``, when given. Exports and agreement read these."""
+    links whose two ends have ``labels``, when given. Exports and the gold layer read these."""
     head, child = SPAN.alias("head"), SPAN.alias("child")
     head_label, child_label = LABEL.alias("head_label"), LABEL.alias("child_label")
     query = (
