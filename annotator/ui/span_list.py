@@ -13,7 +13,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QObject, QSize, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QComboBox, QHeaderView, QStyle, QTableView, QWidget
 
 from annotator.core.documents import Document
@@ -257,6 +257,7 @@ class SpanTable(QTableView):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._workspace = workspace
+        self._speaker_width = 0
         self._span_model = SpanListModel(workspace, self)
         self._proxy = SpanListProxy(self._span_model, self)
         self.setModel(self._proxy)
@@ -293,8 +294,22 @@ class SpanTable(QTableView):
         widest = str(self._span_model.text_length)
         offsets = max(cell(f"{widest}–{widest}"), heading("Offsets") + arrow)
         self.setColumnWidth(0, label + pad)
-        self.setColumnWidth(SPEAKER, max(cell("M") * 7, heading("Speaker") + arrow) + pad)
+        self._speaker_width = max(cell("M") * 7, heading("Speaker") + arrow) + pad
+        self.setColumnWidth(SPEAKER, self._speaker_width)
         self.setColumnWidth(OFFSETS, offsets + pad)
+        self._make_room_for_text()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._make_room_for_text()
+
+    def _make_room_for_text(self) -> None:
+        """Hide the Speaker column when keeping it would squeeze the span texts below about
+        a dozen characters (a narrow window): the text is what identifies a row, and the
+        text view's captions still name each quote's speaker."""
+        fixed = self.columnWidth(0) + self.columnWidth(OFFSETS) + self._speaker_width
+        room = self.viewport().width() - fixed
+        self.setColumnHidden(SPEAKER, room < self.fontMetrics().averageCharWidth() * 12)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         before = self.currentIndex()

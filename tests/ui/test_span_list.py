@@ -12,9 +12,11 @@ from annotator.core.documents import Document
 from annotator.core.spans import Span
 from annotator.store.documents import add_documents
 from annotator.store.spans import add_span
-from annotator.ui.span_list import SPAN_ID
+from annotator.ui.span_list import SPAN_ID, SPEAKER
 from tests.crowded import SPANS, TEXT
 from tests.ui.conftest import click_word
+
+TEXT_COLUMN = 1
 
 
 def _crowded(engine, make_window, add_docs):
@@ -143,3 +145,22 @@ def test_offsets_are_never_clipped_in_a_long_document(qtbot, engine, make_window
         widest = max(metrics.horizontalAdvance(text) for text in _column(table, column))
         assert table.columnWidth(column) > widest + 12
     assert _column(table, 2)[-1] == f"{last}–{last + 5}"
+
+
+def test_a_narrow_window_keeps_the_span_texts_readable(
+    qtbot, engine, make_window, add_docs
+) -> None:
+    """At 900x600 the Speaker column gives way so the texts are not cut to "…"; a wide
+    window shows it again."""
+    window, _ids = _crowded(engine, make_window, add_docs)
+    window.show()
+    qtbot.waitExposed(window)
+    table = window.span_table
+    dozen = table.fontMetrics().averageCharWidth() * 12
+    window.resize(900, 600)
+    qtbot.waitUntil(lambda: table.isColumnHidden(SPEAKER))
+    assert table.columnWidth(TEXT_COLUMN) >= dozen
+    window.resize(1480, 920)
+    qtbot.waitUntil(lambda: not table.isColumnHidden(SPEAKER))
+    assert table.columnWidth(TEXT_COLUMN) >= dozen
+    assert table.columnWidth(SPEAKER) > 0
