@@ -204,3 +204,20 @@ def test_the_merged_text_names_each_quotes_speakers(qtbot, engine, review) -> No
     add_link(engine, doc, "ben", Link(bens[QUOTE2.key], bens[PEREZ.key], SPEAKER))
     window.open_document(doc)
     assert _merged_caption(window, QUOTE2) == "quote ▸ José Pérez"  # agreed: named once
+
+
+def test_the_link_section_shows_only_where_annotators_differ_on_links(
+    qtbot, engine, review
+) -> None:
+    """A document without link disagreements gives the span list the room the empty
+    links table took; one with them shows it again."""
+    window, doc = review
+    assert window.link_section.isVisible()
+    (plain,) = add_documents(engine, [Document(text="Karen Bass spoke.", title="Plain")]).ids
+    for who in ("ana", "ben"):
+        add_span(engine, plain, who, Span(0, 10, "actor" if who == "ana" else "agency"))
+    window.open_document(plain)
+    assert not window.link_section.isVisible()
+    assert window.span_list.isVisible()
+    window.open_document(doc)
+    assert window.link_section.isVisible()

@@ -259,7 +259,8 @@ class ReviewWindow(QMainWindow):
         texts.setChildrenCollapsible(False)
         lists = QSplitter(Qt.Orientation.Vertical, self)
         lists.addWidget(self.span_list)
-        lists.addWidget(_titled("Speaker links the annotators differ on", self.link_list))
+        self.link_section = _titled("Speaker links the annotators differ on", self.link_list)
+        lists.addWidget(self.link_section)
         lists.setChildrenCollapsible(False)
         lists.setSizes([180, 150])
         below = QSplitter(Qt.Orientation.Horizontal, self)
@@ -345,6 +346,7 @@ class ReviewWindow(QMainWindow):
                 [session.gold_links_in(item) for item in session.link_items],
                 [session.link_state(item) for item in session.link_items],
             )
+            self.link_section.setVisible(bool(session.link_items))
             self.span_model.set_rows(
                 session.text,
                 session.rows,
