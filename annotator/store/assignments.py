@@ -246,6 +246,14 @@ def has_assignments(engine: Engine) -> bool:
         return connection.execute(select(ASSIGNMENT.c.id).limit(1)).first() is not None
 
 
+def holds_places(engine: Engine, annotator: str | None) -> bool:
+    """``annotator`` has been given documents (a place, queued or claimed)."""
+    with reading(engine) as connection:
+        who = annotator_id(connection, annotator, create=False) if annotator else None
+        places = select(ASSIGNMENT.c.id).where(ASSIGNMENT.c.annotator_id == who).limit(1)
+        return connection.execute(places).first() is not None
+
+
 def held_document(engine: Engine, annotator: str, besides: int | None = None) -> int | None:
     """The first document ``annotator`` has claimed and not finished (other than
     ``besides``), to go back to before claiming another."""

@@ -12,7 +12,7 @@ from annotator.store.changes import Change
 from annotator.store.engine import reading, writing
 from annotator.store.notes import write_note
 from annotator.store.permissions import require_layer
-from annotator.store.tables import DOCUMENT, NOTE, STATUS, utcnow
+from annotator.store.tables import ASSIGNMENT, DOCUMENT, NOTE, STATUS, utcnow
 
 
 class Status(StrEnum):
@@ -134,17 +134,26 @@ def get_status(engine: Engine, document_id: int, annotator: str) -> Status:
     return Status(value or Status.NEW)
 
 
-def status_counts(engine: Engine, annotator: str | None) -> dict[Status, int]:
+def status_counts(
+    engine: Engine, annotator: str | None, *, assigned: bool = False
+) -> dict[Status, int]:
     """How many documents ``annotator`` has in each status; documents without a status row
-    count as new."""
+    count as new. With ``assigned``, only the documents where ``annotator`` holds a place
+    (team work) count: what a person was given, not the whole corpus."""
     with reading(engine) as connection:
         who = annotator_id(connection, annotator, create=False) if annotator else None
-        rows = connection.execute(
+        statuses = (
             select(STATUS.c.status, func.count())
             .where(STATUS.c.annotator_id == who)
             .group_by(STATUS.c.status)
         )
+        documents = select(func.count()).select_from(DOCUMENT)
+        if assigned:
+            places = select(ASSIGNMENT.c.document_id).where(ASSIGNMENT.c.annotator_id == who)
+            statuses = statuses.where(STATUS.c.document_id.in_(places))
+            documents = documents.where(DOCUMENT.c.id.in_(places))
+        rows = connection.execute(statuses)
         counts = {Status(status): count for status, count in rows if status in STATUS_VALUES}
-        total = connection.execute(select(func.count()).select_from(DOCUMENT)).scalar_one()
+        total = connection.execute(documents).scalar_one()
     counts[Status.NEW] = total - sum(n for s, n in counts.items() if s != Status.NEW)
     return counts

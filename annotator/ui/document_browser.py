@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.documents import Document, stored_id
+from annotator.store.assignments import holds_places
 from annotator.store.changes import Change
 from annotator.store.document_list import DocumentQuery
 from annotator.store.review import ReviewFilter
@@ -147,15 +148,18 @@ class DocumentBrowser(QWidget):
             self._count_progress()
 
     def _count_progress(self, *_args: object) -> None:
-        """The bar: documents this annotator finished (done, skipped or flagged) of all."""
-        counts = status_counts(self._workspace.engine, self._workspace.annotator)
+        """The bar: documents this annotator finished (done, skipped or flagged) of all, or
+        of those assigned to them when they were given some (team work)."""
+        engine, annotator = self._workspace.engine, self._workspace.annotator
+        assigned = holds_places(engine, annotator)
+        counts = status_counts(engine, annotator, assigned=assigned)
         total = sum(counts.values())
         finished = sum(counts.get(s, 0) for s in FINISHED)
         done = counts.get(Status.DONE, 0)
         aside = finished - done
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(finished)
-        text = f"{done:,} of {total:,} done"
+        text = f"{done:,} of {total:,} {'assigned ' if assigned else ''}done"
         self.progress.setFormat(text + (f" · {aside:,} set aside" if aside else ""))
         self.progress.setToolTip(
             " · ".join(f"{n:,} {STATUS_TEXT[s]}" for s, n in sorted(counts.items()) if n)

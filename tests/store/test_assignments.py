@@ -9,12 +9,19 @@ import pytest
 
 from annotator.core.documents import Document
 from annotator.core.errors import InputError
-from annotator.store.assignments import assign, claim, has_assignments, held_document, progress
+from annotator.store.assignments import (
+    assign,
+    claim,
+    has_assignments,
+    held_document,
+    holds_places,
+    progress,
+)
 from annotator.store.document_list import DocumentQuery, count_matching, page_ids
 from annotator.store.documents import add_documents
 from annotator.store.engine import reading
 from annotator.store.review import ReviewFilter
-from annotator.store.status import Status, set_status
+from annotator.store.status import Status, set_status, status_counts
 from annotator.store.tables import ANNOTATOR, ASSIGNMENT
 from tests.schema_rollback import roll_back
 
@@ -175,3 +182,17 @@ def test_a_version_7_database_gains_assignments_and_roles_after_a_backup(db_path
         assert set(roles.scalars()) == {"annotator"}
     engine.dispose()
     assert len(migration_backups(db_path)) == 1
+
+
+def test_status_counts_of_a_person_with_places_cover_what_they_were_given(engine) -> None:
+    docs = _corpus(engine, 6)
+    assign(engine, ["ana", "ben"], per_document=1, documents=docs[:4], seed=1)
+    given = [d for d, who, _ in _places(engine) if who == "ana"]
+    assert holds_places(engine, "ana") and not holds_places(engine, "cleo")
+    set_status(engine, given[0], "ana", Status.DONE)
+    set_status(engine, docs[5], "ana", Status.DONE)  # a document nobody was given
+    assert status_counts(engine, "ana", assigned=True) == {
+        Status.DONE: 1,
+        Status.NEW: len(given) - 1,
+    }
+    assert status_counts(engine, "ana")[Status.DONE] == 2

@@ -34,6 +34,12 @@ def test_ctrl_j_claims_from_my_queue_and_the_list_filters_it(
     browser = window.browser
     _filter(browser, "Assigned to me")
     assert _shown(browser) == mine
+    bar = browser.progress
+    assert (bar.value(), bar.maximum(), bar.text()) == (
+        0,
+        len(mine),
+        f"0 of {len(mine)} assigned done",
+    )
     opened = []
     for _ in mine:
         qtbot.keyClick(window.text_view, Qt.Key.Key_J, CTRL)
@@ -41,6 +47,7 @@ def test_ctrl_j_claims_from_my_queue_and_the_list_filters_it(
         qtbot.keyClick(window.text_view, Qt.Key.Key_Return, CTRL)  # done, and on
     assert sorted(opened) == mine
     assert all(get_status(engine, d, "alice") == Status.DONE for d in mine)
+    assert bar.text() == f"{len(mine)} of {len(mine)} assigned done"  # not of all documents
     qtbot.keyClick(window.text_view, Qt.Key.Key_J, CTRL)
     assert "Nothing left in your queue" in window.statusBar().currentMessage()
     person = {p.name: p for p in progress(engine).people}["alice"]
