@@ -128,6 +128,22 @@ def test_a_target_that_holds_a_corpus_is_refused_and_kept(
     assert engines.dump(pg_database) == before
 
 
+def test_a_nul_character_postgresql_cannot_store_is_named_and_nothing_copied(
+    tmp_path: Path, pg_database: str, capsys
+) -> None:
+    source = tmp_path / "nul.db"
+    fill_everything(source)
+    engine = open_store(source)
+    (nul,) = add_documents(engine, [Document(text="Señora\x00Núñez 🚨 spoke.", title="nul")]).ids
+    engine.dispose()
+    before = engines.dump(pg_database)
+    assert main(["migrate", "--from", str(source), "--to", pg_database]) == 1
+    message = capsys.readouterr().err
+    assert message.count("\n") == 1
+    assert f"document {nul}: its text holds a NUL character" in message
+    assert engines.dump(pg_database) == before
+
+
 def test_a_postgresql_backup_is_a_native_snapshot_that_restores(
     tmp_path: Path, pg_database: str, capsys
 ) -> None:
