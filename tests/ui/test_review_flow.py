@@ -242,3 +242,14 @@ def test_at_900_by_600_both_texts_show_many_lines(qtbot, window) -> None:
         assert view.viewport().height() >= 0.45 * window.height()
         assert view.viewport().width() >= 300
     assert window.decision.isVisible() and window.span_list.viewport().height() >= 3 * line
+
+
+def test_at_900_by_600_every_column_of_the_span_list_shows(qtbot, window) -> None:
+    """Long span texts give way (elided in the middle) so Label, Annotators, Gold, Review
+    and Notes all stay in view without scrolling sideways."""
+    window.resize(900, 600)
+    table = window.span_list
+    header = table.horizontalHeader()
+    qtbot.waitUntil(lambda: header.length() <= table.viewport().width())
+    assert table.columnWidth(0) >= 12 * table.fontMetrics().averageCharWidth()
+    assert all(table.columnWidth(c) > 0 for c in range(header.count()))

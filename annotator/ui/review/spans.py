@@ -89,7 +89,9 @@ class ReviewSpanModel(FlatTableModel):
 
 
 class SpanTable(QTableView):
-    """The span list (and the link list, over its own model). ``rowChosen`` says which row
+    """The span list (and the link list, over its own model); the first column (the text)
+    takes the room the others leave, elided in the middle, so every column shows in a
+    narrow window. ``rowChosen`` says which row
     the reviewer clicked or moved to with the keys; rows Qt makes current by itself (focus
     coming back, a model reset) are not reported, so they never change what the session has
     selected."""
@@ -102,9 +104,11 @@ class SpanTable(QTableView):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.verticalHeader().hide()
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         super().mousePressEvent(event)
