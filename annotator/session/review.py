@@ -238,10 +238,11 @@ class MoveGold(EditGold):
         decision back on its own. Joined steps that come back to where they began put back
         the gold span they started from exactly (its id, provenance, notes and links) and
         leave an obsolete step."""
-        first, edit = self._edit, getattr(later, "_edit", None)
+        if not isinstance(later, MoveGold):
+            return False
+        first, edit = self._edit, later._edit
         if not (
-            isinstance(later, MoveGold)
-            and first is not None
+            first is not None
             and edit is not None
             and self.replaced
             and later.replaced
