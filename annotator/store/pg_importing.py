@@ -24,6 +24,7 @@ from annotator.store.annotators import annotator_id
 from annotator.store.engine import writing
 from annotator.store.importing import _RANK, ImportRecord, ImportWriter
 from annotator.store.labels import label_ids
+from annotator.store.postgres import NulRefused
 from annotator.store.tables import utcnow
 
 _TABLES = {
@@ -105,6 +106,25 @@ def _copy(cursor: Any, table: str, rows: Sequence[tuple]) -> None:
             copy.write_row(row)
 
 
+def _holding_nul(record: ImportRecord) -> str | None:
+    """The first part of ``record`` with a NUL character in it, in words; ``None`` if none."""
+    document, review = record.document, record.review
+    parts = {
+        "the text": [document.text],
+        "the title": [document.title],
+        "an annotator name": [
+            record.annotator or "",
+            *record.statuses,
+            *(span[3] or "" for span in record.spans),
+            *(link[3] or "" for link in record.relations),
+        ],
+        "a label": [span[2] for span in record.spans],
+        "a link type": [link[2] for link in record.relations],
+        "a note": [(note[0] or "") + note[1] for note in review.notes] if review else [],
+    }
+    return next((part for part, texts in parts.items() if "\x00" in "".join(texts)), None)
+
+
 def _column(cursor: Any) -> set:
     return {row[0] for row in cursor.fetchall()}
 
@@ -120,12 +140,11 @@ class PgImportWriter(ImportWriter):
 
     def label_problems(self, record: ImportRecord) -> list[Problem]:
         """The base class's problems, and a NUL character, which PostgreSQL's text cannot
-        hold."""
+        hold (records are staged with ``COPY``, which no statement listener sees)."""
         problems = super().label_problems(record)
-        document = record.document
-        if "\x00" in document.text or "\x00" in document.title:
-            reason = "the text holds a NUL character, which PostgreSQL cannot store"
-            problems.append(Problem(reason, record.source, record.line))
+        part = _holding_nul(record)
+        if part is not None:
+            problems.append(Problem(f"{part} {NulRefused.reason}", record.source, record.line))
         return problems
 
     def _write_stage(

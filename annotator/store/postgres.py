@@ -10,23 +10,33 @@
 - new databases are created under an advisory lock, so two programs opening an empty
   database at once do not both create the tables;
 - one-line messages for a server that does not answer, a missing database, a refused login;
+- a string holding a NUL character (text PostgreSQL cannot store, though SQLite does) is
+  refused before it is sent, with the column it was for named (``NulRefused``);
 - creating and dropping databases on a server (tests, ``annotator migrate``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import DateTime, String, create_engine, text
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy import DateTime, Select, String, create_engine, event, text
+from sqlalchemy.engine import Connection, Engine, ExecutionContext, make_url
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.pool import NullPool
 from sqlalchemy.sql.compiler import TypeCompiler
 
+from annotator.core.errors import StoreError
+
 SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 CONNECT_TIMEOUT_S = 10
 _MIGRATION_LOCK = 0x616E6E6F  # pg_advisory_xact_lock key held while a schema is created or migrated
+# A bound parameter's name: its column's, with SQLAlchemy's "_1" (a comparison's value) and
+# "__0" (one row of a multi-row insert) after it.
+_PARAMETER = re.compile(r"(?P<column>.+?)(?:_\d+)?(?P<row>__\d+)?")
+# What a user calls a value, where "the TABLE COLUMN" would not say it.
+_CALLED = {("note", "text"): "the note"}
 
 
 def is_postgres_url(url: str) -> bool:
@@ -54,11 +64,63 @@ def shown(url: str) -> str:
 
 def create(url: str) -> Engine:
     """An engine on the PostgreSQL database at ``url``."""
-    return create_engine(
+    engine = create_engine(
         driver_url(url),
         pool_pre_ping=True,
         connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "options": "-c TimeZone=UTC"},
     )
+    event.listen(engine, "before_cursor_execute", _refuse_nul)
+    return engine
+
+
+class NulRefused(StoreError):
+    """A string PostgreSQL was to be sent holds a NUL character, which its text cannot store
+    (the driver would fail with a message about string literals): refused before it is sent,
+    so the transaction is rolled back whole. ``table``, ``column`` and ``row`` (the row's id)
+    are what the statement tells of where the string was going, ``None`` where it does not."""
+
+    reason = "holds a NUL character, which PostgreSQL cannot store"
+
+    def __init__(self, table: str | None, column: str | None, row: object = None) -> None:
+        self.table, self.column, self.row = table, column, row
+        called = _CALLED.get((table or "", column or ""))
+        words = " ".join(w.replace("_", " ") for w in (table, column) if w)
+        what = called or (f"the {words}" if words else "a value")
+        super().__init__(f"{what} {self.reason}")
+
+
+def _refuse_nul(
+    connection: Connection,
+    cursor: Any,
+    statement: str,
+    parameters: Any,
+    context: ExecutionContext | None,
+    executemany: bool,
+) -> None:
+    """Raise ``NulRefused`` for the first string parameter holding a NUL character (a
+    ``before_cursor_execute`` listener: every statement SQLAlchemy sends passes here)."""
+    for values in parameters if isinstance(parameters, list) else (parameters,):
+        if not isinstance(values, Mapping):
+            if any(isinstance(value, str) and "\x00" in value for value in values or ()):
+                raise NulRefused(_table(context), None)
+            continue
+        for key, value in values.items():
+            if isinstance(value, str) and "\x00" in value:
+                found = _PARAMETER.fullmatch(key)
+                assert found is not None, "a parameter name is not empty"
+                raise NulRefused(
+                    _table(context), found["column"], values.get(f"id{found['row'] or ''}")
+                )
+
+
+def _table(context: ExecutionContext | None) -> str | None:
+    """The table a statement writes, or the one table it reads; ``None`` for SQL text."""
+    statement = getattr(getattr(context, "compiled", None), "statement", None)
+    table = getattr(statement, "table", None)
+    if table is None and isinstance(statement, Select):
+        froms = statement.get_final_froms()
+        table = froms[0] if len(froms) == 1 else None
+    return getattr(table, "name", None)
 
 
 @compiles(String, "postgresql")

@@ -86,24 +86,14 @@ def _copy_table(reader: Connection, writer: Connection, table) -> int:
     order = list(table.primary_key.columns)
     rows = reader.execute(select(table).order_by(*order).execution_options(yield_per=BATCH))
     count = 0
-    refuse_nul = postgres.is_postgres(writer)
     for batch in rows.partitions():
-        values = [row._asdict() for row in batch]
-        if refuse_nul:
-            _refuse_nul(table.name, values)
-        writer.execute(insert(table), values)
+        try:
+            writer.execute(insert(table), [row._asdict() for row in batch])
+        except postgres.NulRefused as exc:
+            where = f"{table.name} {'' if exc.row is None else exc.row}".strip()
+            raise StoreError(
+                f"{where}: its {exc.column} {exc.reason}; remove it from the source first "
+                "(nothing was copied)"
+            ) from exc
         count += len(batch)
     return count
-
-
-def _refuse_nul(table: str, rows: list[dict]) -> None:
-    """PostgreSQL's text cannot hold a NUL character, which SQLite stores: name the first
-    row holding one instead of failing in the driver (nothing is written either way)."""
-    for row in rows:
-        for column, value in row.items():
-            if isinstance(value, str) and "\x00" in value:
-                where = f"{table} {row.get('id', '')}".strip()
-                raise StoreError(
-                    f"{where}: its {column} holds a NUL character, which PostgreSQL cannot "
-                    "store; remove it from the source first (nothing was copied)"
-                )
